@@ -1,0 +1,55 @@
+"""The ``limbound`` command: argument parsing only, every number comes from the public API.
+
+Each subcommand lives in its own module of this package and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` (a callable
+taking the parsed namespace and returning an exit code).  Modules are
+discovered here, so adding a subcommand touches no other file.
+
+Any :class:`limbound.errors.LimboundError` (bad input) becomes one line on
+stderr and exit code 2, with nothing written.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from .. import __version__
+from ..errors import LimboundError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage first otherwise)
+        sys.stderr.write(f"limbound: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="limbound", description="Energy-dissipation lower bounds of learning: LIM, compute-in-memory, Landauer, accelerators.")
+    parser.add_argument("--version", action="version", version=f"limbound {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except LimboundError as exc:
+        sys.stderr.write(f"limbound: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("limbound: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

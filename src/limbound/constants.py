@@ -1,0 +1,49 @@
+"""Physical constants (CODATA via :mod:`scipy.constants`) and thermal energy scales.
+
+Nothing here is retyped: ``k_B`` is the exact SI value (2019 redefinition)
+as shipped by SciPy.
+"""
+from __future__ import annotations
+
+import math
+
+from scipy import constants as _c
+
+from .errors import check_positive
+
+#: Boltzmann constant, J/K (exact SI, CODATA 2018).
+k_B: float = _c.Boltzmann
+#: Elementary charge, C (exact SI) -- for eV conversions.
+e_charge: float = _c.elementary_charge
+#: Julian year in seconds (365.25 d, the IAU year used for retention times).
+YEAR_S: float = _c.Julian_year
+#: Day in seconds.
+DAY_S: float = _c.day
+
+#: Default temperature, K.
+T_DEFAULT_K: float = 300.0
+#: Default attempt frequency of thermally activated hops, 1/s (THEORY §1; the
+#: "tau0 = 1 ns" customarily assumed for MRAM, arXiv 2007.02152).
+F0_DEFAULT_HZ: float = 1e9
+
+
+def kT(T_K=T_DEFAULT_K):
+    """Thermal energy ``k_B T`` in joules.
+
+    Example
+    -------
+    >>> round(kT(300.0) * 1e21, 4)
+    4.1419
+    """
+    return k_B * check_positive("temperature_K", T_K)
+
+
+def landauer_J(T_K=T_DEFAULT_K):
+    """Landauer's erasure cost of one bit, ``k_B T ln 2`` in joules.
+
+    Example
+    -------
+    >>> round(landauer_J(300.0) * 1e21, 3)
+    2.871
+    """
+    return kT(T_K) * math.log(2.0)

@@ -1,0 +1,87 @@
+"""Exception hierarchy of limbound.
+
+Every error a user can cause by bad input is a :class:`ParameterError`
+(a ``ValueError``) whose message names the argument, its value and what is
+allowed, on one line.  The CLI turns any :class:`LimboundError` into that
+line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class LimboundError(Exception):
+    """Root of every error limbound raises on purpose."""
+
+
+class ParameterError(LimboundError, ValueError):
+    """An input value is outside what the model allows."""
+
+
+class CatalogError(LimboundError, KeyError):
+    """A catalog name is unknown or a catalog row is malformed."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0]) if self.args else ""
+
+
+class FormatError(LimboundError, ValueError):
+    """An input file is malformed (the message names the file and line)."""
+
+
+def _describe(value) -> str:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return repr(arr.item())
+    return f"array of shape {arr.shape}"
+
+
+def check_positive(name: str, value, *, allow_zero: bool = False):
+    """Return ``value`` as float/array, refusing NaN, inf and non-positive entries."""
+    arr = np.asarray(value, dtype=float)
+    if arr.size == 0:
+        raise ParameterError(f"{name} is empty; a value is required")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name}={_describe(value)} is not finite; allowed: a finite number {'>= 0' if allow_zero else '> 0'}")
+    bad = arr < 0 if allow_zero else arr <= 0
+    if np.any(bad):
+        shown = _describe(value) if arr.ndim == 0 else f"{arr[bad].flat[0]!r} (in {_describe(value)})"
+        raise ParameterError(f"{name}={shown} is out of range; allowed: {'>= 0' if allow_zero else '> 0'}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def check_probability(name: str, value):
+    """Return ``value`` as float/array, refusing anything outside the open interval (0, 1)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any((arr <= 0) | (arr >= 1)):
+        raise ParameterError(f"{name}={_describe(value)} is not a probability; allowed: 0 < {name} < 1")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def check_bits(value, name: str = "bits"):
+    """Return bits of precision as int/array of ints, refusing anything outside 1..64."""
+    arr = np.asarray(value)
+    if arr.size == 0:
+        raise ParameterError(f"{name} is empty; allowed: integers 1..64")
+    try:
+        as_float = arr.astype(float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={_describe(value)} is not a number; allowed: integers 1..64") from None
+    if (not np.all(np.isfinite(as_float)) or np.any(as_float != np.round(as_float))
+            or np.any((as_float < 1) | (as_float > 64))):
+        raise ParameterError(f"{name}={_describe(value)} is out of range; allowed: integers 1..64")
+    ints = as_float.astype(np.int64)
+    return int(ints) if ints.ndim == 0 else ints
+
+
+def check_finite(name: str, value):
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name}={_describe(value)} is not finite; allowed: finite numbers")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def isfinite_number(x) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)

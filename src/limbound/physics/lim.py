@@ -1,0 +1,76 @@
+"""Learning-in-memory: the barrier is modulated so that updates follow the optimizer (THEORY §2b).
+
+All energies in units of kT unless the name ends in ``_J``.
+
+Derivation in ``docs/theory.md`` §2b.  In short: a parameter moves one level
+along the tilt ``D`` the optimizer asks for; local detailed balance makes the
+direction right with probability ``1 - eps`` when ``D = ln((1-eps)/eps)``, and
+each level of net progress releases ``D`` as heat (C. H. Bennett, Int. J.
+Theor. Phys. 21, 905 (1982): dissipation per net step of a biased walk is
+``kT ln(r+/r-)``).  The barrier is then set as high as the update speed allows.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..errors import check_bits, check_positive, check_probability
+
+
+def precision_eps(bits):
+    """Default error probability of one update for ``b``-bit precision, ``eps = 2**-(b+1)``.
+
+    With it the stationary probability of the optimal level in a V-shaped
+    landscape is ``tanh(D/2) = 1 - 2**-b``.
+    """
+    return np.exp2(-(np.asarray(check_bits(bits), dtype=float) + 1.0))
+
+
+def precision_tilt_kT(eps):
+    """Tilt that makes one update right with probability ``1 - eps``: ``ln((1-eps)/eps)``."""
+    e = check_probability("eps", eps)
+    return np.log1p(-e) - np.log(e)
+
+
+def speed_tilt_kT(f0_dt):
+    """Tilt needed at zero barrier to drift one level per ``dt``: ``2 arcsinh(1/(2 f0 dt))``."""
+    x = check_positive("f0*dt", f0_dt)
+    return 2.0 * np.arcsinh(0.5 / x)
+
+
+def lim_tilt_kT(bits, dt_s, f0_hz=F0_DEFAULT_HZ, eps=None):
+    """LIM energy per level of net progress, ``D = max(D_prec, D_speed)`` in kT.
+
+    Reference values (THEORY §5): b=16, dt=1 us: 11.783; dt=1 ps: 13.82;
+    b=4, dt=1 us: 3.434; b=1: 1.0986 (= ln 3).
+
+    >>> round(float(lim_tilt_kT(16, 1e-6)), 3)
+    11.783
+    """
+    e = precision_eps(bits) if eps is None else eps
+    f0_dt = check_positive("f0_hz", f0_hz) * check_positive("dt_s", dt_s)
+    return np.maximum(precision_tilt_kT(e), speed_tilt_kT(f0_dt))
+
+
+def _log_sinh(x):
+    """``ln(sinh(x))`` for ``x > 0`` without overflow."""
+    return x + np.log1p(-np.exp(-2.0 * x)) - np.log(2.0)
+
+
+def lim_barrier_kT(bits, dt_s, f0_hz=F0_DEFAULT_HZ, eps=None):
+    """LIM barrier ``E_b* = ln(2 f0 dt sinh(D/2))`` in kT: the highest that still drifts one level per ``dt``.
+
+    It is >= 0 by construction (``D >= D_speed``) and rises as updates slow
+    down: consolidation in place.
+
+    >>> round(float(lim_barrier_kT(16, 1e-6)), 2)
+    12.8
+    """
+    d = lim_tilt_kT(bits, dt_s, f0_hz, eps)
+    f0_dt = f0_hz * np.asarray(dt_s, dtype=float)
+    return np.maximum(np.log(2.0 * f0_dt) + _log_sinh(d / 2.0), 0.0)
+
+
+def lim_per_op_J(bits, dt_s, T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, eps=None):
+    """LIM energy per operation in joules, ``e_LIM = D kT``."""
+    return lim_tilt_kT(bits, dt_s, f0_hz, eps) * kT(T_K)

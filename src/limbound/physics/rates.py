@@ -1,0 +1,61 @@
+"""Thermally activated hops of a memory element (THEORY §1).
+
+Energies are in units of kT (dimensionless) unless the name ends in ``_J``.
+
+References
+----------
+S. Arrhenius (1889); H. A. Kramers, Physica 7, 284 (1940); P. Hänggi,
+P. Talkner & M. Borkovec, Rev. Mod. Phys. 62, 251 (1990).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import F0_DEFAULT_HZ
+from ..errors import check_finite, check_positive, check_probability
+
+
+def arrhenius_rate(barrier_kT, f0_hz=F0_DEFAULT_HZ):
+    """Escape rate over a barrier, ``r = f0 exp(-E_b/kT)`` in 1/s.
+
+    Example
+    -------
+    >>> float(arrhenius_rate(0.0, 1e9))
+    1000000000.0
+    """
+    f0 = check_positive("f0_hz", f0_hz)
+    return f0 * np.exp(-check_finite("barrier_kT", barrier_kT))
+
+
+def tilted_rates(barrier_kT, tilt_kT, f0_hz=F0_DEFAULT_HZ):
+    """Forward and backward rates under a tilt ``D`` per level, barrier top midway.
+
+    ``r+ = f0 exp(-(E_b - D/2)/kT)``, ``r- = f0 exp(-(E_b + D/2)/kT)``, so that
+    ``r+/r- = exp(D/kT)`` (local detailed balance).
+
+    Returns
+    -------
+    (r_plus, r_minus) : rates in 1/s
+    """
+    f0 = check_positive("f0_hz", f0_hz)
+    eb = check_finite("barrier_kT", barrier_kT)
+    d = check_finite("tilt_kT", tilt_kT)
+    return f0 * np.exp(-(eb - d / 2.0)), f0 * np.exp(-(eb + d / 2.0))
+
+
+def retention_barrier_kT(retention_s, d_ret, f0_hz=F0_DEFAULT_HZ):
+    """Barrier that keeps a value over ``retention_s`` with failure probability ``d_ret``.
+
+    ``E_ret = kT ln(f0 T_ret / d_ret)`` (from ``r(E_b) T_ret <= d_ret``).
+
+    Example
+    -------
+    Ten Julian years, ``d_ret = 1e-6``, ``f0 = 1e9``: 54.11 kT (THEORY §1).
+
+    >>> round(float(retention_barrier_kT(10 * 365.25 * 86400, 1e-6, 1e9)), 2)
+    54.11
+    """
+    t = check_positive("retention_s", retention_s)
+    d = check_probability("d_ret", d_ret)
+    f0 = check_positive("f0_hz", f0_hz)
+    return np.log(f0 * t) - np.log(d)

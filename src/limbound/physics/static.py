@@ -1,0 +1,62 @@
+"""Compute-in-memory on a static-barrier non-volatile memory: the update wall (THEORY §2c).
+
+The barrier stays at the retention barrier ``E_ret``; a write within ``dt``
+must tilt the landscape until the forward rate completes it with probability
+``1 - d_w``, and that tilt is dissipated.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, YEAR_S, kT, landauer_J
+from ..errors import check_bits, check_positive, check_probability
+from .lim import precision_eps, precision_tilt_kT
+from .rates import retention_barrier_kT
+
+RETENTION_DEFAULT_S = 10 * YEAR_S
+D_RET_DEFAULT = 1e-6
+D_W_DEFAULT = 1e-6
+
+
+def write_tilt_kT(dt_s, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT, d_w=D_W_DEFAULT, f0_hz=F0_DEFAULT_HZ):
+    """Tilt a static memory needs to complete a write within ``dt``.
+
+    ``D_w = 2 (E_ret - ln(f0 dt / ln(1/d_w))) = 2 ln(T_ret ln(1/d_w) / (d_ret dt))``
+    (from ``r+ dt >= ln(1/d_w)`` with ``r+ = f0 exp(-(E_ret - D/2))``).
+    """
+    dt = check_positive("dt_s", dt_s)
+    dw = check_probability("d_w", d_w)
+    e_ret = retention_barrier_kT(retention_s, d_ret, f0_hz)
+    return 2.0 * (e_ret - np.log(f0_hz * dt / -np.log(dw)))
+
+
+def static_per_op_kT(bits, dt_s, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
+                     d_w=D_W_DEFAULT, f0_hz=F0_DEFAULT_HZ, eps=None):
+    """Static-CIM energy per level written, ``max(D_prec, D_w)`` in kT.
+
+    Reference values (THEORY §5): b=16, dt=1 us: 99.65; dt=1 ps: 127.28.
+
+    >>> round(float(static_per_op_kT(16, 1e-6)), 2)
+    99.65
+    """
+    e = precision_eps(bits) if eps is None else eps
+    return np.maximum(precision_tilt_kT(e), write_tilt_kT(dt_s, retention_s, d_ret, d_w, f0_hz))
+
+
+def static_per_op_J(bits, dt_s, T_K=T_DEFAULT_K, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
+                    d_w=D_W_DEFAULT, f0_hz=F0_DEFAULT_HZ, eps=None):
+    """Static-CIM energy per operation in joules."""
+    return static_per_op_kT(bits, dt_s, retention_s, d_ret, d_w, f0_hz, eps) * kT(T_K)
+
+
+def consolidation_J(params, bits, n_consolidations, static_per_op_J_, T_K=T_DEFAULT_K):
+    """Consolidation wall of a volatile short-term store.
+
+    ``n_cons N b (kT ln 2 + e_static)``: every consolidation event moves all
+    ``N b`` bits into long-term memory, each costing a read/reset (``kT ln 2``)
+    and a long-term write (``e_static``).
+    """
+    n = check_positive("params", params)
+    b = check_bits(bits)
+    c = check_positive("n_consolidations", n_consolidations, allow_zero=True)
+    return c * n * b * (landauer_J(T_K) + static_per_op_J_)

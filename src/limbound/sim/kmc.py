@@ -1,0 +1,122 @@
+"""Kinetic Monte Carlo of arrays of multi-level, barrier-modulated memories (THEORY §1-2).
+
+Memory ``i`` holds a level ``n_i`` in ``0..M-1``.  Its landscape is given by
+the driver as the energy differences to the neighbouring levels,
+``dU_up[i] = U_i(n_i+1) - U_i(n_i)`` and ``dU_dn[i] = U_i(n_i-1) - U_i(n_i)``
+(kT units), and a barrier ``E_b[i]`` measured from the well bottom with the
+barrier top midway, so that (THEORY §1)
+
+    r_up = f0 exp(-(E_b + dU_up/2)),   r_dn = f0 exp(-(E_b + dU_dn/2)).
+
+A hop releases ``-dU`` of the hop to the bath as heat (exactly).  The edges
+``0`` and ``M-1`` are reflecting.
+
+:func:`sync_step` is the synchronous engine for large arrays.  In a step of
+length ``h`` memory ``i`` hops up with probability ``r_up h``, down with
+probability ``r_dn h``, and stays otherwise: the uniformized jump chain of the
+continuous-time process (Jensen 1953; Grassmann 1977).  Its transition
+probabilities keep the exact ratio ``r_up/r_dn`` of local detailed balance,
+so its stationary distribution is exactly the Boltzmann one for any ``h``,
+and its mean drift per unit time is exact.  It requires
+``(r_up + r_dn) h <= 1`` for every memory; the step reports the largest
+``(r_up + r_dn) h`` it met and :func:`sync_step` refuses a step that broke it,
+so a driver picks ``h <= 1 / max rate`` (``max_step_s``).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..errors import ParameterError, check_positive
+
+
+@njit(cache=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+def seed_kernels(seed: int) -> None:
+    """Seed the random stream used inside numba kernels (one per process/thread)."""
+    _seed(int(seed) % (2**32))
+
+
+@njit(cache=True)
+def _sync_step(levels, n_levels, dU_up, dU_dn, barrier, h, f0, heat_out):
+    n = levels.shape[0]
+    heat = 0.0
+    net = 0
+    worst = 0.0
+    top = n_levels - 1
+    f0h = f0 * h
+    for i in range(n):
+        li = levels[i]
+        p_up = f0h * np.exp(-(barrier[i] + 0.5 * dU_up[i])) if li < top else 0.0
+        p_dn = f0h * np.exp(-(barrier[i] + 0.5 * dU_dn[i])) if li > 0 else 0.0
+        tot = p_up + p_dn
+        if tot > worst:
+            worst = tot
+        u = np.random.random()
+        if u < p_up:
+            levels[i] = li + 1
+            q = -dU_up[i]
+            net += 1
+        elif u < tot:
+            levels[i] = li - 1
+            q = -dU_dn[i]
+            net -= 1
+        else:
+            continue
+        heat += q
+        heat_out[i] += q
+    return heat, net, worst
+
+
+def max_step_s(n_levels, dU_up, dU_dn, barrier_kT, f0_hz):
+    """Largest step ``h`` with ``(r_up + r_dn) h <= 1`` for every memory (edges counted as if open)."""
+    tot = f0_hz * (np.exp(-(barrier_kT + 0.5 * dU_up)) + np.exp(-(barrier_kT + 0.5 * dU_dn)))
+    return 1.0 / float(np.max(tot))
+
+
+def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=None):
+    """Advance every memory by one synchronous step of length ``h_s`` (in place).
+
+    Parameters
+    ----------
+    levels : int64 array (n,), modified in place
+    n_levels : int, M >= 2
+    dU_up, dU_dn : float arrays (n,), neighbour energy differences in kT
+    barrier_kT : float array (n,), barrier above the well bottom in kT
+    h_s : float, step length in seconds
+    f0_hz : float, attempt frequency
+    heat_out : optional float array (n,), per-memory heat accumulator (kT)
+
+    Returns
+    -------
+    (heat_kT, net_up) : total heat released this step, and net upward hops.
+
+    Raises
+    ------
+    ParameterError
+        if some memory had ``(r_up + r_dn) h > 1`` (the step is then not a
+        valid uniformized step; take ``h <= max_step_s(...)``).
+    """
+    if heat_out is None:
+        heat_out = np.zeros(levels.shape[0])
+    heat, net, worst = _sync_step(levels, int(n_levels), dU_up, dU_dn, barrier_kT, float(h_s), float(f0_hz), heat_out)
+    if worst > 1.0:
+        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    return heat, net
+
+
+def check_array_inputs(levels, n_levels, *arrays) -> None:
+    """Validate shapes and values of :func:`sync_step` inputs (one-line errors)."""
+    if n_levels < 2:
+        raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
+    if levels.ndim != 1 or levels.size == 0:
+        raise ParameterError(f"levels has shape {levels.shape}; allowed: a non-empty 1-D array")
+    if levels.min() < 0 or levels.max() >= n_levels:
+        raise ParameterError(f"levels outside 0..{n_levels - 1}")
+    for a in arrays:
+        if a.shape != levels.shape:
+            raise ParameterError(f"array of shape {a.shape} does not match levels of shape {levels.shape}")
+    check_positive("n_levels", n_levels)

@@ -1,0 +1,58 @@
+"""Energy books of a stochastic simulation: work, heat, internal energy, first law.
+
+Conventions (Sekimoto, *Stochastic Energetics*, 2010; Seifert, Rep. Prog.
+Phys. 75, 126001 (2012)): ``work`` is done *on* the system by changing the
+landscape at fixed state; ``heat`` is released *to* the bath by a change of
+state at fixed landscape.  The first law reads ``U_end - U_start = W - Q``.
+Simulators keep every quantity in units of kT (dimensionless) and convert
+with :func:`limbound.constants.kT` only when reporting.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..constants import T_DEFAULT_K, kT
+
+
+@dataclass
+class Ledger:
+    """Running energy books of one run (or a sum over an ensemble), in kT."""
+
+    U_start_kT: float = 0.0
+    U_end_kT: float = 0.0
+    work_kT: float = 0.0
+    heat_kT: float = 0.0
+    T_K: float = T_DEFAULT_K
+
+    @property
+    def first_law_residual(self) -> float:
+        """Relative residual ``|dU - (W - Q)| / max(|dU|, |W|, |Q|, 1)``; rounding level when the books are exact."""
+        dU = self.U_end_kT - self.U_start_kT
+        scale = max(abs(dU), abs(self.work_kT), abs(self.heat_kT), 1.0)
+        return abs(dU - (self.work_kT - self.heat_kT)) / scale
+
+    @property
+    def heat_J(self) -> float:
+        return self.heat_kT * kT(self.T_K)
+
+    @property
+    def work_J(self) -> float:
+        return self.work_kT * kT(self.T_K)
+
+    def as_dict(self) -> dict:
+        k = kT(self.T_K)
+        return {
+            "work_J": self.work_kT * k, "heat_J": self.heat_kT * k,
+            "delta_U_J": (self.U_end_kT - self.U_start_kT) * k,
+            "work_kT": self.work_kT, "heat_kT": self.heat_kT,
+            "first_law_residual": self.first_law_residual, "temperature_K": self.T_K,
+        }
+
+
+def relative_residual(dU, W, Q) -> np.ndarray:
+    """Elementwise first-law residual for per-trajectory arrays (same normalisation as :class:`Ledger`)."""
+    dU, W, Q = (np.asarray(a, dtype=float) for a in (dU, W, Q))
+    scale = np.maximum.reduce([np.abs(dU), np.abs(W), np.abs(Q), np.ones_like(dU)])
+    return np.abs(dU - (W - Q)) / scale
