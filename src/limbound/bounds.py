@@ -1,0 +1,260 @@
+"""Energy-to-solution of a learning run on each paradigm, with the breakdown by wall (THEORY §4).
+
+One front door, :func:`energy_to_solution`, dispatching through a registry of
+paradigms; one result type, :class:`Bound`, that every paradigm fills alike
+so reports never branch:
+
+=============  ==============================  ==========================  ==============================
+paradigm       memory wall                     update wall                 consolidation wall
+=============  ==============================  ==========================  ==============================
+landauer       0                               OPS b kT ln 2               0 (final-state floor beside)
+lim            0 (in place)                    OPS e_LIM(b, dt)            0 (barrier raised in place)
+static_cim     0 (in place)                    OPS e_static(b, dt)         n_cons N b (kT ln 2 + e_static)
+accelerator    FLOPs e_FLOP (board power)      included in memory wall     0 (checkpoints not counted)
+=============  ==============================  ==========================  ==============================
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import catalogs
+from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT, landauer_J
+from .counting import check_counting, operations, training_flops, update_time_s
+from .errors import ParameterError, check_bits, check_positive, check_probability
+from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
+                      static_per_op_kT, consolidation_J)
+from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
+
+TIME_DEFAULT_S = 30 * DAY_S
+BITS_DEFAULT = 16
+PARADIGMS = ("landauer", "lim", "static_cim", "accelerator")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Resolved, validated inputs of one estimate (SI units)."""
+
+    params: float
+    ops: float
+    flops: float
+    bits: int
+    time_s: float
+    T_K: float = T_DEFAULT_K
+    f0_hz: float = F0_DEFAULT_HZ
+    retention_s: float = RETENTION_DEFAULT_S
+    d_ret: float = D_RET_DEFAULT
+    d_w: float = D_W_DEFAULT
+    eps: float | None = None
+    counting: str = "per-operation"
+    consolidations: float = 0.0
+    accelerator: str = ""
+    precision: str = "bf16"
+    workload: str | None = None
+    notes: tuple = ()
+
+    @property
+    def dt_s(self) -> float:
+        """Time for one update of one parameter, ``tau N / OPS``."""
+        return update_time_s(self.time_s, self.params, self.ops)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["dt_s"] = self.dt_s
+        d["temperature_K"] = d.pop("T_K")
+        d["notes"] = list(self.notes)
+        return d
+
+
+def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
+            T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
+            d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations=0.0,
+            accelerator=None, precision="bf16", workload=None) -> Inputs:
+    """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
+
+    A catalog ``workload`` supplies params, tokens, FLOPs, batch and time
+    where they are not given explicitly; defaults then fill ``bits`` (16) and
+    ``time_s`` (30 days).  ``ops`` overrides the counting; FLOPs for the
+    accelerator come from ``flops``, else ``6 N D``, else ``ops`` (stated in
+    ``notes``).
+    """
+    notes = []
+    if workload is not None:
+        w = catalogs.workload(workload)
+        params = w.params if params is None else params
+        tokens = w.tokens if tokens is None else tokens
+        flops = w.flops if flops is None else flops
+        batch_tokens = w.batch_tokens if batch_tokens is None else batch_tokens
+        if time_s is None and w.time_s is not None:
+            time_s = w.time_s
+            notes.append("time-to-solution: the scenario's" if w.scenario else "time-to-solution: the published training time")
+        bits = w.bits if bits is None else bits
+    if params is None:
+        raise ParameterError("params is required (number of parameters N > 0), or a --workload")
+    n = check_positive("params", params)
+    bits = check_bits(BITS_DEFAULT if bits is None else bits)
+    if time_s is None:
+        time_s = TIME_DEFAULT_S
+        notes.append("time-to-solution: 30 days (default)")
+    time_s = check_positive("time_s", time_s)
+    check_counting(counting)
+    check_positive("temperature_K", T_K)
+    check_positive("f0_hz", f0_hz)
+    check_positive("retention_s", retention_s)
+    check_probability("d_ret", d_ret)
+    check_probability("d_w", d_w)
+    if eps is not None:
+        check_probability("eps", eps)
+    if flops is None and tokens is not None:
+        flops = training_flops(n, tokens)
+        notes.append("FLOPs = 6 N D")
+    if ops is not None:
+        ops = check_positive("ops", ops)
+        notes.append("OPS given directly")
+    elif counting == "per-update" and tokens is None and flops is not None:
+        raise ParameterError("per-update counting needs tokens (training tokens or samples); only flops was given")
+    else:
+        if flops is None and tokens is None:
+            raise ParameterError("one of tokens, flops or ops is required")
+        ops = operations(n, counting=counting, flops=flops, tokens=tokens, batch_tokens=batch_tokens)
+        if counting == "per-update":
+            notes.append("per-update: OPS = N tokens / batch_tokens" if batch_tokens else "per-update with batch 1 (online learning): OPS = N tokens")
+    if flops is None:
+        flops = ops
+        notes.append("accelerator FLOPs taken equal to OPS")
+    flops = check_positive("flops", flops)
+    acc = catalogs.best_accelerator(precision) if accelerator is None else catalogs.accelerator(accelerator)
+    acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
+    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), f0_hz=float(f0_hz),
+                  retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
+                  eps=None if eps is None else float(eps), counting=counting,
+                  consolidations=check_positive("consolidations", consolidations, allow_zero=True),
+                  accelerator=acc.key, precision=precision, workload=workload, notes=tuple(notes))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Energy-to-solution of one paradigm with its breakdown by wall."""
+
+    paradigm: str
+    memory_J: float
+    update_J: float
+    consolidation_J: float
+    per_op_J: float
+    per_op_kT: float
+    T_K: float
+    assumptions: tuple = ()
+    sources: tuple = ()
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def energy_J(self) -> float:
+        return self.memory_J + self.update_J + self.consolidation_J
+
+    def as_dict(self) -> dict:
+        e = self.energy_J
+        return {
+            "paradigm": self.paradigm,
+            "energy_J": e, "energy_kWh": e / 3.6e6, "energy_kT": e / kT(self.T_K),
+            "per_op_J": self.per_op_J, "per_op_kT": self.per_op_kT,
+            "walls": {"memory_J": self.memory_J, "update_J": self.update_J, "consolidation_J": self.consolidation_J},
+            **self.extras,
+            "assumptions": list(self.assumptions), "sources": list(self.sources),
+        }
+
+
+def _landauer(x: Inputs) -> Bound:
+    e = float(landauer_per_op_J(x.bits, x.T_K))
+    return Bound("landauer", 0.0, x.ops * e, 0.0, e, e / kT(x.T_K), x.T_K,
+                 assumptions=("each operation irreversibly overwrites one b-bit word, infinitely slowly (the seeds' convention)",),
+                 sources=("Landauer, IBM J. Res. Dev. 5, 183 (1961)", "THEORY §2a"),
+                 extras={"final_state_floor_J": float(final_state_floor_J(x.params, x.bits, x.T_K))})
+
+
+def _lim(x: Inputs) -> Bound:
+    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, x.eps))
+    k = kT(x.T_K)
+    return Bound("lim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
+                 assumptions=("update in place: no read traffic (memory wall 0)",
+                              "consolidation in place: the barrier rises from E_b* to E_ret slowly, at no cost",
+                              f"precision: each update right with probability 1 - eps, eps = {x.eps if x.eps is not None else 2.0 ** -(x.bits + 1):.3g}"),
+                 sources=("Bennett, Int. J. Theor. Phys. 21, 905 (1982)", "arXiv:2402.14878", "THEORY §2b"),
+                 extras={"barrier_kT": float(lim_barrier_kT(x.bits, x.dt_s, x.f0_hz, x.eps)), "tilt_kT": d})
+
+
+def _static(x: Inputs) -> Bound:
+    d = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, x.d_ret, x.d_w, x.f0_hz, x.eps))
+    k = kT(x.T_K)
+    cons = float(consolidation_J(x.params, x.bits, x.consolidations, d * k, x.T_K)) if x.consolidations else 0.0
+    return Bound("static_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
+                 assumptions=(f"barrier held at the retention barrier ({x.retention_s:.3g} s at failure {x.d_ret:g})",
+                              f"each write completes within dt with probability 1 - {x.d_w:g}",
+                              "weights in the non-volatile array (no consolidation)" if not x.consolidations else
+                              f"volatile short-term store consolidated {x.consolidations:g} times"),
+                 sources=("THEORY §2c",),
+                 extras={"write_tilt_kT": d})
+
+
+def _accelerator(x: Inputs) -> Bound:
+    acc = catalogs.accelerator(x.accelerator)
+    e = acc.energy_per_flop_J(x.precision)
+    return Bound("accelerator", x.flops * e, 0.0, 0.0, e, e / kT(x.T_K), x.T_K,
+                 assumptions=(f"{acc.name} at full utilisation, {x.precision} dense peak",
+                              "board power holds compute and on-package data movement together (update wall included in the memory wall)",
+                              "checkpoint writes not counted"),
+                 sources=(acc.source, "THEORY §2d"),
+                 extras={"accelerator": acc.key, "accelerator_name": acc.name})
+
+
+REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "accelerator": _accelerator}
+
+
+def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
+    """Energy-to-solution lower bound of ``paradigm`` for resolved ``inputs``.
+
+    Example
+    -------
+    Brain scale (THEORY §5): 1e15 parameters, 1e12 tokens, 16 bits, 30 days.
+
+    >>> x = resolve(params=1e15, tokens=1e12, bits=16, time_s=30 * 86400)
+    >>> f"{energy_to_solution(x, 'lim').energy_J:.2e}"
+    '2.93e+08'
+    """
+    if paradigm not in REGISTRY:
+        raise ParameterError(f"paradigm={paradigm!r} is unknown; allowed: {', '.join(REGISTRY)}")
+    return REGISTRY[paradigm](inputs)
+
+
+def estimate(inputs: Inputs) -> dict:
+    """Every paradigm for one set of inputs: ``{paradigm: Bound}``."""
+    return {p: energy_to_solution(inputs, p) for p in REGISTRY}
+
+
+def gap_orders(measured_J: float, inputs: Inputs) -> dict:
+    """Orders of magnitude (log10) a measured energy sits above each paradigm's bound."""
+    m = check_positive("measured_J", measured_J)
+    return {p: math.log10(m / b.energy_J) for p, b in estimate(inputs).items()}
+
+
+def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerator=None, **kw) -> dict:
+    """The seeds' brain-scale projection over a band of tokens and precisions (THEORY §5).
+
+    Returns min/max of each paradigm's energy and of accelerator/LIM over the
+    grid, plus every grid point.
+    """
+    base = catalogs.workload("brain-scale")
+    rows = []
+    for t in tokens:
+        for b in bits:
+            x = resolve(params=base.params, tokens=t, bits=b, time_s=base.time_s, accelerator=accelerator, **kw)
+            est = estimate(x)
+            rows.append({"tokens": t, "bits": b, **{p: est[p].energy_J for p in est},
+                         "accelerator_over_lim": est["accelerator"].energy_J / est["lim"].energy_J})
+    keys = list(REGISTRY) + ["accelerator_over_lim"]
+    return {"min": {k: min(r[k] for r in rows) for k in keys}, "max": {k: max(r[k] for r in rows) for k in keys},
+            "points": rows}
+
+
+__all__ = ["Inputs", "Bound", "resolve", "energy_to_solution", "estimate", "gap_orders", "brain_scale_band", "PARADIGMS", "REGISTRY"]

@@ -1,0 +1,158 @@
+"""Catalogs shipped with the package: AI workloads, accelerators, memory devices.
+
+Each catalog is a TOML file in ``data/`` (one table per row, every row with a
+``source``), loaded into frozen records and validated: an unknown field, a
+missing source, or a non-positive number is a :class:`CatalogError`, never a
+silent default.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import CatalogError
+from ..physics.accelerator import energy_per_flop_J
+
+MWH_J = 3.6e9  # 1 MWh in joules
+
+
+@dataclass(frozen=True)
+class Workload:
+    """An AI training run (or a scenario) with its sourced figures."""
+
+    key: str
+    params: float
+    source: str
+    tokens: float | None = None
+    flops: float | None = None
+    batch_tokens: float | None = None
+    time_s: float | None = None
+    measured_energy_MWh: float | None = None
+    hardware: str | None = None
+    year: int | None = None
+    bits: int | None = None
+    scenario: bool = False
+    notes: str = ""
+
+    @property
+    def measured_energy_J(self) -> float | None:
+        return None if self.measured_energy_MWh is None else self.measured_energy_MWh * MWH_J
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """A digital accelerator: board power and dense peak throughput per precision."""
+
+    key: str
+    name: str
+    source: str
+    power_W: float | None = None
+    peak_fp32_flops: float | None = None
+    peak_tf32_flops: float | None = None
+    peak_fp16_flops: float | None = None
+    peak_bf16_flops: float | None = None
+    peak_fp8_flops: float | None = None
+    peak_int8_flops: float | None = None
+    memory_bandwidth_Bps: float | None = None
+    year: int | None = None
+    notes: str = ""
+
+    PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "int8")
+
+    def peak_flops(self, precision: str = "bf16") -> float | None:
+        if precision not in self.PRECISIONS:
+            raise CatalogError(f"precision={precision!r} is unknown; allowed: {', '.join(self.PRECISIONS)}")
+        return getattr(self, f"peak_{precision}_flops")
+
+    def energy_per_flop_J(self, precision: str = "bf16") -> float:
+        """Board power over dense peak at ``precision`` (THEORY §2d)."""
+        peak = self.peak_flops(precision)
+        if self.power_W is None:
+            raise CatalogError(f"hardware {self.key!r}: power not published, so no efficiency bound can be derived")
+        if peak is None:
+            raise CatalogError(f"hardware {self.key!r}: no dense {precision} peak in the catalog")
+        return energy_per_flop_J(self.power_W, peak)
+
+
+@dataclass(frozen=True)
+class Device:
+    """A memory technology as a physical memory (cell-level figures unless noted)."""
+
+    key: str
+    name: str
+    source: str
+    write_energy_J_min: float | None = None
+    write_energy_J_max: float | None = None
+    write_time_s_min: float | None = None
+    write_time_s_max: float | None = None
+    retention_s_min: float | None = None
+    barrier_kT: float | None = None
+    attempt_time_s: float | None = None
+    endurance_cycles: float | None = None
+    levels: int | None = None
+    volatile: bool = False
+    dynamic: bool = False
+    notes: str = ""
+
+
+_KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device}
+
+
+def _validate(kind: str, key: str, row: dict):
+    cls = _KINDS[kind]
+    known = {f.name for f in dataclasses.fields(cls)} - {"key"}
+    unknown = set(row) - known
+    if unknown:
+        raise CatalogError(f"{kind}.toml [{key}]: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(known))}")
+    if not str(row.get("source", "")).strip():
+        raise CatalogError(f"{kind}.toml [{key}]: every row needs a source")
+    for name, value in row.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or value <= 0:
+                raise CatalogError(f"{kind}.toml [{key}]: {name}={value!r} must be a finite number > 0")
+    try:
+        return cls(key=key, **row)
+    except TypeError as exc:  # a required field is missing
+        raise CatalogError(f"{kind}.toml [{key}]: {exc}") from None
+
+
+@lru_cache(maxsize=None)
+def load(kind: str) -> dict:
+    """Load and validate one catalog: ``"workloads"``, ``"hardware"`` or ``"devices"``."""
+    if kind not in _KINDS:
+        raise CatalogError(f"catalog {kind!r} is unknown; allowed: {', '.join(_KINDS)}")
+    text = resources.files(__package__).joinpath("data", f"{kind}.toml").read_text(encoding="utf-8")
+    return {key: _validate(kind, key, row) for key, row in tomllib.loads(text).items()}
+
+
+def get(kind: str, key: str):
+    """One catalog row by name; unknown names list what is allowed."""
+    rows = load(kind)
+    if key not in rows:
+        raise CatalogError(f"{kind[:-1] if kind != 'hardware' else 'hardware'} {key!r} is unknown; allowed: {', '.join(rows)}")
+    return rows[key]
+
+
+def workload(key: str) -> Workload:
+    return get("workloads", key)
+
+
+def accelerator(key: str) -> Accelerator:
+    return get("hardware", key)
+
+
+def device(key: str) -> Device:
+    return get("devices", key)
+
+
+def best_accelerator(precision: str = "bf16") -> Accelerator:
+    """The catalog part with the lowest energy per FLOP at ``precision`` (power and peak both published)."""
+    usable = [a for a in load("hardware").values() if a.power_W is not None and a.peak_flops(precision) is not None]
+    return min(usable, key=lambda a: a.energy_per_flop_J(precision))
+
+
+__all__ = ["Workload", "Accelerator", "Device", "load", "get", "workload", "accelerator", "device", "best_accelerator", "MWH_J"]

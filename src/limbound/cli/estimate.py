@@ -1,0 +1,93 @@
+"""``limbound estimate``: energy-to-solution on every paradigm, with the walls."""
+from __future__ import annotations
+
+from .. import bounds, catalogs
+from ..units import parse_number, parse_quantity
+from ._common import add_physics_args, g3, physics_kwargs, print_json, provenance, table
+
+
+def register(sub) -> None:
+    p = sub.add_parser("estimate", help="energy-to-solution lower bounds (LIM, Landauer, static CIM, accelerator)",
+                       description="Energy-to-solution of a training or optimization run on each paradigm, "
+                                   "with the breakdown by wall (memory, update, consolidation).")
+    p.add_argument("--workload", help="a catalog workload (see `limbound workloads`), or 'all' for one row each")
+    p.add_argument("--params", help="number of parameters N, e.g. 1e15")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--tokens", help="training tokens or samples D (FLOPs = 6 N D)")
+    src.add_argument("--flops", help="training FLOPs")
+    src.add_argument("--ops", help="memory operations OPS, given directly")
+    p.add_argument("--batch-tokens", help="tokens per optimizer step (per-update counting; default 1 = online)")
+    p.add_argument("--time", default=None, help="time-to-solution, e.g. 30d (default: the workload's published time, else 30d)")
+    p.add_argument("--counting", default="per-operation", choices=["per-operation", "per-update"],
+                   help="per-operation (OPS = FLOPs, default) or per-update (OPS = N steps)")
+    p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part in the catalog)")
+    p.add_argument("--consolidations", default="0", help="consolidation events of a volatile short-term store (static CIM; default 0 = weights in the non-volatile array)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_physics_args(p)
+    p.set_defaults(func=run)
+
+
+def _inputs(args, workload=None):
+    kw = physics_kwargs(args)
+    num = {k: parse_number(getattr(args, k), f"--{k.replace('_', '-')}") for k in ("params", "tokens", "flops", "ops", "batch_tokens")
+           if getattr(args, k) is not None}
+    cons = float(args.consolidations) if args.consolidations.replace(".", "", 1).isdigit() else parse_number(args.consolidations, "--consolidations")
+    time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
+    return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,
+                          consolidations=cons, **num, **kw)
+
+
+def _record(x) -> dict:
+    est = bounds.estimate(x)
+    return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}}
+
+
+def run(args) -> int:
+    if args.workload == "all":
+        names = [k for k in catalogs.load("workloads")]
+        records = []
+        for name in names:
+            w = catalogs.workload(name)
+            if w.tokens is None and w.flops is None:
+                continue
+            if args.counting == "per-update" and w.tokens is None:
+                continue
+            rec = _record(_inputs(args, name))
+            rec["measured_energy_J"] = w.measured_energy_J
+            records.append(rec)
+        if args.json:
+            print_json({**provenance(counting=args.counting), "workloads": records})
+            return 0
+        rows = []
+        for r in records:
+            x, pr = r["inputs"], r["paradigms"]
+            rows.append([x["workload"], g3(x["params"]), g3(x["ops"]), g3(x["dt_s"]),
+                         g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]), g3(pr["static_cim"]["energy_J"]),
+                         g3(pr["accelerator"]["energy_J"]), g3(r["measured_energy_J"])])
+        acc = records[0]["inputs"]["accelerator"] if records else ""
+        table(f"Energy-to-solution lower bounds, joules ({args.counting} counting; accelerator {acc})",
+              ["workload", "params", "OPS", "dt [s]", "Landauer", "LIM", "static CIM", "accelerator", "measured"], rows)
+        return 0
+    if args.workload is None and args.params is None:
+        from ..errors import ParameterError
+        raise ParameterError("--params (or --workload) is required; e.g. --params 1e15 --tokens 1e12")
+    x = _inputs(args, args.workload)
+    rec = _record(x)
+    if args.json:
+        print_json({"version": provenance()["version"], **rec})
+        return 0
+    xi = rec["inputs"]
+    rows = []
+    for name, b in rec["paradigms"].items():
+        w = b["walls"]
+        rows.append([name, g3(b["energy_J"]), g3(b["energy_kWh"]), g3(b["per_op_J"]), g3(b["per_op_kT"]),
+                     g3(w["memory_J"]), g3(w["update_J"]), g3(w["consolidation_J"])])
+    title = (f"{xi['workload'] or 'run'}: N={xi['params']:.3g}, OPS={xi['ops']:.3g} ({xi['counting']}), b={xi['bits']}, "
+             f"tau={xi['time_s']:.3g} s, dt={xi['dt_s']:.3g} s, T={xi['temperature_K']:g} K, accelerator={xi['accelerator']}")
+    table(title, ["paradigm", "energy [J]", "[kWh]", "per op [J]", "per op [kT]", "memory wall [J]", "update wall [J]", "consolidation [J]"], rows)
+    lim = rec["paradigms"]["lim"]
+    print(f"LIM barrier E_b* = {lim['barrier_kT']:.4g} kT; final-state floor N b kT ln2 = {rec['paradigms']['landauer']['final_state_floor_J']:.3g} J; "
+          f"accelerator / LIM = {rec['paradigms']['accelerator']['energy_J'] / lim['energy_J']:.3g}")
+    for n in xi["notes"]:
+        print(f"note: {n}")
+    return 0

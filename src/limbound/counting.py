@@ -1,0 +1,100 @@
+"""How many memory operations a run performs (THEORY §3).
+
+Two counting conventions, stated in every output:
+
+* ``per-operation`` (default for AI workloads, as in the seeds): every
+  arithmetic operation of training is a memory operation in an in-memory
+  realisation, ``OPS = FLOPs``;
+* ``per-update``: only the parameter writes count, ``OPS = N * steps`` with
+  ``steps = tokens / batch_tokens``.
+
+And the "speed of convergence" inputs: iterations an optimizer of a given
+convergence class needs to reach relative precision ``2**-b``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import ParameterError, check_bits, check_positive
+
+COUNTINGS = ("per-operation", "per-update")
+CONVERGENCE_CLASSES = ("linear", "sublinear", "stochastic")
+#: FLOPs per parameter per training token (forward 2, backward 4): Kaplan et
+#: al., arXiv 2001.08361 (2020), §2.1; Hoffmann et al., arXiv 2203.15556.
+FLOPS_PER_PARAM_TOKEN = 6.0
+
+
+def training_flops(params, tokens):
+    """Training compute by the ``6 N D`` rule (Kaplan et al. 2020).
+
+    >>> training_flops(1e15, 1e12)
+    6e+27
+    """
+    return FLOPS_PER_PARAM_TOKEN * check_positive("params", params) * check_positive("tokens", tokens)
+
+
+def check_counting(counting: str) -> str:
+    if counting not in COUNTINGS:
+        raise ParameterError(f"counting={counting!r} is unknown; allowed: {', '.join(COUNTINGS)}")
+    return counting
+
+
+def operations(params, *, counting="per-operation", flops=None, tokens=None, batch_tokens=None):
+    """Memory operations of a training run under a counting convention.
+
+    Parameters
+    ----------
+    params : number of parameters N
+    counting : ``"per-operation"`` (OPS = FLOPs) or ``"per-update"`` (OPS = N * tokens / batch_tokens)
+    flops : training FLOPs; derived as ``6 N D`` from ``tokens`` when omitted
+    tokens : training tokens (or samples) D
+    batch_tokens : tokens per optimizer step (per-update only; 1 means online learning)
+    """
+    check_counting(counting)
+    n = check_positive("params", params)
+    if counting == "per-operation":
+        if flops is None:
+            if tokens is None:
+                raise ParameterError("per-operation counting needs flops or tokens; neither was given")
+            flops = training_flops(n, tokens)
+        return check_positive("flops", flops)
+    if tokens is None:
+        raise ParameterError("per-update counting needs tokens (and batch_tokens); tokens was not given")
+    steps = check_positive("tokens", tokens) / check_positive("batch_tokens", 1.0 if batch_tokens is None else batch_tokens)
+    return n * max(steps, 1.0)
+
+
+def update_time_s(time_s, params, ops):
+    """Time available for one update of one parameter, ``dt = tau N / OPS`` (all parameters in parallel)."""
+    return check_positive("time_s", time_s) * check_positive("params", params) / check_positive("ops", ops)
+
+
+def updates_for_convergence(kind: str, bits, *, kappa=None, C=1.0):
+    """Iterations to reach relative precision ``2**-b`` for a convergence class (THEORY §3).
+
+    * ``linear`` (rate ``1 - 1/kappa``, e.g. gradient descent on a strongly
+      convex problem with condition number ``kappa``): ``n = kappa b ln 2``
+      (from ``(1 - 1/kappa)^n <= 2^-b`` with ``ln(1 - 1/kappa) ~ -1/kappa``);
+    * ``sublinear`` (error ``C/t``): ``n = C 2**b``;
+    * ``stochastic`` (error ``C/sqrt(t)``, SGD): ``n = C 4**b``.
+
+    >>> round(updates_for_convergence("linear", 16, kappa=10.0), 3)
+    110.904
+    """
+    b = np.asarray(check_bits(bits), dtype=float)
+    if kind == "linear":
+        if kappa is None:
+            raise ParameterError("linear convergence needs kappa (condition number >= 1); none was given")
+        k = check_positive("kappa", kappa)
+        if np.any(np.asarray(k) < 1):
+            raise ParameterError(f"kappa={kappa!r} is out of range; allowed: kappa >= 1")
+        out = k * b * math.log(2.0)
+    elif kind == "sublinear":
+        out = check_positive("C", C) * np.exp2(b)
+    elif kind == "stochastic":
+        out = check_positive("C", C) * np.exp2(2.0 * b)
+    else:
+        raise ParameterError(f"convergence={kind!r} is unknown; allowed: {', '.join(CONVERGENCE_CLASSES)}")
+    return float(out) if out.ndim == 0 else out

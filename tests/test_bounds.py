@@ -1,0 +1,137 @@
+"""Energy-to-solution against the seeds' headline claims (THEORY §4-5)."""
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from limbound import bounds, catalogs
+from limbound.counting import operations, training_flops, update_time_s, updates_for_convergence
+from limbound.errors import CatalogError, ParameterError
+
+REF = tomllib.loads((Path(__file__).parent / "reference_values.toml").read_text())
+
+
+def test_brain_scale_point():
+    r = REF["brain_scale"]
+    x = bounds.resolve(params=1e15, tokens=1e12, bits=16, time_s=30 * 86400, accelerator="h100-sxm")
+    est = bounds.estimate(x)
+    assert est["lim"].energy_J == pytest.approx(r["lim_J"], rel=r["rtol"])
+    assert est["landauer"].energy_J == pytest.approx(r["landauer_J"], rel=r["rtol"])
+    assert est["accelerator"].energy_J == pytest.approx(r["accelerator_J"], rel=r["rtol"])
+    # the catalog scenario is the same point
+    y = bounds.resolve(workload="brain-scale", accelerator="h100-sxm")
+    assert bounds.energy_to_solution(y, "lim").energy_J == pytest.approx(est["lim"].energy_J, rel=1e-12)
+
+
+def test_brain_scale_band_matches_paper():
+    r = REF["brain_scale_band"]
+    band = bounds.brain_scale_band(accelerator="h100-sxm")
+    assert band["min"]["lim"] == pytest.approx(r["lim_min_J"], rel=r["rtol"])
+    assert band["max"]["lim"] == pytest.approx(r["lim_max_J"], rel=r["rtol"])
+    # the seeds: LIM 1e8..1e9 J (band edges), Landauer the same order, accelerator 6-7 orders above
+    assert 10**7.9 < band["min"]["lim"] and band["max"]["lim"] < 10**9.3
+    for p in band["points"]:
+        assert abs(math.log10(p["lim"] / p["landauer"])) < 1.0
+        assert r["log10_ratio_min"] < math.log10(p["accelerator_over_lim"]) < r["log10_ratio_max"]
+
+
+def test_walls_add_up_and_are_labelled():
+    x = bounds.resolve(params=1e9, tokens=1e10, consolidations=10)
+    for name, b in bounds.estimate(x).items():
+        d = b.as_dict()
+        w = d["walls"]
+        assert d["energy_J"] == pytest.approx(w["memory_J"] + w["update_J"] + w["consolidation_J"])
+        assert d["energy_kWh"] == pytest.approx(d["energy_J"] / 3.6e6)
+        assert d["sources"], name
+    st_ = bounds.energy_to_solution(x, "static_cim")
+    # consolidation wall: n_cons N b (kT ln2 + e_static), THEORY §2c
+    expected = 10 * 1e9 * 16 * (2.871e-21 + st_.per_op_J)
+    assert st_.consolidation_J == pytest.approx(expected, rel=1e-3)
+
+
+def test_every_accelerator_bound_below_every_published_energy():
+    measured = {k: w for k, w in catalogs.load("workloads").items() if w.measured_energy_J}
+    assert "gpt-3" in measured and measured["gpt-3"].measured_energy_J == pytest.approx(1287 * 3.6e9)
+    usable = [a for a in catalogs.load("hardware").values() if a.power_W and a.peak_bf16_flops]
+    for key, w in measured.items():
+        for acc in usable:
+            x = bounds.resolve(workload=key, accelerator=acc.key)
+            assert bounds.energy_to_solution(x, "accelerator").energy_J < w.measured_energy_J, (key, acc.key)
+
+
+def test_gap_orders():
+    x = bounds.resolve(workload="gpt-3", accelerator="v100", precision="fp16")
+    g = bounds.gap_orders(1287 * 3.6e9, x)
+    # GPT-3 on V100: 14.8 pJ/FLOP measured vs 2.4 pJ/FLOP bound (FACTS.md Table A/B): log10(6.2) = 0.79
+    assert g["accelerator"] == pytest.approx(math.log10(4.6332e12 / (3.14e23 * 300 / 125e12)), abs=1e-9)
+    assert 0.7 < g["accelerator"] < 0.9
+
+
+def test_counting_conventions():
+    assert training_flops(1e9, 1e10) == 6e19
+    assert operations(1e9, tokens=1e10) == 6e19
+    assert operations(1e9, counting="per-update", tokens=1e10, batch_tokens=1e6) == 1e9 * 1e4
+    assert update_time_s(10.0, 100, 1000) == 1.0
+    x = bounds.resolve(workload="gpt-3", counting="per-update")
+    assert x.ops == pytest.approx(1.75e11 * 3.0e11 / 3.2e6)
+    assert x.flops == 3.14e23  # the accelerator still pays for the FLOPs
+
+
+def test_convergence_classes():
+    assert updates_for_convergence("linear", 16, kappa=10.0) == pytest.approx(10 * 16 * math.log(2))
+    assert updates_for_convergence("sublinear", 8, C=2.0) == 512.0
+    assert updates_for_convergence("stochastic", 8) == 65536.0
+    with pytest.raises(ParameterError):
+        updates_for_convergence("linear", 8)
+    with pytest.raises(ParameterError):
+        updates_for_convergence("superlinear", 8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1e3, 1e16), st.floats(1e6, 1e14), st.integers(1, 63), st.floats(1.5, 100.0))
+def test_energy_never_decreases_with_bits_or_ops(params, tokens, bits, factor):
+    x = bounds.resolve(params=params, tokens=tokens, bits=bits, time_s=1e6)
+    x_b = bounds.resolve(params=params, tokens=tokens, bits=bits + 1, time_s=1e6)
+    x_o = bounds.resolve(params=params, tokens=tokens * factor, bits=bits, time_s=1e6)
+    for p in ("landauer", "lim", "static_cim"):
+        e = bounds.energy_to_solution(x, p).energy_J
+        assert bounds.energy_to_solution(x_b, p).energy_J >= e
+        assert bounds.energy_to_solution(x_o, p).energy_J >= e
+    lim, lan = (bounds.energy_to_solution(x, p).energy_J for p in ("lim", "landauer"))
+    assert lim >= lan * (1 - 1e-12)
+    assert lim <= bounds.energy_to_solution(x, "static_cim").energy_J * (1 + 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1e-3, 1e3))
+def test_static_grows_with_retention(factor_years):
+    a = bounds.resolve(params=1e9, tokens=1e10, retention_s=3.15e7 * factor_years)
+    b = bounds.resolve(params=1e9, tokens=1e10, retention_s=3.15e7 * factor_years * 2)
+    assert bounds.energy_to_solution(b, "static_cim").energy_J > bounds.energy_to_solution(a, "static_cim").energy_J
+
+
+@pytest.mark.parametrize("kw", [
+    dict(params=0, tokens=1e9), dict(params=-1, tokens=1e9), dict(params=float("nan"), tokens=1e9),
+    dict(params=float("inf"), tokens=1e9), dict(params=1e9), dict(params=1e9, tokens=1e9, bits=0),
+    dict(params=1e9, tokens=1e9, bits=65), dict(params=1e9, tokens=1e9, T_K=0), dict(params=1e9, tokens=1e9, T_K=-1),
+    dict(params=1e9, tokens=1e9, d_ret=1.0), dict(params=1e9, tokens=1e9, d_w=0.0), dict(params=1e9, tokens=1e9, eps=2.0),
+    dict(params=1e9, tokens=1e9, time_s=0), dict(params=1e9, tokens=1e9, counting="per-flop"),
+    dict(params=1e9, flops=1e19, counting="per-update"),
+])
+def test_bad_inputs(kw):
+    with pytest.raises(ParameterError) as info:
+        bounds.resolve(**kw)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_names():
+    with pytest.raises(CatalogError, match="allowed"):
+        bounds.resolve(workload="gpt-5")
+    with pytest.raises(CatalogError, match="allowed"):
+        bounds.resolve(params=1e9, tokens=1e9, accelerator="h1000")
+    with pytest.raises(CatalogError, match="power not published"):
+        bounds.resolve(params=1e9, tokens=1e9, accelerator="tpu-v5p")
+    with pytest.raises(ParameterError):
+        bounds.energy_to_solution(bounds.resolve(params=1e9, tokens=1e9), "quantum")

@@ -1,0 +1,101 @@
+"""The CLI as a user meets it: JSON keys, human units, and one-line errors with exit code 2."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from limbound.cli import main
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_estimate_json_keys(capsys):
+    code, out, _ = run_cli(capsys, "estimate", "--params", "1e15", "--tokens", "1e12", "--bits", "16", "--time", "30d",
+                           "--accelerator", "h100-sxm", "--json")
+    assert code == 0
+    d = json.loads(out)
+    for k in ("params", "ops", "bits", "dt_s", "temperature_K", "counting", "accelerator"):
+        assert k in d["inputs"]
+    assert d["inputs"]["dt_s"] == pytest.approx(30 * 86400 * 1e15 / 6e27)
+    for p in ("landauer", "lim", "static_cim", "accelerator"):
+        b = d["paradigms"][p]
+        assert {"energy_J", "per_op_J", "walls"} <= set(b)
+        assert set(b["walls"]) == {"memory_J", "update_J", "consolidation_J"}
+        assert "per_op_kT" in b
+    assert d["paradigms"]["lim"]["energy_J"] == pytest.approx(2.93e8, rel=0.01)
+    assert d["paradigms"]["accelerator"]["energy_J"] == pytest.approx(4.24e15, rel=0.01)
+
+
+def test_estimate_all_workloads(capsys):
+    code, out, _ = run_cli(capsys, "estimate", "--workload", "all", "--json")
+    d = json.loads(out)
+    assert code == 0 and len(d["workloads"]) >= 12 and d["version"]
+    assert d["workloads"][0]["inputs"]["accelerator"] == "b200"
+
+
+def test_per_op_json(capsys):
+    code, out, _ = run_cli(capsys, "per-op", "--bits", "16", "--dt", "1us", "--json")
+    d = json.loads(out)
+    assert d["lim"]["per_op_kT"] == pytest.approx(11.783, rel=1e-3)
+    assert d["lim"]["barrier_kT"] == pytest.approx(12.80, rel=1e-3)
+    assert d["static_cim"]["per_op_kT"] == pytest.approx(99.65, rel=1e-3)
+    assert d["landauer"]["per_op_kT"] == pytest.approx(11.090, rel=1e-3)
+
+
+@pytest.mark.parametrize("cmd", ["workloads", "hardware", "devices"])
+def test_catalog_listing(capsys, cmd):
+    code, out, _ = run_cli(capsys, cmd, "--json")
+    assert code == 0 and all("source" in row for row in json.loads(out).values())
+    code, out, _ = run_cli(capsys, cmd)
+    assert code == 0 and "source" in out
+
+
+def test_gap(capsys):
+    code, out, _ = run_cli(capsys, "gap", "--workload", "gpt-3", "--json")
+    d = json.loads(out)["gaps"][0]
+    assert code == 0 and d["orders_above"]["lim"] > 8 and d["orders_above"]["accelerator"] > 0
+    code, out, _ = run_cli(capsys, "gap", "--measured-kwh", "1287000", "--flops", "3.14e23", "--params", "1.75e11", "--json")
+    assert code == 0
+
+
+BAD = [
+    ["estimate", "--params", "-1", "--tokens", "1e9"],
+    ["estimate", "--params", "0", "--tokens", "1e9"],
+    ["estimate", "--params", "nan", "--tokens", "1e9"],
+    ["estimate", "--params", "inf", "--tokens", "1e9"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--bits", "0"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--bits", "65"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--temperature", "0K"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--temperature", "-5K"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--retention-failure", "1.5"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--write-failure", "0"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--time", "30 fortnights"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--attempt-frequency", "fast"],
+    ["estimate", "--workload", "gpt-5"],
+    ["estimate", "--params", "1e9", "--tokens", "1e9", "--accelerator", "h1000"],
+    ["estimate", "--params", "1e9"],
+    ["per-op", "--dt", "1parsec"],
+    ["per-op", "--bits", "abc"],
+    ["gap", "--workload", "chinchilla"],
+    ["estimate", "--counting", "per-flop", "--params", "1e9", "--tokens", "1e9"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD)
+def test_bad_input_exits_2_with_one_line(capsys, argv):
+    with pytest.raises(SystemExit) as info:  # argparse choices errors exit directly
+        raise SystemExit(main(argv))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("limbound: error:") and "Traceback" not in err
+
+
+def test_console_script_no_traceback():
+    r = subprocess.run([sys.executable, "-m", "limbound", "estimate", "--params", "-3", "--tokens", "1"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1

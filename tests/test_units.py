@@ -1,0 +1,28 @@
+import pytest
+
+from limbound.errors import ParameterError
+from limbound.units import parse_number, parse_quantity
+
+
+@pytest.mark.parametrize("text,kind,value", [
+    ("30d", "time", 30 * 86400.0), ("1us", "time", 1e-6), ("1µs", "time", 1e-6), ("10y", "time", 10 * 365.25 * 86400),
+    ("300K", "temperature", 300.0), ("1e9/s", "frequency", 1e9), ("2GHz", "frequency", 2e9), ("5", "time", 5.0),
+    ("1287MWh", "energy", 1287 * 3.6e9),
+])
+def test_parse(text, kind, value):
+    assert parse_quantity(text, kind, "--x") == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text,kind", [("30 parsec", "time"), ("-1s", "time"), ("0K", "temperature"), ("abc", "time"),
+                                       ("1e999s", "time"), ("", "time"), ("300C", "temperature")])
+def test_parse_errors(text, kind):
+    with pytest.raises(ParameterError) as info:
+        parse_quantity(text, kind, "--x")
+    assert "--x" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_parse_number():
+    assert parse_number("1e15", "--params") == 1e15
+    for bad in ("nan", "inf", "-3", "0", "x"):
+        with pytest.raises(ParameterError):
+            parse_number(bad, "--params")
