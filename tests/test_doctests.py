@@ -1,0 +1,15 @@
+"""The worked examples in the docstrings are hand-checkable numbers: run them."""
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["limbound", "limbound.constants", "limbound.units", "limbound.counting", "limbound.bounds",
+           "limbound.physics.rates", "limbound.physics.landauer", "limbound.physics.lim", "limbound.physics.static",
+           "limbound.physics.accelerator"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
