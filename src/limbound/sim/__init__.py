@@ -1,5 +1,15 @@
-"""Stochastic-thermodynamics simulators with exact energy books (THEORY §1, §7)."""
-from .ledger import Ledger
-from .kmc import max_step_s, seed_kernels, sync_step
+"""Stochastic-thermodynamics simulators with exact energy books (THEORY §1, §7).
 
-__all__ = ["Ledger", "max_step_s", "seed_kernels", "sync_step"]
+* :mod:`.langevin` -- overdamped Langevin ensembles in time-dependent potentials (:mod:`.protocols`)
+* :mod:`.gillespie` -- exact continuous-time KMC of small arrays of multi-level memories
+* :mod:`.kmc` -- synchronous (uniformized) KMC steps for large arrays
+* :mod:`.master` -- exact master-equation solutions (matrix exponentials) for checks
+* :mod:`.validate` -- the published-physics validation cases (``limbound validate``)
+"""
+from .ledger import Ledger
+from .kmc import max_step_s, seed_kernels, stream_states, sync_step, sync_step_par
+from .gillespie import KMCResult, Segment, gillespie, v_landscape
+from .langevin import LangevinResult, first_passage, simulate
+
+__all__ = ["Ledger", "max_step_s", "seed_kernels", "sync_step", "sync_step_par", "stream_states",
+           "Segment", "KMCResult", "gillespie", "v_landscape", "LangevinResult", "simulate", "first_passage"]

@@ -120,3 +120,69 @@ def check_array_inputs(levels, n_levels, *arrays) -> None:
         if a.shape != levels.shape:
             raise ParameterError(f"array of shape {a.shape} does not match levels of shape {levels.shape}")
     check_positive("n_levels", n_levels)
+
+
+# ----------------------------------------------------------------------------------------------
+# Parallel synchronous engine with per-memory random streams (added for issue 3)
+# ----------------------------------------------------------------------------------------------
+
+from numba import prange  # noqa: E402
+
+from ._rng import next_u01, stream_states  # noqa: E402,F401
+
+
+@njit(parallel=True, cache=True)
+def _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_out):
+    n = levels.shape[0]
+    heat = 0.0
+    net = 0
+    worst = 0.0
+    top = n_levels - 1
+    f0h = f0 * h
+    for i in prange(n):
+        li = levels[i]
+        p_up = f0h * np.exp(-(barrier[i] + 0.5 * dU_up[i])) if li < top else 0.0
+        p_dn = f0h * np.exp(-(barrier[i] + 0.5 * dU_dn[i])) if li > 0 else 0.0
+        tot = p_up + p_dn
+        worst = max(worst, tot)
+        s, u = next_u01(states[i])
+        states[i] = s
+        u = 1.0 - u  # uniform on [0, 1), as np.random.random in sync_step
+        if u < p_up:
+            levels[i] = li + 1
+            q = -dU_up[i]
+            net += 1
+            heat += q
+            heat_out[i] += q
+        elif u < tot:
+            levels[i] = li - 1
+            q = -dU_dn[i]
+            net += -1
+            heat += q
+            heat_out[i] += q
+    return heat, net, worst
+
+
+def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states, heat_out=None):
+    """:func:`sync_step` on all cores, with one random stream per memory.
+
+    Same step, same hop probabilities and energy books as :func:`sync_step`;
+    the randomness comes from ``states`` (uint64 array, one per memory, from
+    :func:`stream_states` ``(seed, n)``, advanced in place), so a run is
+    reproducible for a seed whatever the number of threads.  Like
+    :func:`sync_step` it raises after the step if ``(r_up + r_dn) h > 1`` for
+    some memory.
+
+    Returns
+    -------
+    (heat_kT, net_up)
+    """
+    if heat_out is None:
+        heat_out = np.zeros(levels.shape[0])
+    if states.shape != levels.shape or states.dtype != np.uint64:
+        raise ParameterError(f"states has shape {states.shape} and dtype {states.dtype}; allowed: uint64 of shape {levels.shape} (stream_states(seed, n))")
+    heat, net, worst = _sync_step_par(levels, int(n_levels), dU_up, dU_dn, barrier_kT, float(h_s), float(f0_hz),
+                                      states, heat_out)
+    if worst > 1.0:
+        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    return heat, net

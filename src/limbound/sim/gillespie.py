@@ -1,0 +1,254 @@
+"""Exact continuous-time kinetic Monte Carlo of small arrays of multi-level memories (THEORY §1-2).
+
+Memory ``i`` holds a level ``n_i`` in ``0..M-1``.  A *driver* sets the
+landscape piecewise in time: a :class:`Segment` gives, for a duration, the
+energy of every level of every memory (``U_kT``, shape ``(M,)`` shared or
+``(n, M)``) and the barrier above the well bottom (``barrier_kT``, scalar or
+``(n,)``), barrier top midway between neighbours, so (THEORY §1)
+
+    r(n -> n+-1) = f0 exp(-(E_b + (U(n+-1) - U(n)) / 2)).
+
+Within a segment each memory follows the exact continuous-time jump process
+(Gillespie, J. Comput. Phys. 22, 403 (1976); Bortz, Kalos & Lebowitz 1975):
+exponential waiting times with the total rate of its level, a hop chosen in
+proportion to its rate.  The memories are independent given the landscape,
+so simulating each one's jumps on its own is the same law as a joint
+Gillespie run over the array (and parallelises exactly); at the end of a
+segment the pending waiting time is dropped, which memorylessness allows.
+
+Energy books, per memory, in kT: a hop releases ``U(n) - U(n')`` as heat; a
+landscape change at a segment boundary does work ``U_new(n) - U_old(n)``.
+The first law ``U_end - U_start = W - Q`` holds per memory to rounding.
+
+The driver is either a sequence of :class:`Segment` or a callable
+``driver(t_s, levels) -> Segment | None`` called at each boundary with the
+current time and a read-only copy of the levels (``None`` ends the run):
+state feedback at the granularity the driver chooses.  Large arrays use
+the synchronous engine :func:`limbound.sim.kmc.sync_step` instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+from numba import njit, prange
+
+from ..constants import F0_DEFAULT_HZ
+from ..errors import ParameterError, check_finite, check_positive
+from ._rng import next_u01, stream_states
+from .ledger import Ledger, relative_residual
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a schedule: the landscape held for ``duration_s`` seconds.
+
+    Parameters
+    ----------
+    duration_s : float, >= 0
+    U_kT : (M,) or (n, M) array of level energies in kT
+    barrier_kT : float or (n,) array, barrier above the well bottom in kT
+    """
+
+    duration_s: float
+    U_kT: np.ndarray
+    barrier_kT: float | np.ndarray
+
+
+@njit(parallel=True, cache=True)
+def _ctmc_segment(levels, U, barrier, f0, duration, t0, states, heat, hops_up, hops_dn, first_hop):
+    n = levels.shape[0]
+    top = U.shape[1] - 1
+    shared_U = U.shape[0] == 1
+    shared_b = barrier.shape[0] == 1
+    for i in prange(n):
+        ii = np.int64(i)
+        row = np.int64(0) if shared_U else ii
+        eb = barrier[0] if shared_b else barrier[ii]
+        l = np.int64(levels[ii])
+        s = states[i]
+        t = 0.0
+        q = 0.0
+        up = 0
+        dn = 0
+        while True:
+            r_up = f0 * np.exp(-(eb + 0.5 * (U[row, l + 1] - U[row, l]))) if l < top else 0.0
+            r_dn = f0 * np.exp(-(eb + 0.5 * (U[row, l - 1] - U[row, l]))) if l > 0 else 0.0
+            R = r_up + r_dn
+            if R <= 0.0:
+                break
+            s, u = next_u01(s)
+            t += -np.log(u) / R
+            if t > duration:
+                break
+            s, u = next_u01(s)
+            if u * R <= r_up:
+                nl = l + np.int64(1)
+                up += 1
+            else:
+                nl = l - np.int64(1)
+                dn += 1
+            q += U[row, l] - U[row, nl]
+            if np.isnan(first_hop[i]):
+                first_hop[i] = t0 + t
+            l = nl
+        levels[i] = l
+        states[i] = s
+        heat[i] += q
+        hops_up[i] += up
+        hops_dn[i] += dn
+
+
+@dataclass
+class KMCResult:
+    """Outcome of a continuous-time KMC run, per memory (energies in kT).
+
+    Attributes
+    ----------
+    levels : (n,) final levels
+    work_kT, heat_kT : (n,) work done on and heat released by each memory
+    U_start_kT, U_end_kT : (n,) energy at start (first landscape) and end (last landscape)
+    hops_up, hops_dn : (n,) number of up and down hops
+    first_hop_s : (n,) time of each memory's first hop (NaN if none)
+    t_end_s : float, simulated time
+    snapshots : list of (t_s, levels copy) at every segment end (if ``record=True``)
+    params : run parameters
+    """
+
+    levels: np.ndarray
+    work_kT: np.ndarray
+    heat_kT: np.ndarray
+    U_start_kT: np.ndarray
+    U_end_kT: np.ndarray
+    hops_up: np.ndarray
+    hops_dn: np.ndarray
+    first_hop_s: np.ndarray
+    t_end_s: float
+    snapshots: list = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+
+    @property
+    def first_law_residual(self) -> float:
+        """Largest per-memory relative first-law residual."""
+        return float(np.max(relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)))
+
+    @property
+    def ledger(self) -> Ledger:
+        """Array-summed energy books."""
+        return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
+                      work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()))
+
+    def as_dict(self) -> dict:
+        return {"n_memories": int(self.levels.size), "t_end_s": self.t_end_s, "params": self.params,
+                "ledger": self.ledger.as_dict(), "first_law_residual": self.first_law_residual,
+                "hops_up": int(self.hops_up.sum()), "hops_dn": int(self.hops_dn.sum())}
+
+
+def _landscape(seg: Segment, n: int, M: int, k: int):
+    if not isinstance(seg, Segment):
+        raise ParameterError(f"driver returned {type(seg).__name__} at segment {k}; allowed: Segment or None")
+    T = check_positive(f"segment {k} duration_s", seg.duration_s, allow_zero=True)
+    U = np.asarray(seg.U_kT, dtype=float)
+    if U.ndim == 1:
+        U = U[None, :]
+    if U.ndim != 2 or U.shape[1] != M or U.shape[0] not in (1, n):
+        raise ParameterError(f"segment {k} U_kT has shape {np.shape(seg.U_kT)}; allowed: ({M},) or ({n}, {M})")
+    check_finite(f"segment {k} U_kT", U)
+    b = np.atleast_1d(np.asarray(seg.barrier_kT, dtype=float))
+    if b.ndim != 1 or b.shape[0] not in (1, n):
+        raise ParameterError(f"segment {k} barrier_kT has shape {np.shape(seg.barrier_kT)}; allowed: scalar or ({n},)")
+    check_finite(f"segment {k} barrier_kT", b)
+    return T, np.ascontiguousarray(U), np.ascontiguousarray(b)
+
+
+def _energy(U: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    return U[0, levels] if U.shape[0] == 1 else U[np.arange(levels.size), levels]
+
+
+def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
+              f0_hz: float = F0_DEFAULT_HZ, record: bool = False, max_segments: int = 10_000_000) -> KMCResult:
+    """Run the exact continuous-time engine over a schedule.
+
+    Parameters
+    ----------
+    levels0 : (n,) int array
+        Initial levels in ``0..n_levels-1`` (copied).
+    n_levels : int
+        Levels per memory, ``M >= 2``.
+    driver : sequence of Segment, or callable ``(t_s, levels) -> Segment | None``
+        The landscape schedule (see module docstring).
+    seed : int
+        Seed of the per-memory random streams (reproducible whatever the thread count).
+    f0_hz : float
+        Attempt frequency (1/s), default 1e9.
+    record : bool
+        Keep a copy of the levels at every segment end.
+
+    Returns
+    -------
+    KMCResult
+    """
+    lv = np.array(levels0, dtype=np.int64, copy=True)
+    M = int(n_levels)
+    if M < 2:
+        raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
+    if lv.ndim != 1 or lv.size == 0:
+        raise ParameterError(f"levels0 has shape {lv.shape}; allowed: a non-empty 1-D array")
+    if lv.min() < 0 or lv.max() >= M:
+        raise ParameterError(f"levels0 has values outside 0..{M - 1}")
+    f0 = check_positive("f0_hz", f0_hz)
+    n = lv.size
+    if callable(driver):
+        next_seg = driver
+    else:
+        segs = list(driver)
+        if not segs:
+            raise ParameterError("driver is an empty schedule; allowed: at least one Segment")
+        it = iter(segs)
+        next_seg = lambda t, levels: next(it, None)  # noqa: E731
+
+    states = stream_states(seed, n)
+    heat = np.zeros(n)
+    work = np.zeros(n)
+    up = np.zeros(n, dtype=np.int64)
+    dn = np.zeros(n, dtype=np.int64)
+    first = np.full(n, np.nan)
+    snaps = []
+    t = 0.0
+    U_prev = None
+    U_start = None
+    k = 0
+    while k < max_segments:
+        view = lv.copy()
+        view.flags.writeable = False
+        seg = next_seg(t, view)
+        if seg is None:
+            break
+        T, U, b = _landscape(seg, n, M, k)
+        if U_prev is None:
+            U_start = _energy(U, lv)
+        else:
+            work += _energy(U, lv) - _energy(U_prev, lv)
+        if T > 0:
+            _ctmc_segment(lv, U, b, f0, T, t, states, heat, up, dn, first)
+        t += T
+        U_prev = U
+        k += 1
+        if record:
+            snaps.append((t, lv.copy()))
+    if U_prev is None:
+        raise ParameterError("driver gave no segment; allowed: at least one Segment")
+    return KMCResult(levels=lv, work_kT=work, heat_kT=heat, U_start_kT=U_start, U_end_kT=_energy(U_prev, lv),
+                     hops_up=up, hops_dn=dn, first_hop_s=first, t_end_s=t, snapshots=snaps,
+                     params={"n_levels": M, "f0_hz": f0, "seed": seed, "segments": k})
+
+
+def v_landscape(n_levels: int, optimum, tilt_kT) -> np.ndarray:
+    """Level energies of the V-shaped LIM landscape ``D |n - n*|`` (THEORY §2b), shape ``(M,)`` or ``(n, M)``."""
+    n = np.arange(int(n_levels))
+    opt = np.asarray(optimum)
+    D = np.asarray(tilt_kT, dtype=float)
+    if opt.ndim == 0 and D.ndim == 0:
+        return float(D) * np.abs(n - int(opt)).astype(float)
+    return np.atleast_1d(D)[:, None] * np.abs(n[None, :] - np.atleast_1d(opt)[:, None]).astype(float)

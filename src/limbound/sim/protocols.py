@@ -1,0 +1,281 @@
+"""Time-dependent potentials for the Langevin simulator, and the published work of each protocol.
+
+Every built-in potential is a quartic polynomial in the position,
+
+    U(x, t) = c0(t) + c1(t) x + c2(t) x**2 + c3(t) x**3 + c4(t) x**4,
+
+in the energy unit of the simulation (usually ``kT = 1``), so one compiled
+kernel serves them all; a :class:`Protocol` only says how the five
+coefficients move in time.  Users with another shape pass numba-compiled
+functions instead (:class:`UserProtocol`).
+
+Built-ins (THEORY §7):
+
+* :func:`harmonic_drag` -- a trap ``k/2 (x - lam(t))**2`` dragged a distance
+  ``L`` in time ``tau``, with the optimal protocol of Schmiedl & Seifert
+  (PRL 98, 108301, 2007) or the linear one;
+* :func:`double_well` -- ``E_b ((x/a)**2 - 1)**2 - f x/a``, static (Kramers);
+* :func:`erasure` -- the four-stage erasure of a bit stored in a double well
+  (lower barrier, tilt, raise barrier, untilt), as in Bérut et al., Nature
+  483, 187 (2012) and Jun, Gavrilov & Bechhoefer, PRL 113, 190601 (2014).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..errors import ParameterError, check_finite, check_positive
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A quartic potential whose coefficients follow ``coeffs_fn(t) -> (len(t), 5)`` for ``0 <= t <= duration``.
+
+    Attributes
+    ----------
+    name : str
+    duration : float
+        Protocol length in the simulation's time unit.
+    coeffs_fn : callable
+        Vectorised: array of times -> array ``(len(t), 5)`` of ``c0..c4``.
+    params : dict
+        The physical parameters by name (reported by the validation suite).
+    """
+
+    name: str
+    duration: float
+    coeffs_fn: Callable[[np.ndarray], np.ndarray]
+    params: dict = field(default_factory=dict)
+
+    def coeffs(self, t) -> np.ndarray:
+        """Coefficient table ``(len(t), 5)`` at times ``t`` (float64, C-contiguous)."""
+        t = np.atleast_1d(np.asarray(t, dtype=float))
+        c = np.ascontiguousarray(self.coeffs_fn(t), dtype=float)
+        if c.shape != (t.size, 5):
+            raise ParameterError(f"protocol {self.name!r} returned coefficients of shape {c.shape}; allowed: ({t.size}, 5)")
+        return c
+
+    def U(self, x, t: float) -> np.ndarray:
+        """Potential at positions ``x`` and time ``t``."""
+        c = self.coeffs([t])[0]
+        x = np.asarray(x, dtype=float)
+        return (((c[4] * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0]
+
+    def curvature(self, x, t: float) -> np.ndarray:
+        """``U''(x, t)`` (used for the step-size check)."""
+        c = self.coeffs([t])[0]
+        x = np.asarray(x, dtype=float)
+        return (12.0 * c[4] * x + 6.0 * c[3]) * x + 2.0 * c[2]
+
+
+@dataclass(frozen=True)
+class UserProtocol:
+    """A user potential: numba-compiled ``U(x, t)`` and ``dUdx(x, t)`` (``@numba.njit`` functions of two floats).
+
+    ``duration`` is the protocol length; ``name`` and ``params`` are for reports.
+    The simulator checks the step size against ``U''`` estimated by finite
+    differences of ``dUdx`` over the region the particles visit.
+    """
+
+    name: str
+    duration: float
+    U_fn: Callable
+    dUdx_fn: Callable
+    params: dict = field(default_factory=dict)
+
+    def U(self, x, t: float) -> np.ndarray:
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        return np.array([self.U_fn(float(v), float(t)) for v in x])
+
+    def curvature(self, x, t: float, dx: float = 1e-4) -> np.ndarray:
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        return np.array([(self.dUdx_fn(float(v) + dx, float(t)) - self.dUdx_fn(float(v) - dx, float(t))) / (2 * dx) for v in x])
+
+
+# ----------------------------------------------------------------------------------------------
+# Harmonic trap dragged at constant distance (Schmiedl & Seifert 2007)
+# ----------------------------------------------------------------------------------------------
+
+def _harmonic_coeffs(k: float, lam: np.ndarray) -> np.ndarray:
+    c = np.zeros((lam.size, 5))
+    c[:, 0] = 0.5 * k * lam * lam
+    c[:, 1] = -k * lam
+    c[:, 2] = 0.5 * k
+    return c
+
+
+def optimal_drag_center(t, *, k: float, L: float, tau: float, gamma: float) -> np.ndarray:
+    """Trap centre of the optimal drag (Schmiedl & Seifert, PRL 98, 108301 (2007), Eq. 7).
+
+    ``lam*(t) = L (1 + k t / gamma) / (k tau / gamma + 2)`` for ``0 < t < tau``,
+    ``0`` at ``t = 0`` and ``L`` at ``t >= tau``: two jumps of equal size
+    ``L / (k tau / gamma + 2)`` at both ends.
+    """
+    t = np.asarray(t, dtype=float)
+    lam = L * (1.0 + k * t / gamma) / (k * tau / gamma + 2.0)
+    return np.where(t <= 0.0, 0.0, np.where(t >= tau, L, lam))
+
+
+def harmonic_drag(*, k: float, L: float, tau: float, gamma: float, kind: str = "optimal") -> Protocol:
+    """Drag a harmonic trap ``k/2 (x - lam(t))**2`` from 0 to ``L`` in time ``tau``.
+
+    Parameters
+    ----------
+    k : float
+        Trap stiffness (energy / length**2).
+    L : float
+        Distance (length).
+    tau : float
+        Duration (time).
+    gamma : float
+        Friction coefficient of the particle (energy time / length**2); the optimal protocol depends on it.
+    kind : {"optimal", "linear"}
+    """
+    k = check_positive("k", k)
+    L = check_finite("L", L)
+    tau = check_positive("tau", tau)
+    gamma = check_positive("gamma", gamma)
+    params = {"k": k, "L": L, "tau": tau, "gamma": gamma}
+    if kind == "optimal":
+        return Protocol("harmonic_drag_optimal", tau,
+                        lambda t: _harmonic_coeffs(k, optimal_drag_center(t, k=k, L=L, tau=tau, gamma=gamma)), params)
+    if kind == "linear":
+        return Protocol("harmonic_drag_linear", tau,
+                        lambda t: _harmonic_coeffs(k, L * np.clip(np.asarray(t, dtype=float) / tau, 0.0, 1.0)), params)
+    raise ParameterError(f"kind={kind!r} is not a drag protocol; allowed: 'optimal', 'linear'")
+
+
+def optimal_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
+    """Mean work of the optimal drag, ``W* = gamma L**2 / (tau + 2 gamma / k)`` (Schmiedl & Seifert 2007, Eq. 8)."""
+    return gamma * L * L / (tau + 2.0 * gamma / k)
+
+
+def linear_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
+    """Mean work of the linear drag at speed ``v = L / tau`` from equilibrium.
+
+    ``W = gamma v**2 [tau - (gamma / k)(1 - exp(-k tau / gamma))]``: the mean lag
+    of the particle behind the trap relaxes as ``(gamma v / k)(1 - exp(-k t / gamma))``
+    (Mazonka & Jarzynski, arXiv:cond-mat/9912121 (1999); Schmiedl & Seifert 2007).
+    """
+    v = L / tau
+    return gamma * v * v * (tau - (gamma / k) * (-np.expm1(-k * tau / gamma)))
+
+
+# ----------------------------------------------------------------------------------------------
+# Double well
+# ----------------------------------------------------------------------------------------------
+
+def _double_well_coeffs(E_b, a, f) -> np.ndarray:
+    """Coefficients of ``E_b((x/a)^2 - 1)^2 - f x / a`` (arrays broadcast)."""
+    E_b, f = np.broadcast_arrays(np.asarray(E_b, dtype=float), np.asarray(f, dtype=float))
+    c = np.zeros((E_b.size, 5))
+    c[:, 0] = E_b.ravel()
+    c[:, 1] = -f.ravel() / a
+    c[:, 2] = -2.0 * E_b.ravel() / a**2
+    c[:, 4] = E_b.ravel() / a**4
+    return c
+
+
+def double_well(*, barrier: float, a: float = 1.0, tilt: float = 0.0, duration: float = np.inf) -> Protocol:
+    """Static quartic double well ``U = E_b ((x/a)**2 - 1)**2 - tilt * x / a``.
+
+    Minima at ``x = +-a`` (untilted), barrier ``E_b`` at ``x = 0``;
+    ``U''(+-a) = 8 E_b / a**2``, ``U''(0) = -4 E_b / a**2``.
+    """
+    E_b = check_positive("barrier", barrier, allow_zero=True)
+    a = check_positive("a", a)
+    f = check_finite("tilt", tilt)
+    return Protocol("double_well", float(duration),
+                    lambda t: np.repeat(_double_well_coeffs(E_b, a, f), np.size(t), axis=0),
+                    {"barrier_kT": E_b, "a": a, "tilt": f})
+
+
+def kramers_time(*, barrier: float, a: float = 1.0, gamma: float = 1.0, kT: float = 1.0) -> float:
+    """Kramers' asymptotic well-to-well time of the quartic double well.
+
+    ``2 pi gamma / sqrt(U''(min) |U''(max)|) exp(E_b / kT)`` with
+    ``U''(min) = 8 E_b / a**2`` and ``U''(0) = -4 E_b / a**2`` (Kramers,
+    Physica 7, 284 (1940); Hänggi, Talkner & Borkovec, RMP 62, 251 (1990), Eq. 4.5b).
+    """
+    w = np.sqrt(8.0 * barrier * 4.0 * barrier) / a**2
+    return 2.0 * np.pi * gamma / w * np.exp(barrier / kT)
+
+
+def exact_mfpt(U: Callable[[float], float], *, x0: float, target: float, gamma: float = 1.0, kT: float = 1.0,
+               lower: float = -np.inf) -> float:
+    """Exact mean first-passage time of 1-D overdamped motion from ``x0`` to ``target > x0``.
+
+    ``T = (gamma/kT) int_{x0}^{target} dy exp(U(y)/kT) int_{lower}^{y} dz exp(-U(z)/kT)``,
+    reflecting at ``lower`` (Gardiner, *Handbook of Stochastic Methods*, §5.2.7;
+    Hänggi, Talkner & Borkovec 1990, Eq. 4.7), evaluated by adaptive quadrature.
+    Energies are shifted by ``U(x0)`` to keep the exponentials in range.
+    """
+    from scipy import integrate
+
+    if not target > x0:
+        raise ParameterError(f"target={target!r} must lie above x0={x0!r}")
+    u0 = U(x0)
+
+    def inner(y):
+        return integrate.quad(lambda z: np.exp(-(U(z) - u0) / kT), lower, y, limit=400, epsabs=0.0, epsrel=1e-11)[0]
+
+    val = integrate.quad(lambda y: np.exp((U(y) - u0) / kT) * inner(y), x0, target, limit=400,
+                         epsabs=0.0, epsrel=1e-10)[0]
+    return gamma / kT * val
+
+
+# ----------------------------------------------------------------------------------------------
+# Erasure of one bit in a double well
+# ----------------------------------------------------------------------------------------------
+
+def erasure(*, barrier: float, tau: float, tilt: float, a: float = 1.0) -> Protocol:
+    """Four-stage erasure to the right well, each stage lasting ``tau / 4``.
+
+    ``U(x, t) = E0 [(x/a)**4 - 2 g(t) (x/a)**2] - f(t) x / a`` with
+    (1) ``g: 1 -> 0`` (barrier ``E0 g**2`` lowered), (2) ``f: 0 -> tilt``,
+    (3) ``g: 0 -> 1`` (barrier raised while tilted), (4) ``f: tilt -> 0``.
+    Start and end potentials coincide (a symmetric double well of barrier
+    ``E0`` and minima at ``+-a``), so the free energy change is only the
+    entropy of the stored bit: the mean work is at least
+    ``kT [ln 2 + p ln p + (1-p) ln(1-p)]`` for success probability ``p``
+    (Landauer 1961; Bérut et al. 2012; Jun, Gavrilov & Bechhoefer 2014,
+    whose protocol this follows) and tends to it as ``tau`` grows, provided
+    the final barrier holds the bit over the protocol (``E0`` large).
+    """
+    E0 = check_positive("barrier", barrier)
+    tau = check_positive("tau", tau)
+    fm = check_finite("tilt", tilt)
+    a = check_positive("a", a)
+
+    def coeffs(t):
+        s = np.clip(np.asarray(t, dtype=float) / (tau / 4.0), 0.0, 4.0)
+        g = np.where(s < 1, 1.0 - s, np.where(s < 2, 0.0, np.where(s < 3, s - 2.0, 1.0)))
+        f = np.where(s < 1, 0.0, np.where(s < 2, (s - 1.0) * fm, np.where(s < 3, fm, (4.0 - s) * fm)))
+        c = np.zeros((s.size, 5))
+        c[:, 1] = -f / a
+        c[:, 2] = -2.0 * E0 * g / a**2
+        c[:, 4] = E0 / a**4
+        return c
+
+    return Protocol("erasure", tau, coeffs, {"barrier_kT": E0, "tau": tau, "tilt_kT": fm, "a": a})
+
+
+def landauer_bound_kT(p) -> np.ndarray:
+    """Generalised Landauer bound ``ln 2 + p ln p + (1-p) ln(1-p)`` in kT for success probability ``p``."""
+    p = np.asarray(p, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where((p > 0) & (p < 1), p * np.log(np.where(p > 0, p, 1.0)) + (1 - p) * np.log(np.where(p < 1, 1 - p, 1.0)), 0.0)
+    return np.log(2.0) + h
+
+
+def sample_boltzmann(U: Callable[[np.ndarray], np.ndarray], n: int, rng: np.random.Generator, *,
+                     lo: float, hi: float, kT: float = 1.0, grid: int = 200001) -> np.ndarray:
+    """``n`` positions from ``exp(-U/kT)`` on ``[lo, hi]`` by inverse transform on a fine grid (linear interpolation)."""
+    x = np.linspace(lo, hi, grid)
+    u = U(x)
+    w = np.exp(-(u - u.min()) / kT)
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(x))])
+    cdf /= cdf[-1]
+    return np.interp(rng.random(int(n)), cdf, x)
