@@ -1,0 +1,106 @@
+"""One self-contained HTML report: figures embedded as base64 PNG, tables, provenance.
+
+The page needs no other file (no stylesheet, no script, no image beside it),
+so it can be mailed or archived alone.  Each figure is an ``<img>`` whose
+``src`` is a ``data:image/png;base64,...`` URI and whose ``id`` is
+``fig-<panel>``; missing panels are listed with the reason.
+"""
+from __future__ import annotations
+
+import base64
+import html as _html
+import math
+from pathlib import Path
+
+from ..cli._common import dumps
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+img{max-width:100%;border:1px solid #eee}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}
+.na{color:#a33;font-weight:600}.note{font-size:.9em;color:#444}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}
+.toc a{margin-right:1em}
+"""
+
+
+def _esc(x) -> str:
+    return _html.escape(str(x), quote=True)
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return "-"
+        return f"{v:.4g}"
+    if v is None:
+        return "-"
+    return _esc(v)
+
+
+def table_html(rows, *, caption: str = "") -> str:
+    """An HTML table from a list of dicts (columns from the first row, in order)."""
+    if not rows:
+        return "<p class='note'>(empty table)</p>"
+    cols = list(rows[0])
+    out = ["<table>"]
+    if caption:
+        out.append(f"<caption>{_esc(caption)}</caption>")
+    out.append("<tr>" + "".join(f"<th class='l'>{_esc(c)}</th>" for c in cols) + "</tr>")
+    for r in rows:
+        tds = []
+        for c in cols:
+            v = r.get(c)
+            cls = " class='l'" if isinstance(v, str) else ""
+            tds.append(f"<td{cls}>{_cell(v)}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def png_data_uri(path) -> str:
+    """``data:image/png;base64,...`` of a PNG file."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
+    """The report page.
+
+    Parameters
+    ----------
+    panels : list of :class:`limbound.report.figures.Panel`, in report order
+    figures : ``{panel key: PNG path}`` of the rendered panels
+    provenance : version, inputs, seeds, timings (embedded verbatim as JSON)
+    out_dir : the report folder, to show file paths relative to it
+    """
+    version = provenance.get("version", "?")
+    parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+             f"<title>limbound {version}: energy bounds of learning</title>", f"<style>{_CSS}</style></head><body>",
+             f"<h1>limbound {_esc(version)}: energy-dissipation bounds of learning</h1>",
+             "<p class='note'>Reproduction of the projections of arXiv:2402.14878 (learning-in-memory, compute-in-memory, "
+             "Landauer reference, digital accelerators) and of the project's stochastic-thermodynamics checks. "
+             f"Generated {_esc(provenance.get('generated_utc', ''))}, seed {_esc(provenance.get('seed'))}, "
+             f"{'quick' if provenance.get('quick') else 'full'} mode, in {provenance.get('seconds', 0):.1f} s. "
+             "Every plotted number is in <code>data/figure_data.csv</code>.</p>"]
+    parts.append("<p class='toc'>" + " ".join(f"<a href='#panel-{p.key}'>({p.key}) {_esc(p.title)}</a>" for p in panels) + "</p>")
+    for p in panels:
+        parts.append(f"<h2 id='panel-{p.key}'>({p.key}) {_esc(p.title)}</h2>")
+        if not p.ok:
+            parts.append(f"<p class='na'>{_esc(p.status)}</p>")
+            continue
+        if p.key in figures:
+            parts.append(f"<img id='fig-{p.key}' alt='figure ({p.key}): {_esc(p.title)}' src='{png_data_uri(figures[p.key])}'>")
+        if p.table is not None:
+            parts.append(table_html(p.table))
+        if p.notes:
+            parts.append("<ul class='note'>" + "".join(f"<li>{_esc(n)}</li>" for n in p.notes) + "</ul>")
+        if p.provenance:
+            parts.append(f"<details><summary>inputs of ({p.key})</summary><pre>{_esc(dumps(p.provenance))}</pre></details>")
+        parts.append(f"<p class='note'>built in {p.seconds:.2f} s</p>")
+    parts.append("<h2 id='provenance'>Provenance</h2>")
+    parts.append(f"<pre>{_esc(dumps(provenance))}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+__all__ = ["build", "table_html", "png_data_uri"]
