@@ -135,3 +135,25 @@ def test_unknown_names():
         bounds.resolve(params=1e9, tokens=1e9, accelerator="tpu-v5p")
     with pytest.raises(ParameterError):
         bounds.energy_to_solution(bounds.resolve(params=1e9, tokens=1e9), "quantum")
+
+
+def test_device_paradigm():
+    # FN-DAM at 5 fJ per update-bit (Rahman et al. 2022): GPT-3's 3.14e23 ops x 16 bits x 5e-15 J = 2.512e10 J
+    x = bounds.resolve(workload="gpt-3", device="fn-dam")
+    b = bounds.estimate(x)["device"]
+    assert b.energy_J == pytest.approx(3.14e23 * 16 * 5e-15, rel=1e-12)
+    assert "device" not in bounds.estimate(bounds.resolve(workload="gpt-3"))
+    # PCM cannot write within GPT-3's dt = 0.71 us?  its 50 ns write is fast enough; SRAM too; NAND (0.1 ms) is not
+    assert bounds.energy_to_solution(bounds.resolve(workload="gpt-3", device="nand-flash"), "device").extras["write_time_feasible"] is False
+    assert bounds.energy_to_solution(bounds.resolve(workload="gpt-3", device="pcm"), "device").extras["write_time_feasible"] is True
+    with pytest.raises(CatalogError):
+        bounds.resolve(workload="gpt-3", device="floppy")
+
+
+@pytest.mark.parametrize("paradigm", list(bounds.REGISTRY))
+def test_every_paradigm_fills_the_same_fields(paradigm):
+    x = bounds.resolve(params=1e9, tokens=1e10, device="reram")
+    d = bounds.energy_to_solution(x, paradigm).as_dict()
+    for key in ("paradigm", "energy_J", "energy_kWh", "energy_kT", "per_op_J", "per_op_kT", "walls", "assumptions", "sources"):
+        assert key in d, key
+    assert d["energy_J"] > 0 and math.isfinite(d["energy_J"]) and d["per_op_kT"] > 0

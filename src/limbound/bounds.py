@@ -11,6 +11,7 @@ landauer       0                               OPS b kT ln 2               0 (fi
 lim            0 (in place)                    OPS e_LIM(b, dt)            0 (barrier raised in place)
 static_cim     0 (in place)                    OPS e_static(b, dt)         n_cons N b (kT ln 2 + e_static)
 accelerator    FLOPs e_FLOP (board power)      included in memory wall     0 (checkpoints not counted)
+device         0 (cell level)                  OPS b e_write,bit           0
 =============  ==============================  ==========================  ==============================
 """
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Inputs:
     accelerator: str = ""
     precision: str = "bf16"
     workload: str | None = None
+    device: str | None = None
     notes: tuple = ()
 
     @property
@@ -71,7 +73,7 @@ class Inputs:
 def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
             T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
             d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations=0.0,
-            accelerator=None, precision="bf16", workload=None) -> Inputs:
+            accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
     """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
 
     A catalog ``workload`` supplies params, tokens, FLOPs, batch and time
@@ -127,11 +129,13 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     flops = check_positive("flops", flops)
     acc = catalogs.best_accelerator(precision) if accelerator is None else catalogs.accelerator(accelerator)
     acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
+    if device is not None:
+        catalogs.device(device)  # refuse unknown names before any work
     return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), f0_hz=float(f0_hz),
                   retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
                   eps=None if eps is None else float(eps), counting=counting,
                   consolidations=check_positive("consolidations", consolidations, allow_zero=True),
-                  accelerator=acc.key, precision=precision, workload=workload, notes=tuple(notes))
+                  accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,25 @@ def _accelerator(x: Inputs) -> Bound:
                  extras={"accelerator": acc.key, "accelerator_name": acc.name})
 
 
-REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "accelerator": _accelerator}
+def _device(x: Inputs) -> Bound:
+    """A named memory technology writing every update at its best published per-bit energy."""
+    if x.device is None:
+        raise ParameterError("paradigm 'device' needs a device (see `limbound devices`); none was given")
+    dev = catalogs.device(x.device)
+    if dev.write_energy_J_min is None:
+        raise ParameterError(f"device {dev.key!r} has no published write energy")
+    e = x.bits * dev.write_energy_J_min
+    feasible = dev.write_time_s_min is None or dev.write_time_s_min <= x.dt_s
+    return Bound("device", 0.0, x.ops * e, 0.0, e, e / kT(x.T_K), x.T_K,
+                 assumptions=(f"{dev.name}: every update writes b = {x.bits} cells at the lowest published per-bit write energy",
+                              "reads and peripheral circuits not counted (cell level)",
+                              "the device cannot write within dt: the time-to-solution is not reachable" if not feasible else
+                              "the device writes within dt"),
+                 sources=(dev.source,),
+                 extras={"device": dev.key, "device_name": dev.name, "write_time_feasible": feasible})
+
+
+REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "accelerator": _accelerator, "device": _device}
 
 
 def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
@@ -228,8 +250,8 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
 
 
 def estimate(inputs: Inputs) -> dict:
-    """Every paradigm for one set of inputs: ``{paradigm: Bound}``."""
-    return {p: energy_to_solution(inputs, p) for p in REGISTRY}
+    """Every paradigm for one set of inputs: ``{paradigm: Bound}`` (``device`` only when one is named)."""
+    return {p: energy_to_solution(inputs, p) for p in REGISTRY if p != "device" or inputs.device is not None}
 
 
 def gap_orders(measured_J: float, inputs: Inputs) -> dict:

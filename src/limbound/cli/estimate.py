@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--counting", default="per-operation", choices=["per-operation", "per-update"],
                    help="per-operation (OPS = FLOPs, default) or per-update (OPS = N steps)")
     p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part in the catalog)")
+    p.add_argument("--device", help="also price the run on a memory technology from `limbound devices` (cell-level write energy)")
     p.add_argument("--consolidations", default="0", help="consolidation events of a volatile short-term store (static CIM; default 0 = weights in the non-volatile array)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
@@ -34,7 +35,7 @@ def _inputs(args, workload=None):
     cons = float(args.consolidations) if args.consolidations.replace(".", "", 1).isdigit() else parse_number(args.consolidations, "--consolidations")
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,
-                          consolidations=cons, **num, **kw)
+                          consolidations=cons, device=args.device, **num, **kw)
 
 
 def _record(x) -> dict:
