@@ -274,7 +274,7 @@ def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerato
             est = estimate(x)
             rows.append({"tokens": t, "bits": b, **{p: est[p].energy_J for p in est},
                          "accelerator_over_lim": est["accelerator"].energy_J / est["lim"].energy_J})
-    keys = list(REGISTRY) + ["accelerator_over_lim"]
+    keys = list(PARADIGMS) + ["accelerator_over_lim"]
     return {"min": {k: min(r[k] for r in rows) for k in keys}, "max": {k: max(r[k] for r in rows) for k in keys},
             "points": rows}
 
