@@ -1,0 +1,527 @@
+"""Arrays of b-bit multi-level LIM memories driven by an optimizer, with exact energy books (THEORY §1, §2b, §6).
+
+This module is the machinery shared by the QP solver (:mod:`limbound.solvers.qp`)
+and the trainer (:mod:`limbound.solvers.train`).  It knows nothing about either
+problem: a driver hands it a gradient (or a gradient and a curvature) per
+memory, and it turns that into a landscape, lets the memories hop, and keeps
+the books.
+
+Memories
+--------
+Memory ``i`` of read (independent run) ``r`` holds a level ``n`` in
+``0..M-1`` (``M = 2**b``), mapped linearly on the memory's range:
+``x = lb_i + n * delta_i`` with ``delta_i = (ub_i - lb_i) / (M - 1)``.
+All ``R`` reads run side by side as one array of ``R * N`` memories.
+
+Landscapes (kT units)
+---------------------
+During one update of duration ``dt`` each memory sits in a fixed landscape
+``U(n) = a n**2 + b n + c`` (per memory) with a barrier ``E_b`` measured from
+the well bottom, top midway (THEORY §1).  The two update rules of THEORY §6:
+
+* **Gradient rule** (:meth:`LIMArray.gradient_step`).  The tilt carries the
+  sign of the gradient with the precision magnitude ``D = lim_tilt_kT(b, dt)``
+  (THEORY §2b): ``U(n) = -s D n`` with ``s = -sign(g)``.  The barrier carries
+  the gradient's size,
+
+      E_b,i = kT ln(2 f0 dt sinh(D/2kT) delta_i / (eta |g_i|))   (THEORY §6),
+
+  so that the mean drift over one update is ``eta |g_i| / delta_i`` levels
+  against the gradient -- gradient descent in expectation -- and every net
+  level along the tilt releases exactly ``D``.  If that barrier would be
+  negative it is clipped at 0 (the memory cannot go faster than the bare
+  attempt rate allows: at most ``2 f0 dt sinh(D/2)`` levels per update).  As
+  ``|g|`` shrinks the barriers rise by themselves: consolidation in place.
+  Projected gradient: a memory at an edge of its range whose gradient pushes
+  outwards, or with ``g = 0`` exactly, gets no tilt and an infinite barrier
+  (it is frozen for that update).
+* **Annealing rule** (:meth:`LIMArray.anneal_step`).  The tilt of memory ``i``
+  is ``lam * (f(x + k delta e_i) - f(x))`` for the local quadratic model of
+  ``f`` along coordinate ``i`` (gradient ``g_i``, curvature ``h_i``; exact for
+  a QP), i.e. ``U(n) = lam (g delta k + h delta**2 k**2 / 2)`` with
+  ``k = n - n_now``.  At fixed ``lam`` the memory samples ``exp(-lam f)`` on
+  its grid.  Its barrier is ``E_b = max(0, ln(f0 dt max(e^{-dU_up/2} +
+  e^{-dU_dn/2}, 2 cosh(D/2)) / a))``: a memory tilted by ``D`` per level
+  attempts ``a <= 1`` hops per update (``a`` chosen by the driver); a memory
+  tilted more strongly gets a higher barrier so that it never attempts more
+  than ``a`` (the validity condition of ``sync_step``).  Near the bottom of
+  its well the barrier therefore does not depend on the memory's own level,
+  so the driver's feedback does not bias the stationary distribution, and the
+  memory holds its best level (it would not if the barrier were lowered to
+  force a hop out of the bottom every update).
+
+The barrier of a memory is the same for all of its edges during an update,
+so within an update every hop obeys local detailed balance and releases
+``-dU`` of the hop as heat, exactly.  Between updates the driver re-reads the
+memories and re-sets the landscapes: that is work ``W = U_new(n) - U_old(n)``
+at fixed state.  The books close with ``U_end - U_start = W - Q`` per read
+(checked with :func:`limbound.sim.ledger.relative_residual`).
+
+Engines
+-------
+* ``"sync"``: :func:`limbound.sim.kmc.sync_step`, the project's uniformized
+  synchronous engine (at most one hop per memory per sub-step), with as many
+  sub-steps per update as its validity condition ``(r_up + r_dn) h <= 1``
+  needs.  Used for the annealing rule (whose landscape is not linear) and
+  available for the gradient rule.
+* ``"poisson"`` (default for the gradient rule): an exact kernel for a
+  *linear* tilt.  Why our own kernel: at b = 16 a gradient step asks for
+  thousands of levels per update, which the one-hop-per-sub-step engine can
+  only deliver with thousands of sub-steps.  In a linear landscape the
+  forward and backward hop rates do not depend on the level, so over a time
+  ``dt`` the numbers of forward and backward attempts of the uniformized
+  process are independent Poisson variables of means ``r+ dt`` and
+  ``r- dt``, in uniformly random order (Poisson splitting; Jensen 1953).  If
+  no ordering can reach an edge (``n + N_up <= M-1`` and ``n - N_dn >= 0``)
+  the net move is ``N+ - N-`` levels; otherwise the attempts are replayed in a
+  uniformly random order with the reflecting edges blocking (a blocked
+  attempt is a null event of the uniformization).  Both branches are exact
+  samples of the continuous-time master equation over ``dt``; a k-level net
+  move along the tilt releases exactly ``k D``.  Same conventions as
+  ``sync_step`` (rates ``f0 exp(-(E_b +- D/2))``, heat ``-dU`` per hop,
+  reflecting edges, numba's in-kernel RNG seeded by
+  :func:`limbound.sim.kmc.seed_kernels`).  A test checks both engines
+  against the analytic mean move.
+
+Two numbers for the whole run (THEORY §6)
+----------------------------------------
+* ``bound_J`` -- the second-law floor ``kT sum_i (H_i(0) - H_i(tau))`` with
+  the initial entropy known exactly (uniform over the initial levels,
+  ``ln K_i``; ``b ln 2`` for the full range) and the final marginal entropies
+  estimated over the ``R`` reads with the Miller-Madow correction
+  ``H_MM = H_plugin + (m - 1)/(2R)`` (``m`` distinct levels seen; G. Miller,
+  1955), clipped to ``[0, ln M]``.  The floor is for the mean heat over runs:
+  compare ``mean(Q_r)`` with its standard error.  (Our drivers read the
+  memories between updates and set landscapes from what they read: feedback.
+  The Sagawa-Ueda refinement of the second law then allows an information
+  term; THEORY §6 states the floor without it, and every run reports both
+  numbers so a violation would show.)
+* ``estimate_J`` -- ``e_LIM(b, dt) * N * n_updates`` predicted before the run
+  from the convergence class (THEORY §3, :func:`limbound.counting.updates_for_convergence`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..errors import ParameterError, check_bits, check_positive
+from ..physics.lim import lim_per_op_J, lim_tilt_kT
+from ..sim.kmc import seed_kernels, sync_step
+from ..sim.ledger import Ledger, relative_residual
+
+RULES = ("gradient", "anneal")
+ENGINES = ("poisson", "sync")
+#: Refuse a sync-engine update needing more sub-steps than this (use the poisson engine).
+MAX_SYNC_SUBSTEPS = 200_000
+
+
+# --------------------------------------------------------------------------- kernels
+@njit(cache=True)
+def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
+    """Exact continuous-time move of memories in linear tilts over one update (see module notes).
+
+    ``direction[i]`` in {-1, 0, +1} is the downhill direction (0: frozen);
+    ``tilt`` the energy drop per level along it (kT).  Returns the total heat
+    (kT) and the numbers of forward (downhill) and backward hops.
+    """
+    n = levels.shape[0]
+    heat = 0.0
+    fwd_tot = 0
+    bwd_tot = 0
+    for i in range(n):
+        d = direction[i]
+        if d == 0:
+            continue
+        eb = barrier[i]
+        mu_f = f0dt * np.exp(-(eb - 0.5 * tilt))
+        mu_b = f0dt * np.exp(-(eb + 0.5 * tilt))
+        nf = np.random.poisson(mu_f)
+        nb = np.random.poisson(mu_b)
+        if nf + nb == 0:
+            continue
+        li = levels[i]
+        if d > 0:
+            hi = li + nf
+            lo = li - nb
+        else:
+            hi = li + nb
+            lo = li - nf
+        if lo >= 0 and hi <= top:
+            fwd = nf
+            bwd = nb
+            levels[i] = li + d * (nf - nb)
+        else:  # replay the attempts in uniformly random order; edges block (null events)
+            fwd = 0
+            bwd = 0
+            rf = nf
+            rb = nb
+            while rf + rb > 0:
+                # shortcuts, exact: with only one kind of attempt left, or with no
+                # ordering of the rest able to reach an edge, the outcome is fixed
+                if d > 0:
+                    hi = li + rf
+                    lo = li - rb
+                else:
+                    hi = li + rb
+                    lo = li - rf
+                if rb == 0 or rf == 0 or (lo >= 0 and hi <= top):
+                    if rb == 0 or (lo >= 0 and hi <= top):
+                        room = top - li if d > 0 else li
+                        k = rf if rf <= room else room
+                        li += d * k
+                        fwd += k
+                    if rf == 0 or (lo >= 0 and hi <= top):
+                        room = li if d > 0 else top - li
+                        k = rb if rb <= room else room
+                        li -= d * k
+                        bwd += k
+                    break
+                if np.random.random() * (rf + rb) < rf:
+                    rf -= 1
+                    nxt = li + d
+                    if nxt >= 0 and nxt <= top:
+                        li = nxt
+                        fwd += 1
+                else:
+                    rb -= 1
+                    nxt = li - d
+                    if nxt >= 0 and nxt <= top:
+                        li = nxt
+                        bwd += 1
+            levels[i] = li
+        q = tilt * (fwd - bwd)
+        heat += q
+        heat_out[i] += q
+        fwd_tot += fwd
+        bwd_tot += bwd
+    return heat, fwd_tot, bwd_tot
+
+
+@njit(cache=True)
+def _column_entropies(sorted_levels):
+    """Plug-in and Miller-Madow entropies (nats) of each column of a column-sorted (R, N) int array."""
+    R, N = sorted_levels.shape
+    plug = np.zeros(N)
+    mm = np.zeros(N)
+    for j in range(N):
+        h = 0.0
+        m = 0
+        run = 1
+        for r in range(1, R + 1):
+            if r < R and sorted_levels[r, j] == sorted_levels[r - 1, j]:
+                run += 1
+            else:
+                p = run / R
+                h -= p * np.log(p)
+                m += 1
+                run = 1
+        plug[j] = h
+        mm[j] = h + (m - 1) / (2.0 * R)
+    return plug, mm
+
+
+def marginal_entropies(levels_RN, n_levels):
+    """Per-memory entropies over reads, ``(plug_in, miller_madow)`` in nats, MM clipped to ``[0, ln M]``.
+
+    Parameters
+    ----------
+    levels_RN : int array (R, N), the final level of memory ``i`` in read ``r``
+    n_levels : int, M (the clip ``ln M`` is the largest entropy a memory can have)
+    """
+    lv = np.sort(np.asarray(levels_RN, dtype=np.int64), axis=0)
+    plug, mm = _column_entropies(lv)
+    return plug, np.clip(mm, 0.0, math.log(n_levels))
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class MemoryBooks:
+    """Energy books of an :class:`LIMArray` run (per read and over reads)."""
+
+    heat_per_read_J: np.ndarray
+    work_per_read_J: np.ndarray
+    dU_per_read_J: np.ndarray
+    first_law_residual: float
+    ledger: Ledger
+    bound_J: float
+    bound_plugin_J: float
+    entropy_initial_nats: float
+    entropy_final_mm_nats: float
+    hops_forward: int
+    hops_backward: int
+    levels_net: float
+
+    @property
+    def dissipated_J(self) -> float:
+        """Mean heat over reads (J): the measured energy-to-solution of one run."""
+        return float(np.mean(self.heat_per_read_J))
+
+    @property
+    def dissipated_sem_J(self) -> float:
+        """Standard error of the mean heat over reads (J); 0 with a single read."""
+        h = self.heat_per_read_J
+        return float(np.std(h, ddof=1) / math.sqrt(h.size)) if h.size > 1 else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "dissipated_J": self.dissipated_J,
+            "dissipated_sem_J": self.dissipated_sem_J,
+            "heat_per_read_J": self.heat_per_read_J.tolist(),
+            "bound_J": self.bound_J,
+            "bound_plugin_J": self.bound_plugin_J,
+            "entropy_initial_nats": self.entropy_initial_nats,
+            "entropy_final_miller_madow_nats": self.entropy_final_mm_nats,
+            "first_law_residual": self.first_law_residual,
+            "hops_forward_per_read": self.hops_forward / self.heat_per_read_J.size,
+            "hops_backward_per_read": self.hops_backward / self.heat_per_read_J.size,
+            "levels_net_per_read": self.levels_net,
+            "ledger": self.ledger.as_dict(),
+        }
+
+
+# --------------------------------------------------------------------------- the array
+class LIMArray:
+    """``reads`` independent copies of ``N`` b-bit LIM memories with ranges ``[lb_i, ub_i]``.
+
+    Parameters
+    ----------
+    lb, ub : float arrays (N,), the value range of each memory (``lb < ub``)
+    bits : int, b; each memory has ``M = 2**b`` levels
+    reads : int, number of independent runs held side by side (R)
+    dt_s : float, duration of one update (s); sets ``D = lim_tilt_kT(b, dt)``
+    f0_hz, T_K : attempt frequency (1/s) and temperature (K)
+    seed : int, seeds the initial levels and numba's in-kernel stream
+    init_fraction : float in (0, 1], initial levels uniform over the central
+        ``init_fraction`` of the range (1: the whole range, entropy ``b ln 2``)
+    """
+
+    def __init__(self, lb, ub, *, bits, reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K,
+                 seed=0, init_fraction=1.0):
+        self.bits = check_bits(bits)
+        if self.bits > 30:
+            raise ParameterError(f"bits={bits!r} is out of range; allowed: 1..30 for LIM memory arrays")
+        lb = np.atleast_1d(np.asarray(lb, dtype=float))
+        ub = np.atleast_1d(np.asarray(ub, dtype=float))
+        if lb.shape != ub.shape or lb.ndim != 1:
+            raise ParameterError(f"lb of shape {lb.shape} and ub of shape {ub.shape} must be 1-D of equal length")
+        if not (np.all(np.isfinite(lb)) and np.all(np.isfinite(ub))) or np.any(lb >= ub):
+            raise ParameterError("lb/ub must be finite with lb < ub for every memory (a memory's range)")
+        if int(reads) != reads or reads < 1:
+            raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 1")
+        if not (0.0 < init_fraction <= 1.0):
+            raise ParameterError(f"init_fraction={init_fraction!r} is out of range; allowed: 0 < init_fraction <= 1")
+        self.dt_s = check_positive("dt_s", dt_s)
+        self.f0_hz = check_positive("f0_hz", f0_hz)
+        self.T_K = check_positive("T_K", T_K)
+        self.N = lb.size
+        self.R = int(reads)
+        self.M = 2 ** self.bits
+        self.top = self.M - 1
+        self.lb = lb
+        self.ub = ub
+        self.delta = (ub - lb) / self.top
+        #: LIM tilt per level (kT) and per-op energy (J), THEORY §2b
+        self.D = float(lim_tilt_kT(self.bits, self.dt_s, self.f0_hz))
+        self.e_lim_J = float(lim_per_op_J(self.bits, self.dt_s, self.T_K, self.f0_hz))
+        self.f0dt = self.f0_hz * self.dt_s
+        #: largest drift of one update at zero barrier, levels (THEORY §2b speed)
+        self.v_max = 2.0 * self.f0dt * math.sinh(self.D / 2.0)
+        rng = np.random.default_rng(seed)
+        seed_kernels(int(rng.integers(2**32)))
+        k = max(1, int(round(init_fraction * self.M)))
+        start = (self.M - k) // 2
+        self.levels = (start + rng.integers(0, k, size=self.R * self.N)).astype(np.int64)
+        self.entropy0 = math.log(k)  # per memory, exact (uniform over k levels)
+        size = self.R * self.N
+        # landscape U(n) = a n^2 + b n + c (kT), flat at the start: U_start = 0
+        self._a = np.zeros(size)
+        self._b = np.zeros(size)
+        self._c = np.zeros(size)
+        self.heat_mem = np.zeros(size)
+        self.work_mem = np.zeros(size)
+        self.U_start_mem = np.zeros(size)
+        self.hops_forward = 0
+        self.hops_backward = 0
+        self.updates = 0
+        self.substeps = 0
+        self._levels_start = self.levels.copy()
+
+    # ----------------------------------------------------------- views
+    @property
+    def values(self) -> np.ndarray:
+        """Current values, shape (R, N)."""
+        lv = self.levels.reshape(self.R, self.N)
+        return self.lb + lv * self.delta
+
+    @property
+    def levels_RN(self) -> np.ndarray:
+        return self.levels.reshape(self.R, self.N)
+
+    def _energy(self, a, b, c):
+        n = self.levels.astype(float)
+        return a * n * n + b * n + c
+
+    def _set_landscape(self, a, b, c):
+        """New landscape at fixed state: the work is ``U_new(n) - U_old(n)`` per memory."""
+        self.work_mem += self._energy(a, b, c) - self._energy(self._a, self._b, self._c)
+        self._a, self._b, self._c = a, b, c
+
+    # ----------------------------------------------------------- gradient rule
+    def gradient_step(self, grad, eta, *, engine="poisson"):
+        """One update of the gradient rule (THEORY §6): mean drift ``-eta * grad`` (in value units).
+
+        Parameters
+        ----------
+        grad : float array (R, N), df/dx at the current values
+        eta : float or array broadcastable to (R, N), step size (value units per unit gradient)
+        engine : ``"poisson"`` (exact linear-tilt kernel) or ``"sync"`` (:func:`sync_step`)
+
+        Returns
+        -------
+        dict with the heat of this update (kT, summed over reads) and the mean
+        asked drift in levels.
+        """
+        if engine not in ENGINES:
+            raise ParameterError(f"engine={engine!r} is unknown; allowed: {', '.join(ENGINES)}")
+        g = np.asarray(grad, dtype=float).reshape(self.R, self.N)
+        v = (np.asarray(eta, dtype=float) * np.abs(g) / self.delta).ravel()  # asked drift, levels/update
+        direction = (-np.sign(g)).astype(np.int8).ravel()
+        direction[(self.levels == self.top) & (direction > 0)] = 0  # projected gradient at the edges
+        direction[(self.levels == 0) & (direction < 0)] = 0
+        direction[v <= 0] = 0
+        moving = direction != 0
+        barrier = np.full(v.shape, np.inf)
+        barrier[moving] = np.maximum(np.log(self.v_max / v[moving]), 0.0)
+        # landscape U(n) = -s D (n - top/2): linear, centred so the books stay small
+        s = direction.astype(float)
+        self._set_landscape(np.zeros_like(s), -s * self.D, s * self.D * (self.top / 2.0))
+        if engine == "poisson":
+            heat, fwd, bwd = _advance_linear(self.levels, self.top, direction, barrier, self.D, self.f0dt, self.heat_mem)
+            self.hops_forward += int(fwd)
+            self.hops_backward += int(bwd)
+            self.substeps += 1
+        else:
+            heat = self._advance_sync(barrier)
+        self.updates += 1
+        return {"heat_kT": float(heat), "asked_levels_mean": float(np.mean(np.minimum(v, self.v_max)))}
+
+    def _advance_sync(self, barrier):
+        """Advance one update through :func:`limbound.sim.kmc.sync_step` with enough sub-steps."""
+        finite = np.isfinite(barrier)
+        if not np.any(finite):
+            self.substeps += 1
+            return 0.0
+        eb = np.where(finite, barrier, 1e300)
+        a, b = self._a, self._b
+        n = self.levels.astype(float)
+        dU_up = a * (2 * n + 1) + b
+        dU_dn = a * (1 - 2 * n) - b
+        tot = self.f0_hz * (np.exp(-(eb + 0.5 * dU_up)) + np.exp(-(eb + 0.5 * dU_dn)))
+        n_sub = int(math.ceil(self.dt_s * float(np.max(tot)) * (1.0 + 1e-9)))
+        n_sub = max(n_sub, 1)
+        if n_sub > MAX_SYNC_SUBSTEPS:
+            raise ParameterError(f"engine='sync' needs {n_sub} sub-steps for this update; allowed: <= {MAX_SYNC_SUBSTEPS} (use engine='poisson')")
+        h = self.dt_s / n_sub
+        heat = 0.0
+        for _ in range(n_sub):
+            n = self.levels.astype(float)
+            up = a * (2 * n + 1) + b
+            dn = a * (1 - 2 * n) - b
+            before = self.levels.copy()
+            q, _net = sync_step(self.levels, self.M, up, dn, eb, h, self.f0_hz, self.heat_mem)
+            moved = self.levels - before
+            # forward = downhill hop; count for the back-and-forth statistics
+            downhill = ((moved > 0) & (up < 0)) | ((moved < 0) & (dn < 0))
+            self.hops_forward += int(np.count_nonzero(downhill))
+            self.hops_backward += int(np.count_nonzero(moved) - np.count_nonzero(downhill))
+            heat += q
+        self.substeps += n_sub
+        return heat
+
+    # ----------------------------------------------------------- annealing rule
+    def anneal_step(self, grad, curv, lam, *, attempt=1.0):
+        """One update of the annealing rule (THEORY §6) through :func:`sync_step`.
+
+        Parameters
+        ----------
+        grad, curv : float arrays (R, N), gradient and (non-negative) diagonal curvature of ``f``
+        lam : float, kT per unit of ``f`` (the effective inverse temperature)
+        attempt : float or (R, N) array in (0, 1], expected attempted hops per update
+            (the driver damps synchronous moves of coupled memories with it, as ``eta`` does
+            for the gradient rule)
+        """
+        lam = check_positive("lam", lam)
+        g = np.asarray(grad, dtype=float).ravel()
+        h = np.maximum(np.asarray(curv, dtype=float), 0.0).ravel() * np.ones(self.R * self.N)
+        dl = np.tile(self.delta, self.R)
+        n0 = self.levels.astype(float)
+        # U(n) = lam [ g dl (n - n0) + h dl^2 (n - n0)^2 / 2 ], expanded in n
+        a = 0.5 * lam * h * dl * dl
+        b = lam * (g * dl - h * dl * dl * n0)
+        c = lam * (0.5 * h * dl * dl * n0 * n0 - g * dl * n0)
+        self._set_landscape(a, b, c)
+        dU_up = a * (2 * n0 + 1) + b
+        dU_dn = a * (1 - 2 * n0) - b
+        # barrier: at most one attempted hop per update (edges blocked, so not counted)
+        e_up = np.where(self.levels < self.top, -0.5 * dU_up, -np.inf)
+        e_dn = np.where(self.levels > 0, -0.5 * dU_dn, -np.inf)
+        lse = np.logaddexp(e_up, e_dn)
+        att = np.broadcast_to(np.asarray(attempt, dtype=float), (self.R, self.N)).ravel()
+        if np.any(~(att > 0)) or np.any(att > 1):
+            raise ParameterError("attempt must lie in (0, 1]; it is the expected attempted hops per update")
+        # barrier: the one that gives a memory tilted by D per level ``att`` attempts per update,
+        # raised where needed so that no memory attempts more than ``att`` (sync_step validity)
+        floor = math.log(2.0 * math.cosh(0.5 * self.D))
+        eb = np.maximum(math.log(self.f0dt) + np.maximum(lse, floor) - np.log(att), 0.0) + 1e-9
+        q, _ = sync_step(self.levels, self.M, dU_up, dU_dn, eb, self.dt_s, self.f0_hz, self.heat_mem)
+        moved = self.levels - n0.astype(np.int64)
+        downhill = ((moved > 0) & (dU_up < 0)) | ((moved < 0) & (dU_dn < 0))
+        self.hops_forward += int(np.count_nonzero(downhill))
+        self.hops_backward += int(np.count_nonzero(moved) - np.count_nonzero(downhill))
+        self.updates += 1
+        self.substeps += 1
+        return {"heat_kT": float(q), "hops": int(np.count_nonzero(moved))}
+
+    # ----------------------------------------------------------- books
+    def books(self) -> MemoryBooks:
+        """Close the books: first law per read, mean heat, the second-law floor (THEORY §6)."""
+        k = kT(self.T_K)
+        U_end = self._energy(self._a, self._b, self._c)
+        per = lambda arr: arr.reshape(self.R, self.N).sum(axis=1)  # noqa: E731
+        Q = per(self.heat_mem)
+        W = per(self.work_mem)
+        dU = per(U_end) - per(self.U_start_mem)
+        resid = float(np.max(relative_residual(dU, W, Q)))
+        plug, mm = marginal_entropies(self.levels_RN, self.M)
+        h0 = self.N * self.entropy0
+        ledger = Ledger(U_start_kT=float(self.U_start_mem.sum()), U_end_kT=float(U_end.sum()),
+                        work_kT=float(W.sum()), heat_kT=float(Q.sum()), T_K=self.T_K)
+        net = np.abs(self.levels - self._levels_start).sum() / self.R
+        return MemoryBooks(
+            heat_per_read_J=Q * k, work_per_read_J=W * k, dU_per_read_J=dU * k,
+            first_law_residual=resid, ledger=ledger,
+            bound_J=float(k * (h0 - mm.sum())), bound_plugin_J=float(k * (h0 - plug.sum())),
+            entropy_initial_nats=float(h0), entropy_final_mm_nats=float(mm.sum()),
+            hops_forward=self.hops_forward, hops_backward=self.hops_backward, levels_net=float(net),
+        )
+
+
+def predicted_updates(kind, bits, *, kappa=None, C=1.0) -> float:
+    """Updates to converge to ``2**-b`` for a convergence class (THEORY §3), via :mod:`limbound.counting`."""
+    from ..counting import updates_for_convergence
+    return float(updates_for_convergence(kind, bits, kappa=kappa, C=C))
+
+
+def estimate_J(bits, dt_s, n_params, n_updates, *, T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ) -> float:
+    """LIM estimate of a run, ``e_LIM(b, dt) * N * n`` in J (THEORY §2b, §3, §6)."""
+    return float(lim_per_op_J(bits, dt_s, T_K, f0_hz)) * float(n_params) * float(n_updates)
+
+
+def check_rule(rule: str) -> str:
+    if rule not in RULES:
+        raise ParameterError(f"rule={rule!r} is unknown; allowed: {', '.join(RULES)}")
+    return rule
