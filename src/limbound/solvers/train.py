@@ -1,0 +1,239 @@
+"""Training on b-bit LIM memories: logistic regression and a small MLP on scikit-learn's digits (THEORY §2b, §3, §6).
+
+Every weight and bias is a b-bit LIM memory
+(:class:`limbound.solvers.lim_memory.LIMArray`) whose ``2**b`` levels span a
+fixed range per layer.  Minibatch gradients of the cross-entropy (plus a
+small L2 term) are computed digitally and applied as LIM updates:
+
+* gradient rule (default): mean drift ``-lr * g`` per update (THEORY §6), tilt
+  ``D = lim_tilt_kT(b, dt)`` per level, barrier from ``|g|``; small gradients
+  give rare hops, so the quantized weights follow SGD in expectation
+  (stochastic rounding made physical);
+* annealing rule: tilt ``lam * g * delta`` per level (the first-order change
+  of the minibatch loss), ``lam = D / (delta rms(g))`` never decreasing, at most
+  one level per update.
+
+The float32 reference trains the same model from the same initial weights
+with the same minibatches and learning rate, in plain numpy float32 SGD.
+
+Data: ``sklearn.datasets.load_digits`` (1797 8x8 images, bundled with
+scikit-learn, no download), pixels scaled to [0, 1], stratified 80/20 split
+from the seed.
+
+Energy books (THEORY §6): measured heat (mean over reads = independent
+training runs from independent uniformly random levels), second-law floor
+with Miller-Madow marginal entropies over reads, and the LIM estimate
+``e_LIM(b, dt) * N * n`` with ``n`` from the stochastic class ``C 4**b``
+(THEORY §3, SGD's ``1/sqrt(t)``), predicted before the run.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ..errors import ParameterError, check_bits, check_positive
+from .lim_memory import LIMArray, check_rule, estimate_J, predicted_updates
+
+__all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits"]
+
+MODELS = ("logreg", "mlp")
+_HIDDEN = 32
+_N_FEAT = 64
+_N_CLASS = 10
+
+
+def load_digits_split(seed=0, test_size=0.2):
+    """Digits, pixels / 16, stratified split: ``(X_train, y_train, X_test, y_test)``."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    d = load_digits()
+    X = d.data.astype(float) / 16.0
+    Xtr, Xte, ytr, yte = train_test_split(X, d.target, test_size=test_size, random_state=int(seed) % (2**32), stratify=d.target)
+    return Xtr, ytr, Xte, yte
+
+
+def _layout(model):
+    """Parameter blocks ``(name, shape, half_range)``; the memory range of a block is ``[-r, r]``."""
+    if model == "logreg":
+        return [("W", (_N_FEAT, _N_CLASS), 2.0), ("b", (_N_CLASS,), 2.0)]
+    return [("W1", (_N_FEAT, _HIDDEN), 1.0), ("b1", (_HIDDEN,), 1.0),
+            ("W2", (_HIDDEN, _N_CLASS), 2.0), ("b2", (_N_CLASS,), 2.0)]
+
+
+def _unpack(theta, layout):
+    out, k = {}, 0
+    for name, shape, _ in layout:
+        size = int(np.prod(shape))
+        out[name] = theta[:, k:k + size].reshape((theta.shape[0],) + shape)
+        k += size
+    return out
+
+
+def _softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _forward(model, p, X):
+    """Logits (R, B, 10) and the cache for the backward pass."""
+    if model == "logreg":
+        return np.einsum("bi,rik->rbk", X, p["W"]) + p["b"][:, None, :], None
+    h = np.tanh(np.einsum("bi,rih->rbh", X, p["W1"]) + p["b1"][:, None, :])
+    return np.einsum("rbh,rhk->rbk", h, p["W2"]) + p["b2"][:, None, :], h
+
+
+def _grad(model, theta, layout, X, y, l2):
+    """Mean cross-entropy + l2/2 |theta|^2 gradient, shape like theta (R, P)."""
+    p = _unpack(theta, layout)
+    z, h = _forward(model, p, X)
+    d = _softmax(z)
+    d[:, np.arange(X.shape[0]), y] -= 1.0
+    d /= X.shape[0]
+    if model == "logreg":
+        gs = [np.einsum("bi,rbk->rik", X, d), d.sum(axis=1)]
+    else:
+        gW2 = np.einsum("rbh,rbk->rhk", h, d)
+        gb2 = d.sum(axis=1)
+        dh = np.einsum("rbk,rhk->rbh", d, p["W2"]) * (1.0 - h * h)
+        gs = [np.einsum("bi,rbh->rih", X, dh), dh.sum(axis=1), gW2, gb2]
+    g = np.concatenate([a.reshape(theta.shape[0], -1) for a in gs], axis=1)
+    return g + l2 * theta
+
+
+def _accuracy(model, theta, layout, X, y):
+    z, _ = _forward(model, _unpack(theta, layout), X)
+    return (z.argmax(axis=-1) == y).mean(axis=1)
+
+
+@dataclass
+class TrainResult:
+    """Outcome of :func:`train_digits`: accuracies and the energy books."""
+
+    test_accuracy: float
+    test_accuracy_per_read: np.ndarray
+    train_accuracy: float
+    float_test_accuracy: float
+    dissipated_J: float
+    dissipated_sem_J: float
+    bound_J: float
+    estimate_J: float
+    updates: int
+    predicted_updates: float
+    n_params: int
+    time_to_solution_s: float
+    wall_time_s: float
+    books: dict
+    inputs: dict = field(default_factory=dict)
+
+    @property
+    def tightness(self) -> float:
+        return self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf
+
+    @property
+    def measured_over_estimate(self) -> float:
+        return self.dissipated_J / self.estimate_J if self.estimate_J > 0 else math.inf
+
+    def as_dict(self) -> dict:
+        return {
+            "test_accuracy": self.test_accuracy,
+            "float_test_accuracy": self.float_test_accuracy,
+            "train_accuracy": self.train_accuracy,
+            "test_accuracy_per_read": self.test_accuracy_per_read.tolist(),
+            "dissipated_J": self.dissipated_J,
+            "dissipated_sem_J": self.dissipated_sem_J,
+            "bound_J": self.bound_J,
+            "estimate_J": self.estimate_J,
+            "tightness": self.tightness,
+            "measured_over_estimate": self.measured_over_estimate,
+            "updates": self.updates,
+            "predicted_updates": self.predicted_updates,
+            "convergence_class": "stochastic",
+            "n_params": self.n_params,
+            "time_to_solution_s": self.time_to_solution_s,
+            "wall_time_s": self.wall_time_s,
+            "books": self.books,
+        }
+
+
+def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
+                 dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, engine="poisson", C=1.0,
+                 float_reference=True) -> TrainResult:
+    """Train a digits classifier with its weights in b-bit LIM memories (see module notes).
+
+    Parameters
+    ----------
+    model : ``"logreg"`` (650 parameters) or ``"mlp"`` (64-32-10 tanh, 2410 parameters)
+    bits : bits per weight memory (2..24)
+    rule : ``"gradient"`` or ``"anneal"`` (THEORY §6)
+    reads : independent training runs side by side (>= 2, for the entropy estimate)
+    epochs, batch, lr, l2 : SGD schedule (``lr`` default 0.5 for logreg, 0.2 for mlp)
+    dt_s, f0_hz, T_K : update time (s), attempt frequency (1/s), temperature (K)
+    seed : seeds the split, the initial levels, the minibatch order and the hops
+    C : constant of the stochastic convergence class, ``n = C 4**b`` (THEORY §3)
+    float_reference : also train the float32 model (same init, same batches)
+    """
+    if model not in MODELS:
+        raise ParameterError(f"model={model!r} is unknown; allowed: {', '.join(MODELS)}")
+    bits = check_bits(bits)
+    if not 2 <= bits <= 24:
+        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
+    check_rule(rule)
+    if int(reads) != reads or reads < 2:
+        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
+    for name, v in (("epochs", epochs), ("batch", batch)):
+        if int(v) != v or v < 1:
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 1")
+    lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
+    check_positive("l2", l2, allow_zero=True)
+    t0 = time.perf_counter()
+    Xtr, ytr, Xte, yte = load_digits_split(seed)
+    layout = _layout(model)
+    lb = np.concatenate([np.full(int(np.prod(s)), -r) for _, s, r in layout])
+    ub = -lb
+    n_params = lb.size
+    n_pred = predicted_updates("stochastic", bits, C=C)
+    est = estimate_J(bits, dt_s, n_params, n_pred, T_K=T_K, f0_hz=f0_hz)
+    arr = LIMArray(lb, ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+    theta_f = arr.values[0].astype(np.float32)[None, :].copy() if float_reference else None
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
+    n_train = Xtr.shape[0]
+    lam = 0.0
+    updates = 0
+    for _ in range(int(epochs)):
+        order = rng.permutation(n_train)
+        for k in range(0, n_train, int(batch)):
+            idx = order[k:k + int(batch)]
+            Xb, yb = Xtr[idx], ytr[idx]
+            g = _grad(model, arr.values, layout, Xb, yb, l2)
+            if rule == "gradient":
+                arr.gradient_step(g, lr, engine=engine)
+            else:
+                rms = float(np.sqrt(np.mean(g * g)))
+                if rms > 0:
+                    lam = max(lam, arr.D / (float(np.median(arr.delta)) * rms))
+                    arr.anneal_step(g, 0.0, lam)
+            if theta_f is not None:
+                gf = _grad(model, theta_f, layout, Xb.astype(np.float32), yb, np.float32(l2)).astype(np.float32)
+                theta_f = theta_f - np.float32(lr) * gf
+            updates += 1
+    wall = time.perf_counter() - t0
+    acc = _accuracy(model, arr.values, layout, Xte, yte)
+    acc_tr = _accuracy(model, arr.values, layout, Xtr, ytr)
+    f_acc = float(_accuracy(model, theta_f.astype(float), layout, Xte, yte)[0]) if theta_f is not None else math.nan
+    books = arr.books()
+    bd = books.as_dict()
+    bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": arr.D, "e_lim_J": arr.e_lim_J})
+    return TrainResult(
+        test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
+        float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
+        bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=n_params,
+        time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
+        inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
+                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "T_K": T_K, "seed": seed,
+                "engine": engine, "C": C},
+    )
