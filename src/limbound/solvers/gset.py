@@ -1,0 +1,241 @@
+"""G-set / rudy MaxCut graphs, MaxCut <-> Ising conversion, dimod BQM conversion, and the MaxCut solve.
+
+Format (rudy; Helmberg & Rendl, ZIB report SC 97-37, 1997): first line
+``n m`` (nodes, edges), then ``m`` lines ``i j w`` with 1-based nodes and a
+numeric weight.  Blank lines and lines starting with ``#`` or ``%`` are
+ignored.  A malformed file raises :class:`limbound.errors.FormatError`
+naming the file and the line.
+
+MaxCut as Ising: the cut of a spin assignment is
+``cut(s) = sum_edges w_ij (1 - s_i s_j) / 2``.  With ``J_ij = -w_ij`` and
+``h = 0`` the Ising energy is ``H(s) = -sum J_ij s_i s_j = sum w_ij s_i s_j``,
+so ``cut(s) = (W - H(s)) / 2`` with ``W = sum_edges w_ij``: minimising ``H``
+maximises the cut, and a target cut ``C`` is the target energy ``W - 2 C``.
+
+dimod is an optional extra (``limbound[ising]``): this module never imports
+it at module level; :func:`maxcut_bqm` imports it when called.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FormatError, ParameterError, check_positive
+from .ising import AnnealResult, IsingProblem, anneal
+
+__all__ = ["MaxCutGraph", "read_gset", "maxcut_to_ising", "cut_values", "ising_from_bqm", "maxcut_bqm",
+           "solve_maxcut", "MaxCutResult", "read_best_known"]
+
+
+@dataclass(frozen=True)
+class MaxCutGraph:
+    """Undirected weighted graph, nodes ``0..n-1``; ``i``, ``j`` (m,) int64, ``w`` (m,) float64."""
+
+    n: int
+    i: np.ndarray
+    j: np.ndarray
+    w: np.ndarray
+    name: str = ""
+
+    @property
+    def m(self) -> int:
+        return int(self.i.shape[0])
+
+    @property
+    def total_weight(self) -> float:
+        return float(self.w.sum())
+
+
+def _parse_int(tok, path, lineno, what):
+    try:
+        v = int(tok)
+    except ValueError:
+        try:
+            f = float(tok)
+        except ValueError:
+            raise FormatError(f"{path}:{lineno}: {what}={tok!r} is not an integer") from None
+        if not math.isfinite(f) or f != int(f):
+            raise FormatError(f"{path}:{lineno}: {what}={tok!r} is not an integer") from None
+        v = int(f)
+    return v
+
+
+def read_gset(path) -> MaxCutGraph:
+    """Read a G-set / rudy file (see module notes).
+
+    Raises
+    ------
+    FormatError
+        naming ``file:line`` for a missing or malformed header, a malformed
+        edge line, a node outside ``1..n``, a self-loop, a non-finite weight,
+        or an edge count different from the header.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    header = None
+    ii, jj, ww = [], [], []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line[0] in "#%":
+            continue
+        tok = line.split()
+        if header is None:
+            if len(tok) != 2:
+                raise FormatError(f"{path}:{lineno}: header {line!r} must be 'n m' (nodes, edges)")
+            n = _parse_int(tok[0], path, lineno, "n")
+            m = _parse_int(tok[1], path, lineno, "m")
+            if n < 1 or m < 0:
+                raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n >= 1, m >= 0")
+            header = (n, m, lineno)
+            continue
+        if len(tok) not in (2, 3):
+            raise FormatError(f"{path}:{lineno}: edge line {line!r} must be 'i j w' (or 'i j', weight 1)")
+        a = _parse_int(tok[0], path, lineno, "i")
+        b = _parse_int(tok[1], path, lineno, "j")
+        if len(tok) == 3:
+            try:
+                w = float(tok[2])
+            except ValueError:
+                raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not a number") from None
+            if not math.isfinite(w):
+                raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not finite")
+        else:
+            w = 1.0
+        n = header[0]
+        if not (1 <= a <= n and 1 <= b <= n):
+            raise FormatError(f"{path}:{lineno}: node {a if not 1 <= a <= n else b} outside 1..{n}")
+        if a == b:
+            raise FormatError(f"{path}:{lineno}: self-loop on node {a}; a cut has no self-loops")
+        ii.append(a - 1)
+        jj.append(b - 1)
+        ww.append(w)
+    if header is None:
+        raise FormatError(f"{path}:1: empty file; expected a header 'n m'")
+    n, m, hline = header
+    if len(ii) != m:
+        raise FormatError(f"{path}:{hline}: header says m={m} edges but the file has {len(ii)}")
+    return MaxCutGraph(n, np.asarray(ii, dtype=np.int64), np.asarray(jj, dtype=np.int64),
+                       np.asarray(ww, dtype=np.float64), name=path.stem)
+
+
+def read_best_known(path) -> dict[str, float]:
+    """``instance -> best_known_cut`` from a ``best_known.csv`` (columns instance, ..., best_known_cut)."""
+    path = Path(path)
+    out = {}
+    with path.open(newline="") as fh:
+        rows = csv.DictReader(fh)
+        for lineno, row in enumerate(rows, start=2):
+            try:
+                out[row["instance"]] = float(row["best_known_cut"])
+            except (KeyError, TypeError, ValueError):
+                raise FormatError(f"{path}:{lineno}: needs columns 'instance' and numeric 'best_known_cut'") from None
+    return out
+
+
+def maxcut_to_ising(graph: MaxCutGraph) -> IsingProblem:
+    """``J_ij = -w_ij``, ``h = 0``: ``cut(s) = (W - H(s)) / 2`` (module notes)."""
+    return IsingProblem.from_edges(graph.n, graph.i, graph.j, -graph.w)
+
+
+def cut_values(graph: MaxCutGraph, spins) -> np.ndarray:
+    """Cut weight of one (n,) or many (R, n) +-1 assignments, summed over edges directly."""
+    s = np.asarray(spins)
+    s2 = np.atleast_2d(s).astype(np.int64)
+    if s2.shape[1] != graph.n:
+        raise ParameterError(f"spins have {s2.shape[1]} columns; allowed: {graph.n}")
+    cut = (graph.w * (s2[:, graph.i] != s2[:, graph.j])).sum(axis=1)
+    return cut[0] if s.ndim == 1 else cut
+
+
+def cut_to_energy(graph: MaxCutGraph, cut) -> float:
+    """Ising energy ``W - 2 C`` of a cut ``C``."""
+    return graph.total_weight - 2.0 * float(cut)
+
+
+def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
+    """A dimod BQM (any vartype) as ``(IsingProblem, offset)`` with ``E_bqm(s) = H(s) + offset`` on spins.
+
+    dimod's energy is ``sum h_i s_i + sum J_ij s_i s_j + offset``; ours has the
+    opposite signs, so ``h = -h_dimod``, ``J = -J_dimod``.  Variable order is
+    ``bqm.variables``; the labels travel in ``problem.labels``.
+    """
+    spin = bqm.spin if hasattr(bqm, "spin") else bqm
+    labels = list(spin.variables)
+    index = {v: k for k, v in enumerate(labels)}
+    h = np.array([-float(spin.linear[v]) for v in labels], dtype=np.float64)
+    quad = list(spin.quadratic.items())
+    i = np.array([index[u] for (u, _), _ in quad], dtype=np.int64)
+    j = np.array([index[v] for (_, v), _ in quad], dtype=np.int64)
+    J = np.array([-float(b) for _, b in quad], dtype=np.float64)
+    return IsingProblem.from_edges(len(labels), i, j, J, h, labels=labels), float(spin.offset)
+
+
+def maxcut_bqm(graph: MaxCutGraph):
+    """The MaxCut problem as a SPIN ``dimod.BinaryQuadraticModel`` whose energy is ``-cut(s)``.
+
+    ``-cut = sum w (s_i s_j - 1) / 2``: ``J_ij = w_ij / 2``, offset ``-W/2``.
+    Requires the optional extra ``limbound[ising]`` (dimod).
+    """
+    from .sampler import _require_dimod
+    dimod = _require_dimod()
+    bqm = dimod.BinaryQuadraticModel({k: 0.0 for k in range(graph.n)}, {}, -0.5 * graph.total_weight, dimod.SPIN)
+    for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist()):
+        bqm.add_quadratic(a, b, 0.5 * w)
+    return bqm
+
+
+@dataclass
+class MaxCutResult:
+    """A MaxCut solve: the anneal plus the cuts (recomputed edge by edge from the returned states)."""
+
+    graph_name: str
+    total_weight: float
+    target_cut: float | None
+    cuts: np.ndarray        # (R,) cut of each read's final state
+    best_cuts: np.ndarray   # (R,) cut of each read's best state
+    anneal: AnnealResult
+
+    @property
+    def best_cut(self) -> float:
+        return float(self.best_cuts.max())
+
+    @property
+    def mean_cut(self) -> float:
+        return float(self.cuts.mean())
+
+    def as_dict(self) -> dict:
+        a = self.anneal.as_dict()
+        out = {
+            "graph": self.graph_name, "n_nodes": self.anneal.n, "total_weight": self.total_weight,
+            "best_cut": self.best_cut, "mean_cut": self.mean_cut, "mean_best_cut": float(self.best_cuts.mean()),
+            "target_cut": self.target_cut,
+            "energy_dissipated_J": a["energy_dissipated_J"], "energy_to_target_J": a["energy_to_target_J"],
+            "spin_updates_per_s": a["spin_updates_per_s"], "first_law_residual": a["first_law_residual"],
+            "time_s": a["time_s"],
+        }
+        out["anneal"] = a
+        return out
+
+
+def solve_maxcut(graph: MaxCutGraph, *, target_cut=None, **anneal_kwargs) -> MaxCutResult:
+    """Anneal the MaxCut of ``graph`` in the LIM Ising machine (keyword options of :func:`anneal`).
+
+    ``target_cut``: the energy-to-target is the heat a read dissipated until its
+    cut first reached it (``None``: not tracked).
+    """
+    if target_cut is not None:
+        target_cut = check_positive("target_cut", target_cut, allow_zero=True)
+    problem = maxcut_to_ising(graph)
+    # a hair of tolerance so that rounding in the running H of float weights cannot miss an exact hit
+    tol = 1e-9 * max(1.0, float(np.abs(graph.w).sum()))
+    target_energy = None if target_cut is None else cut_to_energy(graph, target_cut) + tol
+    res = anneal(problem, target_energy=target_energy, **anneal_kwargs)
+    return MaxCutResult(graph.name, graph.total_weight, target_cut, cut_values(graph, res.samples),
+                        cut_values(graph, res.best_samples), res)

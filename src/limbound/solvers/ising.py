@@ -1,0 +1,717 @@
+"""The LIM Ising machine: annealing inside barrier-modulated two-well memories (THEORY §6).
+
+Physics
+-------
+Spin ``s_i = +-1`` is the well a two-well memory sits in.  The problem energy
+is
+
+    H(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i ,
+
+and the drive tilts memory ``i`` by ``lam(t) dH_i``, where
+``dH_i = 2 s_i (h_i + sum_j J_ij s_j)`` is the change of ``H`` if ``i``
+flips and ``lam(t)`` (joules per unit of ``H``) follows the annealing
+schedule.  Internally everything is in kT units: ``beta(t) = lam(t)/kT`` is
+the effective inverse temperature (per unit of ``H``), the internal energy
+of the array is ``U = beta H`` (kT), a flip releases the heat
+``q = -beta dH_i`` (negative when it climbs), and changing ``beta`` from
+``beta_old`` to ``beta_new`` at fixed state does the work
+``(beta_new - beta_old) H(s)`` -- the discrete form of
+``W = integral (dlam/dt) H(s(t)) dt``.  The first law
+``U_end - U_start = W - Q`` then holds on every trajectory; we check it with
+``U_end`` recomputed from the final state (not from the running sums), so a
+wrong heat or a wrong incremental field shows up as a residual above rounding.
+
+Dynamics and time (the conventions, stated)
+-------------------------------------------
+* One *sweep* visits the spins in index order and gives each one attempt
+  (sequential-update Metropolis or Glauber, the standard single-spin-flip
+  Markov chain; every attempt obeys detailed balance at the physical kT with
+  the tilt ``beta dH_i``, so the heat of each flip is exact).
+* ``beta`` is held fixed during a sweep and changes between sweeps (the work
+  is done there).
+* Physical time: a memory attempts a hop at the Arrhenius rate
+  ``f0 exp(-E_b/kT)`` (THEORY §1), ``E_b`` the barrier above the *upper*
+  well (Metropolis: the drive lowers the lower well, the barrier top stays,
+  so the uphill hop is slowed by ``exp(-beta dH)`` and the downhill one is
+  not).  One sweep -- one attempt per memory, all memories in parallel --
+  therefore lasts ``sweep_time_s = exp(E_b/kT) / f0``; the default
+  ``E_b = 0`` gives 1 ns per sweep at ``f0 = 1e9 /s``.
+
+Schedules (in ``beta``; ``k = 0..S-1`` the sweep index)
+---------------------------------------------------------
+* ``fn`` (default): the seeds' FN annealer, ``lam(t) = lam0 ln(1 + t/t0)``,
+  evaluated at the sweep start ``t = k`` sweeps (sweep 0 runs at
+  ``beta = 0``: the memories start untilted and uniformly random);
+  ``t0 = S - 1`` sweeps by default and ``lam0`` such that the last sweep
+  runs at ``beta_cold``.  In physical units ``lam0 = beta0 kT`` and
+  ``t0_s = t0 * sweep_time_s``.
+* ``linear``: ``beta_k`` linear from ``beta_hot`` to ``beta_cold``.
+* ``geometric``: ``beta_k`` geometric from ``beta_hot`` to ``beta_cold``.
+
+Default range (:func:`default_beta_range`): the dwave-samplers heuristic,
+``beta_hot = ln 2 / max_i dH_i,max`` (``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``,
+every flip accepted with probability >= 1/2 at the start) and
+``beta_c = ln(100 n_min) / dH_min`` (``dH_min = 2 min |J|``, ``n_min`` spins
+having it: excitations across the smallest gap left with probability 1 % per
+sweep), with ``beta_cold = 0.4 beta_c`` for ``fn`` and ``linear`` and
+``beta_c`` for ``geometric``.  The factor 0.4 and ``t0 = S - 1`` were tuned
+on the G-set graphs of ``../shared/benchmarks/gset`` at 1000 sweeps x 16
+reads (6 seeds each): the mean gap to best-known went from 0.33/0.60/0.34 %
+(dwave-samplers on G14/G18/G51) to about 0.2/0.4/0.25 %.
+
+Operation counts (for pricing the same solve in other paradigms, THEORY §2)
+---------------------------------------------------------------------------
+* *spin updates* (``attempts``): one memory operation per attempt
+  (Landauer: each overwrites a 1-bit word, ``kT ln 2``);
+* *flips*: the writes that change a memory (static CIM pays ``e_static`` per
+  level written, ``b = 1``, ``dt`` = one sweep);
+* *FLOPs* of the digital realisation we run: ``2`` per attempt (``2 s_i f_i``
+  and its scaling by ``beta``) plus ``2`` per CSR nonzero touched when a
+  flip updates the neighbours' local fields (one multiply-add each);
+  exponentials, random numbers and comparisons are not counted, so this is
+  a lower count.
+
+References
+----------
+N. Metropolis et al., J. Chem. Phys. 21, 1087 (1953); R. J. Glauber,
+J. Math. Phys. 4, 294 (1963); S. Kirkpatrick, C. D. Gelatt & M. P. Vecchi,
+Science 220, 671 (1983); K. Sekimoto, *Stochastic Energetics* (2010).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit, prange
+
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..errors import ParameterError, check_finite, check_positive
+from ..physics.landauer import landauer_per_op_J
+from ..physics.static import static_per_op_J
+
+__all__ = [
+    "IsingProblem", "AnnealResult", "anneal", "beta_schedule", "default_beta_range",
+    "ising_energy", "price_operations", "second_law_floor_kT", "SCHEDULES", "ACCEPTANCES",
+]
+
+SCHEDULES = ("fn", "linear", "geometric")
+ACCEPTANCES = ("metropolis", "glauber")
+#: Above this ``beta dH`` an uphill flip is rejected without drawing: the
+#: acceptance ``exp(-38) = 3.1e-17`` is below the smallest uniform variate
+#: ``2**-54 = 5.6e-17`` the generator produces, so skipping is exact.
+_SKIP_X = 38.0
+
+
+# --------------------------------------------------------------------------- problem
+
+@dataclass(frozen=True)
+class IsingProblem:
+    """Sparse Ising problem ``H(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i``.
+
+    The couplings are stored as a symmetric CSR matrix holding both
+    ``(i, j)`` and ``(j, i)``: ``indptr`` (n+1,), ``indices`` (nnz,),
+    ``data`` (nnz,) float64.  ``h`` (n,) float64.  ``labels`` optionally
+    names the variables (for dimod).
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    h: np.ndarray
+    labels: tuple | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.h.shape[0])
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.shape[0])
+
+    @classmethod
+    def from_edges(cls, n, i, j, J, h=None, *, labels=None) -> "IsingProblem":
+        """Build from an edge list ``(i, j, J_ij)`` (0-based; duplicates summed; ``i != j``).
+
+        Parameters
+        ----------
+        n : int, number of spins
+        i, j : int arrays (m,), endpoints
+        J : float array (m,), couplings (``H`` contains ``-J_ij s_i s_j``)
+        h : float array (n,), optional fields (``H`` contains ``-h_i s_i``)
+        """
+        n = int(n)
+        if n < 0:
+            raise ParameterError(f"n={n} is out of range; allowed: integers >= 0")
+        i = np.asarray(i, dtype=np.int64).ravel()
+        j = np.asarray(j, dtype=np.int64).ravel()
+        J = np.asarray(J, dtype=np.float64).ravel()
+        if not (i.shape == j.shape == J.shape):
+            raise ParameterError(f"edge arrays have shapes {i.shape}, {j.shape}, {J.shape}; allowed: equal lengths")
+        check_finite("J", J)
+        if i.size and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= n):
+            raise ParameterError(f"edge endpoints outside 0..{n - 1}")
+        if np.any(i == j):
+            raise ParameterError(f"self-coupling at spin {int(i[i == j][0])}; allowed: i != j (use h for fields)")
+        hh = np.zeros(n) if h is None else np.array(h, dtype=np.float64).ravel()
+        if hh.shape != (n,):
+            raise ParameterError(f"h has shape {hh.shape}; allowed: ({n},)")
+        check_finite("h", hh)
+        rows = np.concatenate([i, j])
+        cols = np.concatenate([j, i])
+        vals = np.concatenate([J, J])
+        # sum duplicates, sort by (row, col)
+        key = rows * max(n, 1) + cols
+        order = np.argsort(key, kind="stable")
+        key, vals = key[order], vals[order]
+        uniq, start = np.unique(key, return_index=True)
+        summed = np.add.reduceat(vals, start) if vals.size else vals
+        keep = summed != 0.0
+        uniq, summed = uniq[keep], summed[keep]
+        r = uniq // max(n, 1)
+        c = uniq % max(n, 1)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(indptr, r + 1, 1)
+        np.cumsum(indptr, out=indptr)
+        return cls(indptr, c.astype(np.int32), summed.astype(np.float64), hh,
+                   None if labels is None else tuple(labels))
+
+    def energy(self, spins) -> np.ndarray:
+        """``H(s)`` of one state (n,) or many (R, n), recomputed from scratch (vectorised)."""
+        s = np.asarray(spins, dtype=np.float64)
+        one = s.ndim == 1
+        s2 = np.atleast_2d(s)
+        if s2.shape[1] != self.n:
+            raise ParameterError(f"spins have {s2.shape[1]} columns; allowed: {self.n}")
+        rows = np.repeat(np.arange(self.n), np.diff(self.indptr))
+        pair = s2[:, rows] * s2[:, self.indices] * self.data  # both directions: 2 x sum_{i<j}
+        e = -0.5 * pair.sum(axis=1) - s2 @ self.h
+        return e[0] if one else e
+
+
+def ising_energy(problem: IsingProblem, spins) -> np.ndarray:
+    """``H(s)`` recomputed from scratch; see :meth:`IsingProblem.energy`."""
+    return problem.energy(spins)
+
+
+# --------------------------------------------------------------------------- schedules
+
+#: Cold end of the default range, as a multiple of the dwave-samplers heuristic, per schedule
+#: (tuned on G1-G51 at 1000 sweeps x 16 reads; ``benchmarks/bench_ising.py``).
+COLD_FACTOR = {"fn": 0.4, "linear": 0.4, "geometric": 1.0}
+#: Default FN time constant ``t0`` as a fraction of the run (``t0 = FN_T0_FRACTION * (S - 1)`` sweeps).
+FN_T0_FRACTION = 1.0
+
+
+def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=0.01) -> tuple[float, float]:
+    """Default ``(beta_hot, beta_cold)`` per unit of ``H`` (see module notes).
+
+    Starting point, the heuristic of dwave-samplers' simulated annealer:
+    ``beta_hot = ln 2 / max_i dH_i,max`` with ``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``
+    (every flip accepted with probability >= 1/2 at the start) and
+    ``beta_c = ln(n_min / cold_excitation) / dH_min`` with ``dH_min = 2 min |J or h|``
+    over nonzero terms and ``n_min`` the number of spins whose smallest term
+    is that minimum (excitations across the smallest gap left with probability
+    ``cold_excitation`` per sweep at the end).  Then ``beta_cold =
+    COLD_FACTOR[schedule] * beta_c``: 0.4 for ``fn`` and ``linear`` (they spend
+    more of the run cold, so they can stop at a warmer end and search more),
+    1 for ``geometric``.
+    """
+    if schedule not in SCHEDULES:
+        raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
+    n = problem.n
+    absd = np.abs(problem.data)
+    rowsum = np.add.reduceat(absd, problem.indptr[:-1]) if absd.size else np.zeros(n)
+    rowsum = np.where(np.diff(problem.indptr) > 0, rowsum, 0.0) + np.abs(problem.h)
+    big = float(rowsum.max()) if n else 0.0
+    if big == 0.0:
+        return 0.1, 1.0
+    # smallest nonzero |term| per spin
+    per_min = np.full(n, np.inf)
+    if absd.size:
+        rows = np.repeat(np.arange(n), np.diff(problem.indptr))
+        np.minimum.at(per_min, rows, absd)
+    ah = np.abs(problem.h)
+    per_min = np.where(ah > 0, np.minimum(per_min, ah), per_min)
+    finite = per_min[np.isfinite(per_min)]
+    small = float(finite.min())
+    n_min = int(np.sum(finite == small))
+    hot = math.log(2.0) / (2.0 * big)
+    cold = COLD_FACTOR[schedule] * math.log(n_min / cold_excitation) / (2.0 * small)
+    return hot, max(cold, hot)
+
+
+def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *, fn_t0_sweeps=None):
+    """Per-sweep inverse temperatures ``beta_k`` (per unit of ``H``) and the schedule's parameters.
+
+    * ``linear`` / ``geometric``: from ``beta_hot`` (sweep 0) to ``beta_cold`` (last sweep);
+    * ``fn``: ``beta(t) = beta0 ln(1 + t/t0)`` at ``t = k`` sweeps, ``t0 =
+      fn_t0_sweeps`` (default ``FN_T0_FRACTION * (S-1)``), ``beta0`` such that
+      the last sweep runs at ``beta_cold``.  The FN annealer starts from an
+      untilted array (``beta = 0``), so ``beta_hot`` is not used.
+
+    Returns
+    -------
+    (betas, params) : float64 array (sweeps,) and a dict describing the
+    schedule (for ``fn`` also ``beta0`` and ``t0_sweeps``).
+    """
+    if schedule not in SCHEDULES:
+        raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
+    sweeps = _check_count("sweeps", sweeps)
+    beta_hot = check_positive("beta_hot", beta_hot)
+    beta_cold = check_positive("beta_cold", beta_cold)
+    if beta_cold < beta_hot:
+        raise ParameterError(f"beta_range=({beta_hot!r}, {beta_cold!r}) decreases; allowed: beta_hot <= beta_cold")
+    k = np.arange(sweeps, dtype=np.float64)
+    params = {"schedule": schedule, "beta_hot": beta_hot, "beta_cold": beta_cold}
+    if schedule == "fn":
+        t0 = FN_T0_FRACTION * max(sweeps - 1, 1) if fn_t0_sweeps is None else check_positive("fn_t0_sweeps", fn_t0_sweeps)
+        params.pop("beta_hot")
+        if sweeps == 1:
+            return np.array([beta_cold]), params | {"beta0": beta_cold, "t0_sweeps": t0}
+        beta0 = beta_cold / math.log1p((sweeps - 1) / t0)
+        params.update(beta0=beta0, t0_sweeps=t0)
+        return beta0 * np.log1p(k / t0), params
+    if sweeps == 1:
+        return np.array([beta_cold]), params
+    x = k / (sweeps - 1)
+    if schedule == "linear":
+        betas = beta_hot + (beta_cold - beta_hot) * x
+    else:
+        betas = beta_hot * (beta_cold / beta_hot) ** x
+    return betas.astype(np.float64), params
+
+
+# --------------------------------------------------------------------------- kernel
+
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TWO_M53 = 2.0 ** -53
+
+# float outputs per read
+_F_USTART, _F_UEND, _F_W, _F_Q, _F_H0, _F_HEND, _F_HTRACK, _F_BEST, _F_QT = range(9)
+_NF = 9
+# int outputs per read
+_I_FLIPS, _I_NNZ, _I_REACHED, _I_ATT_T, _I_FLIPS_T, _I_NNZ_T = range(6)
+_NI = 6
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):
+    """splitmix64 (Steele, Lea & Flood, OOPSLA 2014): returns (new state, u in (0, 1))."""
+    state = state + _GOLD
+    z = state
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    z = z ^ (z >> _S31)
+    return state, (np.float64(z >> _S11) + 0.5) * _TWO_M53
+
+
+@njit(cache=True)
+def _energy_csr(indptr, indices, data, h, s):
+    e = 0.0
+    for i in range(h.shape[0]):
+        acc = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            acc += data[p] * s[indices[p]]
+        e -= s[i] * (0.5 * acc + h[i])
+    return e
+
+
+@njit(cache=True, parallel=True)
+def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber,
+                  best_spins, out_f, out_i):
+    """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes."""
+    R, N = spins.shape
+    S = betas.shape[0]
+    for r in prange(R):
+        s = spins[r]
+        state = seeds[r]
+        f = np.empty(N)
+        for i in range(N):
+            acc = h[i]
+            for p in range(indptr[i], indptr[i + 1]):
+                acc += data[p] * s[indices[p]]
+            f[i] = acc
+        H = _energy_csr(indptr, indices, data, h, s)
+        out_f[r, _F_H0] = H
+        beta_prev = betas[0]
+        out_f[r, _F_USTART] = beta_prev * H
+        W = 0.0
+        Q = 0.0
+        best = H
+        best_spins[r, :] = s
+        flips = 0
+        nnz = 0
+        reached = H <= H_target
+        if reached:
+            out_i[r, _I_ATT_T] = 0
+            out_i[r, _I_FLIPS_T] = 0
+            out_i[r, _I_NNZ_T] = 0
+            out_f[r, _F_QT] = 0.0
+        for k in range(S):
+            beta = betas[k]
+            W += (beta - beta_prev) * H  # work at fixed state when the landscape changes
+            beta_prev = beta
+            dsum = 0.0
+            for i in range(N):
+                si = s[i]
+                dH = 2.0 * si * f[i]
+                x = beta * dH
+                if glauber:
+                    if x >= _SKIP_X:
+                        continue
+                    if x > -_SKIP_X:
+                        state, u = _uniform(state)
+                        if u * (1.0 + math.exp(x)) >= 1.0:
+                            continue
+                elif x > 0.0:
+                    if x >= _SKIP_X:
+                        continue
+                    state, u = _uniform(state)
+                    if u >= math.exp(-x):
+                        continue
+                # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
+                s[i] = -si
+                two = -2.0 * si
+                p0 = indptr[i]
+                p1 = indptr[i + 1]
+                for p in range(p0, p1):
+                    f[indices[p]] += data[p] * two
+                H += dH
+                dsum += dH
+                flips += 1
+                nnz += p1 - p0
+                if not reached and H <= H_target:
+                    reached = True
+                    out_f[r, _F_QT] = Q - beta * dsum
+                    out_i[r, _I_ATT_T] = k * N + i + 1
+                    out_i[r, _I_FLIPS_T] = flips
+                    out_i[r, _I_NNZ_T] = nnz
+                    best = H
+                    best_spins[r, :] = s
+            Q -= beta * dsum  # heat released by this sweep's flips, sum of -beta dH
+            if H < best:
+                best = H
+                best_spins[r, :] = s
+        H_end = _energy_csr(indptr, indices, data, h, s)  # recomputed, not the running sum
+        out_f[r, _F_UEND] = beta_prev * H_end
+        out_f[r, _F_W] = W
+        out_f[r, _F_Q] = Q
+        out_f[r, _F_HEND] = H_end
+        out_f[r, _F_HTRACK] = H
+        out_f[r, _F_BEST] = _energy_csr(indptr, indices, data, h, best_spins[r])
+        out_i[r, _I_FLIPS] = flips
+        out_i[r, _I_NNZ] = nnz
+        out_i[r, _I_REACHED] = 1 if reached else 0
+
+
+_WARM = False
+
+
+def _warm_up() -> None:
+    """Load/compile the kernel and start numba's threads once, so ``wall_time_s`` times the anneal only."""
+    global _WARM
+    if _WARM:
+        return
+    one = np.ones((2, 2), dtype=np.int8)
+    _anneal_reads(np.array([0, 1, 2], dtype=np.int64), np.array([1, 0], dtype=np.int32), np.ones(2), np.zeros(2),
+                  np.ones(2), one, np.arange(1, 3, dtype=np.uint64), math.inf, False, np.empty_like(one),
+                  np.zeros((2, _NF)), np.zeros((2, _NI), dtype=np.int64))
+    _WARM = True
+
+
+# --------------------------------------------------------------------------- result
+
+@dataclass
+class AnnealResult:
+    """Outcome of :func:`anneal`: states, energies and the energy books of every read.
+
+    Energies of the problem (``energies``, ``best_energies``) are in units of
+    ``H``; energy books (``heat_kT`` ...) in kT per read, converted to joules
+    by the ``*_J`` properties.  ``attempts_to_target`` etc. are ``-1`` for a
+    read that never reached ``target_energy``.
+    """
+
+    samples: np.ndarray            # (R, n) int8, final states
+    best_samples: np.ndarray       # (R, n) int8, lowest-H state seen at a sweep end (or at the target)
+    energies: np.ndarray           # (R,) H(final), recomputed
+    best_energies: np.ndarray      # (R,) H(best_samples), recomputed
+    initial_energies: np.ndarray   # (R,) H(initial random state)
+    heat_kT: np.ndarray            # (R,) Q, heat released to the bath
+    work_kT: np.ndarray            # (R,) W, protocol work
+    U_start_kT: np.ndarray         # (R,) beta_0 H(initial)
+    U_end_kT: np.ndarray           # (R,) beta_last H(final) (recomputed)
+    tracked_energies: np.ndarray   # (R,) H from the running sum of dH (consistency check)
+    flips: np.ndarray              # (R,) accepted flips
+    nnz_touched: np.ndarray        # (R,) CSR nonzeros updated by flips
+    reached: np.ndarray            # (R,) bool, target reached
+    heat_to_target_kT: np.ndarray  # (R,) NaN if not reached
+    attempts_to_target: np.ndarray  # (R,) -1 if not reached
+    flips_to_target: np.ndarray
+    nnz_to_target: np.ndarray
+    betas: np.ndarray              # (S,) per unit of H
+    schedule: dict
+    n: int
+    sweeps: int
+    reads: int
+    seed: int
+    target_energy: float | None
+    acceptance: str
+    T_K: float
+    f0_hz: float
+    barrier_kT: float
+    wall_time_s: float
+    extra: dict = field(default_factory=dict)
+
+    # ---- derived quantities
+    @property
+    def kT_J(self) -> float:
+        return float(kT(self.T_K))
+
+    @property
+    def sweep_time_s(self) -> float:
+        """Physical duration of a sweep, ``exp(E_b/kT)/f0`` (module notes)."""
+        return math.exp(self.barrier_kT) / self.f0_hz
+
+    @property
+    def attempts(self) -> int:
+        """Spin updates per read (one attempt per spin per sweep)."""
+        return self.sweeps * self.n
+
+    @property
+    def spin_updates_per_s(self) -> float:
+        return self.reads * self.attempts / self.wall_time_s if self.wall_time_s > 0 else math.inf
+
+    @property
+    def first_law_residuals(self) -> np.ndarray:
+        """Per-read ``|dU - (W - Q)| / max(|dU|, |W|, |Q|, 1)`` with ``U_end`` recomputed from the final state."""
+        from ..sim.ledger import relative_residual
+        return relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)
+
+    @property
+    def first_law_residual(self) -> float:
+        """Largest per-read first-law residual (rounding level when the books are exact)."""
+        return float(self.first_law_residuals.max()) if self.reads else 0.0
+
+    @property
+    def heat_J(self) -> np.ndarray:
+        return self.heat_kT * self.kT_J
+
+    @property
+    def work_J(self) -> np.ndarray:
+        return self.work_kT * self.kT_J
+
+    def energy_to_target_J(self) -> float | None:
+        """Mean heat (J) a read dissipated until it first reached the target; ``None`` if no read did."""
+        if self.target_energy is None or not np.any(self.reached):
+            return None
+        return float(np.mean(self.heat_to_target_kT[self.reached])) * self.kT_J
+
+    def priced(self) -> dict:
+        """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
+        run = price_operations(self.reads * self.attempts, int(self.flips.sum()), int(self.nnz_touched.sum()),
+                               T_K=self.T_K, sweep_time_s=self.sweep_time_s)
+        run["lim_measured_J"] = float(self.heat_kT.sum()) * self.kT_J
+        out = {"run_all_reads": run, "to_target_mean_per_read": None}
+        if self.target_energy is not None and np.any(self.reached):
+            m = self.reached
+            tgt = price_operations(float(self.attempts_to_target[m].mean()), float(self.flips_to_target[m].mean()),
+                                   float(self.nnz_to_target[m].mean()), T_K=self.T_K, sweep_time_s=self.sweep_time_s)
+            tgt["lim_measured_J"] = self.energy_to_target_J()
+            out["to_target_mean_per_read"] = tgt
+        return out
+
+    def second_law_floor_J(self) -> dict:
+        """THEORY §6 floor for the mean heat per read, from the final states (see :func:`second_law_floor_kT`)."""
+        floor_kT = second_law_floor_kT(self.samples)
+        q = self.heat_kT
+        se = float(q.std(ddof=1) / math.sqrt(q.size)) if q.size > 1 else math.nan
+        return {"floor_J": floor_kT * self.kT_J, "mean_heat_J": float(q.mean()) * self.kT_J,
+                "mean_heat_stderr_J": se * self.kT_J,
+                "note": "kT (N ln2 - sum_i H_i(final)), Miller-Madow marginal entropies over reads; "
+                        "start uniformly random. Symmetric problems (MaxCut: s -> -s) keep the marginals "
+                        "near 1/2, so the floor is near zero there."}
+
+    def as_dict(self) -> dict:
+        """JSON-ready summary (no per-spin arrays)."""
+        k = self.kT_J
+        return {
+            "n_spins": self.n, "sweeps": self.sweeps, "reads": self.reads, "seed": self.seed,
+            "acceptance": self.acceptance, "schedule": dict(self.schedule),
+            "lambda_range_J": [float(self.betas[0]) * k, float(self.betas[-1]) * k],
+            "temperature_K": self.T_K, "f0_hz": self.f0_hz, "barrier_kT": self.barrier_kT,
+            "sweep_time_s": self.sweep_time_s, "anneal_time_s": self.sweeps * self.sweep_time_s,
+            "best_energy": float(self.best_energies.min()), "mean_energy": float(self.energies.mean()),
+            "energy_dissipated_J": float(self.heat_kT.sum()) * k,
+            "heat_per_read_J": (self.heat_kT * k).tolist(),
+            "work_J": float(self.work_kT.sum()) * k,
+            "delta_U_J": float((self.U_end_kT - self.U_start_kT).sum()) * k,
+            "first_law_residual": self.first_law_residual,
+            "target_energy": self.target_energy,
+            "target_reached_reads": int(self.reached.sum()),
+            "energy_to_target_J": self.energy_to_target_J(),
+            "time_to_target_s": (float(self.attempts_to_target[self.reached].mean()) / self.n * self.sweep_time_s
+                                 if np.any(self.reached) else None),
+            "spin_updates": self.reads * self.attempts, "flips": int(self.flips.sum()),
+            "spin_updates_per_s": self.spin_updates_per_s, "time_s": self.wall_time_s,
+            "priced": self.priced(), "second_law": self.second_law_floor_J(),
+        }
+
+
+# --------------------------------------------------------------------------- front door
+
+def _check_count(name, value, minimum=1):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(f"{name}={value!r} is out of range; allowed: integers >= {minimum}")
+    return int(value)
+
+
+def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_range=None,
+           seed=0, target_energy=None, acceptance="metropolis", T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
+           barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None) -> AnnealResult:
+    """Anneal ``reads`` independent copies of the memory array and keep exact energy books.
+
+    Parameters
+    ----------
+    problem : IsingProblem
+    sweeps : int >= 1, attempts per spin per read
+    reads : int >= 1, independent runs (each from uniformly random spins)
+    schedule : 'fn' (default) | 'linear' | 'geometric' (module notes)
+    beta_range : (beta_hot, beta_cold) per unit of ``H``; default :func:`default_beta_range`
+    fn_t0_sweeps : FN time constant in sweeps (default ``FN_T0_FRACTION * (sweeps - 1)``)
+    seed : int >= 0; read ``r`` uses its own stream spawned from it, so results
+        do not depend on the number of threads
+    target_energy : float, optional; the heat, spin updates, flips and nonzeros
+        until ``H <= target_energy`` is first met are recorded per read
+    acceptance : 'metropolis' | 'glauber'
+    T_K : bath temperature, K (converts kT books to J)
+    f0_hz, barrier_kT : attempt frequency and barrier (above the upper well);
+        set the physical sweep time ``exp(E_b/kT)/f0``
+    initial_states : optional int array (reads, n) of +-1; default uniformly random
+    betas : optional float array (sweeps,) of per-sweep ``beta >= 0``, a custom
+        schedule (then ``schedule`` and ``beta_range`` are ignored and
+        recorded as ``'custom'``)
+
+    Returns
+    -------
+    AnnealResult
+    """
+    if not isinstance(problem, IsingProblem):
+        raise ParameterError(f"problem={type(problem).__name__} is not an IsingProblem")
+    sweeps = _check_count("sweeps", sweeps)
+    reads = _check_count("reads", reads)
+    seed = _check_count("seed", seed, minimum=0)
+    if acceptance not in ACCEPTANCES:
+        raise ParameterError(f"acceptance={acceptance!r} is unknown; allowed: {', '.join(ACCEPTANCES)}")
+    T_K = check_positive("T_K", T_K)
+    f0_hz = check_positive("f0_hz", f0_hz)
+    barrier_kT = check_positive("barrier_kT", barrier_kT, allow_zero=True)
+    if betas is not None:
+        betas = np.array(betas, dtype=np.float64).ravel()
+        if betas.shape != (sweeps,):
+            raise ParameterError(f"betas has shape {betas.shape}; allowed: ({sweeps},), one per sweep")
+        check_positive("betas", betas, allow_zero=True)
+        sched = {"schedule": "custom"}
+    else:
+        if beta_range is None:
+            beta_range = default_beta_range(problem, schedule)
+        try:
+            b_hot, b_cold = (float(b) for b in beta_range)
+        except (TypeError, ValueError):
+            raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
+        betas, sched = beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps)
+    if target_energy is not None:
+        target_energy = check_finite("target_energy", target_energy)
+    n = problem.n
+    ss = np.random.SeedSequence(seed)
+    spin_ss, kern_ss = ss.spawn(2)
+    if initial_states is None:
+        spins = (np.random.default_rng(spin_ss).integers(0, 2, size=(reads, n), dtype=np.int8) * 2 - 1).astype(np.int8)
+    else:
+        spins = np.array(initial_states, dtype=np.int8)
+        if spins.shape != (reads, n) or not np.all(np.abs(spins) == 1):
+            raise ParameterError(f"initial_states has shape {spins.shape}; allowed: ({reads}, {n}) of +-1")
+    seeds = kern_ss.generate_state(reads, dtype=np.uint64)
+    best = np.empty_like(spins)
+    out_f = np.zeros((reads, _NF))
+    out_i = np.full((reads, _NI), -1, dtype=np.int64)
+    H_t = math.inf if target_energy is None else float(target_energy)
+    _warm_up()
+    t = time.perf_counter()
+    if n:
+        _anneal_reads(problem.indptr, problem.indices, problem.data, problem.h, betas, spins, seeds,
+                      H_t, acceptance == "glauber", best, out_f, out_i)
+    else:
+        out_i[:, _I_FLIPS] = 0
+        out_i[:, _I_NNZ] = 0
+        out_i[:, _I_REACHED] = 1 if H_t >= 0 else 0
+    wall = time.perf_counter() - t
+    reached = out_i[:, _I_REACHED] == 1
+    qt = np.where(reached, out_f[:, _F_QT], np.nan)
+    return AnnealResult(
+        samples=spins, best_samples=best, energies=out_f[:, _F_HEND].copy(),
+        best_energies=out_f[:, _F_BEST].copy(), initial_energies=out_f[:, _F_H0].copy(),
+        heat_kT=out_f[:, _F_Q].copy(), work_kT=out_f[:, _F_W].copy(),
+        U_start_kT=out_f[:, _F_USTART].copy(), U_end_kT=out_f[:, _F_UEND].copy(),
+        tracked_energies=out_f[:, _F_HTRACK].copy(), flips=out_i[:, _I_FLIPS].copy(),
+        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached, heat_to_target_kT=qt,
+        attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
+        nnz_to_target=out_i[:, _I_NNZ_T].copy(), betas=betas, schedule=sched, n=n, sweeps=sweeps,
+        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
+        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall)
+
+
+# --------------------------------------------------------------------------- pricing and floors
+
+def _accelerator_e_flop_J() -> tuple[float, str]:
+    """Energy per FLOP of the reference accelerator: H100 SXM, BF16 dense, from the hardware catalog (THEORY §2d)."""
+    from .. import catalogs
+    hw = catalogs.accelerator("h100-sxm")
+    return float(hw.energy_per_flop_J("bf16")), f"catalog h100-sxm ({hw.name}), bf16 dense: {hw.source}"
+
+
+def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ) -> dict:
+    """Price a solve's operation counts in the other paradigms (THEORY §2a, §2c, §2d), in joules.
+
+    * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);
+    * static CIM: ``flips * e_static(b=1, dt=sweep_time_s)`` (only flips write a level);
+    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes).
+    """
+    su = check_positive("spin_updates", spin_updates, allow_zero=True)
+    fl = check_positive("flips", flips, allow_zero=True)
+    nz = check_positive("nnz_touched", nnz_touched, allow_zero=True)
+    e_flop, src = _accelerator_e_flop_J()
+    flops = 2.0 * su + 2.0 * nz
+    return {
+        "spin_updates": su, "flips": fl, "flops": flops,
+        "landauer_J": su * float(landauer_per_op_J(1, T_K)),
+        "static_cim_J": fl * float(static_per_op_J(1, sweep_time_s, T_K)),
+        "static_cim_per_write_J": float(static_per_op_J(1, sweep_time_s, T_K)),
+        "accelerator_J": flops * e_flop, "accelerator_e_flop_J": e_flop, "accelerator": src,
+    }
+
+
+def second_law_floor_kT(final_spins) -> float:
+    """THEORY §6 floor on the mean heat per read, ``N ln 2 - sum_i H_i(final)`` in kT.
+
+    Runs start uniformly random (entropy ``N ln 2``); ``H_i`` is the entropy
+    (nats) of spin ``i``'s final marginal over the reads, with the
+    Miller--Madow correction ``(m_i - 1) / (2 R)`` (``m_i`` occupied values)
+    so that the estimate is not biased low.  Marginals can only lower the
+    floor, so this is a valid (possibly loose) bound on the mean heat.
+    """
+    s = np.asarray(final_spins)
+    R = s.shape[0]
+    p = (s > 0).mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
+    m = (p > 0).astype(float) + (p < 1).astype(float)
+    ent = ent + (m - 1.0) / (2.0 * R)
+    return float(s.shape[1] * math.log(2.0) - ent.sum())
