@@ -194,8 +194,7 @@ def panel_c(*, quick: bool = False, seed: int = 0) -> Panel:
 
 
 # ---------------------------------------------------------------- optional panels (d)-(f)
-def _missing(key: str, title: str, module: str, exc: Exception | None = None) -> Panel:
-    why = f"{module} is not installed in this tree" if exc is None or isinstance(exc, ImportError) else f"{module} failed: {exc}"
+def _missing(key: str, title: str, why: str) -> Panel:
     return Panel(key, title, status=f"not available: {why}")
 
 
@@ -210,34 +209,34 @@ def panel_d(*, quick: bool = False, seed: int = 0) -> Panel:
     """Validation of the simulators against published physics (THEORY §7)."""
     mod = _try_import("limbound.sim.validate")
     if mod is None:
-        return _missing("d", "Validation against published physics", "limbound.sim.validate")
+        return _missing("d", "Validation against published physics", "limbound.sim.validate is not in this tree")
     return _panel_d_from(mod, quick=quick, seed=seed)
 
 
 def _panel_d_from(mod, *, quick, seed):  # replaced once limbound.sim.validate has landed
-    return _missing("d", "Validation against published physics", "limbound.sim.validate (API not wired yet)")
+    return _missing("d", "Validation against published physics", "limbound.sim.validate is not wired into the report yet")
 
 
 def panel_e(*, quick: bool = False, seed: int = 0) -> Panel:
     """G-set MaxCut table: cut quality and energy-to-solution per paradigm."""
     if _try_import("limbound.solvers.gset") is None or _try_import("limbound.solvers.ising") is None:
-        return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising / gset")
+        return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising / gset are not in this tree")
     return _panel_e_impl(quick=quick, seed=seed)
 
 
 def _panel_e_impl(*, quick, seed):
-    return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising (API not wired yet)")
+    return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising is not wired into the report yet")
 
 
 def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
     """Measured dissipation against the bound for QP and training (THEORY §6)."""
     if _try_import("limbound.solvers.qp") is None and _try_import("limbound.solvers.train") is None:
-        return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train")
+        return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train are not in this tree")
     return _panel_f_impl(quick=quick, seed=seed)
 
 
 def _panel_f_impl(*, quick, seed):
-    return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train (API not wired yet)")
+    return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train are not wired into the report yet")
 
 
 BUILDERS = {"a": panel_a, "b": panel_b, "c": panel_c, "d": panel_d, "e": panel_e, "f": panel_f}

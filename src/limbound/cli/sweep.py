@@ -1,0 +1,60 @@
+"""``limbound sweep``: a resumable grid of estimates or simulations on Dask."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._common import print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sweep", help="run a resumable parameter sweep (TOML grid) on Dask",
+                       description="Run every point of the grid in CONFIG.toml on a Dask cluster (a local one of 2 "
+                                   "workers unless --scheduler is given). One result file per point is written "
+                                   "atomically; rerunning skips finished points. Results: DIR/results.parquet "
+                                   "(or .csv) and DIR/manifest.json.")
+    p.add_argument("config", metavar="CONFIG.toml", help="sweep description (see examples/sweep_brain_scale.toml)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: start a local cluster)")
+    p.add_argument("--out", default=None, metavar="DIR", help="result folder (default: out/sweep_<config name>)")
+    p.add_argument("--workers", default="2", help="workers of the local cluster (default 2)")
+    p.add_argument("--threads", action="store_true", help="local cluster of threads instead of processes")
+    p.add_argument("--max-points", default=None, help="run at most this many pending points, then stop (resume later)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.set_defaults(func=run)
+
+
+def _count(text, name, minimum):
+    from ..errors import ParameterError
+
+    try:
+        v = int(text)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={text!r} is not an integer; allowed: an integer >= {minimum}") from None
+    if v < minimum:
+        raise ParameterError(f"{name}={text!r} is out of range; allowed: an integer >= {minimum}")
+    return v
+
+
+def run(args) -> int:
+    from ..report.sweep import load_config, run_sweep
+
+    workers = _count(args.workers, "--workers", 1)
+    max_points = None if args.max_points is None else _count(args.max_points, "--max-points", 0)
+    cfg = load_config(args.config)
+    out = Path(args.out) if args.out else Path("out") / f"sweep_{Path(args.config).stem}"
+    res = run_sweep(cfg, out, scheduler=args.scheduler, n_workers=workers, processes=not args.threads,
+                    max_points=max_points, progress=not (args.no_progress or args.json))
+    if args.json:
+        print_json(res.as_dict())
+    else:
+        print(f"{res.total} points: {res.skipped} already done, {res.ran} run now on {res.scheduler}, "
+              f"{len(res.failed)} failed, {res.total - res.rows} without a result; {res.seconds:.1f} s")
+        for pid, err in list(res.failed.items())[:5]:
+            print(f"failed {pid}: {err}")
+        if len(res.failed) > 5:
+            print(f"... and {len(res.failed) - 5} more failures (see {res.manifest})")
+        print(f"results: {res.store} ({res.rows} rows); manifest: {res.manifest}")
+        if not res.complete:
+            print("incomplete: rerun the same command to resume")
+    return 1 if res.failed else 0

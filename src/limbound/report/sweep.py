@@ -1,0 +1,566 @@
+"""Resumable parameter sweeps on Dask: a grid of inputs and seeds, one result file per point.
+
+A sweep is described by a TOML file::
+
+    [sweep]
+    kind = "estimate"          # which function each point runs (see KINDS)
+    name = "brain-scale band"  # free text, kept in the manifest
+    store = "parquet"          # consolidated store: "parquet" (default) or "csv"
+    # seeds = [0, 1, 2]        # random kinds only: every grid point runs once per seed
+
+    [fixed]                    # inputs shared by every point
+    params = 1e15
+    time = "30d"               # quantities may carry units (time, temperature, frequency)
+
+    [grid]                     # the Cartesian product of these lists
+    tokens = [3e11, 1e12, 3e12]
+    bits = [16, 24, 32]
+    # params = { logspace = [6, 15, 10] }   # also linspace = [a, b, n], range = [start, stop, step]
+
+How it runs.  Every point gets an id, a hash of ``(kind, inputs, seed)``.
+Points are submitted to a Dask cluster -- a ``LocalCluster`` of 2 workers
+started for the run (no server to start), or an existing scheduler when an
+address is given -- and as each one completes the client writes
+``OUT/points/<id>.json`` atomically (temporary file, then rename).  A rerun
+reads that folder first and skips every finished point, so an interrupted
+sweep resumes where it stopped: no point is computed twice, none is lost, and
+a half-written file can never be mistaken for a result.  A point that raises
+is recorded in ``OUT/failed/<id>.json`` with its one-line error and retried by
+the next run.  At the end the finished points of the grid are consolidated,
+in grid order, into ``OUT/results.parquet`` (or ``results.csv``), and
+``OUT/manifest.json`` lists every point with its inputs, seed and status,
+plus the limbound version and the config.
+
+Workers compute; only the client writes files, so a remote cluster needs no
+shared file system.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import itertools
+import json
+import logging
+import math
+import os
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..cli._common import atomic_write_text, dumps
+from ..errors import FormatError, LimboundError, ParameterError
+
+STORES = ("parquet", "csv")
+#: Seconds to wait for an existing scheduler before giving up.
+CONNECT_TIMEOUT_S = 15.0
+
+
+# ------------------------------------------------------------------ task kinds
+@dataclass(frozen=True)
+class Kind:
+    """A task kind: the function a point runs, whether it takes a seed, and an input check.
+
+    ``func(inputs: dict, seed: int | None) -> dict`` returns flat scalar
+    results (numbers or strings).  ``check(inputs)`` raises
+    :class:`ParameterError` for inputs that cannot run; it is called for every
+    point before any point is submitted.
+    """
+
+    name: str
+    func: object
+    random: bool
+    check: object = None
+    doc: str = ""
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, func, *, random: bool, check=None, doc: str = "") -> Kind:
+    """Add (or replace) a task kind; ``func`` must be importable by the workers (a module-level function)."""
+    if not doc and func.__doc__:
+        doc = func.__doc__.strip().splitlines()[0]
+    k = Kind(name, func, bool(random), check, doc)
+    KINDS[name] = k
+    return k
+
+
+#: Input names of kind "estimate": the keyword arguments of limbound.bounds.resolve, plus
+#: friendly names with units (parsed by limbound.units.parse_quantity).
+_ESTIMATE_SI = ("params", "tokens", "flops", "ops", "bits", "time_s", "T_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
+                "counting", "batch_tokens", "consolidations", "accelerator", "precision", "workload")
+_ESTIMATE_UNITS = {"time": ("time_s", "time"), "temperature": ("T_K", "temperature"),
+                   "attempt_frequency": ("f0_hz", "frequency"), "retention": ("retention_s", "time")}
+
+
+def _estimate_kwargs(inputs: dict) -> dict:
+    from ..units import parse_quantity
+
+    kw = {}
+    for key, value in inputs.items():
+        if key in _ESTIMATE_UNITS:
+            si, kind = _ESTIMATE_UNITS[key]
+            if si in inputs:
+                raise ParameterError(f"inputs {key!r} and {si!r} are the same quantity; give one")
+            kw[si] = parse_quantity(value, kind, key)
+        elif key in _ESTIMATE_SI:
+            kw[key] = value
+        else:
+            allowed = ", ".join(list(_ESTIMATE_SI) + list(_ESTIMATE_UNITS))
+            raise ParameterError(f"input {key!r} is unknown for kind 'estimate'; allowed: {allowed}")
+    if "bits" in kw and isinstance(kw["bits"], float) and kw["bits"].is_integer():
+        kw["bits"] = int(kw["bits"])
+    return kw
+
+
+def _check_estimate(inputs: dict) -> None:
+    from .. import bounds
+
+    bounds.resolve(**_estimate_kwargs(inputs))
+
+
+def task_estimate(inputs: dict, seed=None) -> dict:
+    """Energy-to-solution on every paradigm (limbound.bounds.estimate), flattened to one row."""
+    from .. import bounds
+
+    x = bounds.resolve(**_estimate_kwargs(inputs))
+    est = bounds.estimate(x)
+    row = {"ops": x.ops, "flops": x.flops, "dt_s": x.dt_s, "bits_used": x.bits, "time_s_used": x.time_s,
+           "accelerator_key": x.accelerator, "counting_used": x.counting}
+    for p, b in est.items():
+        row[f"{p}_energy_J"] = b.energy_J
+        row[f"{p}_per_op_kT"] = b.per_op_kT
+    row["lim_barrier_kT"] = est["lim"].extras["barrier_kT"]
+    row["accelerator_over_lim"] = est["accelerator"].energy_J / est["lim"].energy_J
+    row["final_state_floor_J"] = est["landauer"].extras["final_state_floor_J"]
+    return row
+
+
+register_kind("estimate", task_estimate, random=False, check=_check_estimate)
+
+
+#: Optional kinds: name -> (module that must be importable, function registering the kind).
+_OPTIONAL: dict = {}
+
+
+def _optional_kinds() -> None:
+    """Register the simulation and solver kinds whose modules are installed in this tree."""
+    for name, (module, hook) in _OPTIONAL.items():
+        if name in KINDS:
+            continue
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        hook(mod)
+
+
+def available_kinds() -> dict:
+    """The registered kinds (after looking for the optional simulation/solver modules)."""
+    _optional_kinds()
+    return dict(KINDS)
+
+
+def run_point(kind: str, inputs: dict, seed=None) -> dict:
+    """Run one point (on a worker).  Never raises: a failure comes back as ``status = "failed"``."""
+    t = time.perf_counter()
+    try:
+        k = available_kinds().get(kind)
+        if k is None:
+            raise ParameterError(f"kind={kind!r} is unknown on this worker; allowed: {', '.join(KINDS)}")
+        result = k.func(dict(inputs), seed)
+        _check_flat(result)
+        return {"status": "ok", "result": result, "seconds": time.perf_counter() - t}
+    except Exception as exc:  # recorded, retried on the next run
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {"status": "failed", "error": f"{type(exc).__name__}: {msg}", "seconds": time.perf_counter() - t}
+
+
+def _check_flat(result) -> None:
+    if not isinstance(result, dict):
+        raise TypeError(f"a task must return a dict of scalars, got {type(result).__name__}")
+    for k, v in result.items():
+        if not (v is None or isinstance(v, (str, bool, int, float, np.integer, np.floating))):
+            raise TypeError(f"result {k!r} is a {type(v).__name__}; a task must return scalars")
+
+
+# ------------------------------------------------------------------ config
+@dataclass
+class SweepConfig:
+    """A parsed sweep: the kind, the fixed inputs, the grid and seeds, and the points they expand to."""
+
+    kind: str
+    fixed: dict
+    grid: dict
+    seeds: list
+    name: str = ""
+    store: str = "parquet"
+    raw: dict = field(default_factory=dict)
+    path: str = ""
+
+    def points(self) -> list:
+        """Every point, in grid order (last grid key fastest, then seed): ``[{id, inputs, seed}]``."""
+        keys = list(self.grid)
+        out = []
+        for combo in itertools.product(*(self.grid[k] for k in keys)):
+            inputs = {**self.fixed, **dict(zip(keys, combo))}
+            for s in self.seeds:
+                out.append({"id": point_id(self.kind, inputs, s), "inputs": inputs, "seed": s})
+        return out
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _canon(v):
+    """Plain Python scalars (numpy ints/floats converted), so ids and JSON are stable."""
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+def point_id(kind: str, inputs: dict, seed) -> str:
+    """Stable id of a point: the first 16 hex digits of sha256 of its canonical JSON (kind, inputs, seed)."""
+    text = json.dumps({"kind": kind, "inputs": {k: _canon(inputs[k]) for k in sorted(inputs)}, "seed": seed},
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _expand(name: str, spec):
+    """A grid axis: a list of values, or ``{logspace|linspace = [a, b, n]}``, or ``{range = [start, stop, step]}``."""
+    if isinstance(spec, list):
+        if not spec:
+            raise FormatError(f"grid.{name} is an empty list; give at least one value")
+        return [_canon(v) for v in spec]
+    if isinstance(spec, dict) and len(spec) == 1:
+        (how, args), = spec.items()
+        if how in ("logspace", "linspace") and isinstance(args, list) and len(args) == 3:
+            a, b, n = args
+            if not (isinstance(n, int) and n >= 1):
+                raise FormatError(f"grid.{name}.{how}: the count {n!r} must be an integer >= 1")
+            vals = np.logspace(a, b, n) if how == "logspace" else np.linspace(a, b, n)
+            return [float(v) for v in vals]
+        if how == "range" and isinstance(args, list) and len(args) == 3 and all(isinstance(v, int) for v in args):
+            vals = list(range(*args))
+            if not vals:
+                raise FormatError(f"grid.{name}.range = {args!r} is empty")
+            return vals
+    raise FormatError(f"grid.{name} = {spec!r} is not a grid axis; allowed: a list, "
+                      "{logspace = [a, b, n]}, {linspace = [a, b, n]} or {range = [start, stop, step]} (integers)")
+
+
+def parse_config(data: dict, *, path: str = "") -> SweepConfig:
+    """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work."""
+    where = path or "config"
+    unknown = set(data) - {"sweep", "fixed", "grid"}
+    if unknown:
+        raise FormatError(f"{where}: unknown table(s) {', '.join(sorted(unknown))}; allowed: sweep, fixed, grid")
+    sw = data.get("sweep")
+    if not isinstance(sw, dict) or "kind" not in sw:
+        raise FormatError(f"{where}: a [sweep] table with kind = \"...\" is required")
+    bad = set(sw) - {"kind", "name", "store", "seeds"}
+    if bad:
+        raise FormatError(f"{where}: unknown key(s) in [sweep]: {', '.join(sorted(bad))}; allowed: kind, name, store, seeds")
+    kinds = available_kinds()
+    kind = sw["kind"]
+    if kind not in kinds:
+        raise ParameterError(f"sweep.kind={kind!r} is unknown; allowed: {', '.join(kinds)}")
+    store = sw.get("store", "parquet")
+    if store not in STORES:
+        raise ParameterError(f"sweep.store={store!r} is unknown; allowed: {', '.join(STORES)}")
+    k = kinds[kind]
+    if "seeds" in sw:
+        if not k.random:
+            raise ParameterError(f"sweep.seeds is given but kind {kind!r} is deterministic; remove seeds")
+        seeds = sw["seeds"]
+        if isinstance(seeds, dict):
+            seeds = _expand("seeds", seeds)
+        if (not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds)
+                or len(set(seeds)) != len(seeds)):
+            raise ParameterError(f"sweep.seeds={sw['seeds']!r} is not allowed; allowed: a list of distinct integers >= 0")
+    else:
+        seeds = [0] if k.random else [None]
+    fixed = data.get("fixed", {})
+    grid_raw = data.get("grid", {})
+    if not isinstance(fixed, dict) or not isinstance(grid_raw, dict):
+        raise FormatError(f"{where}: [fixed] and [grid] must be tables")
+    both = set(fixed) & set(grid_raw)
+    if both:
+        raise FormatError(f"{where}: {', '.join(sorted(both))} in both [fixed] and [grid]; give each input once")
+    grid = {name: _expand(name, spec) for name, spec in grid_raw.items()}
+    cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
+                      name=str(sw.get("name", "")), store=store, raw=data, path=str(path))
+    pts = cfg.points()
+    if k.check is not None:
+        for p in pts:
+            try:
+                k.check(p["inputs"])
+            except LimboundError as exc:
+                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in grid) or "every point"
+                raise type(exc)(f"{where}: point ({shown}): {exc}") from None
+    ids = [p["id"] for p in pts]
+    if len(set(ids)) != len(ids):
+        raise FormatError(f"{where}: the grid repeats a point (a value listed twice); each point must be unique")
+    return cfg
+
+
+def load_config(path) -> SweepConfig:
+    """Read and validate a sweep TOML file."""
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError(f"config={str(path)!r} is not a file; allowed: a sweep TOML file")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FormatError(f"{p}: not valid TOML: {exc}") from None
+    return parse_config(data, path=str(p))
+
+
+# ------------------------------------------------------------------ store
+def _read_point(path: Path):
+    """A finished point file, or None if unreadable (never produced by our atomic writes, but be safe)."""
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(rec, dict) or rec.get("id") != path.stem or rec.get("status") != "ok":
+        return None
+    return rec
+
+
+def finished_ids(out_dir) -> set:
+    """Ids of the points whose result file is present and valid."""
+    d = Path(out_dir) / "points"
+    if not d.is_dir():
+        return set()
+    return {p.stem for p in d.glob("*.json") if not p.name.startswith(".") and _read_point(p) is not None}
+
+
+def _clean_temp(out_dir: Path) -> int:
+    n = 0
+    for sub in ("points", "failed", "."):
+        d = out_dir / sub
+        if d.is_dir():
+            for p in d.glob(".*.tmp"):
+                p.unlink(missing_ok=True)
+                n += 1
+    return n
+
+
+def consolidate(cfg: SweepConfig, out_dir) -> tuple:
+    """Write the finished points of ``cfg``, in grid order, to the store; return (path, rows)."""
+    import pandas as pd
+
+    out = Path(out_dir)
+    rows = []
+    for p in cfg.points():
+        rec = _read_point(out / "points" / f"{p['id']}.json")
+        if rec is None:
+            continue
+        row = {"point_id": p["id"], "kind": cfg.kind, "seed": p["seed"]}
+        row.update(rec["inputs"])
+        for k, v in rec["result"].items():
+            row[f"out_{k}" if k in row else k] = v
+        row["seconds"] = rec.get("seconds")
+        row["version"] = rec.get("version")
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    path = out / ("results.parquet" if cfg.store == "parquet" else "results.csv")
+    tmp = path.with_name(f".{path.name}.tmp")
+    if cfg.store == "parquet":
+        for c in df.columns:  # parquet needs one type per column (e.g. "30d" next to 2.6e6)
+            if df[c].dtype == object and len({type(v) for v in df[c] if v is not None}) > 1:
+                df[c] = df[c].map(lambda v: None if v is None else str(v))
+        df.to_parquet(tmp, index=False)
+    else:
+        df.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path, len(df)
+
+
+# ------------------------------------------------------------------ run
+@dataclass
+class SweepResult:
+    """Outcome of :func:`run_sweep`: counts, paths and the failures of this run."""
+
+    out_dir: Path
+    total: int
+    skipped: int
+    ran: int
+    failed: dict
+    rows: int
+    store: Path
+    manifest: Path
+    seconds: float
+    scheduler: str
+
+    @property
+    def complete(self) -> bool:
+        return self.rows == self.total
+
+    def as_dict(self) -> dict:
+        return {"version": __version__, "out_dir": str(self.out_dir), "total": self.total, "skipped": self.skipped,
+                "ran": self.ran, "failed": self.failed, "rows": self.rows, "complete": self.complete,
+                "store": str(self.store), "manifest": str(self.manifest), "seconds": round(self.seconds, 3),
+                "scheduler": self.scheduler}
+
+
+def _write_manifest(cfg: SweepConfig, out: Path, done: set, failed: dict, scheduler: str, created: str) -> Path:
+    pts = []
+    for p in cfg.points():
+        st = "done" if p["id"] in done else ("failed" if p["id"] in failed else "pending")
+        e = {"id": p["id"], "seed": p["seed"], "inputs": p["inputs"], "status": st}
+        if st == "failed":
+            e["error"] = failed[p["id"]]
+        pts.append(e)
+    n_done = sum(e["status"] == "done" for e in pts)
+    man = {"version": __version__, "kind": cfg.kind, "name": cfg.name, "config_path": cfg.path, "config": cfg.raw,
+           "config_sha256": cfg.sha256, "store": cfg.store, "seeds": cfg.seeds, "scheduler": scheduler,
+           "created_utc": created, "updated_utc": _now(), "total": len(pts), "done": n_done,
+           "failed": sum(e["status"] == "failed" for e in pts), "pending": sum(e["status"] == "pending" for e in pts),
+           "complete": n_done == len(pts), "points": pts}
+    path = out / "manifest.json"
+    atomic_write_text(path, dumps(man) + "\n")
+    return path
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _client(scheduler, *, n_workers: int, processes: bool):
+    """A Dask client: on an existing scheduler (address) or on a small LocalCluster started here."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s"), None, str(scheduler)
+        except (OSError, TimeoutError) as exc:
+            raise ParameterError(f"--scheduler={scheduler!r} cannot be reached ({type(exc).__name__}); "
+                                 "allowed: the address of a running Dask scheduler, e.g. tcp://host:8786") from None
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster, f"LocalCluster({n_workers} {'processes' if processes else 'threads'})"
+
+
+def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int = 2, processes: bool = True,
+              max_points: int | None = None, progress: bool = True) -> SweepResult:
+    """Run (or resume) a sweep.
+
+    Parameters
+    ----------
+    config : a :class:`SweepConfig`, a parsed TOML dict, or the path of a TOML file
+    out_dir : result folder (``points/``, ``failed/``, ``manifest.json``, ``results.parquet``)
+    scheduler : address of an existing Dask scheduler; None starts a LocalCluster
+    n_workers, processes : size and kind of the LocalCluster (ignored with ``scheduler``)
+    max_points : run at most this many pending points, then stop (a bounded run; the rest stay pending)
+    progress : show a rich progress bar
+
+    Returns
+    -------
+    SweepResult; ``complete`` is True when every point of the grid has a result.
+    """
+    t0 = time.perf_counter()
+    cfg = config if isinstance(config, SweepConfig) else (
+        parse_config(config) if isinstance(config, dict) else load_config(config))
+    if n_workers < 1:
+        raise ParameterError(f"n_workers={n_workers!r} is not allowed; allowed: an integer >= 1")
+    if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0):
+        raise ParameterError(f"max_points={max_points!r} is not allowed; allowed: an integer >= 0")
+    out = Path(out_dir)
+    (out / "points").mkdir(parents=True, exist_ok=True)
+    (out / "failed").mkdir(parents=True, exist_ok=True)
+    _clean_temp(out)
+    created = _now()
+    old = out / "manifest.json"
+    if old.is_file():
+        try:
+            created = json.loads(old.read_text()).get("created_utc", created)
+        except ValueError:
+            pass
+    points = cfg.points()
+    done = finished_ids(out) & {p["id"] for p in points}
+    pending = [p for p in points if p["id"] not in done]
+    skipped = len(points) - len(pending)
+    if max_points is not None:
+        pending = pending[:max_points]
+    failed: dict = {}
+    sched_name = scheduler or "none (nothing to run)"
+    ran = 0
+    _write_manifest(cfg, out, done, failed, sched_name, created)
+    if pending:
+        client, cluster, sched_name = _client(scheduler, n_workers=n_workers, processes=processes)
+        try:
+            ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    manifest = _write_manifest(cfg, out, done, failed, sched_name, created)
+    store, rows = consolidate(cfg, out)
+    return SweepResult(out_dir=out, total=len(points), skipped=skipped, ran=ran, failed=failed, rows=rows, store=store,
+                       manifest=manifest, seconds=time.perf_counter() - t0, scheduler=sched_name)
+
+
+def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progress: bool, skipped: int) -> int:
+    from distributed import as_completed
+
+    futures = {}
+    for p in pending:
+        f = client.submit(run_point, cfg.kind, p["inputs"], p["seed"], key=f"limbound-{cfg.kind}-{p['id']}", pure=False)
+        futures[f] = p
+    ran = 0
+    with _bar(progress, len(pending), skipped) as (bar, task):
+        for fut in as_completed(futures):
+            p = futures[fut]
+            try:
+                rec = fut.result()
+            except Exception as exc:  # the worker itself died
+                rec = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "seconds": None}
+            entry = {"id": p["id"], "kind": cfg.kind, "seed": p["seed"], "inputs": p["inputs"], "version": __version__,
+                     "finished_utc": _now(), **rec}
+            if rec["status"] == "ok":
+                atomic_write_text(out / "points" / f"{p['id']}.json", dumps(entry) + "\n")
+                (out / "failed" / f"{p['id']}.json").unlink(missing_ok=True)
+                done.add(p["id"])
+            else:
+                atomic_write_text(out / "failed" / f"{p['id']}.json", dumps(entry) + "\n")
+                failed[p["id"]] = rec["error"]
+            ran += 1
+            bar.advance(task)
+    return ran
+
+
+class _bar:
+    def __init__(self, enabled, total, skipped):
+        self.enabled, self.total, self.skipped = enabled, total, skipped
+
+    def __enter__(self):
+        if not self.enabled:
+            class _N:
+                def advance(self, *a, **k):
+                    pass
+            self._p = None
+            return _N(), 0
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self._p = Progress(TextColumn(f"sweep ({self.skipped} already done)"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), TimeRemainingColumn())
+        self._p.__enter__()
+        return self._p, self._p.add_task("sweep", total=self.total)
+
+    def __exit__(self, *a):
+        if self._p is not None:
+            self._p.__exit__(*a)
+        return False
+
+
+__all__ = ["run_sweep", "load_config", "parse_config", "SweepConfig", "SweepResult", "point_id", "register_kind",
+           "run_point", "consolidate", "finished_ids", "available_kinds", "KINDS", "Kind", "task_estimate"]

@@ -1,0 +1,135 @@
+"""``reproduce``: every promised file is written, the HTML embeds each figure, the CSV holds the plotted numbers."""
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import math
+import os
+import re
+import time
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from limbound.cli import main  # noqa: E402
+from limbound.constants import kT  # noqa: E402
+from limbound.errors import ParameterError  # noqa: E402
+from limbound.report import reproduce as rp  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def quick_abc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rep")
+    return rp.reproduce(out, quick=True, only="a,b,c", progress=False), out
+
+
+def _csv(out):
+    with open(out / "data" / "figure_data.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _series(rows, panel, name):
+    """(x, y) of the series called exactly ``name`` in ``panel``."""
+    return [(float(r["x"]), float(r["y"])) for r in rows if r["panel"] == panel and r["series"] == name]
+
+
+def test_every_promised_file_is_written(quick_abc):
+    res, out = quick_abc
+    for key in ("a", "b", "c"):
+        png = out / "figures" / rp.FIG_FILES[key]
+        assert png.read_bytes()[:8] == PNG and png.stat().st_size > 10_000
+    for name in ("report.html", "provenance.json", "data/figure_data.csv"):
+        assert (out / name).stat().st_size > 0
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temp files left
+
+
+def test_html_embeds_each_figure_and_needs_no_other_file(quick_abc):
+    res, out = quick_abc
+    page = (out / "report.html").read_text()
+    for key in ("a", "b", "c"):
+        m = re.search(rf"<img id='fig-{key}'[^>]*src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
+        assert m, f"figure ({key}) not embedded"
+        assert base64.b64decode(m.group(1)) == (out / "figures" / rp.FIG_FILES[key]).read_bytes()
+    assert not re.search(r"(src|href)=['\"](?!data:|#)", page)  # self-contained
+    for key in ("d", "e", "f"):  # skipped panels are named, with the reason
+        assert re.search(rf"id='panel-{key}'.*?not available: skipped", page, re.S)
+    assert "&quot;seed&quot;: 0" in page and "&quot;version&quot;" in page
+
+
+def test_provenance_records_version_seed_inputs(quick_abc):
+    res, out = quick_abc
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seed"] == 0 and prov["quick"] is True and prov["version"]
+    st = {p["key"]: p["status"] for p in prov["panels"]}
+    assert st["a"] == st["b"] == st["c"] == "ok" and st["d"].startswith("not available")
+    a = next(p for p in prov["panels"] if p["key"] == "a")
+    assert a["provenance"]["tokens_per_param"] == 20.0 and a["provenance"]["bits"] == 16
+
+
+def test_csv_holds_the_plotted_numbers_at_theory_values(quick_abc):
+    """Independent numbers: THEORY §5 reference per-op values and the brain-scale band; b kT ln 2."""
+    res, out = quick_abc
+    rows = _csv(out)
+    lim_b = dict(_series(rows, "b", "LIM"))
+    sta_b = dict(_series(rows, "b", "static CIM (10 y retention)"))
+    lan_b = dict(_series(rows, "b", "Landauer reference b kT ln2"))
+    assert len(lim_b) == len(sta_b) == len(lan_b) == 32
+    assert lim_b[16.0] == pytest.approx(11.783, abs=1e-3) and lim_b[4.0] == pytest.approx(3.434, abs=1e-3)
+    assert lim_b[1.0] == pytest.approx(math.log(3), rel=1e-12)
+    assert sta_b[16.0] == pytest.approx(99.65, abs=0.01)
+    assert all(lan_b[b] == pytest.approx(b * math.log(2), rel=1e-12) for b in range(1, 33))
+    lim_c = dict(_series(rows, "c", "LIM"))
+    sta_c = dict(_series(rows, "c", "static CIM (10 y retention)"))
+    assert lim_c[min(lim_c, key=lambda x: abs(math.log(x / 1e-12)))] == pytest.approx(13.82, abs=0.01)
+    assert sta_c[min(sta_c, key=lambda x: abs(math.log(x / 1e-6)))] == pytest.approx(99.65, abs=0.01)
+    # (a): Landauer line at N = 1e15 with 20 N tokens: 6 N (20 N) b kT ln2
+    lan_a = _series(rows, "a", "Landauer reference b kT ln2")
+    n, e = lan_a[-1]
+    assert n == pytest.approx(1e15) and e == pytest.approx(6 * n * 20 * n * 16 * kT(300) * math.log(2), rel=1e-9)
+    band = [r for r in rows if r["panel"] == "a" and r["series"] == "brain-scale band, LIM"]
+    assert len(band) == 1 and 8.7e7 < float(band[0]["y"]) < 8.9e7 and 1.6e9 < float(band[0]["y2"]) < 1.8e9
+    measured = [r for r in rows if r["panel"] == "a" and r["series"] == "published training energy"]
+    gpt3 = [r for r in measured if r["label"] == "gpt-3"]
+    assert gpt3 and float(gpt3[0]["y"]) == pytest.approx(1287 * 3.6e9)
+    for r in rows:  # every plotted number is finite and positive (log axes)
+        assert float(r["y"]) > 0 or r["panel"] == "c"
+
+
+def test_bad_arguments_refused_before_writing(tmp_path):
+    with pytest.raises(ParameterError, match="only="):
+        rp.reproduce(tmp_path / "x", only="a,z", progress=False)
+    with pytest.raises(ParameterError, match="seed"):
+        rp.reproduce(tmp_path / "x", seed=-1, progress=False)
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_reproduce_one_panel(tmp_path, capsys):
+    assert main(["reproduce", "--out", str(tmp_path), "--quick", "--only", "b", "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert f"report: {(tmp_path / 'report.html').resolve()}" in text
+    assert (tmp_path / "figures" / rp.FIG_FILES["b"]).exists() and not (tmp_path / "figures" / rp.FIG_FILES["a"]).exists()
+    assert main(["reproduce", "--out", str(tmp_path), "--only", "q"]) == 2
+    assert main(["reproduce", "--out", str(tmp_path), "--seed", "x"]) == 2
+
+
+@pytest.mark.skipif(os.environ.get("LIMBOUND_SKIP_FULL_REPRODUCE") == "1", reason="LIMBOUND_SKIP_FULL_REPRODUCE=1")
+def test_full_quick_reproduce(tmp_path, capsys):
+    """The whole `limbound reproduce --quick`, every panel that this tree can build."""
+    t = time.perf_counter()
+    assert main(["reproduce", "--out", str(tmp_path), "--quick", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert time.perf_counter() - t < 120
+    page = (tmp_path / "report.html").read_text()
+    for p in summary["panels"]:
+        assert f"id='panel-{p['key']}'" in page
+        key = f"figure_{p['key']}"
+        if key in summary["files"]:
+            assert f"<img id='fig-{p['key']}'" in page
+            assert os.path.exists(summary["files"][key])
+        else:
+            assert p["status"].startswith("not available") or f"table_{p['key']}" in summary["files"]
+    assert {p["key"] for p in summary["panels"] if p["status"] == "ok"} >= {"a", "b", "c"}

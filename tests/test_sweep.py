@@ -1,0 +1,177 @@
+"""Sweeps on Dask: config validation, a LocalCluster run, resume after interruption and after failures."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+
+from limbound.cli import main  # noqa: E402
+from limbound.constants import kT  # noqa: E402
+from limbound.errors import FormatError, ParameterError  # noqa: E402
+from limbound.report import sweep  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sweep_brain_scale.toml"
+
+
+def _cfg(grid, fixed=None, kind="estimate", **sw):
+    return {"sweep": {"kind": kind, **sw}, "fixed": fixed or {}, "grid": grid}
+
+
+BASE = {"params": 1e15, "time": "30d"}
+
+
+# ------------------------------------------------------------------ config
+def test_example_config_parses_to_the_brain_scale_grid():
+    cfg = sweep.load_config(EXAMPLE)
+    pts = cfg.points()
+    assert len(pts) == 6 * 3 * 2
+    toks = sorted({p["inputs"]["tokens"] for p in pts})
+    assert toks[0] == pytest.approx(3e11) and toks[-1] == pytest.approx(3e12)
+    assert len({p["id"] for p in pts}) == len(pts)
+
+
+@pytest.mark.parametrize("data, err, match", [
+    (_cfg({"bits": [16]}, BASE, kind="nope"), ParameterError, "sweep.kind='nope' is unknown"),
+    (_cfg({"bitz": [16]}, {"params": 1e15, "tokens": 1e12}), ParameterError, "input 'bitz' is unknown"),
+    (_cfg({"bits": [16, 0]}, {"params": 1e15, "tokens": 1e12}), ParameterError, "bits"),
+    (_cfg({"bits": [16]}, {"params": 1e15, "tokens": 1e12}, seeds=[0, 1]), ParameterError, "deterministic"),
+    (_cfg({"bits": [16, 16]}, {"params": 1e15, "tokens": 1e12}), FormatError, "repeats a point"),
+    (_cfg({"bits": {"logspace": [1, 2]}}, {"params": 1e15, "tokens": 1e12}), FormatError, "not a grid axis"),
+    (_cfg({"bits": [16]}, {"params": 1e15, "tokens": 1e12, "bits": 8}), FormatError, "both"),
+    (_cfg({"bits": [16]}, {"params": 1e15, "tokens": 1e12, "time": "3 fortnights"}), ParameterError, "time"),
+    (_cfg({"bits": [16]}, {"params": 1e15, "tokens": 1e12}, store="xlsx"), ParameterError, "store"),
+    ({"grid": {"bits": [16]}}, FormatError, r"\[sweep\]"),
+])
+def test_bad_configs_are_refused_before_any_work(tmp_path, data, err, match):
+    out = tmp_path / "never"
+    with pytest.raises(err, match=match):
+        sweep.run_sweep(data, out, processes=False, progress=False)
+    assert not out.exists()
+
+
+def test_point_ids_are_stable_and_distinct():
+    a = sweep.point_id("estimate", {"params": 1e15, "bits": 16}, None)
+    assert a == sweep.point_id("estimate", {"bits": 16, "params": 1e15}, None)  # order-free
+    assert a != sweep.point_id("estimate", {"params": 1e15, "bits": 24}, None)
+    assert a != sweep.point_id("estimate", {"params": 1e15, "bits": 16}, 0)
+    assert len(a) == 16 and int(a, 16) >= 0
+
+
+# ------------------------------------------------------------------ running
+def test_sweep_on_a_local_cluster_matches_theory(tmp_path):
+    """Brain scale, 1e12 tokens, 16 bits, 30 days: LIM 2.93e8 J (bounds doctest, THEORY §5);
+    Landauer = OPS b kT ln 2 with OPS = 6 N D."""
+    data = _cfg({"tokens": [1e12, 3e12], "bits": [16, 32]}, BASE)
+    res = sweep.run_sweep(data, tmp_path / "s", processes=False, n_workers=2, progress=False)
+    assert res.complete and res.rows == 4 and res.ran == 4 and not res.failed
+    df = pd.read_parquet(res.store)
+    assert list(df["tokens"]) == [1e12, 1e12, 3e12, 3e12] and list(df["bits"]) == [16, 32, 16, 32]  # grid order
+    row = df[(df.tokens == 1e12) & (df.bits == 16)].iloc[0]
+    assert row["lim_energy_J"] == pytest.approx(2.93e8, rel=2e-3)
+    ops = 6 * 1e15 * 1e12
+    for _, r in df.iterrows():
+        assert r["ops"] == pytest.approx(6 * 1e15 * r["tokens"])
+        assert r["landauer_energy_J"] == pytest.approx(6 * 1e15 * r["tokens"] * r["bits"] * kT(300) * math.log(2), rel=1e-12)
+    assert row["dt_s"] == pytest.approx(30 * 86400 * 1e15 / ops)
+    man = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert man["version"] and man["total"] == 4 and man["done"] == 4 and man["complete"]
+    assert {tuple(sorted(p["inputs"])) for p in man["points"]} == {("bits", "params", "time", "tokens")}
+    assert all(p["seed"] is None and p["status"] == "done" for p in man["points"])
+
+
+def test_interrupted_sweep_resumes_without_duplicates_or_losses(tmp_path):
+    data = _cfg({"tokens": [3e11, 1e12, 3e12], "bits": [16, 24, 32]}, BASE, store="csv")
+    out = tmp_path / "s"
+    first = sweep.run_sweep(data, out, processes=False, n_workers=1, max_points=4, progress=False)  # "killed" after 4
+    assert first.ran == 4 and first.rows == 4 and not first.complete
+    man = json.loads((out / "manifest.json").read_text())
+    assert (man["done"], man["pending"]) == (4, 5)
+    kept = {p.name: (p.stat().st_mtime_ns, p.read_text()) for p in (out / "points").glob("*.json")}
+    assert len(kept) == 4
+    # debris of a crash: a temp file and a truncated result that must not count as done
+    (out / "points" / ".deadbeef.json.abc.tmp").write_text("{")
+    todo = [p for p in sweep.parse_config(data).points() if f"{p['id']}.json" not in kept]
+    (out / "points" / f"{todo[0]['id']}.json").write_text('{"id": "trunc')
+    second = sweep.run_sweep(data, out, processes=False, n_workers=2, progress=False)
+    assert second.skipped == 4 and second.ran == 5 and second.complete
+    df = pd.read_csv(second.store)
+    assert len(df) == 9 and df["point_id"].is_unique
+    assert set(zip(df.tokens, df.bits)) == {(t, b) for t in (3e11, 1e12, 3e12) for b in (16, 24, 32)}
+    for name, (mtime, text) in kept.items():  # finished points were not recomputed
+        p = out / "points" / name
+        assert p.stat().st_mtime_ns == mtime and p.read_text() == text
+    assert not list((out / "points").glob(".*.tmp"))
+    third = sweep.run_sweep(data, out, processes=False, progress=False)
+    assert (third.skipped, third.ran, third.rows) == (9, 0, 9)
+
+
+def _flaky(inputs, seed):
+    """Test kind: fails for x == 2 until the marker file exists."""
+    if inputs["x"] == 2 and not Path(inputs["marker"]).exists():
+        raise RuntimeError("injected failure")
+    return {"y": inputs["x"] ** 2 + seed}
+
+
+def test_failed_points_are_recorded_and_retried(tmp_path):
+    sweep.register_kind("flaky_test", _flaky, random=True)
+    try:
+        marker = tmp_path / "fixed"
+        data = _cfg({"x": [1, 2, 3]}, {"marker": str(marker)}, kind="flaky_test", seeds=[0, 10])
+        out = tmp_path / "s"
+        r1 = sweep.run_sweep(data, out, processes=False, n_workers=2, progress=False)
+        assert r1.rows == 4 and len(r1.failed) == 2 and not r1.complete
+        assert all("injected failure" in e for e in r1.failed.values())
+        assert len(list((out / "failed").glob("*.json"))) == 2
+        marker.write_text("ok")
+        r2 = sweep.run_sweep(data, out, processes=False, n_workers=2, progress=False)
+        assert r2.ran == 2 and r2.skipped == 4 and r2.complete and not r2.failed
+        df = pd.read_parquet(r2.store)
+        assert sorted(zip(df.x, df.seed, df.y)) == sorted((x, s, x * x + s) for x in (1, 2, 3) for s in (0, 10))
+        assert not list((out / "failed").glob("*.json"))
+    finally:
+        sweep.KINDS.pop("flaky_test", None)
+
+
+def test_sweep_on_an_existing_scheduler(tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        res = sweep.run_sweep(_cfg({"bits": [8, 16]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s",
+                              scheduler=cluster.scheduler_address, progress=False)
+    assert res.complete and res.rows == 2 and res.scheduler == cluster.scheduler_address
+
+
+def test_unreachable_scheduler_is_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT_S", 1.0)
+    with pytest.raises(ParameterError, match="cannot be reached"):
+        sweep.run_sweep(_cfg({"bits": [8]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s",
+                        scheduler="tcp://127.0.0.1:9", progress=False)
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_sweep_runs_and_resumes_with_process_workers(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--max-points", "5", "--no-progress"]) == 0
+    assert "incomplete" in capsys.readouterr().out
+    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--no-progress", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["skipped"], summary["ran"], summary["rows"], summary["complete"]) == (5, 31, 36, True)
+    df = pd.read_parquet(out / "results.parquet")
+    lim = df[df.temperature == "300K"]["lim_energy_J"]
+    assert 8.7e7 < lim.min() < 8.9e7 and 1.6e9 < lim.max() < 1.8e9  # THEORY §5: 8.8e7 .. 1.7e9 J
+
+
+def test_cli_sweep_bad_input_is_one_line(tmp_path, capsys):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[sweep]\nkind = "estimate"\n[fixed]\nparams = 1e15\ntokens = 1e12\n[grid]\nbits = [16, 99]\n')
+    assert main(["sweep", str(cfg), "--out", str(tmp_path / "o"), "--threads"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bits" in err
+    assert main(["sweep", str(tmp_path / "missing.toml")]) == 2
+    assert main(["sweep", str(cfg), "--workers", "0"]) == 2
