@@ -186,3 +186,84 @@ def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states
     if worst > 1.0:
         raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
     return heat, net
+
+
+@njit(parallel=True, cache=True)
+def _sync_run_v(levels, n_levels, optimum, tilt, barrier, h, f0, n_steps, states, heat_out):
+    n = levels.shape[0]
+    heat = 0.0
+    net = 0
+    top = n_levels - 1
+    f0h = f0 * h
+    for i in prange(n):
+        d = tilt[i]
+        p_down_hill = f0h * np.exp(-(barrier[i] - 0.5 * d))   # towards the optimum, releases d
+        p_up_hill = f0h * np.exp(-(barrier[i] + 0.5 * d))     # away from it, takes d back
+        li = levels[i]
+        oi = optimum[i]
+        s = states[i]
+        q = 0.0
+        start = li
+        for _ in range(n_steps):
+            if li < oi:
+                p_up = p_down_hill
+                p_dn = p_up_hill if li > 0 else 0.0
+            elif li > oi:
+                p_up = p_up_hill if li < top else 0.0
+                p_dn = p_down_hill
+            else:
+                p_up = p_up_hill if li < top else 0.0
+                p_dn = p_up_hill if li > 0 else 0.0
+            s, u = next_u01(s)
+            u = 1.0 - u
+            if u < p_up:
+                q += d if li < oi else -d
+                li += 1
+            elif u < p_up + p_dn:
+                q += d if li > oi else -d
+                li -= 1
+        levels[i] = li
+        states[i] = s
+        heat_out[i] += q
+        heat += q
+        net += li - start
+    return heat, net
+
+
+def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_steps, states, heat_out=None):
+    """``n_steps`` synchronous steps of memories in fixed V-shaped landscapes ``D_i |n - n*_i|`` (THEORY §2b).
+
+    The LIM landscape held for several steps: the same uniformized step as
+    :func:`sync_step` (hop probabilities ``r h``, exact local detailed balance,
+    heat ``+-D`` per hop), with the rates of each memory computed once per
+    call, so the inner loop is one random number per memory-step.  Random
+    streams as in :func:`sync_step_par`.  Refuses (before any work) a step
+    with ``(r_up + r_dn) h > 1``.
+
+    Parameters
+    ----------
+    levels : int64 (n,), modified in place
+    n_levels : int
+    optimum : int64 (n,), the optimal level n*_i of each memory
+    tilt_kT, barrier_kT : float (n,), tilt D_i and barrier E_b,i in kT
+    h_s, f0_hz : step (s) and attempt frequency (1/s)
+    n_steps : int
+    states : uint64 (n,), random streams (:func:`stream_states`)
+    heat_out : optional float (n,), per-memory heat accumulator (kT)
+
+    Returns
+    -------
+    (heat_kT, net_up)
+    """
+    n = levels.shape[0]
+    for name, a in (("optimum", optimum), ("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT), ("states", states)):
+        if a.shape != levels.shape:
+            raise ParameterError(f"{name} has shape {a.shape}; allowed: {levels.shape} (one per memory)")
+    if heat_out is None:
+        heat_out = np.zeros(n)
+    worst = float(np.max(f0_hz * h_s * (np.exp(-(barrier_kT - 0.5 * tilt_kT)) + np.exp(-(barrier_kT + 0.5 * tilt_kT)))))
+    if worst > 1.0:
+        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    heat, net = _sync_run_v(levels, int(n_levels), optimum, tilt_kT, barrier_kT, float(h_s), float(f0_hz),
+                               int(n_steps), states, heat_out)
+    return heat, net

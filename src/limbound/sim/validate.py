@@ -1,0 +1,504 @@
+"""The validation suite: the simulators against published physics (THEORY §7).
+
+Each case simulates, computes the expected value *in code* from the
+published formula (never a stored number), and reports ``measured``,
+``stderr`` (standard error of the measurement), ``expected`` and ``ok``.
+Unless a case says otherwise, ``ok`` means ``|measured - expected| <= 3 stderr``
+and every simulated run's first-law residual is at most ``1e-9`` (relative).
+
+Cases (function -> published result):
+
+* :func:`kramers_cases` -- mean well-to-well time of the quartic double well
+  against the exact 1-D mean first-passage time (quadrature), with Kramers'
+  asymptotic ratio reported (Kramers 1940; Hänggi, Talkner & Borkovec 1990).
+* :func:`drag_cases` -- Schmiedl & Seifert, PRL 98, 108301 (2007): optimal
+  drag costs ``gamma L^2 / (tau + 2 gamma / k)``; linear drag costs more.
+* :func:`erasure_cases` -- Landauer erasure in a double well: mean work
+  ``>= kT [ln 2 + p ln p + (1-p) ln(1-p)]``, excess ``~ 1/tau``
+  (Bérut et al. 2012; Jun, Gavrilov & Bechhoefer 2014).
+* :func:`master_cases` -- continuous-time KMC and the synchronous engine
+  against the exact master equation (matrix exponential / matrix power).
+* :func:`lim_cases` -- a LIM memory in its V-shaped landscape with the
+  barrier ``E_b*`` of THEORY §2b.
+* :func:`static_cases` -- a static-barrier memory written with ``D_w`` and
+  holding over ``T_ret`` (THEORY §1, §2c).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..constants import F0_DEFAULT_HZ, YEAR_S
+from ..errors import ParameterError
+from ..physics import lim_barrier_kT, lim_tilt_kT, retention_barrier_kT
+from ..physics.static import write_tilt_kT
+from . import master
+from .gillespie import Segment, gillespie, v_landscape
+from .kmc import stream_states, sync_run_v, sync_step_par
+from .langevin import first_passage, simulate
+from .protocols import (double_well, erasure, exact_mfpt, harmonic_drag, kramers_time, landauer_bound_kT,
+                        linear_drag_work, optimal_drag_work, sample_boltzmann)
+
+FIRST_LAW_TOL = 1e-9
+N_SIGMA = 3.0
+
+
+@dataclass
+class Case:
+    """One validation result.
+
+    Attributes
+    ----------
+    name : str
+    params : dict, the physical parameters by name
+    measured, stderr, expected : float
+    ok : bool
+    detail : dict, extra numbers and the criterion used (for humans)
+    """
+
+    name: str
+    params: dict
+    measured: float
+    stderr: float
+    expected: float
+    ok: bool
+    detail: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["ok"] = bool(self.ok)
+        return d
+
+
+def _within(measured, stderr, expected, n_sigma=N_SIGMA) -> bool:
+    return bool(abs(measured - expected) <= n_sigma * stderr)
+
+
+def _mean_se(a) -> tuple[float, float]:
+    a = np.asarray(a, dtype=float)
+    return float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size))
+
+
+def _prop_se(p: float, n: int) -> float:
+    """Binomial standard error, floored at one count so that p = 0 or 1 is not certainty."""
+    return math.sqrt(max(p * (1 - p), 1.0 / n) / n)
+
+
+# ----------------------------------------------------------------------------------------------
+# Kramers
+# ----------------------------------------------------------------------------------------------
+
+def kramers_cases(*, barriers=(4.0, 6.0, 8.0, 10.0), n_particles=(8000, 3000, 800, 300), dt=(1e-3, 1e-3, 5e-4, 5e-4),
+                  seed: int = 0, a: float = 1.0, gamma: float = 1.0) -> list[Case]:
+    """Mean first-passage time from one minimum (``x = -a``) to the other (``x = +a``) of ``E_b((x/a)^2 - 1)^2``.
+
+    Expected: ``(gamma/kT) int_{-a}^{a} dy e^{U(y)} int_{-inf}^{y} dz e^{-U(z)}`` (quadrature).
+    ``detail`` also gives Kramers' asymptotic time and the exact/Kramers ratio
+    (1.14, 1.08, 1.06, 1.04 at 4, 6, 8, 10 kT: the asymptote is good to O(kT/E_b) only).
+    Discretisation: Euler-Maruyama, passage detected at the first step at or past ``+a``.
+    """
+    cases = []
+    for k, (Eb, n, h) in enumerate(zip(barriers, n_particles, dt)):
+        exact = exact_mfpt(lambda x, Eb=Eb: Eb * ((x / a) ** 2 - 1.0) ** 2, x0=-a, target=a, gamma=gamma)
+        tk = kramers_time(barrier=Eb, a=a, gamma=gamma)
+        r = first_passage(double_well(barrier=Eb, a=a), np.full(int(n), -a), target=a, gamma=gamma, dt=h,
+                          seed=seed * 1009 + k, max_time=60.0 * exact)
+        t = r.passage_time
+        passed = np.isfinite(t)
+        m, se = _mean_se(t[passed])
+        res = r.first_law_residual
+        cases.append(Case(
+            name=f"kramers_mfpt[E_b={Eb:g}kT]",
+            params={"barrier_kT": Eb, "a": a, "gamma": gamma, "kT": 1.0, "dt": h, "n_particles": int(n)},
+            measured=m, stderr=se, expected=exact,
+            ok=_within(m, se, exact) and bool(passed.all()) and res <= FIRST_LAW_TOL,
+            detail={"kramers_time": tk, "exact_over_kramers": exact / tk, "measured_over_kramers": m / tk,
+                    "fraction_passed": float(passed.mean()), "first_law_residual": res,
+                    "criterion": "|measured - exact MFPT| <= 3 SE"}))
+    return cases
+
+
+# ----------------------------------------------------------------------------------------------
+# Schmiedl-Seifert dragged trap
+# ----------------------------------------------------------------------------------------------
+
+def drag_cases(*, n_particles: int = 100_000, k: float = 1.0, L: float = 3.0, tau: float = 1.0, gamma: float = 1.0,
+               dt: float = 1e-3, seed: int = 0) -> list[Case]:
+    """Mean work of dragging a harmonic trap a distance ``L`` in time ``tau``, starting in equilibrium."""
+    rng = np.random.default_rng([seed, 2])
+    params = {"gamma": gamma, "k": k, "L": L, "tau": tau, "kT": 1.0, "dt": dt, "n_particles": n_particles}
+    w_opt = optimal_drag_work(k=k, L=L, tau=tau, gamma=gamma)
+    w_lin = linear_drag_work(k=k, L=L, tau=tau, gamma=gamma)
+    out = {}
+    for j, kind in enumerate(("optimal", "linear")):
+        x0 = rng.normal(0.0, math.sqrt(1.0 / k), n_particles)
+        r = simulate(harmonic_drag(k=k, L=L, tau=tau, gamma=gamma, kind=kind), x0, gamma=gamma, dt=dt,
+                     seed=seed * 1009 + 100 + j)
+        out[kind] = (*_mean_se(r.work_kT), r.first_law_residual)
+    m, se, res = out["optimal"]
+    ml, sel, resl = out["linear"]
+    return [
+        Case("schmiedl_seifert_optimal", {**params, "protocol": "optimal"}, m, se, w_opt,
+             _within(m, se, w_opt) and abs(m - w_opt) <= 0.03 * w_opt and res <= FIRST_LAW_TOL,
+             {"first_law_residual": res, "criterion": "within 3 SE and 3% of gamma L^2/(tau + 2 gamma/k)"}),
+        Case("schmiedl_seifert_linear", {**params, "protocol": "linear"}, ml, sel, w_lin,
+             _within(ml, sel, w_lin) and (ml - m) > N_SIGMA * math.hypot(se, sel) and resl <= FIRST_LAW_TOL,
+             {"optimal_work_kT": w_opt, "linear_minus_optimal": ml - m, "first_law_residual": resl,
+              "criterion": "within 3 SE of gamma v^2 [tau - (gamma/k)(1 - e^{-k tau/gamma})] and above the optimal by > 3 SE"}),
+    ]
+
+
+# ----------------------------------------------------------------------------------------------
+# Landauer erasure
+# ----------------------------------------------------------------------------------------------
+
+def erasure_cases(*, taus=(10.0, 20.0, 40.0, 80.0, 160.0), n_particles: int = 4000, barrier: float = 12.0,
+                  tilt: float = 8.0, gamma: float = 1.0, dt: float = 1e-3, seed: int = 0) -> list[Case]:
+    """Erase a bit in a double well over several protocol durations (four stages, see :func:`protocols.erasure`).
+
+    Per duration: mean work against the generalised Landauer bound for the
+    achieved success probability ``p`` (ok if not below it by more than 3 SE).
+    Then two fits over durations of the excess ``W - bound(p)``:
+    ``excess = B tau^alpha`` (weighted fit in logs; expected ``alpha = -1``,
+    ok within ``max(3 SE, 0.2)``) and ``W = W_inf + B / tau`` (expected
+    ``W_inf = bound(p)`` at the slowest protocol, ~ kT ln 2; ok within 3 SE).
+    """
+    if len(taus) < 3:
+        raise ParameterError(f"taus={taus!r} has fewer than 3 durations; allowed: >= 3 (the fit needs them)")
+    rng = np.random.default_rng([seed, 3])
+    cases = []
+    W, S, B, P = [], [], [], []
+    for j, tau in enumerate(taus):
+        pr = erasure(barrier=barrier, tau=tau, tilt=tilt)
+        x0 = sample_boltzmann(lambda x: pr.U(x, 0.0), n_particles, rng, lo=-3.0, hi=3.0)
+        r = simulate(pr, x0, gamma=gamma, dt=dt, seed=seed * 1009 + 200 + j)
+        p = float(np.mean(r.x > 0.0))
+        m, se = _mean_se(r.work_kT)
+        bound = float(landauer_bound_kT(p))
+        res = r.first_law_residual
+        W.append(m), S.append(se), B.append(bound), P.append(p)
+        cases.append(Case(
+            f"landauer_erasure[tau={tau:g}]",
+            {"barrier_kT": barrier, "tilt_kT": tilt, "tau": tau, "gamma": gamma, "a": 1.0, "kT": 1.0, "dt": dt,
+             "n_particles": n_particles},
+            m, se, bound, bool(m >= bound - N_SIGMA * se) and res <= FIRST_LAW_TOL,
+            {"success_probability": p, "excess_kT": m - bound, "ln2": math.log(2.0), "first_law_residual": res,
+             "criterion": "mean work >= kT[ln 2 + p ln p + (1-p) ln(1-p)] - 3 SE"}))
+    tau = np.asarray(taus, dtype=float)
+    W, S, B = map(np.asarray, (W, S, B))
+    ex = W - B
+    common = {"barrier_kT": barrier, "tilt_kT": tilt, "gamma": gamma, "taus": list(map(float, taus)),
+              "n_particles": n_particles, "dt": dt}
+    # power law of the excess (weighted least squares in logs; d ln(ex) = se / ex)
+    if np.all(ex > 0):
+        X = np.column_stack([np.ones_like(tau), np.log(tau)])
+        w = (ex / S) ** 2
+        cov = np.linalg.inv(X.T @ (X * w[:, None]))
+        beta = cov @ (X.T @ (w * np.log(ex)))
+        alpha, alpha_se = float(beta[1]), float(math.sqrt(cov[1, 1]))
+        ok_alpha = abs(alpha + 1.0) <= max(N_SIGMA * alpha_se, 0.2)
+    else:
+        alpha, alpha_se, ok_alpha = float("nan"), float("nan"), False
+    cases.append(Case("landauer_excess_exponent", common, alpha, alpha_se, -1.0, bool(ok_alpha),
+                      {"excess_kT": ex.tolist(), "criterion": "fitted exponent of (W - bound) vs tau within max(3 SE, 0.2) of -1"}))
+    # quasi-static limit W_inf from W = W_inf + B/tau
+    X = np.column_stack([np.ones_like(tau), 1.0 / tau])
+    w = 1.0 / S**2
+    cov = np.linalg.inv(X.T @ (X * w[:, None]))
+    beta = cov @ (X.T @ (w * W))
+    w_inf, w_inf_se = float(beta[0]), float(math.sqrt(cov[0, 0]))
+    cases.append(Case("landauer_quasistatic_limit", common, w_inf, w_inf_se, float(B[-1]),
+                      _within(w_inf, w_inf_se, float(B[-1])),
+                      {"slope_kT_time": float(beta[1]), "ln2": math.log(2.0), "p_slowest": P[-1],
+                       "criterion": "W_inf of W = W_inf + B/tau within 3 SE of the bound at the slowest protocol"}))
+    return cases
+
+
+# ----------------------------------------------------------------------------------------------
+# KMC against the master equation
+# ----------------------------------------------------------------------------------------------
+
+def _master_schedule(M: int):
+    """A fixed 3-segment schedule of an M-level memory: tilt up, a rugged landscape, tilt down (kT, s)."""
+    n = np.arange(M, dtype=float)
+    return [
+        (2e-9, -1.0 * n, 1.0),
+        (3e-9, 1.5 * np.sin(2.1 * n + 0.3) - 0.2 * n, 0.5),
+        (1.5e-9, 0.6 * n, 2.0),
+    ]
+
+
+def master_cases(*, n_levels: int = 6, n_memories: int = 200_000, f0_hz: float = F0_DEFAULT_HZ, seed: int = 0,
+                 sync: bool = True) -> list[Case]:
+    """Occupations, mean heat and mean work of a memory under a 3-segment schedule, all starting at level 0.
+
+    Continuous-time KMC (:func:`gillespie`) against ``p0 expm(R t)``; the
+    synchronous engine (:func:`sync_step_par`) against its exact law ``p0 (I + h R)^n``.
+    """
+    M = int(n_levels)
+    sched = _master_schedule(M)
+    p0 = np.zeros(M)
+    p0[0] = 1.0
+    params = {"n_levels": M, "f0_hz": f0_hz, "n_memories": n_memories,
+              "segments": [{"duration_s": T, "U_kT": U.tolist(), "barrier_kT": b} for T, U, b in sched]}
+    cases = []
+    ex = master.solve(p0, sched, f0_hz=f0_hz)
+    r = gillespie(np.zeros(n_memories, dtype=np.int64), M, [Segment(T, U, b) for T, U, b in sched],
+                  seed=seed * 1009 + 300, f0_hz=f0_hz)
+    res = r.first_law_residual
+    cases += _compare_to_master("kmc_master", params, r.levels, r.heat_kT, r.work_kT, ex, res)
+    if sync:
+        rates = max(np.max(np.diag(-master.rate_matrix(U, b, f0_hz))) for _, U, b in sched)
+        h = 0.5 / rates
+        sched_h = [(h * round(T / h), U, b) for T, U, b in sched]
+        exu = master.solve_uniformized(p0, sched_h, f0_hz=f0_hz, h_s=h)
+        lv, heat, work, res = _run_sync(M, sched_h, h, f0_hz, n_memories, seed * 1009 + 301)
+        cases += _compare_to_master("sync_master", {**params, "h_s": h}, lv, heat, work, exu, res)
+    return cases
+
+
+def _run_sync(M, sched, h, f0_hz, n, seed):
+    lv = np.zeros(n, dtype=np.int64)
+    states = stream_states(seed, n)
+    heat = np.zeros(n)
+    work = np.zeros(n)
+    U_prev = None
+    U0 = None
+    for T, U, b in sched:
+        if U_prev is None:
+            U0 = U[lv]
+        else:
+            work += U[lv] - U_prev[lv]
+        bar = np.full(n, float(b))
+        Upad = np.concatenate([[0.0], U, [0.0]])
+        for _ in range(int(round(T / h))):
+            up = Upad[lv + 2] - U[lv]
+            dn = Upad[lv] - U[lv]
+            sync_step_par(lv, M, up, dn, bar, h, f0_hz, states, heat)
+        U_prev = U
+    res = float(np.max(np.abs((U_prev[lv] - U0) - (work - heat)) / np.maximum.reduce(
+        [np.abs(U_prev[lv] - U0), np.abs(work), np.abs(heat), np.ones(n)])))
+    return lv, heat, work, res
+
+
+def _compare_to_master(prefix, params, levels, heat, work, ex, res) -> list[Case]:
+    n = levels.size
+    M = ex.p_end.size
+    occ = np.bincount(levels, minlength=M) / n
+    cases = []
+    for lvl in range(M):
+        se = math.sqrt(ex.p_end[lvl] * (1 - ex.p_end[lvl]) / n)
+        cases.append(Case(f"{prefix}_occupation[level={lvl}]", params, float(occ[lvl]), se, float(ex.p_end[lvl]),
+                          _within(occ[lvl], se, ex.p_end[lvl]), {"criterion": "within 3 binomial SE of the exact occupation"}))
+    mh, seh = _mean_se(heat)
+    mw, sew = _mean_se(work)
+    cases.append(Case(f"{prefix}_mean_heat", params, mh, seh, ex.mean_heat_kT,
+                      _within(mh, seh, ex.mean_heat_kT) and res <= FIRST_LAW_TOL,
+                      {"first_law_residual": res, "unit": "kT", "criterion": "within 3 SE of the exact mean heat"}))
+    cases.append(Case(f"{prefix}_mean_work", params, mw, sew, ex.mean_work_kT,
+                      _within(mw, sew, ex.mean_work_kT) and res <= FIRST_LAW_TOL,
+                      {"first_law_residual": res, "unit": "kT", "criterion": "within 3 SE of the exact mean work"}))
+    return cases
+
+
+# ----------------------------------------------------------------------------------------------
+# LIM memory in its V-shaped landscape (THEORY §2b)
+# ----------------------------------------------------------------------------------------------
+
+def lim_cases(*, bits=(4, 8), n_memories: int = 100_000, dt_s: float = 1e-6, f0_hz: float = F0_DEFAULT_HZ,
+              seed: int = 0, settle_dt: float = 20.0) -> list[Case]:
+    """Stationary optimum occupancy, drift per dt, heat per net level of LIM memories (continuous-time engine).
+
+    * stationary: start at the optimum n* = M/2, hold the V ``D|n - n*|`` at
+      barrier ``E_b*`` for ``settle_dt`` update times; P(n*) against ``tanh(D/2) = 1 - 2^-b``;
+      the synchronous engine (:func:`sync_run_v`, step ``dt/20``) is checked the same way.
+    * drift: far from the optimum (start at 3, n* = M - 1, for ``K`` update
+      times with K small enough never to reach n*), net levels per dt against 1.
+    * heat per net level against ``D`` (local detailed balance books ``+D``
+      per forward and ``-D`` per backward hop, so this holds per run, SE 0).
+    """
+    cases = []
+    for j, b in enumerate(bits):
+        M = 2 ** int(b)
+        D = float(lim_tilt_kT(b, dt_s, f0_hz))
+        Eb = float(lim_barrier_kT(b, dt_s, f0_hz))
+        params = {"bits": int(b), "dt_s": dt_s, "f0_hz": f0_hz, "tilt_kT": D, "barrier_kT": Eb, "n_levels": M,
+                  "n_memories": n_memories}
+        opt = M // 2
+        r = gillespie(np.full(n_memories, opt, dtype=np.int64), M,
+                      [Segment(settle_dt * dt_s, v_landscape(M, opt, D), Eb)], seed=seed * 1009 + 400 + j, f0_hz=f0_hz)
+        p = float(np.mean(r.levels == opt))
+        se = _prop_se(p, n_memories)
+        exp_p = math.tanh(D / 2.0)
+        cases.append(Case(f"lim_stationary_optimum[b={b}]", {**params, "hold_dt": settle_dt}, p, se, exp_p,
+                          _within(p, se, exp_p) and r.first_law_residual <= FIRST_LAW_TOL,
+                          {"one_minus_2^-b": 1.0 - 2.0 ** -b, "first_law_residual": r.first_law_residual,
+                           "criterion": "P(optimal level) within 3 SE of tanh(D/2kT)"}))
+        # same with the synchronous engine
+        h = dt_s / 20.0
+        lv = np.full(n_memories, opt, dtype=np.int64)
+        sync_run_v(lv, M, np.full(n_memories, opt, dtype=np.int64), np.full(n_memories, D), np.full(n_memories, Eb),
+                   h, f0_hz, int(round(settle_dt * 20)), stream_states(seed * 1009 + 410 + j, n_memories))
+        ps = float(np.mean(lv == opt))
+        ses = _prop_se(ps, n_memories)
+        cases.append(Case(f"lim_stationary_optimum_sync[b={b}]", {**params, "hold_dt": settle_dt, "h_s": h}, ps, ses,
+                          exp_p, _within(ps, ses, exp_p), {"criterion": "synchronous engine, P(optimal level) within 3 SE of tanh(D/2kT)"}))
+        # drift far from the optimum
+        K = 4 if M <= 16 else 50
+        start = 3
+        r = gillespie(np.full(n_memories, start, dtype=np.int64), M,
+                      [Segment(K * dt_s, v_landscape(M, M - 1, D), Eb)], seed=seed * 1009 + 420 + j, f0_hz=f0_hz)
+        net = (r.levels - start).astype(float)
+        m, se = _mean_se(net / K)
+        reached = float(np.mean(r.levels == M - 1))
+        cases.append(Case(f"lim_drift_per_dt[b={b}]", {**params, "updates": K}, m, se, 1.0,
+                          _within(m, se, 1.0) and r.first_law_residual <= FIRST_LAW_TOL,
+                          {"fraction_reaching_optimum": reached, "first_law_residual": r.first_law_residual,
+                           "criterion": "mean net levels per dt within 3 SE of (r+ - r-) dt = 1"}))
+        q_per = float(r.heat_kT.sum() / net.sum())
+        cases.append(Case(f"lim_heat_per_net_level[b={b}]", {**params, "updates": K}, q_per, 0.0, D,
+                          abs(q_per - D) <= 1e-9 * D and r.first_law_residual <= FIRST_LAW_TOL,
+                          {"unit": "kT", "hops_forward": int(r.hops_up.sum()), "hops_back": int(r.hops_dn.sum()),
+                           "criterion": "total heat / total net levels equals D to 1e-9 (exact book of every hop)"}))
+    return cases
+
+
+# ----------------------------------------------------------------------------------------------
+# Static-barrier memory (THEORY §1, §2c)
+# ----------------------------------------------------------------------------------------------
+
+def static_cases(*, n_memories: int = 1_000_000, dt_s: float = 1e-6, retention_s: float = 10 * YEAR_S,
+                 f0_hz: float = F0_DEFAULT_HZ, probs=(1e-2, 1e-3), default_prob: float = 1e-6,
+                 n_rate: int = 100_000, seed: int = 0) -> list[Case]:
+    """Write completion within ``dt`` and retention over ``T_ret`` of a static-barrier memory.
+
+    The failure probabilities of the published settings (1e-6) cannot be
+    counted with affordable samples, so each is checked two ways:
+
+    * *direct counting* at larger design probabilities ``probs`` (the same
+      formulas with ``d_w`` or ``d_ret`` = 1e-2, 1e-3): the fraction of
+      memories that failed, against ``exp(-ln(1/d_w)) = d_w`` for writes and
+      ``1 - exp(-d_ret)`` (= ``d_ret`` to first order) for retention;
+    * *first-passage sampling* at the default ``1e-6``: the engine's first-hop
+      times of ``n_rate`` memories give the escape rate
+      ``r^ = n / sum(T_i)`` (maximum likelihood for the exponential law of a
+      single activated hop); the failure probability is
+      ``exp(-r^ dt)`` (write) or ``1 - exp(-r^ T_ret)`` (retention),
+      with standard error from ``r^ / sqrt(n)``.
+
+    A write moves a 16-level memory from level 7 to level 8 in the V
+    landscape ``D_w |n - 8|`` at barrier ``E_ret``; retention holds a binary
+    cell (one neighbour, fails with ``d_ret``) and a mid level of a 16-level
+    memory (two neighbours, fails with ``2 d_ret``) in a flat landscape.
+    """
+    cases = []
+    M = 16
+    base = {"dt_s": dt_s, "retention_s": retention_s, "f0_hz": f0_hz}
+    # --- writes
+    for j, dw in enumerate((*probs, default_prob)):
+        d_ret = default_prob
+        Dw = float(write_tilt_kT(dt_s, retention_s, d_ret, dw, f0_hz))
+        Eret = float(retention_barrier_kT(retention_s, d_ret, f0_hz))
+        U = v_landscape(M, 8, Dw)
+        p = {**base, "d_w": dw, "d_ret": d_ret, "write_tilt_kT": Dw, "barrier_kT": Eret, "n_levels": M}
+        if dw != default_prob:
+            r = gillespie(np.full(n_memories, 7, dtype=np.int64), M, [Segment(dt_s, U, Eret)],
+                          seed=seed * 1009 + 500 + j, f0_hz=f0_hz)
+            fail = float(np.mean(r.levels != 8))
+            se = _prop_se(fail, n_memories)
+            cases.append(Case(f"static_write_failure[d_w={dw:g}]", {**p, "n_memories": n_memories}, fail, se, dw,
+                              _within(fail, se, dw) and r.first_law_residual <= FIRST_LAW_TOL,
+                              {"mean_heat_per_write_kT": float(r.heat_kT.mean()), "first_law_residual": r.first_law_residual,
+                               "criterion": "fraction not written within dt, 3 binomial SE of d_w"}))
+        else:
+            r = gillespie(np.full(n_rate, 7, dtype=np.int64), M, [Segment(50.0 * dt_s, U, Eret)],
+                          seed=seed * 1009 + 500 + j, f0_hz=f0_hz)
+            m, se, direct = _rate_estimate(r.first_hop_s, dt_s, n_rate, kind="write")
+            cases.append(Case(f"static_write_failure_rate[d_w={dw:g}]", {**p, "n_memories": n_rate}, m, se, dw,
+                              _within(m, se, dw) and r.first_law_residual <= FIRST_LAW_TOL,
+                              {"direct_failures_within_dt": direct, "method": "exp(-r^ dt), r^ = n / sum(first-hop times)",
+                               "criterion": "within 3 SE of d_w"}))
+    # --- retention
+    for j, dr in enumerate((*probs, default_prob)):
+        Eret = float(retention_barrier_kT(retention_s, dr, f0_hz))
+        for cell, n_lv, start, nb in (("binary", 2, 0, 1), ("multilevel", M, 7, 2)):
+            p = {**base, "d_ret": dr, "barrier_kT": Eret, "n_levels": n_lv, "cell": cell}
+            expected = -math.expm1(-nb * dr)
+            if dr != default_prob:
+                r = gillespie(np.full(n_memories, start, dtype=np.int64), n_lv, [Segment(retention_s, np.zeros(n_lv), Eret)],
+                              seed=seed * 1009 + 600 + 10 * j + nb, f0_hz=f0_hz)
+                fail = float(np.mean(np.isfinite(r.first_hop_s)))
+                se = _prop_se(fail, n_memories)
+                cases.append(Case(f"static_retention_failure[{cell},d_ret={dr:g}]", {**p, "n_memories": n_memories}, fail,
+                                  se, expected, _within(fail, se, expected),
+                                  {"neighbours": nb, "criterion": f"fraction that left its level within T_ret, 3 SE of 1 - exp(-{nb} d_ret)"}))
+            else:
+                r = gillespie(np.full(n_rate, start, dtype=np.int64), n_lv,
+                              [Segment(40.0 * retention_s / dr, np.zeros(n_lv), Eret)],
+                              seed=seed * 1009 + 600 + 10 * j + nb, f0_hz=f0_hz)
+                m, se, direct = _rate_estimate(r.first_hop_s, retention_s, n_rate, kind="retention")
+                cases.append(Case(f"static_retention_failure_rate[{cell},d_ret={dr:g}]", {**p, "n_memories": n_rate}, m,
+                                  se, expected, _within(m, se, expected),
+                                  {"neighbours": nb, "direct_failures_within_T_ret": direct,
+                                   "method": "1 - exp(-r^ T_ret), r^ = n / sum(first-hop times)",
+                                   "criterion": f"within 3 SE of 1 - exp(-{nb} d_ret)"}))
+    return cases
+
+
+def _rate_estimate(first_hop_s, window_s, n, *, kind):
+    t = np.asarray(first_hop_s, dtype=float)
+    if not np.all(np.isfinite(t)):
+        raise ParameterError("some memories never hopped in the sampling window; lengthen it")
+    rate = n / float(t.sum())
+    x = rate * window_s
+    direct = int(np.sum(t > window_s)) if kind == "write" else int(np.sum(t <= window_s))
+    if kind == "write":
+        m = math.exp(-x)
+        se = m * x / math.sqrt(n)
+    else:
+        m = -math.expm1(-x)
+        se = math.exp(-x) * x / math.sqrt(n)
+    return m, se, direct
+
+
+# ----------------------------------------------------------------------------------------------
+# The suite
+# ----------------------------------------------------------------------------------------------
+
+def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None) -> list[Case]:
+    """Run every validation case (``quick``: smaller samples, same physics; well under a minute).
+
+    ``only`` restricts to groups whose name contains it: kramers, drag, erasure, master, lim, static.
+    """
+    if quick:
+        groups = {
+            "kramers": lambda: kramers_cases(n_particles=(2000, 400, 100, 40), dt=(1e-3, 1e-3, 1e-3, 1e-3), seed=seed),
+            "drag": lambda: drag_cases(n_particles=20_000, seed=seed),
+            "erasure": lambda: erasure_cases(taus=(5.0, 10.0, 20.0, 40.0), n_particles=1500, seed=seed),
+            "master": lambda: master_cases(n_memories=50_000, seed=seed),
+            "lim": lambda: lim_cases(n_memories=20_000, seed=seed),
+            "static": lambda: static_cases(n_memories=100_000, probs=(1e-2,), n_rate=20_000, seed=seed),
+        }
+    else:
+        groups = {
+            "kramers": lambda: kramers_cases(seed=seed),
+            "drag": lambda: drag_cases(seed=seed),
+            "erasure": lambda: erasure_cases(seed=seed),
+            "master": lambda: master_cases(seed=seed),
+            "lim": lambda: lim_cases(seed=seed),
+            "static": lambda: static_cases(seed=seed),
+        }
+    cases = []
+    for name, fn in groups.items():
+        if only and only not in name:
+            continue
+        t0 = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - t0
+        for c in out:
+            c.detail.setdefault("group_seconds", round(dt, 3))
+        cases += out
+    return cases
