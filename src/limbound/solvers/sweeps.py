@@ -1,0 +1,124 @@
+"""Sweeps of precision and update time for the LIM QP solver and trainer, written as CSV (THEORY §2b, §6).
+
+Two axes show the trade-offs of THEORY §2b:
+
+* precision ``b`` (default 4..16): the tilt per level ``D_prec = ln(2**(b+1) - 1)``
+  and, above all, the number of levels a parameter walks from a random start
+  (~``2**b / 3``) set the measured heat;
+* update time ``dt`` over decades (default 1e-10 .. 1e-4 s): flat while
+  ``f0 dt`` is large, growing once updates are asked faster than thermal
+  activation (``D_speed = 2 arcsinh(1/(2 f0 dt))``), and below ``1/f0`` the
+  memories cannot deliver the drift the optimizer asks for (the barrier is
+  already 0), so the run needs more updates.
+
+``design="cross"`` (default) sweeps ``b`` at ``dt = dt_fixed`` and ``dt`` at
+``b = bits_fixed``; ``design="grid"`` runs the full product.  Each row is one
+run (all reads); the CSV is written atomically.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ParameterError
+from .qp import _rel_gap, osqp_reference, random_qp, solve_qp
+from .train import train_digits
+
+DEFAULT_BITS = tuple(range(4, 17))
+DEFAULT_DTS = tuple(10.0 ** k for k in range(-10, -3))
+
+QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
+              "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate", "objective",
+              "reference_objective", "rel_gap", "constraint_violation", "first_law_residual", "converged",
+              "time_to_solution_s", "wall_time_s"]
+TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
+                 "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate",
+                 "test_accuracy", "float_test_accuracy", "first_law_residual", "time_to_solution_s", "wall_time_s"]
+
+
+def _points(bits, dts, design, bits_fixed, dt_fixed):
+    bits = [int(b) for b in bits]
+    dts = [float(d) for d in dts]
+    if not bits or not dts:
+        raise ParameterError("bits and dts must be non-empty lists")
+    if design == "grid":
+        return [(b, d) for b in bits for d in dts]
+    if design != "cross":
+        raise ParameterError(f"design={design!r} is unknown; allowed: cross, grid")
+    pts = [(b, float(dt_fixed)) for b in bits] + [(int(bits_fixed), d) for d in dts]
+    seen, out = set(), []
+    for p in pts:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=12,
+             dt_fixed=1e-6, rule="gradient", reads=4, seed=0, reference=True, **solve_kw) -> list[dict]:
+    """Solve one QP (``problem`` or ``random_qp(n, seed=seed)``) at every (b, dt) point; one dict per run."""
+    p = random_qp(n, seed=seed) if problem is None else problem
+    f_ref = osqp_reference(p)[1] if reference else math.nan
+    rows = []
+    for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
+        r = solve_qp(p, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, reference=None, **solve_kw)
+        rows.append({
+            "problem": p.source, "bits": b, "dt_s": dt, "rule": rule, "D_kT": r.books["D_kT"],
+            "updates": r.updates, "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
+            "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+            "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+            "objective": r.objective, "reference_objective": f_ref,
+            "rel_gap": float(_rel_gap(r.objective, f_ref)) if math.isfinite(f_ref) else math.nan,
+            "constraint_violation": r.constraint_violation, "first_law_residual": r.books["first_law_residual"],
+            "converged": r.converged, "time_to_solution_s": r.time_to_solution_s, "wall_time_s": r.wall_time_s,
+        })
+    return rows
+
+
+def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=8, dt_fixed=1e-6,
+                rule="gradient", reads=4, seed=0, epochs=10, **train_kw) -> list[dict]:
+    """Train on digits at every (b, dt) point; one dict per run (float32 reference trained once per run)."""
+    rows = []
+    for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
+        r = train_digits(model=model, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, epochs=epochs, **train_kw)
+        rows.append({
+            "model": model, "bits": b, "dt_s": dt, "rule": rule, "D_kT": r.books["D_kT"], "updates": r.updates,
+            "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
+            "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+            "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+            "test_accuracy": r.test_accuracy, "float_test_accuracy": r.float_test_accuracy,
+            "first_law_residual": r.books["first_law_residual"], "time_to_solution_s": r.time_to_solution_s,
+            "wall_time_s": r.wall_time_s,
+        })
+    return rows
+
+
+def rows_to_csv(rows, columns) -> str:
+    """CSV text with a header; floats in repr precision."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (repr(float(v)) if isinstance(v, (float, np.floating)) else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def write_csv(rows, path, columns) -> None:
+    """Write rows as CSV atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            fh.write(rows_to_csv(rows, columns))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
