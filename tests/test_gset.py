@@ -1,0 +1,146 @@
+"""G-set / rudy reader, MaxCut <-> Ising conversion, the MaxCut solve and the ``anneal`` CLI."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from limbound.cli import main
+from limbound.errors import FormatError
+from limbound.solvers.gset import (
+    cut_values, ising_from_bqm, maxcut_bqm, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
+)
+
+GSET = Path(__file__).parents[2] / "shared" / "benchmarks" / "gset"
+needs_gset = pytest.mark.skipif(not (GSET / "best_known.csv").exists(), reason=f"G-set not found at {GSET}")
+
+
+def _write(tmp_path, text, name="g.txt"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+# a 5-cycle (odd): max cut 4; a triangle with one negative edge
+CYCLE5 = "5 5\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 1 1\n"
+
+
+def _brute_max_cut(g):
+    best = -math.inf
+    for k in range(2 ** g.n):
+        s = np.array([1 if (k >> b) & 1 else -1 for b in range(g.n)])
+        best = max(best, float(cut_values(g, s)))
+    return best
+
+
+def test_read_small_graph_and_cut(tmp_path):
+    g = read_gset(_write(tmp_path, "# comment\n" + CYCLE5))
+    assert (g.n, g.m, g.total_weight) == (5, 5, 5.0)
+    assert g.i.tolist() == [0, 1, 2, 3, 4] and g.j.tolist() == [1, 2, 3, 4, 0]
+    s = np.array([1, -1, 1, -1, 1])
+    assert cut_values(g, s) == 4.0  # all but the edge 5-1 cut
+    assert _brute_max_cut(g) == 4.0
+
+
+@pytest.mark.parametrize("text, line, match", [
+    ("", 1, "empty file"),
+    ("5\n1 2 1\n", 1, "header"),
+    ("5 x\n1 2 1\n", 1, "m='x' is not an integer"),
+    ("3 2\n1 2 1\n2 3\n1 2 3 4\n", 4, "edge line"),
+    ("3 2\n1 2 1\n2 a 1\n", 3, "j='a' is not an integer"),
+    ("3 2\n1 2 1\n2 4 1\n", 3, "node 4 outside 1..3"),
+    ("3 2\n1 2 1\n2 2 1\n", 3, "self-loop"),
+    ("3 2\n1 2 1\n2 3 nan\n", 3, "not finite"),
+    ("3 2\n1 2 1\n2 3 w\n", 3, "weight 'w' is not a number"),
+    ("3 3\n1 2 1\n2 3 1\n", 1, "header says m=3 edges but the file has 2"),
+])
+def test_malformed_files_name_file_and_line(tmp_path, text, line, match):
+    p = _write(tmp_path, text)
+    with pytest.raises(FormatError, match=match) as exc:
+        read_gset(p)
+    assert f"{p}:{line}:" in str(exc.value)
+    assert "\n" not in str(exc.value)
+
+
+def test_missing_file_is_a_format_error(tmp_path):
+    with pytest.raises(FormatError, match="cannot read"):
+        read_gset(tmp_path / "nope.txt")
+
+
+def test_maxcut_ising_relation_cut_equals_half_W_minus_H(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 12
+    lines = [f"{n} 30"]
+    pairs = set()
+    while len(pairs) < 30:
+        a, b = sorted(rng.choice(n, size=2, replace=False).tolist())
+        pairs.add((a, b))
+    for a, b in sorted(pairs):
+        lines.append(f"{a + 1} {b + 1} {rng.choice([-1, 1])}")
+    g = read_gset(_write(tmp_path, "\n".join(lines) + "\n"))
+    prob = maxcut_to_ising(g)
+    S = rng.choice([-1, 1], size=(50, n))
+    np.testing.assert_allclose(cut_values(g, S), (g.total_weight - prob.energy(S)) / 2)
+    # the annealer finds the brute-force max cut
+    res = solve_maxcut(g, sweeps=300, reads=8, seed=1, target_cut=_brute_max_cut(g))
+    assert res.best_cut == _brute_max_cut(g)
+    assert res.anneal.reached.any() and res.as_dict()["energy_to_target_J"] is not None
+
+
+def test_bqm_conversions(tmp_path):
+    dimod = pytest.importorskip("dimod")
+    g = read_gset(_write(tmp_path, "4 5\n1 2 1\n2 3 -1\n3 4 2\n4 1 1\n1 3 1\n"))
+    bqm = maxcut_bqm(g)
+    rng = np.random.default_rng(1)
+    S = rng.choice([-1, 1], size=(16, 4))
+    np.testing.assert_allclose(bqm.energies((S, list(range(4)))), -cut_values(g, S))
+    # any BQM: E_bqm(s) = H(s) + offset, also from BINARY
+    b2 = dimod.BinaryQuadraticModel({"a": 1.5, "b": -0.5}, {("a", "b"): 2.0, ("b", "c"): -1.0}, 0.25, "BINARY")
+    prob, off = ising_from_bqm(b2)
+    labels = list(prob.labels)
+    S = rng.choice([-1, 1], size=(8, 3))
+    np.testing.assert_allclose(b2.spin.energies((S, labels)), prob.energy(S) + off)
+
+
+@needs_gset
+def test_shipped_gset_graphs_match_best_known_table():
+    table = {}
+    with open(GSET / "best_known.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            table[row["instance"]] = (int(row["nodes"]), int(row["edges"]))
+    bk = read_best_known(GSET / "best_known.csv")
+    files = sorted(GSET.glob("G*.txt"))
+    assert files
+    for f in files:
+        g = read_gset(f)
+        assert (g.n, g.m) == table[g.name]
+        assert bk[g.name] > 0
+    assert bk["G1"] == 11624  # Benlic & Hao 2013
+
+
+@needs_gset
+def test_anneal_cli_json_on_g11(capsys):
+    code = main(["anneal", str(GSET / "G11.txt"), "--sweeps", "200", "--reads", "4", "--seed", "3",
+                 "--target", "540", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("best_cut", "mean_cut", "energy_dissipated_J", "energy_to_target_J", "spin_updates_per_s",
+                "first_law_residual", "time_s", "provenance"):
+        assert key in out
+    assert out["provenance"]["seed"] == 3 and out["provenance"]["inputs"]["sweeps"] == 200
+    assert 540 <= out["best_cut"] <= 564  # best known 564
+    assert out["first_law_residual"] < 1e-12
+    assert out["energy_to_target_J"] is not None and out["energy_to_target_J"] > 0
+
+
+def test_anneal_cli_errors(tmp_path, capsys):
+    p = _write(tmp_path, "3 2\n1 2 1\n2 x 1\n")
+    assert main(["anneal", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:3:" in err and err.count("\n") == 1
+    assert main(["anneal", str(_write(tmp_path, CYCLE5, "c.txt")), "--reads", "0"]) == 2
+    assert "reads=0" in capsys.readouterr().err

@@ -1,0 +1,301 @@
+"""The LIM Ising annealer (THEORY §6): exact energy books, ground states, Boltzmann statistics."""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numba
+import numpy as np
+import pytest
+from scipy import constants as sc
+
+from limbound.errors import ParameterError
+from limbound.solvers.ising import (
+    IsingProblem, anneal, beta_schedule, default_beta_range, price_operations, second_law_floor_kT,
+)
+
+MASK = (1 << 64) - 1
+
+
+def _random_problem(n, density, rng, *, integer=False, fields=True):
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < density]
+    i = np.array([p[0] for p in pairs], dtype=np.int64)
+    j = np.array([p[1] for p in pairs], dtype=np.int64)
+    if integer:
+        J = rng.integers(-3, 4, size=len(pairs)).astype(float)
+        h = rng.integers(-2, 3, size=n).astype(float) if fields else None
+    else:
+        J = rng.normal(size=len(pairs))
+        h = rng.normal(scale=0.5, size=n) if fields else None
+    return IsingProblem.from_edges(n, i, j, J, h), (i, j, J, h)
+
+
+def _energy_direct(n, edges, s):
+    """H(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i, straight from the edge list."""
+    i, j, J, h = edges
+    e = -float(np.sum(J * s[i] * s[j]))
+    if h is not None:
+        e -= float(np.dot(h, s))
+    return e
+
+
+def _all_states(n):
+    return np.array(list(itertools.product((-1, 1), repeat=n)), dtype=np.int8)
+
+
+# ---------------------------------------------------------------- problem and schedules
+
+def test_energy_matches_edge_list_and_duplicates_sum():
+    rng = np.random.default_rng(1)
+    prob, edges = _random_problem(9, 0.5, rng)
+    states = rng.choice([-1, 1], size=(20, 9)).astype(np.int8)
+    direct = [_energy_direct(9, edges, s.astype(float)) for s in states]
+    np.testing.assert_allclose(prob.energy(states), direct, rtol=0, atol=1e-12)
+    # a duplicated edge is summed: J_01 = 1 + 2 = 3
+    p2 = IsingProblem.from_edges(2, [0, 1], [1, 0], [1.0, 2.0])
+    assert p2.energy(np.array([1, 1])) == -3.0
+
+
+def test_problem_input_errors():
+    with pytest.raises(ParameterError, match="self-coupling"):
+        IsingProblem.from_edges(3, [0], [0], [1.0])
+    with pytest.raises(ParameterError, match="outside 0..2"):
+        IsingProblem.from_edges(3, [0], [3], [1.0])
+    with pytest.raises(ParameterError, match="not finite"):
+        IsingProblem.from_edges(3, [0], [1], [np.nan])
+
+
+def test_schedules_follow_their_formulas():
+    S, hot, cold = 101, 0.05, 2.0
+    b, p = beta_schedule("linear", S, hot, cold)
+    assert b[0] == pytest.approx(hot) and b[-1] == pytest.approx(cold)
+    np.testing.assert_allclose(np.diff(b), (cold - hot) / (S - 1))
+    b, p = beta_schedule("geometric", S, hot, cold)
+    np.testing.assert_allclose(b[1:] / b[:-1], (cold / hot) ** (1 / (S - 1)))
+    b, p = beta_schedule("fn", S, hot, cold)
+    # FN annealer: lam(t) = lam0 ln(1 + t/t0), starts untilted, ends at beta_cold
+    assert b[0] == 0.0 and b[-1] == pytest.approx(cold)
+    t = np.arange(S)
+    np.testing.assert_allclose(b, p["beta0"] * np.log(1 + t / p["t0_sweeps"]), rtol=1e-12)
+    b, p = beta_schedule("fn", S, hot, cold, fn_t0_sweeps=7.0)
+    assert p["t0_sweeps"] == 7.0 and b[-1] == pytest.approx(cold)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(schedule="cosine"), "schedule='cosine' is unknown"),
+    (dict(sweeps=0), "sweeps=0"),
+    (dict(reads=-1), "reads=-1"),
+    (dict(seed=-3), "seed=-3"),
+    (dict(beta_range=(2.0, 1.0)), "decreases"),
+    (dict(beta_range=(0.0, 1.0)), "beta_hot=0.0"),
+    (dict(acceptance="heat-bath"), "acceptance='heat-bath'"),
+    (dict(T_K=-1.0), "T_K=-1.0"),
+])
+def test_anneal_input_errors(bad, match):
+    prob, _ = _random_problem(4, 1.0, np.random.default_rng(0))
+    with pytest.raises(ParameterError, match=match):
+        anneal(prob, **({"sweeps": 10, "reads": 2} | bad))
+
+
+def test_default_beta_range_on_unit_couplings():
+    # ring of 4 spins, |J| = 1: max dH = 2 * 2 = 4 -> hot = ln2/4; 4 spins have the min |J| = 1
+    prob = IsingProblem.from_edges(4, [0, 1, 2, 3], [1, 2, 3, 0], [-1.0, -1.0, -1.0, -1.0])
+    hot, cold = default_beta_range(prob, "geometric")
+    assert hot == pytest.approx(math.log(2) / 4)
+    assert cold == pytest.approx(math.log(4 / 0.01) / 2)
+    assert default_beta_range(prob, "fn")[1] == pytest.approx(0.4 * math.log(4 / 0.01) / 2)
+
+
+# ---------------------------------------------------------------- energy books
+
+@pytest.mark.parametrize("schedule", ["fn", "linear", "geometric"])
+@pytest.mark.parametrize("acceptance", ["metropolis", "glauber"])
+def test_first_law_holds_with_energy_recomputed_from_final_state(schedule, acceptance):
+    rng = np.random.default_rng(7)
+    prob, edges = _random_problem(14, 0.4, rng)
+    res = anneal(prob, sweeps=60, reads=5, schedule=schedule, seed=3, acceptance=acceptance)
+    # independent recomputation of U = beta H at both ends, from the states alone
+    # (initial states are regenerated from the documented seeding convention)
+    spin_ss, _ = np.random.SeedSequence(3).spawn(2)
+    s0 = np.random.default_rng(spin_ss).integers(0, 2, size=(5, 14), dtype=np.int8) * 2 - 1
+    H0 = np.array([_energy_direct(14, edges, s.astype(float)) for s in s0])
+    H1 = np.array([_energy_direct(14, edges, s.astype(float)) for s in res.samples])
+    np.testing.assert_allclose(res.initial_energies, H0, atol=1e-12)
+    np.testing.assert_allclose(res.energies, H1, atol=1e-12)
+    np.testing.assert_allclose(res.tracked_energies, H1, atol=1e-10)  # running sum of dH agrees
+    dU = res.betas[-1] * H1 - res.betas[0] * H0
+    np.testing.assert_allclose(dU, res.work_kT - res.heat_kT, rtol=1e-12, atol=1e-12)
+    assert res.first_law_residual < 1e-13
+    assert np.all(res.flips > 0)
+
+
+def test_constant_beta_heat_is_minus_beta_delta_H_and_no_work():
+    rng = np.random.default_rng(11)
+    prob, edges = _random_problem(10, 0.5, rng, integer=True)
+    beta = 0.8
+    res = anneal(prob, sweeps=40, reads=4, betas=np.full(40, beta), seed=5)
+    assert np.all(res.work_kT == 0.0)
+    np.testing.assert_allclose(res.heat_kT, -beta * (res.energies - res.initial_energies), rtol=0, atol=1e-12)
+
+
+def _splitmix(state):
+    state = (state + 0x9E3779B97F4A7C15) & MASK
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    z ^= z >> 31
+    return state, ((z >> 11) + 0.5) * 2.0 ** -53
+
+
+def _reference_run(n, edges, betas, s0, seed_state, glauber):
+    """Pure-Python replay: dH from the full energy difference, heat and work flip by flip."""
+    s = s0.astype(float).copy()
+    state = int(seed_state)
+    H = _energy_direct(n, edges, s)
+    W = Q = 0.0
+    b_prev = betas[0]
+    flips = 0
+    for beta in betas:
+        W += (beta - b_prev) * H
+        b_prev = beta
+        for i in range(n):
+            s2 = s.copy()
+            s2[i] = -s2[i]
+            dH = _energy_direct(n, edges, s2) - H
+            x = beta * dH
+            if glauber:
+                if x >= 38.0:
+                    continue
+                if x > -38.0:
+                    state, u = _splitmix(state)
+                    if u * (1.0 + math.exp(x)) >= 1.0:
+                        continue
+            elif x > 0.0:
+                if x >= 38.0:
+                    continue
+                state, u = _splitmix(state)
+                if u >= math.exp(-x):
+                    continue
+            s = s2
+            Q += -beta * dH  # heat released by this flip
+            H += dH
+            flips += 1
+    return s, W, Q, flips
+
+
+@pytest.mark.parametrize("glauber", [False, True])
+def test_heat_and_work_match_a_flip_by_flip_reference(glauber):
+    rng = np.random.default_rng(21)
+    n = 7
+    prob, edges = _random_problem(n, 0.6, rng, integer=True)
+    reads, sweeps, seed = 3, 30, 9
+    s0 = rng.choice([-1, 1], size=(reads, n)).astype(np.int8)
+    res = anneal(prob, sweeps=sweeps, reads=reads, schedule="linear", beta_range=(0.1, 1.5), seed=seed,
+                 initial_states=s0, acceptance="glauber" if glauber else "metropolis")
+    _, kern_ss = np.random.SeedSequence(seed).spawn(2)
+    seeds = kern_ss.generate_state(reads, dtype=np.uint64)
+    for r in range(reads):
+        s, W, Q, flips = _reference_run(n, edges, res.betas, s0[r], seeds[r], glauber)
+        np.testing.assert_array_equal(res.samples[r], s.astype(np.int8))
+        assert res.flips[r] == flips
+        assert res.heat_kT[r] == pytest.approx(Q, rel=1e-12, abs=1e-12)
+        assert res.work_kT[r] == pytest.approx(W, rel=1e-12, abs=1e-12)
+
+
+def test_energy_to_target_is_heat_until_first_hit():
+    # target = initial energy: reached before any flip, at zero heat and zero updates
+    rng = np.random.default_rng(3)
+    prob, _ = _random_problem(8, 0.6, rng, integer=True)
+    s0 = np.ones((2, 8), dtype=np.int8)
+    E0 = float(prob.energy(s0[0]))
+    res = anneal(prob, sweeps=20, reads=2, seed=1, initial_states=s0, target_energy=E0)
+    assert np.all(res.reached) and np.all(res.attempts_to_target == 0) and np.all(res.heat_to_target_kT == 0.0)
+    # unreachable target: nothing reported
+    res = anneal(prob, sweeps=20, reads=2, seed=1, target_energy=-1e9)
+    assert not res.reached.any() and res.energy_to_target_J() is None
+    assert np.all(res.attempts_to_target == -1)
+
+
+# ---------------------------------------------------------------- optimisation and statistics
+
+@pytest.mark.parametrize("case", range(4))
+def test_ground_state_matches_exhaustive_enumeration(case):
+    rng = np.random.default_rng(100 + case)
+    n = 12 + case  # up to 15 spins: 32768 states
+    prob, edges = _random_problem(n, 0.35, rng, integer=True)
+    states = _all_states(n)
+    ground = float(prob.energy(states).min())
+    res = anneal(prob, sweeps=300, reads=8, seed=case)
+    assert float(res.best_energies.min()) == ground
+    best = res.best_samples[np.argmin(res.best_energies)]
+    assert _energy_direct(n, edges, best.astype(float)) == ground
+
+
+@pytest.mark.parametrize("acceptance", ["metropolis", "glauber"])
+def test_fixed_beta_samples_boltzmann(acceptance):
+    """At fixed lam the memories sample exp(-lam H / kT) (detailed balance at the physical kT)."""
+    rng = np.random.default_rng(5)
+    prob, edges = _random_problem(3, 1.0, rng)
+    beta, reads = 0.9, 20000
+    res = anneal(prob, sweeps=30, reads=reads, betas=np.full(30, beta), seed=42, acceptance=acceptance)
+    states = _all_states(3)
+    E = prob.energy(states)
+    p = np.exp(-beta * (E - E.min()))
+    p /= p.sum()
+    idx = ((res.samples + 1) // 2) @ np.array([4, 2, 1])  # index in itertools.product order
+    counts = np.bincount(idx, minlength=8)
+    expected = p * reads
+    chi2 = float(np.sum((counts - expected) ** 2 / expected))
+    assert chi2 < 30.0  # 7 degrees of freedom: p(chi2 > 30) ~ 1e-4
+
+
+def test_reproducible_and_independent_of_thread_count():
+    rng = np.random.default_rng(8)
+    prob, _ = _random_problem(30, 0.2, rng)
+    a = anneal(prob, sweeps=50, reads=6, seed=17)
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        b = anneal(prob, sweeps=50, reads=6, seed=17)
+    finally:
+        numba.set_num_threads(old)
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_array_equal(a.heat_kT, b.heat_kT)
+    c = anneal(prob, sweeps=50, reads=6, seed=18)
+    assert not np.array_equal(a.samples, c.samples)
+
+
+# ---------------------------------------------------------------- pricing and floors
+
+def test_price_operations_formulas():
+    kT = sc.k * 300.0
+    p = price_operations(1000, 100, 5000, T_K=300.0, sweep_time_s=1e-9)
+    assert p["landauer_J"] == pytest.approx(1000 * kT * math.log(2), rel=1e-12)
+    assert p["flops"] == 2 * 1000 + 2 * 5000
+    assert p["accelerator_J"] == pytest.approx(p["flops"] * 700.0 / 989.4e12, rel=1e-9)
+    # static CIM, b = 1: D_w = 2 ln(T_ret ln(1/d_w) / (d_ret dt)) kT with 10 y, 1e-6, 1e-6 (THEORY §2c)
+    T_ret = 10 * sc.Julian_year
+    D_w = 2 * math.log(T_ret * math.log(1e6) / (1e-6 * 1e-9))
+    assert p["static_cim_per_write_J"] == pytest.approx(D_w * kT, rel=1e-9)
+    assert p["static_cim_J"] == pytest.approx(100 * D_w * kT, rel=1e-9)
+
+
+def test_second_law_floor_estimator():
+    same = np.ones((8, 5), dtype=np.int8)
+    assert second_law_floor_kT(same) == pytest.approx(5 * math.log(2))  # all memories end known
+    half = np.vstack([np.ones((4, 5)), -np.ones((4, 5))]).astype(np.int8)
+    assert second_law_floor_kT(half) == pytest.approx(-5 / 16)  # ln 2 + Miller-Madow 1/(2R) per spin
+
+
+def test_mean_heat_respects_second_law_floor_with_fields():
+    # fields break the s -> -s symmetry, so the floor is informative
+    rng = np.random.default_rng(2)
+    prob, _ = _random_problem(12, 0.3, rng, integer=True)
+    prob = IsingProblem(prob.indptr, prob.indices, prob.data, prob.h + 3.0 * np.sign(rng.normal(size=12)))
+    res = anneal(prob, sweeps=200, reads=64, seed=4)
+    floor = second_law_floor_kT(res.samples)
+    assert floor > 1.0
+    se = res.heat_kT.std(ddof=1) / math.sqrt(res.reads)
+    assert res.heat_kT.mean() + 3 * se >= floor
+    d = res.as_dict()
+    assert d["second_law"]["floor_J"] == pytest.approx(floor * sc.k * 300.0)
