@@ -59,6 +59,10 @@ FIG_FILES = {"a": "a_energy_vs_model_size.png", "b": "b_energy_per_op_vs_precisi
              "c": "c_energy_speed_tradeoff.png", "d": "d_validation.png",
              "e": "e_gset.png", "f": "f_measured_vs_bound.png"}
 
+TITLES = {"a": "Energy-to-solution against model size", "b": "Energy per operation against precision",
+          "c": "Energy-speed trade-off", "d": "Validation against published physics",
+          "e": "G-set MaxCut: cut quality and energy-to-solution",
+          "f": "Measured dissipation against the bound: QP and training"}
 COLORS = {"landauer": "tab:blue", "lim": "tab:green", "static_cim": "tab:orange", "accelerator": "tab:red",
           "measured": "black", "floor": "tab:gray"}
 NAMES = {"landauer": "Landauer reference b kT ln2", "lim": "LIM", "static_cim": "static CIM", "accelerator": "accelerator"}
@@ -130,7 +134,7 @@ def panel_a(*, quick: bool = False, seed: int = 0) -> Panel:
             "bars at 1e15: brain-scale band, 3e11..3e12 tokens x 16..32 bits")
     ax = Axes("", "model size N [parameters]", "energy-to-solution [J]", series, note=note, legend_outside=True)
     ratio = band["min"]["accelerator_over_lim"], band["max"]["accelerator_over_lim"]
-    return Panel("a", "Energy-to-solution against model size", [ax],
+    return Panel("a", TITLES["a"], [ax],
                  notes=[f"Lines assume tokens = {CHINCHILLA_TOKENS_PER_PARAM:g} x parameters (Hoffmann et al. 2022, Chinchilla), "
                         f"FLOPs = 6 N D (Kaplan et al. 2020), per-operation counting OPS = FLOPs, b = {BITS_A}, "
                         f"time-to-solution 30 days, T = {T_DEFAULT_K:g} K, f0 = 1e9 /s (THEORY §2-§4).",
@@ -161,7 +165,7 @@ def panel_b(*, quick: bool = False, seed: int = 0) -> Panel:
                  [Series("static CIM / Landauer", b, sta / land, style={"color": COLORS["static_cim"], "marker": "."}),
                   Series("LIM / Landauer", b, lim / land, style={"color": COLORS["lim"], "marker": "."})],
                  xlog=False, ylog=True)
-    return Panel("b", "Energy per operation against precision", [left, right],
+    return Panel("b", TITLES["b"], [left, right],
                  notes=[f"dt = {DT_B_S:g} s per update, T = {T_DEFAULT_K:g} K, f0 = 1e9 /s; LIM e = kT ln(2^(b+1) - 1) while "
                         "precision-limited (THEORY §2b); static CIM max(D_prec, D_w) with 10-year retention at failure 1e-6 and "
                         "write failure 1e-6 (THEORY §2c); Landauer reference b kT ln 2 (THEORY §2a)."],
@@ -186,7 +190,7 @@ def panel_c(*, quick: bool = False, seed: int = 0) -> Panel:
                   Series("retention barrier E_ret (10 y)", dt, np.full_like(dt, float(retention_barrier_kT(RETENTION_DEFAULT_S, D_RET_DEFAULT))),
                          style={"color": COLORS["static_cim"], "ls": ":"})],
                  ylog=False)
-    return Panel("c", "Energy-speed trade-off", [left, right],
+    return Panel("c", TITLES["c"], [left, right],
                  notes=[f"b = {BITS_C}, T = {T_DEFAULT_K:g} K, f0 = 1e9 /s. LIM: D = max(D_prec, 2 arcsinh(1/(2 f0 dt))), barrier "
                         "E_b* = ln(2 f0 dt sinh(D/2)) rising as updates slow (consolidation in place, THEORY §2b). Static CIM: "
                         "D_w = 2 ln(T_ret ln(1/d_w)/(d_ret dt)) (THEORY §2c). Landauer reference does not depend on dt."],
@@ -209,34 +213,194 @@ def panel_d(*, quick: bool = False, seed: int = 0) -> Panel:
     """Validation of the simulators against published physics (THEORY §7)."""
     mod = _try_import("limbound.sim.validate")
     if mod is None:
-        return _missing("d", "Validation against published physics", "limbound.sim.validate is not in this tree")
+        return _missing("d", TITLES["d"], "limbound.sim.validate is not in this tree")
     return _panel_d_from(mod, quick=quick, seed=seed)
 
 
 def _panel_d_from(mod, *, quick, seed):  # replaced once limbound.sim.validate has landed
-    return _missing("d", "Validation against published physics", "limbound.sim.validate is not wired into the report yet")
+    return _missing("d", TITLES["d"], "limbound.sim.validate is not wired into the report yet")
 
 
-def panel_e(*, quick: bool = False, seed: int = 0) -> Panel:
+GSET_ENV = "LIMBOUND_GSET_DIR"
+#: G-set settings: quick = one small graph, few sweeps; full = every graph found.
+GSET_QUICK = {"graphs": ("G11",), "sweeps": 300, "reads": 8, "target_fraction": 0.98}
+GSET_FULL = {"graphs": None, "sweeps": 1000, "reads": 16, "target_fraction": 0.99}
+RANDOM_GRAPH = {"n": 200, "p": 0.05}
+
+
+def find_gset_dir(gset_dir=None):
+    """The G-set folder: ``gset_dir``, else ``$LIMBOUND_GSET_DIR``, else ``../shared/benchmarks/gset`` beside the
+    repository or the working folder; None when none exists (the package never needs it)."""
+    import os
+
+    if gset_dir is not None:
+        p = Path(gset_dir)
+        return p if p.is_dir() else None
+    cands = []
+    if os.environ.get(GSET_ENV):
+        cands.append(Path(os.environ[GSET_ENV]))
+    cands += [Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "gset",
+              Path.cwd().parent / "shared" / "benchmarks" / "gset"]
+    for c in cands:
+        if c.is_dir() and any(c.glob("G*.txt")):
+            return c
+    return None
+
+
+def random_maxcut_graph(n: int, p: float, *, seed: int):
+    """An Erdos-Renyi G(n, p) graph with unit weights (the stand-in when no G-set folder exists)."""
+    from ..solvers.gset import MaxCutGraph
+
+    rng = np.random.default_rng([int(seed), 6])
+    iu, ju = np.triu_indices(n, k=1)
+    keep = rng.random(iu.size) < p
+    return MaxCutGraph(n, iu[keep].astype(np.int64), ju[keep].astype(np.int64), np.ones(int(keep.sum())),
+                       name=f"random-G({n},{p:g})-seed{seed}")
+
+
+def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
     """G-set MaxCut table: cut quality and energy-to-solution per paradigm."""
+    title = TITLES["e"]
     if _try_import("limbound.solvers.gset") is None or _try_import("limbound.solvers.ising") is None:
-        return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising / gset are not in this tree")
-    return _panel_e_impl(quick=quick, seed=seed)
+        return _missing("e", title, "limbound.solvers.ising / gset are not in this tree")
+    from ..solvers.gset import read_best_known, read_gset, solve_maxcut
+
+    cfg = GSET_QUICK if quick else GSET_FULL
+    folder = find_gset_dir(gset_dir)
+    notes = []
+    graphs = []
+    best_known = {}
+    if folder is not None:
+        bk = folder / "best_known.csv"
+        best_known = read_best_known(bk) if bk.is_file() else {}
+        files = sorted(folder.glob("G*.txt"), key=lambda f: int(f.stem[1:]) if f.stem[1:].isdigit() else 10**9)
+        if cfg["graphs"] is not None:
+            files = [f for f in files if f.stem in cfg["graphs"]] or files[:1]
+        graphs = [read_gset(f) for f in files]
+        notes.append(f"G-set graphs read from {folder} (Helmberg & Rendl 1997); best-known cuts from best_known.csv "
+                     "(Benlic & Hao 2013 and later).")
+    else:
+        g = random_maxcut_graph(RANDOM_GRAPH["n"], RANDOM_GRAPH["p"], seed=seed)
+        graphs = [g]
+        notes.append(f"No G-set folder found (looked for ${GSET_ENV} and ../shared/benchmarks/gset): a random "
+                     f"G(n={RANDOM_GRAPH['n']}, p={RANDOM_GRAPH['p']:g}) graph with unit weights, seed {seed}, stands in; "
+                     "it has no best-known cut, so the whole anneal is priced.")
+    rows = []
+    for g in graphs:
+        bkc = best_known.get(g.name)
+        target = cfg["target_fraction"] * bkc if bkc else None
+        r = solve_maxcut(g, target_cut=target, sweeps=cfg["sweeps"], reads=cfg["reads"], seed=seed)
+        a = r.anneal
+        pr = a.priced()
+        tgt = pr["to_target_mean_per_read"]
+        if tgt is not None:
+            basis, e = "to target, mean per successful read", tgt
+        else:
+            run = pr["run_all_reads"]
+            basis = "whole anneal, per read" + (" (target not reached)" if target else "")
+            e = {k: v / a.reads for k, v in run.items() if k in ("landauer_J", "static_cim_J", "accelerator_J", "lim_measured_J")}
+        rows.append({"graph": g.name, "nodes": g.n, "edges": g.m, "best_known_cut": bkc if bkc else None,
+                     "target_cut": target, "sweeps": a.sweeps, "reads": a.reads, "best_cut": r.best_cut,
+                     "mean_cut": r.mean_cut, "best_over_known": (r.best_cut / bkc) if bkc else None,
+                     "reads_reaching_target": int(a.reached.sum()) if target else None, "energy_basis": basis,
+                     "LIM_measured_J": e["lim_measured_J"], "Landauer_J": e["landauer_J"],
+                     "static_CIM_J": e["static_cim_J"], "accelerator_J": e["accelerator_J"],
+                     "first_law_residual": a.first_law_residual, "wall_s": a.wall_time_s})
+    m = np.array([r["edges"] for r in rows], dtype=float)
+    names = [r["graph"] for r in rows]
+    series = [Series(lab, m, [r[col] for r in rows], kind="marker", labels=names if col == "LIM_measured_J" else None,
+                     style={"color": COLORS[c], "marker": mk})
+              for lab, col, c, mk in (("accelerator (H100 SXM, 2 FLOP/attempt + 2/nonzero)", "accelerator_J", "accelerator", "s"),
+                                      ("static CIM (b = 1, dt = 1 sweep)", "static_CIM_J", "static_cim", "D"),
+                                      ("Landauer reference (kT ln2 per spin update)", "Landauer_J", "landauer", "^"),
+                                      ("LIM Ising machine, measured heat", "LIM_measured_J", "lim", "o"))]
+    ax = Axes("", "edges of the graph", "energy-to-solution per read [J]", series,
+              note=f"{cfg['sweeps']} sweeps x {cfg['reads']} reads, FN schedule, seed {seed}; target = "
+                   f"{cfg['target_fraction']:g} x best-known cut", legend_outside=True)
+    notes += [f"LIM Ising machine (limbound.solvers.ising, THEORY §6): {cfg['sweeps']} sweeps x {cfg['reads']} reads, "
+              f"FN schedule lam(t) = lam0 ln(1 + t/t0), 1 ns per sweep at zero barrier; target cut = "
+              f"{cfg['target_fraction']:g} x best-known. Measured heat is the simulator's exact energy book; the other "
+              "paradigms price the same operation counts (Landauer kT ln 2 per spin update, static CIM e_static(b=1, dt) "
+              "per flip, accelerator 2 FLOPs per attempt + 2 per nonzero touched at H100 SXM BF16 board power/peak).",
+              "Energy is the mean per read that reached the target (until it first reached it) when a target exists and "
+              "was reached; otherwise the whole anneal per read (column energy_basis)."]
+    return Panel("e", title, [ax], table=rows, notes=notes,
+                 provenance={"graphs": names, "sweeps": cfg["sweeps"], "reads": cfg["reads"], "seed": seed,
+                             "target_fraction": cfg["target_fraction"], "gset_dir": str(folder) if folder else None,
+                             "schedule": "fn"})
 
 
-def _panel_e_impl(*, quick, seed):
-    return _missing("e", "G-set MaxCut: cut quality and energy-to-solution", "limbound.solvers.ising is not wired into the report yet")
+QP_QUICK = {"n": 20, "bits": (4, 6, 8, 10, 12), "reads": 4}
+QP_FULL = {"n": 50, "bits": (4, 6, 8, 10, 12, 14, 16), "reads": 8}
+TRAIN_QUICK = {"model": "logreg", "bits": (4, 6, 8, 10), "reads": 2, "epochs": 3}
+TRAIN_FULL = {"model": "logreg", "bits": (4, 6, 8, 10, 12), "reads": 4, "epochs": 10}
+DT_F_S = 1e-6
 
 
 def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
     """Measured dissipation against the bound for QP and training (THEORY §6)."""
-    if _try_import("limbound.solvers.qp") is None and _try_import("limbound.solvers.train") is None:
-        return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train are not in this tree")
-    return _panel_f_impl(quick=quick, seed=seed)
+    title = TITLES["f"]
+    qp = _try_import("limbound.solvers.qp")
+    tr = _try_import("limbound.solvers.train")
+    if qp is None and tr is None:
+        return _missing("f", title, "limbound.solvers.qp / train are not in this tree")
+    axes, rows, notes, prov = [], [], [], {"seed": seed, "dt_s": DT_F_S}
 
+    def _series(label_rows, xs):
+        meas = np.array([r["dissipated_J"] for r in label_rows])
+        sem = np.array([r["dissipated_sem_J"] for r in label_rows])
+        bound = np.array([r["bound_J"] for r in label_rows])
+        est = np.array([r["estimate_J"] for r in label_rows])
+        pos = bound > 0
+        out = [Series("measured heat (mean over reads, +-1 SE)", xs, meas, kind="errorbar", y2=sem, style={"color": "black"}),
+               Series("LIM estimate e_LIM(b,dt) N n (predicted before the run)", xs, est,
+                      style={"color": COLORS["lim"], "ls": "--", "marker": "."}),
+               Series("second-law floor kT(N b ln2 - sum H_i)", xs[pos], bound[pos],
+                      style={"color": COLORS["landauer"], "marker": "v"})]
+        return out
 
-def _panel_f_impl(*, quick, seed):
-    return _missing("f", "Measured dissipation against the bound: QP and training", "limbound.solvers.qp / train are not wired into the report yet")
+    if qp is not None:
+        c = QP_QUICK if quick else QP_FULL
+        problem = qp.random_qp(c["n"], seed=seed)
+        qrows = []
+        for b in c["bits"]:
+            r = qp.solve_qp(problem, bits=b, reads=c["reads"], seed=seed, dt_s=DT_F_S)
+            qrows.append({"problem": f"QP random n={c['n']}", "bits": b, "dissipated_J": r.dissipated_J,
+                          "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+                          "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+                          "quality": r.rel_gap, "quality_metric": "relative objective gap to OSQP",
+                          "updates": r.updates, "converged": bool(r.converged)})
+        rows += qrows
+        xs = np.array([r["bits"] for r in qrows], dtype=float)
+        axes.append(Axes(f"QP, random n = {c['n']} (kappa 10), gradient rule", "precision b [bits]",
+                         "energy per run [J]", _series(qrows, xs), xlog=False))
+        notes.append(f"QP: limbound.solvers.qp.solve_qp on random_qp(n={c['n']}, seed={seed}) (kappa = 10, box "
+                     f"[-1, 1]), gradient rule, {c['reads']} reads, dt = {DT_F_S:g} s; LIM estimate with the linear "
+                     "class n = kappa b ln 2 (THEORY §3); quality = relative objective gap to OSQP.")
+        prov["qp"] = {k: list(v) if isinstance(v, tuple) else v for k, v in c.items()}
+    if tr is not None:
+        c = TRAIN_QUICK if quick else TRAIN_FULL
+        trows = []
+        for b in c["bits"]:
+            r = tr.train_digits(model=c["model"], bits=b, reads=c["reads"], epochs=c["epochs"], seed=seed, dt_s=DT_F_S)
+            trows.append({"problem": f"digits {c['model']}", "bits": b, "dissipated_J": r.dissipated_J,
+                          "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+                          "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+                          "quality": r.test_accuracy, "quality_metric": f"test accuracy (float32: {r.float_test_accuracy:.3f})",
+                          "updates": r.updates, "converged": None})
+        rows += trows
+        xs = np.array([r["bits"] for r in trows], dtype=float)
+        axes.append(Axes(f"training: digits, {c['model']}, {c['epochs']} epochs", "precision b [bits]",
+                         "energy per run [J]", _series(trows, xs), xlog=False))
+        notes.append(f"Training: limbound.solvers.train.train_digits(model={c['model']!r}) on scikit-learn digits, "
+                     f"{c['epochs']} epochs, {c['reads']} reads, dt = {DT_F_S:g} s; LIM estimate with the stochastic "
+                     "class n = 4^b (THEORY §3), which overestimates short runs; quality = test accuracy.")
+        prov["train"] = {k: list(v) if isinstance(v, tuple) else v for k, v in c.items()}
+    if qp is None or tr is None:
+        notes.append("not available: " + ("limbound.solvers.qp" if qp is None else "limbound.solvers.train") + " is not in this tree")
+    notes.append("Second-law floor (THEORY §6): kT (N b ln 2 - sum_i H_i), Miller-Madow marginal entropies over reads; "
+                 "points where it is 0 or below are not drawn on the log axis (see the table).")
+    return Panel("f", title, axes, table=rows, notes=notes, provenance=prov)
 
 
 BUILDERS = {"a": panel_a, "b": panel_b, "c": panel_c, "d": panel_d, "e": panel_e, "f": panel_f}
@@ -294,7 +458,8 @@ def _fmt(v):
 CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "label", "x_label", "y_label")
 
 
-def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progress: bool = True) -> ReproduceResult:
+def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progress: bool = True,
+              gset_dir=None) -> ReproduceResult:
     """Regenerate every figure, table, CSV and the HTML report into ``out_dir``.
 
     Parameters
@@ -304,6 +469,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     seed : seed of every random panel (simulations, annealing, training)
     only : panel keys to build (e.g. ``"a,b,c"``); the others are listed as skipped
     progress : show a rich progress bar (on a terminal)
+    gset_dir : folder of G-set graphs for panel (e) (default: see :func:`find_gset_dir`; a random graph when none)
 
     Returns
     -------
@@ -325,10 +491,11 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         for key in PANELS:
             bar.update(task, description=f"panel ({key})")
             if key not in keys:
-                panel = Panel(key, BUILDERS[key].__doc__.splitlines()[0].rstrip("."), status="not available: skipped (--only)")
+                panel = Panel(key, TITLES[key], status="not available: skipped (--only)")
             else:
                 t = time.perf_counter()
-                panel = BUILDERS[key](quick=quick, seed=int(seed))
+                kw = {"gset_dir": gset_dir} if key == "e" and gset_dir is not None else {}
+                panel = BUILDERS[key](quick=quick, seed=int(seed), **kw)
                 if panel.ok and panel.axes:
                     figs[key] = render(panel, out / "figures" / FIG_FILES[key])
                     res.files[f"figure_{key}"] = figs[key]
