@@ -292,9 +292,11 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     lo = np.where(np.isfinite(lo), lo, -big)
     hi = np.where(np.isfinite(hi), hi, big)
     solver = osqp.OSQP()
+    new_api = int(str(getattr(osqp, "__version__", "0")).split(".")[0]) >= 1  # osqp 1.x renamed 'polish'
     solver.setup(P=sparse.triu(sparse.csc_matrix(p.P), format="csc"), q=p.q, A=Ac, l=lo, u=hi,
-                 eps_abs=eps, eps_rel=eps, max_iter=max_iter, polish=True, verbose=False)
-    res = solver.solve()
+                 eps_abs=eps, eps_rel=eps, max_iter=max_iter, verbose=False,
+                 **({"polishing": True} if new_api else {"polish": True}))
+    res = solver.solve(raise_error=False) if new_api else solver.solve()
     status = str(res.info.status)
     if res.x is None or not np.all(np.isfinite(res.x)):
         return None, math.nan, status

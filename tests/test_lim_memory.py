@@ -1,0 +1,156 @@
+"""LIM memory arrays: kernels against exact solutions, the update rules, the energy books (THEORY §1, §2b, §6)."""
+import math
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+from limbound.constants import kT
+from limbound.errors import ParameterError
+from limbound.solvers.lim_memory import LIMArray, estimate_J, marginal_entropies, predicted_updates
+
+
+def _array(n, bits, *, reads=1, start=None, seed=1, dt_s=1e-6):
+    arr = LIMArray(np.zeros(n), np.ones(n), bits=bits, reads=reads, dt_s=dt_s, seed=seed)
+    if start is not None:
+        arr.levels[:] = start
+        arr._levels_start = arr.levels.copy()
+    return arr
+
+
+@pytest.mark.parametrize("engine", ["poisson", "sync"])
+def test_gradient_rule_mean_drift_is_minus_eta_g(engine):
+    # THEORY §6: the barrier E_b = ln(2 f0 dt sinh(D/2) delta / (eta |g|)) makes the mean drift -eta g per update
+    n, bits, updates = 20000, 10, 4
+    arr = _array(n, bits, start=512)
+    asked = 2.5  # levels per update
+    eta = asked * arr.delta[0]
+    g = np.ones((1, n))
+    for _ in range(updates):
+        arr.gradient_step(g, eta, engine=engine)
+    move = (arr.levels - 512).astype(float)
+    expected = -asked * updates
+    # the per-update variance is at most the Poisson one, (r+ + r-) dt = asked * coth(D/2)
+    sd = math.sqrt(updates * asked / math.tanh(arr.D / 2) / n)
+    assert abs(move.mean() - expected) < 5 * sd
+    # every net level along the tilt releases exactly D (heat of a k-level move = k D)
+    books = arr.books()
+    assert books.heat_per_read_J[0] == pytest.approx(-move.sum() * arr.D * kT(300.0), rel=1e-12)
+    assert books.first_law_residual < 1e-12
+
+
+def test_poisson_kernel_is_skellam_away_from_edges():
+    # forward and backward hop counts over dt are Poisson(r+ dt), Poisson(r- dt): variance (r+ + r-) dt
+    n = 40000
+    arr = _array(n, 12, start=2048)
+    asked = 6.0
+    arr.gradient_step(np.full((1, n), -1.0), asked * arr.delta[0])
+    move = (arr.levels - 2048).astype(float)
+    var_exact = asked / math.tanh(arr.D / 2)
+    assert move.var() == pytest.approx(var_exact, rel=0.05)
+
+
+def test_poisson_kernel_with_reflecting_edge_matches_master_equation():
+    # a 3-bit memory pushed into its top edge: the final distribution equals expm(Q dt) of the master equation
+    n, bits, start = 40000, 3, 5
+    arr = _array(n, bits, start=start, dt_s=1e-8)
+    asked = 3.0
+    eta = asked * arr.delta[0]
+    arr.gradient_step(np.full((1, n), -1.0), eta)  # tilt upwards
+    M = arr.M
+    eb = math.log(arr.v_max / asked)
+    rp = arr.f0_hz * math.exp(-(eb - arr.D / 2))
+    rm = arr.f0_hz * math.exp(-(eb + arr.D / 2))
+    Q = np.zeros((M, M))
+    for i in range(M):
+        if i < M - 1:
+            Q[i, i + 1] = rp
+        if i > 0:
+            Q[i, i - 1] = rm
+        Q[i, i] = -Q[i].sum()
+    p = expm(Q * arr.dt_s)[start]
+    counts = np.bincount(arr.levels, minlength=M)
+    mask = p * n > 5
+    chi2 = float(np.sum((counts[mask] - n * p[mask]) ** 2 / (n * p[mask])))
+    assert chi2 < 30.0  # ~4 dof; p < 1e-5 for a correct kernel
+    assert counts[M - 1] > 0.7 * n  # most of them reached the edge and stayed
+
+
+def test_projected_gradient_freezes_memories_pushed_out_of_range():
+    arr = _array(10, 4, start=15)
+    arr.gradient_step(np.full((1, 10), -5.0), 1.0)  # pushes up at the top edge
+    assert np.all(arr.levels == 15)
+    assert arr.books().heat_per_read_J[0] == 0.0
+
+
+def test_annealing_rule_samples_boltzmann_on_the_grid():
+    # THEORY §6: at fixed lam the memory samples exp(-lam f) on its b-bit grid (f = h/2 (x - c)^2)
+    n, bits = 4000, 4
+    arr = _array(n, bits, seed=3)
+    h, c, lam = 1.0, 0.43, 600.0  # conditional spread ~1/sqrt(lam h delta^2) ~ 0.6 levels
+    for _ in range(150):
+        x = arr.values
+        arr.anneal_step(h * (x - c), h, lam, attempt=0.5)
+    xs = arr.lb[0] + np.arange(arr.M) * arr.delta[0]
+    w = np.exp(-lam * 0.5 * h * (xs - c) ** 2)
+    w /= w.sum()
+    counts = np.bincount(arr.levels, minlength=arr.M)
+    mask = w * n > 5
+    chi2 = float(np.sum((counts[mask] - n * w[mask]) ** 2 / (n * w[mask])))
+    assert chi2 < 25.0
+    assert arr.books().first_law_residual < 1e-12
+
+
+def test_second_law_floor_holds_for_a_gradient_run():
+    # separable quadratic, 8 reads from uniformly random levels: mean heat >= kT (N b ln2 - sum H_i)
+    n, bits, reads = 200, 6, 8
+    arr = LIMArray(-np.ones(n), np.ones(n), bits=bits, reads=reads, seed=5)
+    target = np.linspace(-0.8, 0.8, n)
+    for _ in range(60):
+        arr.gradient_step(arr.values - target, 0.5)
+    b = arr.books()
+    assert b.entropy_initial_nats == pytest.approx(n * bits * math.log(2))
+    assert b.bound_J > 0
+    assert b.dissipated_J - 2 * b.dissipated_sem_J >= b.bound_J
+    assert b.first_law_residual < 1e-12
+    # converged to within a level or two of the target
+    assert np.max(np.abs(arr.values - target)) < 3 * arr.delta[0]
+
+
+def test_miller_madow_entropy_by_hand():
+    lv = np.array([[0, 3], [0, 3], [1, 3], [1, 3]])
+    plug, mm = marginal_entropies(lv, 4)
+    assert plug[0] == pytest.approx(math.log(2))
+    assert mm[0] == pytest.approx(math.log(2) + 1 / 8)  # (m - 1) / (2R), m = 2, R = 4
+    assert plug[1] == 0.0 and mm[1] == 0.0
+    # clipped at ln M
+    plug, mm = marginal_entropies(np.array([[0], [1]]), 2)
+    assert mm[0] == pytest.approx(math.log(2))
+
+
+def test_estimate_uses_theory_reference_values():
+    # THEORY §5: e_LIM(16, 1 us) = 11.783 kT; §3: linear n = kappa b ln 2
+    n_upd = predicted_updates("linear", 16, kappa=10.0)
+    assert n_upd == pytest.approx(10 * 16 * math.log(2))
+    e = estimate_J(16, 1e-6, 1000, n_upd)
+    assert e == pytest.approx(11.783 * kT(300.0) * 1000 * n_upd, rel=1e-4)
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(lb=[0.0], ub=[0.0], bits=4), "lb"),
+    (dict(lb=[0.0], ub=[1.0], bits=0), "bits"),
+    (dict(lb=[0.0], ub=[1.0], bits=4, reads=0), "reads"),
+    (dict(lb=[0.0], ub=[1.0], bits=4, dt_s=-1.0), "dt_s"),
+    (dict(lb=[0.0], ub=[np.nan], bits=4), "lb"),
+])
+def test_bad_inputs_are_refused(kwargs, word):
+    lb, ub = kwargs.pop("lb"), kwargs.pop("ub")
+    with pytest.raises(ParameterError) as e:
+        LIMArray(lb, ub, **kwargs)
+    assert word in str(e.value) and "\n" not in str(e.value)
+
+
+def test_unknown_engine_is_refused():
+    arr = _array(3, 4)
+    with pytest.raises(ParameterError, match="engine"):
+        arr.gradient_step(np.ones((1, 3)), 0.1, engine="warp")

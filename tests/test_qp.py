@@ -1,0 +1,175 @@
+"""QP on LIM memories: analytic and OSQP references, the energy books, bad inputs, the CLI (THEORY §6)."""
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+
+from limbound.cli import main
+from limbound.constants import kT
+from limbound.errors import FormatError, ParameterError
+from limbound.solvers.qp import (load_qp, objective, osqp_reference, random_qp, save_qp, solve_qp,
+                                 validate_qp)
+from limbound.solvers.sweeps import QP_COLUMNS, sweep_qp, write_csv
+
+
+def _second_law(r):
+    # the floor is for the mean over runs: compare with the standard error (THEORY §6)
+    assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0
+
+
+def test_diagonal_box_qp_matches_the_analytic_solution():
+    # diagonal P, box only: x* = clip(-q/p, lb, ub)
+    rng = np.random.default_rng(0)
+    n = 40
+    p = rng.uniform(1.0, 4.0, n)
+    q = rng.normal(0.0, 2.0, n)
+    lb, ub = -np.ones(n), np.ones(n)
+    prob = validate_qp(np.diag(p), q, lb=lb, ub=ub)
+    x_star = np.clip(-q / p, lb, ub)
+    f_star = float(0.5 * np.sum(p * x_star**2) + q @ x_star)
+    r = solve_qp(prob, bits=12, seed=1, reference="osqp")
+    delta = 2.0 / (2**12 - 1)
+    # the inner solve stops when the *mean* distance to the conditional optima is below half a level,
+    # so a slow coordinate may still lag by a few levels
+    assert np.mean(np.abs(r.x - x_star)) <= 1.0 * delta
+    assert np.max(np.abs(r.x - x_star)) <= 4 * delta
+    assert abs(r.objective - f_star) <= 1e-5 * max(1.0, abs(f_star))
+    assert r.reference_objective == pytest.approx(f_star, rel=1e-7, abs=1e-7)
+    assert r.constraint_violation == 0.0
+    assert r.books["first_law_residual"] < 1e-12
+    _second_law(r)
+    # linear class, kappa = max p / min p, predicted before the run (THEORY §3)
+    assert r.predicted_updates == pytest.approx(p.max() / p.min() * 12 * math.log(2), rel=1e-9)
+
+
+def test_random_qp_b16_within_1e_3_of_osqp():
+    prob = random_qp(100, seed=3)
+    assert prob.m == 12 and prob.kappa == pytest.approx(10.0)
+    r = solve_qp(prob, bits=16, seed=4)
+    assert r.reference_status == "solved"
+    assert r.rel_gap < 1e-3
+    assert r.rel_gap_worst_read < 1e-3
+    assert r.constraint_violation < 1e-3
+    assert r.converged
+    _second_law(r)
+    assert r.books["first_law_residual"] < 1e-12
+    # estimate: e_LIM(16, 1us) = 11.783 kT (THEORY §5) x N x kappa b ln 2
+    assert r.estimate_J == pytest.approx(11.783 * kT(300.0) * 100 * 10 * 16 * math.log(2), rel=1e-4)
+    assert r.tightness == pytest.approx(r.dissipated_J / r.bound_J)
+    assert r.measured_over_estimate == pytest.approx(r.dissipated_J / r.estimate_J)
+
+
+def test_annealing_rule_solves_a_small_qp():
+    prob = random_qp(30, seed=7, m_ineq=3, m_eq=0)
+    r = solve_qp(prob, bits=8, rule="anneal", seed=2)
+    assert r.rel_gap < 1e-2
+    assert r.constraint_violation < 2 * 2.0 / 255
+    _second_law(r)
+    assert r.books["first_law_residual"] < 1e-10
+
+
+def test_sync_engine_agrees_with_poisson_engine():
+    prob = random_qp(20, seed=11, m_ineq=0, m_eq=0)
+    a = solve_qp(prob, bits=6, seed=1, engine="poisson", dt_s=1e-8)
+    b = solve_qp(prob, bits=6, seed=1, engine="sync", dt_s=1e-8)
+    assert a.rel_gap < 1e-2 and b.rel_gap < 1e-2
+    _second_law(a)
+    _second_law(b)
+
+
+def test_npz_round_trip_and_cli_json(tmp_path, capsys):
+    prob = random_qp(30, seed=2)
+    path = tmp_path / "p.npz"
+    save_qp(path, prob)
+    back = load_qp(path)
+    assert np.array_equal(back.P, prob.P) and np.array_equal(back.l, prob.l)
+    assert main(["qp", str(path), "--bits", "10", "--seed", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J", "bound_J",
+                "estimate_J", "tightness", "measured_over_estimate", "version", "seed", "inputs"):
+        assert key in out
+    assert out["seed"] == 3 and out["inputs"]["file"] == str(path)
+    assert out["dissipated_J"] >= out["bound_J"] > 0
+    assert out["rel_gap"] < 1e-2
+
+
+def test_cli_refuses_file_and_random_together(capsys):
+    assert main(["qp", "x.npz", "--random", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--random" in err
+
+
+def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
+    prob = random_qp(20, seed=1, m_ineq=2, m_eq=0)
+    rows = sweep_qp(prob, bits=[4, 6], dts=[1e-9, 1e-6], design="grid", reads=3, seed=2)
+    assert [(r["bits"], r["dt_s"]) for r in rows] == [(4, 1e-9), (4, 1e-6), (6, 1e-9), (6, 1e-6)]
+    for r in rows:
+        assert r["dissipated_J"] >= r["bound_J"] > 0
+        assert r["first_law_residual"] < 1e-12
+    # D = max(D_prec, D_speed): at dt = 1 ns, f0 dt = 1 and D_speed = 2 asinh(1/2) < D_prec(4) = ln 31
+    assert rows[0]["D_kT"] == pytest.approx(math.log(31.0))
+    out = tmp_path / "s.csv"
+    write_csv(rows, out, QP_COLUMNS)
+    with open(out) as fh:
+        got = list(csv.DictReader(fh))
+    assert len(got) == 4 and list(got[0]) == QP_COLUMNS
+
+
+def _P(n=3):
+    return np.eye(n)
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(P=[[1.0, 2.0], [0.0, 1.0]], q=[0.0, 0.0]), "symmetric"),
+    (dict(P=[[1.0, 0.0], [0.0, -1.0]], q=[0.0, 0.0]), "semidefinite"),
+    (dict(P=np.eye(3), q=[0.0, 0.0]), "P has shape"),
+    (dict(P=np.eye(2), q=[0.0, np.nan]), "NaN"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], lb=[0.0, 1.0], ub=[1.0, 0.5]), "lb[1]"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], A=[[1.0, 1.0]], l=[1.0], u=[0.0]), "l[0]"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], A=[[1.0, 1.0, 1.0]], l=[0.0], u=[1.0]), "A has shape"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], lb=[0.0], ub=[1.0]), "lb has length"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], lb=None, ub=None), "lb and ub"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], lb=[-np.inf, 0.0], ub=[1.0, 1.0]), "lb has infinite"),
+])
+def test_bad_qp_inputs_are_refused_in_one_line(kwargs, word):
+    kw = dict(lb=[-1.0, -1.0], ub=[1.0, 1.0])
+    kw.update(kwargs)
+    with pytest.raises(ParameterError) as e:
+        validate_qp(**kw)
+    msg = str(e.value)
+    assert word in msg and "\n" not in msg
+
+
+def test_bad_solver_options_and_files(tmp_path):
+    prob = random_qp(5, seed=0)
+    with pytest.raises(ParameterError, match="rule"):
+        solve_qp(prob, rule="newton")
+    with pytest.raises(ParameterError, match="bits"):
+        solve_qp(prob, bits=1)
+    with pytest.raises(ParameterError, match="reads"):
+        solve_qp(prob, reads=1)
+    with pytest.raises(ParameterError, match="n=1"):
+        random_qp(1)
+    with pytest.raises(ParameterError, match="does not exist"):
+        load_qp(tmp_path / "missing.npz")
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, P=np.eye(2), q=np.zeros(2))
+    with pytest.raises(FormatError, match="lb"):
+        load_qp(bad)
+    junk = tmp_path / "junk.npz"
+    junk.write_text("not a zip")
+    with pytest.raises(FormatError):
+        load_qp(junk)
+
+
+def test_osqp_reference_and_objective_helper():
+    P = np.array([[2.0, 0.5], [0.5, 1.0]])
+    q = np.array([-1.0, -1.0])
+    prob = validate_qp(P, q, lb=[-10.0, -10.0], ub=[10.0, 10.0])
+    x_star = np.linalg.solve(P, -q)  # interior optimum
+    x, f, status = osqp_reference(prob)
+    assert status == "solved"
+    assert np.allclose(x, x_star, atol=1e-7)
+    assert f == pytest.approx(float(objective(prob, x_star)), abs=1e-9)
