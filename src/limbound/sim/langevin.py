@@ -141,7 +141,9 @@ def _first_passage_poly(x, c, target, direction, max_steps, h, gamma, kT, states
 
 @njit(cache=False)
 def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
-    # serial loop: first-class function arguments do not mix with prange/caching in numba 0.58+
+    # Same step and same use of the random streams as _run_poly (so a user
+    # potential equal to a built-in one gives the same trajectories); serial,
+    # since first-class function arguments do not combine with prange/caching.
     n = x.shape[0]
     mob = h / gamma
     amp = np.sqrt(2.0 * kT * h / gamma)
@@ -152,11 +154,18 @@ def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
         U0[i] = u_cur
         w = 0.0
         q = 0.0
+        sp = 0.0
+        hv = False
         for j in range(n_steps):
             t1 = (j + 1) * h
             u_new = Ufn(xi, t1)
             w += u_new - u_cur
-            s, g, _ = next_normal_pair(s)
+            if hv:
+                g = sp
+                hv = False
+            else:
+                s, g, sp = next_normal_pair(s)
+                hv = True
             xi = xi - mob * Ffn(xi, t1) + amp * g
             u_cur = Ufn(xi, t1)
             q += u_new - u_cur

@@ -91,7 +91,7 @@ def _prop_se(p: float, n: int) -> float:
 # Kramers
 # ----------------------------------------------------------------------------------------------
 
-def kramers_cases(*, barriers=(4.0, 6.0, 8.0, 10.0), n_particles=(8000, 3000, 800, 300), dt=(1e-3, 1e-3, 5e-4, 5e-4),
+def kramers_cases(*, barriers=(4.0, 6.0, 8.0, 10.0), n_particles=(8000, 3000, 1000, 400), dt=(5e-4, 5e-4, 5e-4, 5e-4),
                   seed: int = 0, a: float = 1.0, gamma: float = 1.0) -> list[Case]:
     """Mean first-passage time from one minimum (``x = -a``) to the other (``x = +a``) of ``E_b((x/a)^2 - 1)^2``.
 

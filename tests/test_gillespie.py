@@ -1,0 +1,151 @@
+"""Continuous-time KMC, the synchronous engines and the master equation they must agree with."""
+import math
+
+import numba
+import numpy as np
+import pytest
+
+from limbound.errors import ParameterError
+from limbound.sim import Segment, gillespie, max_step_s, stream_states, sync_step, sync_step_par, v_landscape
+from limbound.sim import master
+from limbound.sim.kmc import sync_run_v
+
+F0 = 1e9
+
+
+def _schedule(M):
+    n = np.arange(M, dtype=float)
+    return [(2e-9, -1.0 * n, 1.0), (3e-9, 1.2 * np.cos(1.7 * n) - 0.3 * n, 0.5), (1e-9, 0.8 * n, 1.5)]
+
+
+def test_gillespie_matches_matrix_exponential():
+    M, n = 4, 40_000
+    sched = _schedule(M)
+    p0 = np.array([1.0, 0, 0, 0])
+    ex = master.solve(p0, sched, f0_hz=F0)
+    r = gillespie(np.zeros(n, dtype=np.int64), M, [Segment(*s) for s in sched], seed=1, f0_hz=F0)
+    occ = np.bincount(r.levels, minlength=M) / n
+    se = np.sqrt(ex.p_end * (1 - ex.p_end) / n)
+    assert np.all(np.abs(occ - ex.p_end) <= 3.5 * se)
+    assert abs(r.heat_kT.mean() - ex.mean_heat_kT) <= 3.5 * r.heat_kT.std() / math.sqrt(n)
+    assert abs(r.work_kT.mean() - ex.mean_work_kT) <= 3.5 * r.work_kT.std() / math.sqrt(n)
+    assert r.first_law_residual <= 1e-9
+    assert ex.first_law_residual <= 1e-9
+
+
+def test_master_relaxes_to_boltzmann():
+    # an independent check of the rate matrix: detailed balance gives exp(-U) / Z
+    U = np.array([0.0, 1.3, -0.4, 2.0, 0.7])
+    ex = master.solve(np.full(5, 0.2), [(1e-6, U, 2.0)], f0_hz=F0)
+    np.testing.assert_allclose(ex.p_end, np.exp(-U) / np.exp(-U).sum(), rtol=1e-9)
+
+
+def test_sync_step_par_matches_its_exact_law_and_sync_step_semantics():
+    M, n = 4, 40_000
+    sched = _schedule(M)
+    rmax = max(np.max(-np.diag(master.rate_matrix(U, b, F0))) for _, U, b in sched)
+    h = 0.5 / rmax
+    sched = [(h * round(T / h), U, b) for T, U, b in sched]
+    ex = master.solve_uniformized(np.array([1.0, 0, 0, 0]), sched, f0_hz=F0, h_s=h)
+    lv = np.zeros(n, dtype=np.int64)
+    st = stream_states(3, n)
+    heat = np.zeros(n)
+    for T, U, b in sched:
+        Upad = np.concatenate([[0.0], U, [0.0]])
+        for _ in range(int(round(T / h))):
+            sync_step_par(lv, M, Upad[lv + 2] - U[lv], Upad[lv] - U[lv], np.full(n, b), h, F0, st, heat)
+    occ = np.bincount(lv, minlength=M) / n
+    se = np.sqrt(ex.p_end * (1 - ex.p_end) / n)
+    assert np.all(np.abs(occ - ex.p_end) <= 3.5 * se)
+    # the uniformized chain is not the continuous-time one at finite h: they must differ measurably here
+    # only through h; both are exact for their own law (tested), and the serial engine refuses long steps
+    up = np.full(5, -1.0)
+    with pytest.raises(ParameterError, match="too long"):
+        sync_step(np.zeros(5, dtype=np.int64), M, up, -up, np.zeros(5), 2 * max_step_s(M, up, -up, np.zeros(5), F0), F0)
+    with pytest.raises(ParameterError, match="too long"):
+        sync_step_par(np.zeros(5, dtype=np.int64), M, up, -up, np.zeros(5), 2 * max_step_s(M, up, -up, np.zeros(5), F0),
+                      F0, stream_states(0, 5))
+
+
+def test_parallel_engines_do_not_depend_on_thread_count():
+    n, M = 50_000, 16
+    out = []
+    old = numba.get_num_threads()
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            lv = np.full(n, 3, dtype=np.int64)
+            sync_run_v(lv, M, np.full(n, 8, dtype=np.int64), np.full(n, 3.0), np.full(n, 1.0), 1e-10, F0, 30,
+                       stream_states(4, n))
+            r = gillespie(np.full(200, 3, dtype=np.int64), M, [Segment(5e-9, v_landscape(M, 8, 3.0), 1.0)], seed=4,
+                          f0_hz=F0)
+            out.append((lv, r.levels, r.heat_kT))
+    finally:
+        numba.set_num_threads(old)
+    for a, b in zip(out[0], out[1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sync_run_v_books_heat_and_reaches_tanh():
+    n, M, D = 100_000, 16, 2.0
+    lv = np.full(n, 8, dtype=np.int64)
+    heat = np.zeros(n)
+    hq, net = sync_run_v(lv, M, np.full(n, 8, dtype=np.int64), np.full(n, D), np.full(n, 1.0), 1e-10, F0, 200,
+                         stream_states(5, n), heat)
+    # heat released = U(start) - U(end) exactly, per memory, in a fixed landscape
+    np.testing.assert_allclose(heat, -D * np.abs(lv - 8), atol=1e-9)
+    p = np.mean(lv == 8)
+    assert abs(p - math.tanh(D / 2)) <= 3.5 * math.sqrt(p * (1 - p) / n)
+    assert net == int(np.sum(lv - 8))
+
+
+def test_callback_driver_sees_state_and_books_work():
+    M, n = 3, 1000
+    seen = []
+
+    def driver(t, levels):
+        seen.append((t, levels.copy()))
+        with pytest.raises(ValueError):
+            levels[0] = 1                     # read-only view
+        if len(seen) > 3:
+            return None
+        # tilt each memory towards level 2 unless it is already there (state feedback)
+        U = np.where(levels[:, None] == 2, 0.0, -np.arange(M, dtype=float)[None, :] * 2.0)
+        return Segment(2e-9, U, np.where(levels == 2, 5.0, 0.5))
+
+    r = gillespie(np.zeros(n, dtype=np.int64), M, driver, seed=2, f0_hz=F0, record=True)
+    assert len(seen) == 4 and [s[0] for s in seen] == pytest.approx([0, 2e-9, 4e-9, 6e-9])
+    assert r.first_law_residual <= 1e-9
+    assert np.any(r.work_kT != 0)             # the landscape changed under memories at level 2
+    assert len(r.snapshots) == 3
+
+
+def test_v_landscape_and_first_hop_times():
+    U = v_landscape(5, 2, 1.5)
+    np.testing.assert_allclose(U, [3.0, 1.5, 0.0, 1.5, 3.0])
+    r = gillespie(np.zeros(20_000, dtype=np.int64), 2, [Segment(1e-3, np.zeros(2), 5.0)], seed=3, f0_hz=F0)
+    rate = F0 * math.exp(-5.0)                 # a single activated hop: mean first-hop time 1/rate
+    t = r.first_hop_s
+    assert abs(t.mean() - 1 / rate) <= 3.5 * (1 / rate) / math.sqrt(t.size)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: gillespie(np.zeros(3, dtype=np.int64), 1, [Segment(1e-9, np.zeros(1), 1.0)], seed=0), "n_levels"),
+    (lambda: gillespie(np.array([0, 5]), 3, [Segment(1e-9, np.zeros(3), 1.0)], seed=0), "outside"),
+    (lambda: gillespie(np.zeros(0, dtype=np.int64), 3, [Segment(1e-9, np.zeros(3), 1.0)], seed=0), "non-empty"),
+    (lambda: gillespie(np.zeros(2, dtype=np.int64), 3, [Segment(1e-9, np.zeros(4), 1.0)], seed=0), "shape"),
+    (lambda: gillespie(np.zeros(2, dtype=np.int64), 3, [Segment(-1e-9, np.zeros(3), 1.0)], seed=0), "duration"),
+    (lambda: gillespie(np.zeros(2, dtype=np.int64), 3, [Segment(1e-9, np.zeros(3), np.ones(3))], seed=0), "barrier"),
+    (lambda: gillespie(np.zeros(2, dtype=np.int64), 3, [], seed=0), "empty"),
+    (lambda: gillespie(np.zeros(2, dtype=np.int64), 3, [Segment(1e-9, np.zeros(3), 1.0)], seed=0, f0_hz=-1.0), "f0_hz"),
+    (lambda: master.solve(np.array([0.5, 0.6]), [(1e-9, np.zeros(2), 1.0)], f0_hz=F0), "distribution"),
+    (lambda: master.solve(np.array([0.5, 0.5]), [(1e-9, np.zeros(3), 1.0)], f0_hz=F0), "shape"),
+    (lambda: sync_step_par(np.zeros(3, dtype=np.int64), 3, np.zeros(3), np.zeros(3), np.zeros(3), 1e-12, F0,
+                           stream_states(0, 4)), "states"),
+    (lambda: sync_run_v(np.zeros(3, dtype=np.int64), 3, np.zeros(2, dtype=np.int64), np.zeros(3), np.zeros(3), 1e-12,
+                        F0, 1, stream_states(0, 3)), "optimum"),
+])
+def test_bad_inputs_are_refused(call, match):
+    with pytest.raises(ParameterError, match=match) as e:
+        call()
+    assert "\n" not in str(e.value)
