@@ -122,10 +122,14 @@ def _draw(ax, a: Axes) -> None:
             ax.vlines(s.x, s.y, s.y2, label=s.name, **{"lw": 10, "alpha": 0.35, **st})
         elif s.kind == "errorbar":
             ax.errorbar(s.x, s.y, yerr=s.y2, ls="none", label=s.name, capsize=3, **{"marker": "o", "ms": 5, **st})
+    from matplotlib.ticker import NullFormatter
+
     if a.xlog:
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
     if a.ylog:
         ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(a.xlabel)
     ax.set_ylabel(a.ylabel)
     if a.title:
