@@ -173,3 +173,16 @@ def test_osqp_reference_and_objective_helper():
     assert status == "solved"
     assert np.allclose(x, x_star, atol=1e-7)
     assert f == pytest.approx(float(objective(prob, x_star)), abs=1e-9)
+
+
+def test_measured_over_estimate_is_the_walk_in_levels_over_the_prediction():
+    # every net level along the tilt costs D = e_LIM (gradient rule), so measured/estimate is a ratio of levels
+    prob = random_qp(40, seed=5, m_ineq=0, m_eq=0)
+    r = solve_qp(prob, bits=10, seed=1, reference=None)
+    w = r.books["walk"]
+    assert r.measured_over_estimate == pytest.approx(w["levels_along_tilt_per_param"] / w["levels_predicted_per_param"], rel=1e-9)
+    # from uniformly random levels a parameter walks on average E|U - n*| >= M/4 levels (equality for n* mid-range)
+    assert w["levels_net_per_param"] > 0.2 * 2**10
+    # a walk of net length L takes at least L hops
+    hops = (r.books["hops_forward_per_read"] + r.books["hops_backward_per_read"]) / 40
+    assert hops >= w["levels_net_per_param"] - 1e-9

@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--dt", default="1us", help="update time, e.g. 1us (default 1us)")
     p.add_argument("--no-reference", action="store_true", help="skip the OSQP reference")
     p.add_argument("--sweep", default=None, metavar="OUT.csv",
-                   help="instead of one solve, sweep bits 4..16 and dt 1e-10..1e-4 s and write CSV")
+                   help="instead of one solve, sweep bits 4..16 and dt 1e-12..1e-4 s and write CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 

@@ -282,6 +282,21 @@ class MemoryBooks:
             "ledger": self.ledger.as_dict(),
         }
 
+    def walk_breakdown(self, n_params, D_kT, n_predicted) -> dict:
+        """What drives ``measured / estimate``: levels per parameter, measured against predicted.
+
+        ``along_tilt`` = mean heat / (D N) is the net number of levels walked
+        along the tilt per parameter (exact for the gradient rule, where every
+        level costs ``D``), so ``measured / estimate = along_tilt / n_predicted``.
+        It splits into ``net`` = ``|n_end - n_start|`` (the unavoidable walk
+        from a random start, about ``2**b / 3`` levels) and the excess
+        (overshoot and back-and-forth of a coupled, noisy descent).
+        """
+        along = self.dissipated_J / kT(self.ledger.T_K) / (D_kT * n_params)
+        net = self.levels_net / n_params
+        return {"levels_along_tilt_per_param": along, "levels_net_per_param": net,
+                "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}
+
 
 # --------------------------------------------------------------------------- the array
 class LIMArray:

@@ -71,6 +71,7 @@ import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import FormatError, ParameterError, check_bits, check_positive
+from ..physics.lim import lim_tilt_kT
 from .lim_memory import LIMArray, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective"]
@@ -392,7 +393,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     dt_s : update time (s); f0_hz, T_K : attempt frequency and temperature
     seed : seeds everything random
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
-    max_updates : cap on LIM updates (default: ``20 * predicted + 2000`` for the gradient rule,
+    max_updates : cap on LIM updates (default: ``20 * predicted + 2000`` plus twice the updates a walk
+        across the range needs at the speed limit for the gradient rule,
         ``4 * 2**b + 2000`` for the annealing rule, which moves at most one level per update)
     inner_tol : inner solve stops when the mean distance to the conditional optima is <= this many levels
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
@@ -424,7 +426,11 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         klass, n_pred = "sublinear", predicted_updates("sublinear", bits, C=C)
     est = estimate_J(bits, dt_s, n, n_pred, T_K=T_K, f0_hz=f0_hz)
     if max_updates is None:
-        max_updates = int(20 * n_pred + 2000) if rule == "gradient" else int(4 * 2**bits + 2000)
+        # room for the prediction, and for the walk across the range when updates are asked faster than
+        # the memories can deliver (at most 2 f0 dt sinh(D/2) levels per update, THEORY §2b)
+        v_max = 2.0 * f0_hz * dt_s * math.sinh(0.5 * float(lim_tilt_kT(bits, dt_s, f0_hz)))
+        walk = 2.0 * 2**bits / min(max(v_max, 1e-12), 2.0**bits)
+        max_updates = int(20 * n_pred + 2000 + walk) if rule == "gradient" else int(4 * 2**bits + 2000)
     if max_inner is None:
         max_inner = max(50, int(10 * n_pred)) if rule == "gradient" else max_updates
     # ---- the memories, from uniformly random levels
@@ -527,6 +533,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     bd["e_lim_J"] = arr.e_lim_J
     bd["rho_final"] = rho
     bd["memory_reads_per_run"] = updates * n
+    bd["walk"] = books.walk_breakdown(n, arr.D, n_pred)
     return QPResult(
         x=X[best], objective=float(np.mean(f_reads)), objective_per_read=f_reads,
         reference_objective=f_ref, reference_status=status,

@@ -5,7 +5,7 @@ Two axes show the trade-offs of THEORY §2b:
 * precision ``b`` (default 4..16): the tilt per level ``D_prec = ln(2**(b+1) - 1)``
   and, above all, the number of levels a parameter walks from a random start
   (~``2**b / 3``) set the measured heat;
-* update time ``dt`` over decades (default 1e-10 .. 1e-4 s): flat while
+* update time ``dt`` over decades (default 1e-12 .. 1e-4 s): flat while
   ``f0 dt`` is large, growing once updates are asked faster than thermal
   activation (``D_speed = 2 arcsinh(1/(2 f0 dt))``), and below ``1/f0`` the
   memories cannot deliver the drift the optimizer asks for (the barrier is
@@ -31,7 +31,7 @@ from .qp import _rel_gap, osqp_reference, random_qp, solve_qp
 from .train import train_digits
 
 DEFAULT_BITS = tuple(range(4, 17))
-DEFAULT_DTS = tuple(10.0 ** k for k in range(-10, -3))
+DEFAULT_DTS = tuple(10.0 ** k for k in range(-12, -3))
 
 QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
               "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate", "objective",

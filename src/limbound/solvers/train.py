@@ -227,7 +227,8 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     f_acc = float(_accuracy(model, theta_f.astype(float), layout, Xte, yte)[0]) if theta_f is not None else math.nan
     books = arr.books()
     bd = books.as_dict()
-    bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": arr.D, "e_lim_J": arr.e_lim_J})
+    bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": arr.D, "e_lim_J": arr.e_lim_J,
+               "walk": books.walk_breakdown(n_params, arr.D, n_pred)})
     return TrainResult(
         test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
         float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
