@@ -175,3 +175,38 @@ def test_cli_sweep_bad_input_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 0 and "bits" in err
     assert main(["sweep", str(tmp_path / "missing.toml")]) == 2
     assert main(["sweep", str(cfg), "--workers", "0"]) == 2
+
+
+# ------------------------------------------------------------------ simulation / solver kinds
+def test_solver_kinds_refuse_unknown_inputs_before_work(tmp_path):
+    kinds = sweep.available_kinds()
+    if "qp" in kinds:
+        with pytest.raises(ParameterError, match="input 'bitz' is unknown for kind 'qp'"):
+            sweep.run_sweep(_cfg({"bitz": [4]}, {"n": 10}, kind="qp"), tmp_path / "q", processes=False, progress=False)
+    if "anneal" in kinds:
+        with pytest.raises(ParameterError, match="not a file"):
+            sweep.run_sweep(_cfg({"sweeps": [10]}, {"graph": str(tmp_path / "nope.txt")}, kind="anneal"),
+                            tmp_path / "a", processes=False, progress=False)
+    if "validate" in kinds:
+        with pytest.raises(ParameterError, match="group"):
+            sweep.run_sweep(_cfg({"tau": [1.0]}, {"group": "nope"}, kind="validate"), tmp_path / "v",
+                            processes=False, progress=False)
+    assert not any((tmp_path / d).exists() for d in "qav")
+
+
+def test_anneal_kind_over_seeds_matches_direct_solve(tmp_path):
+    if "anneal" not in sweep.available_kinds():
+        pytest.skip("limbound.solvers.gset not in this tree")
+    from limbound.report.reproduce import random_maxcut_graph
+    from limbound.solvers.gset import cut_values, solve_maxcut
+
+    data = _cfg({"sweeps": [20, 50]}, {"graph": "random:40:0.2", "reads": 2}, kind="anneal", seeds=[0, 3])
+    res = sweep.run_sweep(data, tmp_path / "s", processes=False, n_workers=2, progress=False)
+    assert res.complete and res.rows == 4
+    df = pd.read_parquet(res.store)
+    for _, r in df.iterrows():
+        g = random_maxcut_graph(40, 0.2, seed=int(r["seed"]))
+        direct = solve_maxcut(g, sweeps=int(r["sweeps"]), reads=2, seed=int(r["seed"]))
+        assert r["best_cut"] == direct.best_cut and r["edges"] == g.m
+        assert r["best_cut"] <= g.m  # unit weights: a cut cannot exceed the edge count
+        assert max(cut_values(g, direct.anneal.best_samples)) == r["best_cut"]

@@ -143,20 +143,171 @@ def task_estimate(inputs: dict, seed=None) -> dict:
 register_kind("estimate", task_estimate, random=False, check=_check_estimate)
 
 
-#: Optional kinds: name -> (module that must be importable, function registering the kind).
-_OPTIONAL: dict = {}
+# ------------------------------------------------------------------ simulation and solver kinds
+def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -> dict:
+    """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""
+    import inspect
+
+    allowed = [n for n, p in inspect.signature(func).parameters.items()
+               if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in exclude]
+    bad = [k for k in inputs if k not in allowed and k not in extra]
+    if bad:
+        raise ParameterError(f"input {bad[0]!r} is unknown for kind {kind!r}; allowed: {', '.join(list(extra) + allowed)}")
+    return {k: v for k, v in inputs.items() if k in allowed}
+
+
+def _with_dt(inputs: dict) -> dict:
+    """Accept ``dt = "1us"`` for ``dt_s`` (limbound.units)."""
+    from ..units import parse_quantity
+
+    x = dict(inputs)
+    if "dt" in x:
+        if "dt_s" in x:
+            raise ParameterError("inputs 'dt' and 'dt_s' are the same quantity; give one")
+        x["dt_s"] = parse_quantity(x.pop("dt"), "time", "dt")
+    return x
+
+
+_VALIDATE_GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static")
+
+
+def _validate_func(inputs: dict):
+    from ..sim import validate as v
+
+    group = inputs.get("group")
+    if group not in _VALIDATE_GROUPS:
+        raise ParameterError(f"input group={group!r} is not allowed for kind 'validate'; allowed: {', '.join(_VALIDATE_GROUPS)}")
+    return getattr(v, f"{group}_cases")
+
+
+def _check_validate(inputs: dict) -> None:
+    _kwargs_for(_validate_func(inputs), {k: v for k, v in inputs.items() if k != "group"}, kind="validate",
+                extra=("group",))
+
+
+def task_validate(inputs: dict, seed=0) -> dict:
+    """One group of the validation suite (limbound.sim.validate.<group>_cases): measured, stderr, expected, ok per case."""
+    func = _validate_func(inputs)
+    kw = _kwargs_for(func, {k: v for k, v in inputs.items() if k != "group"}, kind="validate")
+    cases = func(seed=int(seed), **{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()})
+    row = {"n_cases": len(cases), "n_ok": int(sum(bool(c.ok) for c in cases))}
+    for c in cases:
+        for f in ("measured", "stderr", "expected"):
+            row[f"{c.name}.{f}"] = float(getattr(c, f))
+        row[f"{c.name}.ok"] = bool(c.ok)
+    return row
+
+
+def _graph(spec, seed):
+    """A G-set/rudy file path, or ``random:N:P`` (Erdos-Renyi, unit weights, from the point's seed)."""
+    from ..solvers.gset import read_gset
+
+    if isinstance(spec, str) and spec.startswith("random:"):
+        try:
+            _, n, p = spec.split(":")
+            n, p = int(n), float(p)
+        except ValueError:
+            raise ParameterError(f"graph={spec!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
+        from .reproduce import random_maxcut_graph
+
+        return random_maxcut_graph(n, p, seed=seed)
+    if not isinstance(spec, str) or not Path(spec).is_file():
+        raise ParameterError(f"graph={spec!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+    return read_gset(spec)
+
+
+def _check_anneal(inputs: dict) -> None:
+    from ..solvers.ising import anneal
+
+    if "graph" not in inputs:
+        raise ParameterError("kind 'anneal' needs input graph (a G-set file path or 'random:N:P')")
+    g = inputs["graph"]
+    if not (isinstance(g, str) and (g.startswith("random:") or Path(g).is_file())):
+        raise ParameterError(f"graph={g!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+    _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
+                extra=("graph", "target_cut"))
+
+
+def task_anneal(inputs: dict, seed=0) -> dict:
+    """MaxCut of one graph on the LIM Ising machine (limbound.solvers.gset.solve_maxcut), priced per paradigm."""
+    from ..solvers.gset import solve_maxcut
+    from ..solvers.ising import anneal
+
+    g = _graph(inputs["graph"], int(seed))
+    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
+                     extra=("graph", "target_cut"))
+    r = solve_maxcut(g, target_cut=inputs.get("target_cut"), seed=int(seed), **kw)
+    a = r.anneal
+    run = a.priced()["run_all_reads"]
+    row = {"nodes": g.n, "edges": g.m, "best_cut": r.best_cut, "mean_cut": r.mean_cut,
+           "reads_reaching_target": int(a.reached.sum()) if r.target_cut is not None else None,
+           "energy_to_target_J": a.energy_to_target_J(), "first_law_residual": a.first_law_residual,
+           "wall_time_s": a.wall_time_s}
+    for k in ("lim_measured_J", "landauer_J", "static_cim_J", "accelerator_J"):
+        row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
+    return row
+
+
+def _check_qp(inputs: dict) -> None:
+    from ..solvers.qp import random_qp, solve_qp
+
+    x = _with_dt(inputs)
+    a = set(_kwargs_for(random_qp, {k: v for k, v in x.items() if k in ("kappa", "m_ineq", "m_eq", "box")}, kind="qp"))
+    _kwargs_for(solve_qp, {k: v for k, v in x.items() if k not in a and k != "n"}, kind="qp",
+                exclude=("seed", "reference"), extra=("n", "kappa", "m_ineq", "m_eq", "box"))
+    if "n" not in x:
+        raise ParameterError("kind 'qp' needs input n (number of variables of the random QP)")
+
+
+def task_qp(inputs: dict, seed=0) -> dict:
+    """A random convex QP (limbound.solvers.qp.random_qp, seeded by the point) solved on LIM memories."""
+    from ..solvers.qp import random_qp, solve_qp
+
+    x = _with_dt(inputs)
+    gen = {k: x[k] for k in ("kappa", "m_ineq", "m_eq", "box") if k in x}
+    problem = random_qp(int(x["n"]), seed=int(seed), **gen)
+    kw = {k: v for k, v in x.items() if k not in gen and k != "n"}
+    r = solve_qp(problem, seed=int(seed), **kw)
+    d = r.as_dict()
+    return {k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
+                              "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate",
+                              "updates", "predicted_updates", "converged", "time_to_solution_s", "wall_time_s")}
+
+
+def _check_train(inputs: dict) -> None:
+    from ..solvers.train import train_digits
+
+    _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
+
+
+def task_train(inputs: dict, seed=0) -> dict:
+    """Digits training with weights in LIM memories (limbound.solvers.train.train_digits)."""
+    from ..solvers.train import train_digits
+
+    r = train_digits(seed=int(seed), **_kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",)))
+    d = r.as_dict()
+    return {k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J", "dissipated_sem_J",
+                              "bound_J", "estimate_J", "tightness", "measured_over_estimate", "updates",
+                              "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")}
+
+
+#: Optional kinds: name -> (module that must be importable, task, input check).
+_OPTIONAL: dict = {"validate": ("limbound.sim.validate", task_validate, _check_validate),
+                   "anneal": ("limbound.solvers.gset", task_anneal, _check_anneal),
+                   "qp": ("limbound.solvers.qp", task_qp, _check_qp),
+                   "train": ("limbound.solvers.train", task_train, _check_train)}
 
 
 def _optional_kinds() -> None:
     """Register the simulation and solver kinds whose modules are installed in this tree."""
-    for name, (module, hook) in _OPTIONAL.items():
+    for name, (module, func, check) in _OPTIONAL.items():
         if name in KINDS:
             continue
         try:
-            mod = importlib.import_module(module)
+            importlib.import_module(module)
         except ImportError:
             continue
-        hook(mod)
+        register_kind(name, func, random=True, check=check)
 
 
 def available_kinds() -> dict:
