@@ -325,12 +325,22 @@ def _energy_csr(indptr, indices, data, h, s):
 
 
 @njit(cache=True, parallel=True)
-def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber,
+def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber, int_max,
                   best_spins, out_f, out_i):
-    """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes."""
+    """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes.
+
+    ``int_max > 0`` (Metropolis only) declares integer couplings and fields with
+    ``|h_i| + sum_j |J_ij| <= int_max``: the local fields are then exact
+    integers, ``dH = 2 m`` with integer ``m = s_i f_i``, and the acceptance
+    ``exp(-beta * 2m)`` is read from a per-sweep table filled with the very
+    same expression -- bit-identical decisions, one exponential per level
+    instead of one per attempt.
+    """
     R, N = spins.shape
     S = betas.shape[0]
+    use_table = int_max > 0 and not glauber
     for r in prange(R):
+        table = np.empty(max(int_max, 0) + 1)
         s = spins[r]
         state = seeds[r]
         f = np.empty(N)
@@ -360,23 +370,42 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
             W += (beta - beta_prev) * H  # work at fixed state when the landscape changes
             beta_prev = beta
             dsum = 0.0
+            mcut = 0
+            if use_table:
+                # levels m = 1..mcut with beta * 2m < _SKIP_X get a table entry; above: rejected
+                for m in range(1, int_max + 1):
+                    x = beta * (2.0 * m)
+                    if x >= _SKIP_X:
+                        break
+                    table[m] = math.exp(-x)
+                    mcut = m
             for i in range(N):
                 si = s[i]
                 dH = 2.0 * si * f[i]
-                x = beta * dH
-                if glauber:
+                if use_table:
+                    m = int(si * f[i])
+                    if m > 0:
+                        if m > mcut:
+                            continue
+                        state, u = _uniform(state)
+                        if u >= table[m]:
+                            continue
+                elif glauber:
+                    x = beta * dH
                     if x >= _SKIP_X:
                         continue
                     if x > -_SKIP_X:
                         state, u = _uniform(state)
                         if u * (1.0 + math.exp(x)) >= 1.0:
                             continue
-                elif x > 0.0:
-                    if x >= _SKIP_X:
-                        continue
-                    state, u = _uniform(state)
-                    if u >= math.exp(-x):
-                        continue
+                else:
+                    x = beta * dH
+                    if x > 0.0:
+                        if x >= _SKIP_X:
+                            continue
+                        state, u = _uniform(state)
+                        if u >= math.exp(-x):
+                            continue
                 # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
                 s[i] = -si
                 two = -2.0 * si
@@ -415,6 +444,18 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
 _WARM = False
 
 
+def _integer_field_bound(problem: IsingProblem) -> int:
+    """``max_i (|h_i| + sum_j |J_ij|)`` if every coupling and field is an integer (fields then exact), else 0."""
+    d, h = problem.data, problem.h
+    if problem.n == 0 or not (np.all(d == np.round(d)) and np.all(h == np.round(h))):
+        return 0
+    absd = np.abs(d)
+    rows = np.add.reduceat(absd, problem.indptr[:-1]) if absd.size else np.zeros(problem.n)
+    rows = np.where(np.diff(problem.indptr) > 0, rows, 0.0) + np.abs(h)
+    bound = float(rows.max())
+    return int(bound) if 0 < bound < 2 ** 31 else 0
+
+
 def _warm_up() -> None:
     """Load/compile the kernel and start numba's threads once, so ``wall_time_s`` times the anneal only."""
     global _WARM
@@ -422,7 +463,7 @@ def _warm_up() -> None:
         return
     one = np.ones((2, 2), dtype=np.int8)
     _anneal_reads(np.array([0, 1, 2], dtype=np.int64), np.array([1, 0], dtype=np.int32), np.ones(2), np.zeros(2),
-                  np.ones(2), one, np.arange(1, 3, dtype=np.uint64), math.inf, False, np.empty_like(one),
+                  np.ones(2), one, np.arange(1, 3, dtype=np.uint64), math.inf, False, 0, np.empty_like(one),
                   np.zeros((2, _NF)), np.zeros((2, _NI), dtype=np.int64))
     _WARM = True
 
@@ -643,11 +684,12 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
     out_f = np.zeros((reads, _NF))
     out_i = np.full((reads, _NI), -1, dtype=np.int64)
     H_t = math.inf if target_energy is None else float(target_energy)
+    int_max = _integer_field_bound(problem) if acceptance == "metropolis" else 0
     _warm_up()
     t = time.perf_counter()
     if n:
         _anneal_reads(problem.indptr, problem.indices, problem.data, problem.h, betas, spins, seeds,
-                      H_t, acceptance == "glauber", best, out_f, out_i)
+                      H_t, acceptance == "glauber", int_max, best, out_f, out_i)
     else:
         out_i[:, _I_FLIPS] = 0
         out_i[:, _I_NNZ] = 0
