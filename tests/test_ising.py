@@ -278,6 +278,8 @@ def test_price_operations_formulas():
     D_w = 2 * math.log(T_ret * math.log(1e6) / (1e-6 * 1e-9))
     assert p["static_cim_per_write_J"] == pytest.approx(D_w * kT, rel=1e-9)
     assert p["static_cim_J"] == pytest.approx(100 * D_w * kT, rel=1e-9)
+    # LIM estimate, b = 1, f0 dt = 1: D = max(ln 3, 2 asinh(1/2)) = ln 3 per update (THEORY §2b)
+    assert p["lim_estimate_J"] == pytest.approx(1000 * math.log(3) * kT, rel=1e-12)
 
 
 def test_second_law_floor_estimator():

@@ -89,6 +89,7 @@ from numba import njit, prange
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import ParameterError, check_finite, check_positive
 from ..physics.landauer import landauer_per_op_J
+from ..physics.lim import lim_per_op_J
 from ..physics.static import static_per_op_J
 
 __all__ = [
@@ -724,7 +725,9 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
 
     * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);
     * static CIM: ``flips * e_static(b=1, dt=sweep_time_s)`` (only flips write a level);
-    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes).
+    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes);
+    * LIM estimate, predicted before the run (THEORY §6, item 2):
+      ``spin_updates * e_LIM(b=1, dt=sweep_time_s)``, to set beside the measured heat.
     """
     su = check_positive("spin_updates", spin_updates, allow_zero=True)
     fl = check_positive("flips", flips, allow_zero=True)
@@ -737,6 +740,7 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
         "static_cim_J": fl * float(static_per_op_J(1, sweep_time_s, T_K)),
         "static_cim_per_write_J": float(static_per_op_J(1, sweep_time_s, T_K)),
         "accelerator_J": flops * e_flop, "accelerator_e_flop_J": e_flop, "accelerator": src,
+        "lim_estimate_J": su * float(lim_per_op_J(1, sweep_time_s, T_K)),
     }
 
 
