@@ -488,9 +488,13 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
                 Gp = np.where(push_out, 0.0, G)
                 rms = float(np.sqrt(np.mean(Gp * Gp)))
                 target = arr.D / (float(np.median(arr.delta)) * rms) if rms > 0 else lam_max
-                near = float(np.mean(np.abs(Gp) / (np.maximum(H, 1e-300) * arr.delta))) <= 2.0
+                near = float(np.mean(np.abs(Gp) / (np.maximum(H, 1e-300) * arr.delta))) <= 2.0  # levels
                 lam = min(max(lam * (1.02 if near else 1.0), target), lam_max)
-                st = arr.anneal_step(G, H, lam, attempt=np.clip(H / L, 1e-6, 1.0))
+                # damp synchronous moves near the bottom (coupled memories would overshoot together, as
+                # Jacobi iterations do); far from it every memory attempts one hop per update
+                dist = np.abs(Gp) / (np.maximum(H, 1e-300) * arr.delta)
+                att = np.where(dist > 2.0, 1.0, np.clip(H / L, 1e-6, 1.0))
+                st = arr.anneal_step(G, H, lam, attempt=att)
                 quiet = quiet + 1 if (lam >= lam_max and st["hops"] < 0.01 * n * reads) else 0
                 if quiet >= 20 or inner >= max_inner:
                     break

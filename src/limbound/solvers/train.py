@@ -13,6 +13,10 @@ small L2 term) are computed digitally and applied as LIM updates:
   of the minibatch loss), ``lam = D / (delta rms(g))`` never decreasing, at most
   one level per update.
 
+Memory wall: the minibatch gradients are computed digitally, outside the
+LIM array; their cost is not in the books (``energy_to_solution_J`` is the
+measured dissipation of the memories).
+
 The float32 reference trains the same model from the same initial weights
 with the same minibatches and learning rate, in plain numpy float32 SGD.
 
@@ -150,6 +154,7 @@ class TrainResult:
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
             "measured_over_estimate": self.measured_over_estimate,
+            "energy_to_solution_J": self.dissipated_J,
             "updates": self.updates,
             "predicted_updates": self.predicted_updates,
             "convergence_class": "stochastic",
