@@ -59,6 +59,30 @@ the run: linear class ``n = kappa b ln 2`` with ``kappa = lambda_max /
 lambda_min`` of ``P``, or the sublinear class ``n = C 2**b`` when ``P`` is
 singular (THEORY §3).  ``tightness = dissipated / bound``,
 ``measured_over_estimate = dissipated / estimate``.
+
+What drives the two ratios
+--------------------------
+* Gradient rule: every net level walked along the tilt releases exactly
+  ``D = e_LIM``, so ``measured / estimate`` is a ratio of levels: the levels
+  a parameter walks (``books['walk']``) over the ``kappa b ln 2`` the
+  convergence class predicts.  From uniformly random levels (needed for a
+  non-zero floor) a parameter must walk ``|n_0 - n*|``, about ``2**b / 3``
+  levels (more when its optimum sits on the box), plus an excess from the
+  overshoot of a coupled, noisy descent and from the multiplier updates
+  (~25 % on the random QPs).  The ratio therefore grows like
+  ``2**b / (3 kappa b ln 2)``: near 1 at b ~ 7 for kappa = 10 and ~230 at
+  b = 16.  The §3 count is a count of iterations, not of levels; a warm start
+  (or a coarse-to-fine precision schedule) would bring the two together, but
+  would also bring the floor to zero.
+* Tightness: the floor counts only the entropy removed, at most ``b ln 2``
+  per memory, while every level walked costs ``D >= b ln 2``; so the
+  tightness is about ``(D / b ln 2)`` times the levels walked per parameter.
+* Annealing rule: its tilt grows with ``lam |g|``, so memories far from their
+  optimum dissipate much more than ``D`` per level once ``lam`` has grown;
+  at b = 16 it spends several hundred times the gradient rule's heat.
+* Update time: the heat is flat while ``f0 dt`` is large; below ``~1/f0``
+  the tilt grows (``D_speed``) and each update delivers at most
+  ``2 f0 dt sinh(D/2)`` levels, so more updates are needed.
 """
 from __future__ import annotations
 
@@ -307,7 +331,13 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
 
 @dataclass
 class QPResult:
-    """Outcome of :func:`solve_qp`: the answer, its accuracy and the energy books."""
+    """Outcome of :func:`solve_qp`: the answer, its accuracy and the energy books.
+
+    ``x`` is the best read; ``objective`` and ``rel_gap`` are for the mean
+    objective over reads (``rel_gap_worst_read`` for the worst read);
+    ``constraint_violation`` is the largest over reads (absolute);
+    ``rel_gap = |f - f_ref| / max(|f_ref|, 1)``.
+    """
 
     x: np.ndarray
     objective: float
@@ -359,6 +389,7 @@ class QPResult:
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
             "measured_over_estimate": self.measured_over_estimate,
+            "second_law_holds": self.dissipated_J >= self.bound_J,
             "memory_wall_J": self.memory_wall_J,
             "energy_to_solution_J": self.energy_to_solution_J,
             "updates": self.updates,
@@ -515,9 +546,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         if updates >= max_updates or outer >= max_outer:
             break
         if res > 0.25 * prev_res and res > tol_eff:
-            rho_new = min(rho * 5.0, 1e6 * p.eig_max / max(normA2, 1e-300))
-            Y = Y  # multipliers are kept; w = Ax + y/rho changes with rho
-            rho = rho_new
+            rho = min(rho * 5.0, 1e6 * p.eig_max / max(normA2, 1e-300))  # multipliers kept
         prev_res = res
     wall = time.perf_counter() - t0
     # ---- read out and close the books

@@ -28,7 +28,13 @@ Energy books (THEORY §6): measured heat (mean over reads = independent
 training runs from independent uniformly random levels), second-law floor
 with Miller-Madow marginal entropies over reads, and the LIM estimate
 ``e_LIM(b, dt) * N * n`` with ``n`` from the stochastic class ``C 4**b``
-(THEORY §3, SGD's ``1/sqrt(t)``), predicted before the run.
+(THEORY §3, SGD's ``1/sqrt(t)``), predicted before the run.  With ``C = 1``
+that count (``4**8 = 65536`` updates of one level per parameter at b = 8) is far
+above what digits needs (a few hundred to ~1000 minibatch updates, a few
+hundred levels walked per parameter from the random start), so
+``measured / estimate`` is well below 1 and falls like ``2**-b``; the measured
+heat itself grows like ``2**b`` (the walk from a random start across the
+weight range), see ``books['walk']``.
 """
 from __future__ import annotations
 
@@ -154,6 +160,7 @@ class TrainResult:
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
             "measured_over_estimate": self.measured_over_estimate,
+            "second_law_holds": self.dissipated_J >= self.bound_J,
             "energy_to_solution_J": self.dissipated_J,
             "updates": self.updates,
             "predicted_updates": self.predicted_updates,
