@@ -133,3 +133,24 @@ def test_full_quick_reproduce(tmp_path, capsys):
         else:
             assert p["status"].startswith("not available") or f"table_{p['key']}" in summary["files"]
     assert {p["key"] for p in summary["panels"] if p["status"] == "ok"} >= {"a", "b", "c"}
+    for key in ("d", "e", "f"):  # table panels: CSV written and the table in the page
+        if f"table_{key}" in summary["files"]:
+            text = open(summary["files"][f"table_{key}"]).read()
+            assert text.count("\n") >= 2
+    with open(summary["files"]["csv"]) as fh:
+        panels_in_csv = {r["panel"] for r in csv.DictReader(fh)}
+    assert panels_in_csv == {p["key"] for p in summary["panels"] if p["status"] == "ok" and f"figure_{p['key']}" in summary["files"]}
+
+
+def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_path):
+    pytest.importorskip("limbound.solvers.gset")
+    p = rp.panel_e(quick=True, seed=3, gset_dir=tmp_path / "absent")
+    assert p.ok and len(p.table) == 1
+    row = p.table[0]
+    g = rp.random_maxcut_graph(200, 0.05, seed=3)
+    assert row["graph"] == g.name and row["edges"] == g.m and row["best_known_cut"] is None
+    assert 0.5 * g.m <= row["best_cut"] <= g.m  # a random assignment already cuts half the edges on average
+    assert row["first_law_residual"] < 1e-9  # dU = W - Q on every read
+    assert any("random G(n=200" in n for n in p.notes)
+    q = rp.panel_e(quick=True, seed=3, gset_dir=tmp_path / "absent")
+    assert q.table[0]["best_cut"] == row["best_cut"] and q.table[0]["LIM_measured_J"] == row["LIM_measured_J"]  # seeded

@@ -81,7 +81,8 @@ def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
              "Landauer reference, digital accelerators) and of the project's stochastic-thermodynamics checks. "
              f"Generated {_esc(provenance.get('generated_utc', ''))}, seed {_esc(provenance.get('seed'))}, "
              f"{'quick' if provenance.get('quick') else 'full'} mode, in {provenance.get('seconds', 0):.1f} s. "
-             "Every plotted number is in <code>data/figure_data.csv</code>.</p>"]
+             "Every plotted number is in <code>data/figure_data.csv</code>, every table in <code>data/table_&lt;panel&gt;.csv</code>. "
+             f"Regenerate with <code>{_esc(provenance.get('command', 'limbound reproduce --out DIR'))}</code>.</p>"]
     parts.append("<p class='toc'>" + " ".join(f"<a href='#panel-{p.key}'>({p.key}) {_esc(p.title)}</a>" for p in panels) + "</p>")
     for p in panels:
         parts.append(f"<h2 id='panel-{p.key}'>({p.key}) {_esc(p.title)}</h2>")

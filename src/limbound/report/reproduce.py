@@ -510,6 +510,14 @@ def parse_only(text) -> tuple:
     return tuple(k for k in PANELS if k in keys)
 
 
+def _write(path, text: str) -> None:
+    """Atomic write, then world-readable (mkstemp creates 0600 files; a report is meant to be shared)."""
+    import os
+
+    atomic_write_text(path, text)
+    os.chmod(path, 0o644)
+
+
 def _csv_text(rows, columns) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
@@ -520,9 +528,14 @@ def _csv_text(rows, columns) -> str:
 
 
 def _fmt(v):
-    if isinstance(v, float):
-        return repr(v) if math.isfinite(v) else ""
-    return v
+    """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), non-finite and None empty."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v)) if math.isfinite(v) else ""
+    if isinstance(v, np.integer):
+        return int(v)
+    return "" if v is None else v
 
 
 CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "label", "x_label", "y_label")
@@ -572,7 +585,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
                 if panel.ok and panel.table is not None:
                     cols = list(panel.table[0]) if panel.table else []
                     p = out / "data" / f"table_{key}.csv"
-                    atomic_write_text(p, _csv_text(panel.table, cols))
+                    _write(p, _csv_text(panel.table, cols))
                     res.files[f"table_{key}"] = p
                 panel.seconds = time.perf_counter() - t
             res.panels.append(panel)
@@ -580,15 +593,17 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         bar.update(task, description="CSV, HTML")
         rows = [r for p in res.panels if p.ok for r in p.rows()]
         res.files["csv"] = out / "data" / "figure_data.csv"
-        atomic_write_text(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
+        _write(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
         res.seconds = time.perf_counter() - t0
-        prov = {**res.as_dict(), "python": platform.python_version(), "numpy": np.__version__,
+        cmd = f"limbound reproduce --out {out}{' --quick' if quick else ''} --seed {int(seed)}" + (
+            f" --only {','.join(keys)}" if keys != PANELS else "")
+        prov = {**res.as_dict(), "command": cmd, "python": platform.python_version(), "numpy": np.__version__,
                 "generated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         res.files["provenance"] = out / "provenance.json"
         res.files["report"] = out / "report.html"
         prov["files"] = {k: str(v) for k, v in res.files.items()}
-        atomic_write_text(res.files["provenance"], dumps(prov) + "\n")
-        atomic_write_text(res.files["report"], html.build(res.panels, figs, prov, out))
+        _write(res.files["provenance"], dumps(prov) + "\n")
+        _write(res.files["report"], html.build(res.panels, figs, prov, out))
         bar.advance(task)
     res.seconds = time.perf_counter() - t0
     return res
