@@ -117,10 +117,6 @@ def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
     assert len(got) == 4 and list(got[0]) == QP_COLUMNS
 
 
-def _P(n=3):
-    return np.eye(n)
-
-
 @pytest.mark.parametrize("kwargs, word", [
     (dict(P=[[1.0, 2.0], [0.0, 1.0]], q=[0.0, 0.0]), "symmetric"),
     (dict(P=[[1.0, 0.0], [0.0, -1.0]], q=[0.0, 0.0]), "semidefinite"),
