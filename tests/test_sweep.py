@@ -210,3 +210,38 @@ def test_anneal_kind_over_seeds_matches_direct_solve(tmp_path):
         assert r["best_cut"] == direct.best_cut and r["edges"] == g.m
         assert r["best_cut"] <= g.m  # unit weights: a cut cannot exceed the edge count
         assert max(cut_values(g, direct.anneal.best_samples)) == r["best_cut"]
+
+
+def _interrupting(inputs, seed):
+    """Test kind: the third point raises KeyboardInterrupt in the client (as Ctrl-C would)."""
+    return {"y": inputs["x"] * 2}
+
+
+def test_ctrl_c_keeps_finished_points_and_the_rerun_completes(tmp_path, monkeypatch):
+    sweep.register_kind("double_test", _interrupting, random=False)
+    try:
+        data = _cfg({"x": list(range(6))}, kind="double_test")
+        out = tmp_path / "s"
+        real = sweep.atomic_write_text
+        calls = {"n": 0}
+
+        def stop_after_two(path, text):  # the client is stopped while writing the third result
+            if "/points/" in str(path):
+                calls["n"] += 1
+                if calls["n"] == 3:
+                    raise KeyboardInterrupt
+            real(path, text)
+
+        monkeypatch.setattr(sweep, "atomic_write_text", stop_after_two)
+        with pytest.raises(KeyboardInterrupt):
+            sweep.run_sweep(data, out, processes=False, n_workers=1, progress=False)
+        monkeypatch.setattr(sweep, "atomic_write_text", real)
+        man = json.loads((out / "manifest.json").read_text())
+        assert (man["done"], man["pending"]) == (2, 4)
+        assert len(pd.read_parquet(out / "results.parquet")) == 2
+        r = sweep.run_sweep(data, out, processes=False, n_workers=1, progress=False)
+        assert (r.skipped, r.ran, r.rows) == (2, 4, 6) and r.complete
+        df = pd.read_parquet(r.store)
+        assert list(df["x"]) == list(range(6)) and list(df["y"]) == [2 * x for x in range(6)]
+    finally:
+        sweep.KINDS.pop("double_test", None)

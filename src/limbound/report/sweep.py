@@ -650,6 +650,10 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
         client, cluster, sched_name = _client(scheduler, n_workers=n_workers, processes=processes)
         try:
             ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped)
+        except BaseException:  # interrupted (Ctrl-C): record what finished, then stop
+            _write_manifest(cfg, out, done, failed, sched_name, created)
+            consolidate(cfg, out)
+            raise
         finally:
             client.close()
             if cluster is not None:
