@@ -182,3 +182,11 @@ def test_measured_over_estimate_is_the_walk_in_levels_over_the_prediction():
     # a walk of net length L takes at least L hops
     hops = (r.books["hops_forward_per_read"] + r.books["hops_backward_per_read"]) / 40
     assert hops >= w["levels_net_per_param"] - 1e-9
+
+
+def test_same_seed_same_run():
+    prob = random_qp(20, seed=9, m_ineq=2, m_eq=0)
+    a = solve_qp(prob, bits=8, seed=4, reference=None)
+    b = solve_qp(prob, bits=8, seed=4, reference=None)
+    assert np.array_equal(a.objective_per_read, b.objective_per_read)
+    assert a.dissipated_J == b.dissipated_J and a.updates == b.updates
