@@ -162,3 +162,24 @@ def test_bad_ensembles_are_refused():
     bad = Protocol("bad", 1.0, lambda t: np.zeros((np.size(t), 4)))
     with pytest.raises(ParameterError, match="shape"):
         simulate(bad, np.zeros(3), gamma=1.0, dt=1e-2, seed=0)
+
+
+def test_ziggurat_normals_have_the_normal_law():
+    from scipy import stats
+
+    from limbound.sim._rng import normals
+    n = 2_000_000
+    g = normals(2024, n)
+    assert abs(g.mean()) < 4 / math.sqrt(n)
+    assert abs(g.var() - 1) < 4 * math.sqrt(2 / n)
+    assert abs(stats.kurtosis(g)) < 4 * math.sqrt(24 / n)
+    for c in (1.0, 2.0, 3.0, 3.5):               # 3.44 is the ziggurat's tail edge
+        p = 2 * stats.norm.sf(c)
+        assert abs(np.mean(np.abs(g) > c) - p) < 4 * math.sqrt(p * (1 - p) / n)
+    assert stats.kstest(g[:200_000], "norm").pvalue > 1e-3
+
+
+def test_optimal_drag_ends_exactly_at_L():
+    pr = harmonic_drag(k=2.0, L=1.7, tau=0.3, gamma=1.0)
+    r = simulate(pr, np.zeros(50), gamma=1.0, dt=1e-3, seed=1)
+    np.testing.assert_allclose(r.U_end_kT, 0.5 * 2.0 * (r.x - 1.7) ** 2, rtol=1e-12, atol=1e-14)

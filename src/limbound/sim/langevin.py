@@ -18,8 +18,8 @@ rounding (the first-law residual is reported, ~1e-14).
 
 Energies are in the unit of ``kT`` passed (``kT = 1`` by default: everything
 in kT); the ledger is always returned in kT.  Each particle has its own
-random stream (:mod:`._rng`), so runs are reproducible for a seed whatever
-the number of threads.
+random stream (:mod:`._rng`: SplitMix64, ziggurat normals), so runs are
+reproducible for a seed whatever the number of threads.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..errors import ParameterError, check_finite, check_positive
-from ._rng import next_normal_pair, stream_states
+from ._rng import next_normal, stream_states
 from .ledger import Ledger, relative_residual
 from .protocols import Protocol, UserProtocol
 
@@ -63,8 +63,6 @@ def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every)
     n = x.shape[0]
     mob = h / gamma
     amp = np.sqrt(2.0 * kT * h / gamma)
-    spare = np.zeros(n)
-    have = np.zeros(n, dtype=np.bool_)
     for i in prange(n):
         U0[i] = _poly(c, 0, x[i])
         U1[i] = U0[i]
@@ -78,17 +76,10 @@ def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every)
             u_cur = U1[i]
             w = W[i]
             q = Q[i]
-            sp = spare[i]
-            hv = have[i]
             for j in range(j0, j1):
                 u_new = _poly(c, j + 1, xi)
                 w += u_new - u_cur
-                if hv:
-                    g = sp
-                    hv = False
-                else:
-                    s, g, sp = next_normal_pair(s)
-                    hv = True
+                s, g = next_normal(s)
                 xi = xi - mob * _dpoly(c, j + 1, xi) + amp * g
                 u_cur = _poly(c, j + 1, xi)
                 q += u_new - u_cur
@@ -100,8 +91,6 @@ def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every)
             Q[i] = q
             U1[i] = u_cur
             states[i] = s
-            spare[i] = sp
-            have[i] = hv
 
 
 @njit(parallel=True, cache=True)
@@ -115,16 +104,9 @@ def _first_passage_poly(x, c, target, direction, max_steps, h, gamma, kT, states
         u_cur = _poly(c, 0, xi)
         U0[i] = u_cur
         q = 0.0
-        spare = 0.0
-        have = False
         hit = -1
         for j in range(max_steps):
-            if have:
-                g = spare
-                have = False
-            else:
-                s, g, spare = next_normal_pair(s)
-                have = True
+            s, g = next_normal(s)
             xi = xi - mob * _dpoly(c, 0, xi) + amp * g
             u_new = _poly(c, 0, xi)
             q += u_cur - u_new
@@ -154,18 +136,11 @@ def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
         U0[i] = u_cur
         w = 0.0
         q = 0.0
-        sp = 0.0
-        hv = False
         for j in range(n_steps):
             t1 = (j + 1) * h
             u_new = Ufn(xi, t1)
             w += u_new - u_cur
-            if hv:
-                g = sp
-                hv = False
-            else:
-                s, g, sp = next_normal_pair(s)
-                hv = True
+            s, g = next_normal(s)
             xi = xi - mob * Ffn(xi, t1) + amp * g
             u_cur = Ufn(xi, t1)
             q += u_new - u_cur
@@ -320,7 +295,7 @@ def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.
         _run_user(protocol.U_fn, protocol.dUdx_fn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1)
         rec = None
     elif isinstance(protocol, Protocol):
-        c = protocol.coeffs(np.arange(n_steps + 1) * h)
+        c = protocol.coeffs(np.linspace(0.0, duration, n_steps + 1))  # exact end points (final jumps)
         n_rec = n_steps // record_every if record_every else 0
         rec = np.empty((n_rec, n)) if record_every else np.empty((0, 0))
         _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, record_every)
