@@ -190,3 +190,18 @@ def test_same_seed_same_run():
     b = solve_qp(prob, bits=8, seed=4, reference=None)
     assert np.array_equal(a.objective_per_read, b.objective_per_read)
     assert a.dissipated_J == b.dissipated_J and a.updates == b.updates
+
+
+def test_dict_of_arrays_is_accepted_and_checked():
+    r = solve_qp({"P": np.eye(2), "q": np.array([-0.5, 3.0]), "lb": -np.ones(2), "ub": np.ones(2)}, bits=8, seed=0)
+    assert r.x == pytest.approx([0.5, -1.0], abs=2 * 2 / 255)
+    with pytest.raises(ParameterError, match="unknown keys"):
+        solve_qp({"P": np.eye(2), "q": np.zeros(2), "lb": -np.ones(2), "ub": np.ones(2), "c": 1.0})
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("os").environ.get("LIMBOUND_SLOW"), reason="set LIMBOUND_SLOW=1 (about 30 s)")
+def test_acceptance_n1000_b16_within_1e_3_of_osqp():
+    r = solve_qp(random_qp(1000, seed=0), bits=16, seed=0)
+    assert r.rel_gap < 1e-3 and r.constraint_violation < 1e-3
+    _second_law(r)

@@ -76,7 +76,10 @@ Engines
   the net move is ``N+ - N-`` levels; otherwise the attempts are replayed in a
   uniformly random order with the reflecting edges blocking (a blocked
   attempt is a null event of the uniformization).  Both branches are exact
-  samples of the continuous-time master equation over ``dt``; a k-level net
+  samples of the continuous-time master equation over ``dt`` (the sync
+  engine with ``K`` sub-steps is the discrete-time uniformized chain instead:
+  same mean drift and same stationary law, a smaller variance of the number
+  of hops per update); a k-level net
   move along the tilt releases exactly ``k D``.  Same conventions as
   ``sync_step`` (rates ``f0 exp(-(E_b +- D/2))``, heat ``-dU`` per hop,
   reflecting edges, numba's in-kernel RNG seeded by

@@ -417,7 +417,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
 
     Parameters
     ----------
-    problem : QPProblem (see :func:`validate_qp`, :func:`load_qp`, :func:`random_qp`)
+    problem : QPProblem (see :func:`validate_qp`, :func:`load_qp`, :func:`random_qp`), or a dict of
+        numpy arrays with keys P, q, lb, ub (and optionally A, l, u), validated here
     bits : bits per memory (2..24)
     rule : ``"gradient"`` (default) or ``"anneal"`` (THEORY §6)
     reads : independent runs from independent uniformly random levels (>= 2 for the entropy estimate)
@@ -433,8 +434,13 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     read_energy_J : energy per memory read (memory wall; 0 in the ideal LIM model)
     C : constant of the sublinear class when ``P`` is singular (THEORY §3)
     """
+    if isinstance(problem, dict):
+        unknown = sorted(set(problem) - {"P", "q", "A", "l", "u", "lb", "ub"})
+        if unknown:
+            raise ParameterError(f"problem has unknown keys {unknown}; allowed: P, q, A, l, u, lb, ub")
+        problem = validate_qp(**problem)
     if not isinstance(problem, QPProblem):
-        raise ParameterError(f"problem is a {type(problem).__name__}; allowed: a QPProblem (validate_qp/load_qp/random_qp)")
+        raise ParameterError(f"problem is a {type(problem).__name__}; allowed: a QPProblem (validate_qp/load_qp/random_qp) or a dict of arrays")
     bits = check_bits(bits)
     if not 2 <= bits <= 24:
         raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for the QP solver")
