@@ -154,3 +154,18 @@ def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_pat
     assert any("random G(n=200" in n for n in p.notes)
     q = rp.panel_e(quick=True, seed=3, gset_dir=tmp_path / "absent")
     assert q.table[0]["best_cut"] == row["best_cut"] and q.table[0]["LIM_measured_J"] == row["LIM_measured_J"]  # seeded
+
+
+def test_random_panels_are_reproducible_from_the_seed(tmp_path):
+    pytest.importorskip("limbound.solvers.gset")
+    a = rp.reproduce(tmp_path / "a", quick=True, seed=5, only="e", progress=False)
+    b = rp.reproduce(tmp_path / "b", quick=True, seed=5, only="e", progress=False)
+    c = rp.reproduce(tmp_path / "c", quick=True, seed=6, only="e", progress=False)
+
+    def table(res):
+        rows = list(csv.DictReader(open(res.files["table_e"])))
+        return [{k: v for k, v in r.items() if k != "wall_s"} for r in rows]  # wall time is not reproducible
+
+    assert table(a) == table(b)
+    assert table(a) != table(c)
+    assert (tmp_path / "a" / "data" / "figure_data.csv").read_text() == (tmp_path / "b" / "data" / "figure_data.csv").read_text()

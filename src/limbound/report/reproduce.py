@@ -119,7 +119,7 @@ def panel_a(*, quick: bool = False, seed: int = 0) -> Panel:
             meas_names.append(key)
     series.append(Series("catalog workloads: LIM bound", pn, lim_e, kind="marker", labels=None,
                          style={"color": COLORS["lim"], "marker": "o", "mfc": "none"}))
-    series.append(Series("catalog workloads: accelerator bound (own hardware)", pn, acc_e, kind="marker",
+    series.append(Series("catalog workloads: accelerator bound (own hardware if priced, else best part)", pn, acc_e, kind="marker",
                          style={"color": COLORS["accelerator"], "marker": "s", "mfc": "none"}))
     series.append(Series("published training energy", meas_n, meas_e, kind="marker", labels=meas_names,
                          style={"color": COLORS["measured"], "marker": "*", "ms": 10}))

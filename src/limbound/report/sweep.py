@@ -32,7 +32,11 @@ in grid order, into ``OUT/results.parquet`` (or ``results.csv``), and
 plus the limbound version and the config.
 
 Workers compute; only the client writes files, so a remote cluster needs no
-shared file system.
+shared file system -- but its workers must have limbound (same version)
+installed, since each point runs :func:`run_point` there.  A LocalCluster of
+processes starts its workers with ``spawn``: a script calling
+:func:`run_sweep` needs the usual ``if __name__ == "__main__":`` guard (the
+``limbound`` command has it).
 """
 from __future__ import annotations
 
