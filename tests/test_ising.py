@@ -103,7 +103,19 @@ def test_default_beta_range_on_unit_couplings():
     hot, cold = default_beta_range(prob, "geometric")
     assert hot == pytest.approx(math.log(2) / 4)
     assert cold == pytest.approx(math.log(4 / 0.01) / 2)
-    assert default_beta_range(prob, "fn")[1] == pytest.approx(0.4 * math.log(4 / 0.01) / 2)
+    # fn / linear: 6.5 / RMS local field; each spin has two unit couplings -> sigma_f = sqrt(2)
+    assert default_beta_range(prob, "fn")[1] == pytest.approx(6.5 / math.sqrt(2))
+    with_h = IsingProblem(prob.indptr, prob.indices, prob.data, np.array([1.0, 1.0, 1.0, 1.0]))
+    assert default_beta_range(with_h, "linear")[1] == pytest.approx(6.5 / math.sqrt(3))
+
+
+def test_readout_hold_ends_the_schedule():
+    b, p = beta_schedule("fn", 100, 0.1, 2.0, readout_fraction=0.05, readout_factor=4.0)
+    assert p["anneal_sweeps"] == 95 and p["readout_sweeps"] == 5
+    assert b[94] == pytest.approx(2.0) and np.all(b[95:] == 8.0)
+    np.testing.assert_allclose(b[:95], p["beta0"] * np.log1p(np.arange(95) / p["t0_sweeps"]), rtol=1e-12)
+    with pytest.raises(ParameterError, match="readout_fraction=1.0"):
+        beta_schedule("fn", 100, 0.1, 2.0, readout_fraction=1.0)
 
 
 # ---------------------------------------------------------------- energy books

@@ -39,25 +39,33 @@ Dynamics and time (the conventions, stated)
 
 Schedules (in ``beta``; ``k = 0..S-1`` the sweep index)
 ---------------------------------------------------------
+The first ``S_a`` sweeps anneal, the last ``S - S_a`` (default 3 %) are the
+*read-out hold* at ``5 beta_cold`` (the tilt is raised before the memories
+are read, so every read ends in a local minimum; the jump of ``lam`` is work,
+booked like any other change of ``lam``).
+
 * ``fn`` (default): the seeds' FN annealer, ``lam(t) = lam0 ln(1 + t/t0)``,
   evaluated at the sweep start ``t = k`` sweeps (sweep 0 runs at
   ``beta = 0``: the memories start untilted and uniformly random);
-  ``t0 = S - 1`` sweeps by default and ``lam0`` such that the last sweep
+  ``t0 = S_a - 1`` sweeps by default and ``lam0`` such that sweep ``S_a - 1``
   runs at ``beta_cold``.  In physical units ``lam0 = beta0 kT`` and
   ``t0_s = t0 * sweep_time_s``.
 * ``linear``: ``beta_k`` linear from ``beta_hot`` to ``beta_cold``.
 * ``geometric``: ``beta_k`` geometric from ``beta_hot`` to ``beta_cold``.
 
-Default range (:func:`default_beta_range`): the dwave-samplers heuristic,
-``beta_hot = ln 2 / max_i dH_i,max`` (``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``,
-every flip accepted with probability >= 1/2 at the start) and
-``beta_c = ln(100 n_min) / dH_min`` (``dH_min = 2 min |J|``, ``n_min`` spins
-having it: excitations across the smallest gap left with probability 1 % per
-sweep), with ``beta_cold = 0.4 beta_c`` for ``fn`` and ``linear`` and
-``beta_c`` for ``geometric``.  The factor 0.4 and ``t0 = S - 1`` were tuned
-on the G-set graphs of ``../shared/benchmarks/gset`` at 1000 sweeps x 16
-reads (6 seeds each): the mean gap to best-known went from 0.33/0.60/0.34 %
-(dwave-samplers on G14/G18/G51) to about 0.2/0.4/0.25 %.
+Default range (:func:`default_beta_range`): ``beta_hot = ln 2 / max_i
+dH_i,max`` (``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``: every flip accepted
+with probability >= 1/2 at the start; the dwave-samplers heuristic) and, for
+``fn`` and ``linear``, ``beta_cold = 6.5 / sigma_f`` with ``sigma_f =
+sqrt(mean_i (h_i^2 + sum_j J_ij^2))`` the RMS local field of random spins
+(random spins order around ``beta sigma_f ~ 1``; the anneal ends a few times
+past that).  ``geometric`` keeps dwave-samplers' cold end ``ln(100 n_min) /
+dH_min`` so that it reproduces that sampler's default schedule.  The
+constants (6.5, ``t0 = S_a - 1``, 3 % hold at 5x) were tuned on the eight
+G-set graphs of ``../shared/benchmarks/gset`` at 1000 sweeps x 16 reads
+(12 seeds): mean gaps to best-known about 0/0.02/0.005/0.2/0.2/0.4/0.005/0.22 %
+on G1/G2/G6/G11/G14/G18/G43/G51 against dwave-samplers' 0/0.05/0.02/0.5/0.3/0.6/0.02/0.34 %
+(``benchmarks/bench_ising.py --repeats``).
 
 Operation counts (for pricing the same solve in other paradigms, THEORY §2)
 ---------------------------------------------------------------------------
@@ -198,38 +206,48 @@ def ising_energy(problem: IsingProblem, spins) -> np.ndarray:
 
 # --------------------------------------------------------------------------- schedules
 
-#: Cold end of the default range, as a multiple of the dwave-samplers heuristic, per schedule
-#: (tuned on G1-G51 at 1000 sweeps x 16 reads; ``benchmarks/bench_ising.py``).
-COLD_FACTOR = {"fn": 0.4, "linear": 0.4, "geometric": 1.0}
-#: Default FN time constant ``t0`` as a fraction of the run (``t0 = FN_T0_FRACTION * (S - 1)`` sweeps).
+#: Cold end of the default range for ``fn`` and ``linear``: ``beta_cold = COLD_FIELD_UNITS / sigma_f``
+#: with ``sigma_f`` the RMS local field of random spins (tuned on the G-set, see module notes).
+COLD_FIELD_UNITS = 6.5
+#: Default FN time constant ``t0`` as a fraction of the anneal (``t0 = FN_T0_FRACTION * (S_a - 1)`` sweeps).
 FN_T0_FRACTION = 1.0
+#: Default read-out hold: the last ``READOUT_FRACTION`` of the sweeps run at ``READOUT_FACTOR * beta_cold``.
+READOUT_FRACTION = 0.03
+READOUT_FACTOR = 5.0
 
 
 def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=0.01) -> tuple[float, float]:
     """Default ``(beta_hot, beta_cold)`` per unit of ``H`` (see module notes).
 
-    Starting point, the heuristic of dwave-samplers' simulated annealer:
-    ``beta_hot = ln 2 / max_i dH_i,max`` with ``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``
-    (every flip accepted with probability >= 1/2 at the start) and
-    ``beta_c = ln(n_min / cold_excitation) / dH_min`` with ``dH_min = 2 min |J or h|``
-    over nonzero terms and ``n_min`` the number of spins whose smallest term
-    is that minimum (excitations across the smallest gap left with probability
-    ``cold_excitation`` per sweep at the end).  Then ``beta_cold =
-    COLD_FACTOR[schedule] * beta_c``: 0.4 for ``fn`` and ``linear`` (they spend
-    more of the run cold, so they can stop at a warmer end and search more),
-    1 for ``geometric``.
+    * ``beta_hot = ln 2 / max_i dH_i,max``, ``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``:
+      every flip is accepted with probability >= 1/2 at the start (the
+      dwave-samplers heuristic; not used by ``fn``, which starts at 0);
+    * ``fn``, ``linear``: ``beta_cold = COLD_FIELD_UNITS / sigma_f`` with
+      ``sigma_f = sqrt(mean_i (h_i^2 + sum_j J_ij^2))``, the RMS local field of
+      uniformly random spins -- the scale at which the paramagnet orders is
+      ``beta sigma_f ~ 1``, and the anneal ends a few times past it;
+    * ``geometric``: dwave-samplers' cold end, ``ln(n_min / cold_excitation) /
+      dH_min`` (``dH_min = 2 min |J or h|`` over nonzero terms, ``n_min`` spins
+      having it): excitations across the smallest gap are left with
+      probability ``cold_excitation`` per sweep, so ``--schedule geometric``
+      reproduces that sampler's default schedule.
     """
     if schedule not in SCHEDULES:
         raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
     n = problem.n
     absd = np.abs(problem.data)
-    rowsum = np.add.reduceat(absd, problem.indptr[:-1]) if absd.size else np.zeros(n)
-    rowsum = np.where(np.diff(problem.indptr) > 0, rowsum, 0.0) + np.abs(problem.h)
+    has = np.diff(problem.indptr) > 0
+    rowsum = (np.where(has, np.add.reduceat(absd, problem.indptr[:-1]), 0.0) if absd.size else np.zeros(n))
+    rowsum = rowsum + np.abs(problem.h)
     big = float(rowsum.max()) if n else 0.0
     if big == 0.0:
         return 0.1, 1.0
-    # smallest nonzero |term| per spin
-    per_min = np.full(n, np.inf)
+    hot = math.log(2.0) / (2.0 * big)
+    if schedule != "geometric":
+        sq = (np.where(has, np.add.reduceat(absd ** 2, problem.indptr[:-1]), 0.0) if absd.size else np.zeros(n))
+        sigma = math.sqrt(float(np.mean(sq + problem.h ** 2)))
+        return hot, max(COLD_FIELD_UNITS / sigma, hot)
+    per_min = np.full(n, np.inf)  # smallest nonzero |term| per spin
     if absd.size:
         rows = np.repeat(np.arange(n), np.diff(problem.indptr))
         np.minimum.at(per_min, rows, absd)
@@ -238,19 +256,24 @@ def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=
     finite = per_min[np.isfinite(per_min)]
     small = float(finite.min())
     n_min = int(np.sum(finite == small))
-    hot = math.log(2.0) / (2.0 * big)
-    cold = COLD_FACTOR[schedule] * math.log(n_min / cold_excitation) / (2.0 * small)
+    cold = math.log(n_min / cold_excitation) / (2.0 * small)
     return hot, max(cold, hot)
 
 
-def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *, fn_t0_sweeps=None):
+def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *, fn_t0_sweeps=None,
+                  readout_fraction=0.0, readout_factor=1.0):
     """Per-sweep inverse temperatures ``beta_k`` (per unit of ``H``) and the schedule's parameters.
 
-    * ``linear`` / ``geometric``: from ``beta_hot`` (sweep 0) to ``beta_cold`` (last sweep);
+    The first ``S_a = S - S_r`` sweeps anneal, the last ``S_r =
+    round(readout_fraction * S)`` hold ``readout_factor * beta_cold`` (the
+    read-out hold: the tilt is raised so that the memories settle in the
+    nearest minimum before they are read).  The anneal:
+
+    * ``linear`` / ``geometric``: from ``beta_hot`` (sweep 0) to ``beta_cold`` (sweep ``S_a - 1``);
     * ``fn``: ``beta(t) = beta0 ln(1 + t/t0)`` at ``t = k`` sweeps, ``t0 =
-      fn_t0_sweeps`` (default ``FN_T0_FRACTION * (S-1)``), ``beta0`` such that
-      the last sweep runs at ``beta_cold``.  The FN annealer starts from an
-      untilted array (``beta = 0``), so ``beta_hot`` is not used.
+      fn_t0_sweeps`` (default ``FN_T0_FRACTION * (S_a - 1)``), ``beta0`` such
+      that sweep ``S_a - 1`` runs at ``beta_cold``.  The FN annealer starts from
+      an untilted array (``beta = 0``), so ``beta_hot`` is not used.
 
     Returns
     -------
@@ -264,23 +287,28 @@ def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float,
     beta_cold = check_positive("beta_cold", beta_cold)
     if beta_cold < beta_hot:
         raise ParameterError(f"beta_range=({beta_hot!r}, {beta_cold!r}) decreases; allowed: beta_hot <= beta_cold")
-    k = np.arange(sweeps, dtype=np.float64)
-    params = {"schedule": schedule, "beta_hot": beta_hot, "beta_cold": beta_cold}
+    rf = check_positive("readout_fraction", readout_fraction, allow_zero=True)
+    if rf >= 1.0:
+        raise ParameterError(f"readout_fraction={readout_fraction!r} is out of range; allowed: 0 <= readout_fraction < 1")
+    rfac = check_positive("readout_factor", readout_factor)
+    n_read = min(int(round(rf * sweeps)), sweeps - 1)
+    sa = sweeps - n_read
+    k = np.arange(sa, dtype=np.float64)
+    params = {"schedule": schedule, "beta_hot": beta_hot, "beta_cold": beta_cold,
+              "anneal_sweeps": sa, "readout_sweeps": n_read, "readout_beta": rfac * beta_cold if n_read else None}
     if schedule == "fn":
-        t0 = FN_T0_FRACTION * max(sweeps - 1, 1) if fn_t0_sweeps is None else check_positive("fn_t0_sweeps", fn_t0_sweeps)
+        t0 = FN_T0_FRACTION * max(sa - 1, 1) if fn_t0_sweeps is None else check_positive("fn_t0_sweeps", fn_t0_sweeps)
         params.pop("beta_hot")
-        if sweeps == 1:
-            return np.array([beta_cold]), params | {"beta0": beta_cold, "t0_sweeps": t0}
-        beta0 = beta_cold / math.log1p((sweeps - 1) / t0)
+        beta0 = beta_cold if sa == 1 else beta_cold / math.log1p((sa - 1) / t0)
         params.update(beta0=beta0, t0_sweeps=t0)
-        return beta0 * np.log1p(k / t0), params
-    if sweeps == 1:
-        return np.array([beta_cold]), params
-    x = k / (sweeps - 1)
-    if schedule == "linear":
-        betas = beta_hot + (beta_cold - beta_hot) * x
+        betas = np.array([beta_cold]) if sa == 1 else beta0 * np.log1p(k / t0)
+    elif sa == 1:
+        betas = np.array([beta_cold])
+    elif schedule == "linear":
+        betas = beta_hot + (beta_cold - beta_hot) * (k / (sa - 1))
     else:
-        betas = beta_hot * (beta_cold / beta_hot) ** x
+        betas = beta_hot * (beta_cold / beta_hot) ** (k / (sa - 1))
+    betas = np.concatenate([betas, np.full(n_read, rfac * beta_cold)])
     return betas.astype(np.float64), params
 
 
@@ -617,7 +645,8 @@ def _check_count(name, value, minimum=1):
 
 def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_range=None,
            seed=0, target_energy=None, acceptance="metropolis", T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
-           barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None) -> AnnealResult:
+           barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None,
+           readout_fraction=READOUT_FRACTION, readout_factor=READOUT_FACTOR) -> AnnealResult:
     """Anneal ``reads`` independent copies of the memory array and keep exact energy books.
 
     Parameters
@@ -627,7 +656,10 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
     reads : int >= 1, independent runs (each from uniformly random spins)
     schedule : 'fn' (default) | 'linear' | 'geometric' (module notes)
     beta_range : (beta_hot, beta_cold) per unit of ``H``; default :func:`default_beta_range`
-    fn_t0_sweeps : FN time constant in sweeps (default ``FN_T0_FRACTION * (sweeps - 1)``)
+    fn_t0_sweeps : FN time constant in sweeps (default ``FN_T0_FRACTION * (anneal sweeps - 1)``)
+    readout_fraction, readout_factor : the read-out hold, the last
+        ``readout_fraction`` of the sweeps at ``readout_factor * beta_cold``
+        (default 3 % at 5x; ``readout_fraction=0`` turns it off)
     seed : int >= 0; read ``r`` uses its own stream spawned from it, so results
         do not depend on the number of threads
     target_energy : float, optional; the heat, spin updates, flips and nonzeros
@@ -668,7 +700,8 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
             b_hot, b_cold = (float(b) for b in beta_range)
         except (TypeError, ValueError):
             raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
-        betas, sched = beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps)
+        betas, sched = beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps,
+                                     readout_fraction=readout_fraction, readout_factor=readout_factor)
     if target_energy is not None:
         target_energy = check_finite("target_energy", target_energy)
     n = problem.n
