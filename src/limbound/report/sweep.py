@@ -247,8 +247,9 @@ def task_anneal(inputs: dict, seed=0) -> dict:
            "reads_reaching_target": int(a.reached.sum()) if r.target_cut is not None else None,
            "energy_to_target_J": a.energy_to_target_J(), "first_law_residual": a.first_law_residual,
            "wall_time_s": a.wall_time_s}
-    for k in ("lim_measured_J", "landauer_J", "static_cim_J", "accelerator_J"):
-        row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
+    for k in ("lim_measured_J", "lim_estimate_J", "landauer_J", "static_cim_J", "accelerator_J"):
+        if k in run:
+            row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
     return row
 
 
