@@ -20,7 +20,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import LimboundError
 from .gset import ising_from_bqm
-from .ising import ACCEPTANCES, SCHEDULES, anneal
+from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, anneal
 
 
 def _require_dimod():
@@ -61,7 +61,7 @@ class LIMAnnealingSampler(dimod.Sampler):
         self.parameters = {
             "num_reads": [], "num_sweeps": [], "schedule": ["schedule_options"], "beta_range": [],
             "seed": [], "acceptance": ["acceptance_options"], "temperature_K": [], "f0_hz": [],
-            "barrier_kT": [], "fn_t0_sweeps": [],
+            "barrier_kT": [], "fn_t0_sweeps": [], "readout_fraction": [], "readout_factor": [],
         }
         self.properties = {
             "schedule_options": SCHEDULES, "acceptance_options": ACCEPTANCES,
@@ -70,7 +70,8 @@ class LIMAnnealingSampler(dimod.Sampler):
 
     def sample(self, bqm, *, num_reads=16, num_sweeps=1000, schedule="fn", beta_range=None,
                seed=None, acceptance="metropolis", temperature_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
-               barrier_kT=0.0, fn_t0_sweeps=None, **kwargs):
+               barrier_kT=0.0, fn_t0_sweeps=None, readout_fraction=READOUT_FRACTION,
+               readout_factor=READOUT_FACTOR, **kwargs):
         """Sample ``bqm`` (any vartype); keyword options as in :func:`limbound.solvers.ising.anneal`.
 
         ``seed=None`` draws a fresh seed and records it in ``info['seed']``.
@@ -82,7 +83,7 @@ class LIMAnnealingSampler(dimod.Sampler):
         problem, offset = ising_from_bqm(bqm)
         res = anneal(problem, sweeps=num_sweeps, reads=num_reads, schedule=schedule, beta_range=beta_range,
                      seed=seed, acceptance=acceptance, T_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT,
-                     fn_t0_sweeps=fn_t0_sweeps)
+                     fn_t0_sweeps=fn_t0_sweeps, readout_fraction=readout_fraction, readout_factor=readout_factor)
         labels = list(problem.labels or ())
         samples = res.samples
         if bqm.vartype is dimod.BINARY:
