@@ -217,6 +217,7 @@ class MaxCutResult:
             "best_cut": self.best_cut, "mean_cut": self.mean_cut, "mean_best_cut": float(self.best_cuts.mean()),
             "target_cut": self.target_cut,
             "energy_dissipated_J": a["energy_dissipated_J"], "energy_to_target_J": a["energy_to_target_J"],
+            "success_probability": a["success_probability"], "energy_to_solution_99_J": a["energy_to_solution_99_J"],
             "spin_updates_per_s": a["spin_updates_per_s"], "first_law_residual": a["first_law_residual"],
             "time_s": a["time_s"],
         }

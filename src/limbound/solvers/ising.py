@@ -584,6 +584,20 @@ class AnnealResult:
             return None
         return float(np.mean(self.heat_to_target_kT[self.reached])) * self.kT_J
 
+    def energy_to_solution_99_J(self) -> float | None:
+        """Heat to reach the target with 99 % confidence by independent restarts, ``<Q_read> * max(1, ln 0.01 / ln(1 - p))``.
+
+        ``p`` the fraction of reads that reached the target, ``<Q_read>`` the
+        mean heat of a whole read (the energy analogue of the time-to-solution
+        TTS99 of Ising-machine benchmarks, e.g. Hamerly et al., Sci. Adv. 5,
+        eaau0823 (2019)); ``None`` if no read reached it.
+        """
+        if self.target_energy is None or not np.any(self.reached):
+            return None
+        p = float(np.mean(self.reached))
+        runs = 1.0 if p >= 0.99 else math.log(0.01) / math.log1p(-p)
+        return float(np.mean(self.heat_kT)) * self.kT_J * max(1.0, runs)
+
     def priced(self) -> dict:
         """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
         run = price_operations(self.reads * self.attempts, int(self.flips.sum()), int(self.nnz_touched.sum()),
@@ -627,6 +641,8 @@ class AnnealResult:
             "target_energy": self.target_energy,
             "target_reached_reads": int(self.reached.sum()),
             "energy_to_target_J": self.energy_to_target_J(),
+            "success_probability": float(np.mean(self.reached)) if self.target_energy is not None else None,
+            "energy_to_solution_99_J": self.energy_to_solution_99_J(),
             "time_to_target_s": (float(self.attempts_to_target[self.reached].mean()) / self.n * self.sweep_time_s
                                  if np.any(self.reached) else None),
             "spin_updates": self.reads * self.attempts, "flips": int(self.flips.sum()),
