@@ -20,8 +20,9 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/limbound estimate --workload brain-scale
+	$(BIN)/limbound estimate --workload brain-scale --accelerator h100-sxm
 	$(BIN)/limbound estimate --workload all
+	$(BIN)/limbound reproduce --quick --out out/
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q

@@ -19,10 +19,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 
 from . import catalogs
-from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT, landauer_J
+from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .counting import check_counting, operations, training_flops, update_time_s
 from .errors import ParameterError, check_bits, check_positive, check_probability
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..fileio import atomic_path
+
 #: Series kinds understood by :func:`render`.
 KINDS = ("line", "marker", "band", "vband", "errorbar")
 
@@ -151,8 +153,6 @@ def render(panel: Panel, path) -> Path:
     The file is written to a temporary name and renamed, so a reader never
     sees a half-written PNG.
     """
-    import os
-
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -170,10 +170,8 @@ def render(panel: Panel, path) -> Path:
         fig.suptitle(f"({panel.key}) {panel.title}", fontsize=11)
         fig.tight_layout()
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=110, format="png")
     finally:
         plt.close(fig)
     return path

@@ -40,9 +40,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__, bounds, catalogs
-from ..cli._common import atomic_write_text, dumps
+from ..cli._common import dumps
 from ..constants import DAY_S, T_DEFAULT_K, kT
 from ..errors import CatalogError, ParameterError
+from ..fileio import atomic_write_text
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, retention_barrier_kT, static_per_op_kT
 from ..physics.static import D_RET_DEFAULT, RETENTION_DEFAULT_S
 from .figures import Axes, Panel, Series
@@ -516,14 +517,6 @@ def parse_only(text) -> tuple:
     return tuple(k for k in PANELS if k in keys)
 
 
-def _write(path, text: str) -> None:
-    """Atomic write, then world-readable (mkstemp creates 0600 files; a report is meant to be shared)."""
-    import os
-
-    atomic_write_text(path, text)
-    os.chmod(path, 0o644)
-
-
 def _csv_text(rows, columns) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
@@ -591,7 +584,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
                 if panel.ok and panel.table is not None:
                     cols = list(panel.table[0]) if panel.table else []
                     p = out / "data" / f"table_{key}.csv"
-                    _write(p, _csv_text(panel.table, cols))
+                    atomic_write_text(p, _csv_text(panel.table, cols))
                     res.files[f"table_{key}"] = p
                 panel.seconds = time.perf_counter() - t
             res.panels.append(panel)
@@ -599,7 +592,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         bar.update(task, description="CSV, HTML")
         rows = [r for p in res.panels if p.ok for r in p.rows()]
         res.files["csv"] = out / "data" / "figure_data.csv"
-        _write(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
+        atomic_write_text(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
         res.seconds = time.perf_counter() - t0
         cmd = f"limbound reproduce --out {out}{' --quick' if quick else ''} --seed {int(seed)}" + (
             f" --only {','.join(keys)}" if keys != PANELS else "")
@@ -608,8 +601,8 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         res.files["provenance"] = out / "provenance.json"
         res.files["report"] = out / "report.html"
         prov["files"] = {k: str(v) for k, v in res.files.items()}
-        _write(res.files["provenance"], dumps(prov) + "\n")
-        _write(res.files["report"], html.build(res.panels, figs, prov, out))
+        atomic_write_text(res.files["provenance"], dumps(prov) + "\n")
+        atomic_write_text(res.files["report"], html.build(res.panels, figs, prov, out))
         bar.advance(task)
     res.seconds = time.perf_counter() - t0
     return res

@@ -45,8 +45,6 @@ import importlib
 import itertools
 import json
 import logging
-import math
-import os
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -55,7 +53,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..cli._common import atomic_write_text, dumps
+from ..cli._common import dumps
+from ..fileio import atomic_path, atomic_write_text
 from ..errors import FormatError, LimboundError, ParameterError
 
 STORES = ("parquet", "csv")
@@ -529,15 +528,15 @@ def consolidate(cfg: SweepConfig, out_dir) -> tuple:
         rows.append(row)
     df = pd.DataFrame(rows)
     path = out / ("results.parquet" if cfg.store == "parquet" else "results.csv")
-    tmp = path.with_name(f".{path.name}.tmp")
     if cfg.store == "parquet":
         for c in df.columns:  # parquet needs one type per column (e.g. "30d" next to 2.6e6)
             if df[c].dtype == object and len({type(v) for v in df[c] if v is not None}) > 1:
                 df[c] = df[c].map(lambda v: None if v is None else str(v))
-        df.to_parquet(tmp, index=False)
-    else:
-        df.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        if cfg.store == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
     return path, len(df)
 
 

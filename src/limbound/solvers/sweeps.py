@@ -20,13 +20,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParameterError
+from ..fileio import atomic_write_text
 from .qp import _rel_gap, osqp_reference, random_qp, solve_qp
 from .train import train_digits
 
@@ -110,15 +108,5 @@ def rows_to_csv(rows, columns) -> str:
 
 
 def write_csv(rows, path, columns) -> None:
-    """Write rows as CSV atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(rows_to_csv(rows, columns))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write rows as CSV atomically."""
+    atomic_write_text(path, rows_to_csv(rows, columns))
