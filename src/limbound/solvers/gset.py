@@ -145,7 +145,12 @@ def maxcut_to_ising(graph: MaxCutGraph) -> IsingProblem:
 
 
 def cut_values(graph: MaxCutGraph, spins) -> np.ndarray:
-    """Cut weight of one (n,) or many (R, n) +-1 assignments, summed over edges directly."""
+    """Cut weight of one (n,) or many (R, n) +-1 assignments, summed over edges directly.
+
+    >>> g = MaxCutGraph(3, np.array([0, 1, 0]), np.array([1, 2, 2]), np.ones(3))  # a triangle
+    >>> float(cut_values(g, np.array([1, -1, 1])))  # two of three edges cut
+    2.0
+    """
     s = np.asarray(spins)
     s2 = np.atleast_2d(s).astype(np.int64)
     if s2.shape[1] != graph.n:

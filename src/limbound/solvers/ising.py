@@ -149,6 +149,14 @@ class IsingProblem:
         i, j : int arrays (m,), endpoints
         J : float array (m,), couplings (``H`` contains ``-J_ij s_i s_j``)
         h : float array (n,), optional fields (``H`` contains ``-h_i s_i``)
+
+        Example
+        -------
+        Two spins with ``J = 1`` (ferromagnetic): aligned ``H = -1``, opposed ``H = +1``.
+
+        >>> p = IsingProblem.from_edges(2, [0], [1], [1.0])
+        >>> float(p.energy([1, 1])), float(p.energy([1, -1]))
+        (-1.0, 1.0)
         """
         n = int(n)
         if n < 0:
@@ -777,6 +785,13 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
     * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes);
     * LIM estimate, predicted before the run (THEORY §6, item 2):
       ``spin_updates * e_LIM(b=1, dt=sweep_time_s)``, to set beside the measured heat.
+
+    Example
+    -------
+    One spin update at 300 K on the Landauer reference is ``kT ln 2``:
+
+    >>> round(price_operations(1, 0, 0)["landauer_J"] * 1e21, 3)
+    2.871
     """
     su = check_positive("spin_updates", spin_updates, allow_zero=True)
     fl = check_positive("flips", flips, allow_zero=True)
