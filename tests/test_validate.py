@@ -63,5 +63,6 @@ def test_cli_json_lists_cases(capsys):
 
 
 def test_cli_table(capsys):
-    assert main(["validate", "--quick", "--only", "lim"]) == 0
-    assert "cases passed" in capsys.readouterr().out
+    assert main(["validate", "--quick", "--only", "lim", "--detail"]) == 0
+    out = capsys.readouterr().out
+    assert "cases passed" in out and "criterion:" in out

@@ -12,6 +12,8 @@ def register(subparsers) -> None:
     p.add_argument("--quick", action="store_true", help="smaller samples (well under a minute); same physics")
     p.add_argument("--json", action="store_true", help="print the list of cases as JSON (name, params, measured, stderr, expected, ok, detail, provenance)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random stream (default 0)")
+    p.add_argument("--detail", action="store_true",
+                   help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
     p.add_argument("--only", default=None, metavar="GROUP",
                    help="run one group: kramers, drag, erasure, master, lim, static")
     p.set_defaults(func=run)
@@ -37,6 +39,10 @@ def run(args) -> int:
         for c in cases:
             sys.stdout.write(f"{c.name:<{w}}  {_fmt(c.measured):>12}  {_fmt(c.stderr):>10}  {_fmt(c.expected):>12}  "
                              f"{'yes' if c.ok else 'NO'}\n")
+            if args.detail:
+                extra = ", ".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in c.detail.items()
+                                  if k not in ("criterion", "group_seconds"))
+                sys.stdout.write(f"    {extra}\n    criterion: {c.detail.get('criterion', '3 SE')}\n")
         sys.stdout.write(f"{n_ok}/{len(cases)} cases passed in {elapsed:.1f} s (seed {args.seed}"
                          f"{', quick' if args.quick else ''})\n")
     return 0 if n_ok == len(cases) else 1

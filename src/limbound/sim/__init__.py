@@ -10,6 +10,8 @@ from .ledger import Ledger
 from .kmc import max_step_s, seed_kernels, stream_states, sync_step, sync_step_par
 from .gillespie import KMCResult, Segment, gillespie, v_landscape
 from .langevin import LangevinResult, first_passage, simulate
+from .validate import Case, run_all as run_validation
 
 __all__ = ["Ledger", "max_step_s", "seed_kernels", "sync_step", "sync_step_par", "stream_states",
-           "Segment", "KMCResult", "gillespie", "v_landscape", "LangevinResult", "simulate", "first_passage"]
+           "Segment", "KMCResult", "gillespie", "v_landscape", "LangevinResult", "simulate", "first_passage",
+           "Case", "run_validation"]
