@@ -197,3 +197,22 @@ def test_weak_order_metadata_matches_measured_band():
         bias.append(r.x.var() * k - 1.0)
     order = math.log(bias[1] / bias[0]) / math.log(2.0)
     assert abs(order - ORDER["weak"]) < 0.4
+
+
+def test_double_well_protocol_books_and_refusals():
+    from limbound.sim.protocols import double_well_protocol
+    tau = 2.0
+    pr = double_well_protocol(barrier=lambda t: 6.0 - 4.0 * np.sin(np.pi * t / tau), tilt=lambda t: 2.0 * t / tau,
+                              duration=tau)
+    # coefficients reproduce the closed form at a few points
+    x = np.array([-1.3, 0.2, 0.9])
+    t = 0.7
+    eb, f = 6.0 - 4.0 * np.sin(np.pi * t / tau), 2.0 * t / tau
+    np.testing.assert_allclose(pr.U(x, t), eb * (x**2 - 1) ** 2 - f * x, rtol=1e-12)
+    # a static one equals double_well
+    st = double_well_protocol(barrier=5.0, tilt=0.5, duration=1.0)
+    np.testing.assert_allclose(st.coeffs([0.3]), double_well(barrier=5.0, tilt=0.5).coeffs([0.3]))
+    r = simulate(pr, np.full(400, -1.0), gamma=1.0, dt=1e-3, seed=3)
+    assert r.first_law_residual <= 1e-9
+    with pytest.raises(ParameterError, match="barrier"):
+        double_well_protocol(barrier=lambda t: 1.0 - t, duration=2.0)

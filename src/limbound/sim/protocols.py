@@ -15,6 +15,7 @@ Built-ins (THEORY §7):
   ``L`` in time ``tau``, with the optimal protocol of Schmiedl & Seifert
   (PRL 98, 108301, 2007) or the linear one;
 * :func:`double_well` -- ``E_b ((x/a)**2 - 1)**2 - f x/a``, static (Kramers);
+* :func:`double_well_protocol` -- the same with barrier ``E_b(t)`` and tilt ``f(t)`` of your choice;
 * :func:`erasure` -- the four-stage erasure of a bit stored in a double well
   (lower barrier, tilt, raise barrier, untilt), as in Bérut et al., Nature
   483, 187 (2012) and Jun, Gavrilov & Bechhoefer, PRL 113, 190601 (2014).
@@ -190,6 +191,27 @@ def double_well(*, barrier: float, a: float = 1.0, tilt: float = 0.0, duration: 
     return Protocol("double_well", float(duration),
                     lambda t: np.repeat(_double_well_coeffs(E_b, a, f), np.size(t), axis=0),
                     {"barrier_kT": E_b, "a": a, "tilt": f})
+
+
+def double_well_protocol(*, barrier, tilt=0.0, duration: float, a: float = 1.0, name: str = "double_well_protocol") -> Protocol:
+    """Double well ``E_b(t) ((x/a)**2 - 1)**2 - f(t) x / a`` with a controllable barrier and tilt.
+
+    ``barrier`` and ``tilt`` are numbers or vectorised callables of time
+    (``t`` array -> array), e.g. ``lambda t: 8 - 6 * np.sin(np.pi * t / tau)``.
+    The barrier must stay >= 0 (checked on 257 times across ``duration``).
+    """
+    duration = check_positive("duration", duration)
+    a = check_positive("a", a)
+    eb_fn = barrier if callable(barrier) else (lambda t, v=check_finite("barrier", barrier): np.full(np.size(t), v))
+    f_fn = tilt if callable(tilt) else (lambda t, v=check_finite("tilt", tilt): np.full(np.size(t), v))
+    probe = np.linspace(0.0, duration, 257)
+    eb = np.broadcast_to(np.asarray(eb_fn(probe), dtype=float), probe.shape)
+    if not np.all(np.isfinite(eb)) or np.any(eb < 0):
+        raise ParameterError(f"barrier(t) reaches {float(np.nanmin(eb))!r} on [0, {duration}]; allowed: finite and >= 0")
+    return Protocol(name, duration,
+                    lambda t: _double_well_coeffs(np.broadcast_to(eb_fn(np.asarray(t, dtype=float)), np.shape(t)),
+                                                  a, np.broadcast_to(f_fn(np.asarray(t, dtype=float)), np.shape(t))),
+                    {"a": a, "duration": duration})
 
 
 def kramers_time(*, barrier: float, a: float = 1.0, gamma: float = 1.0, kT: float = 1.0) -> float:
