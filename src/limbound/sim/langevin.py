@@ -4,15 +4,16 @@ Many independent particles obey ``gamma dx = -dU/dx(x, t) dt + sqrt(2 gamma kT) 
 
 Integrator: Euler-Maruyama with the landscape switched before each move,
 weak order 1 (and strong order 1, the noise being additive; Kloeden &
-Platen, *Numerical Solution of SDEs*, §10.2, §14.1).  Step ``j`` (``t_j = j h``):
+Platen, *Numerical Solution of SDEs*, Springer 1992).  Step ``j`` (``t_j = j h``):
 
     W += U(x_j, t_{j+1}) - U(x_j, t_j)                  (landscape changes at fixed x: work)
     x_{j+1} = x_j - (h/gamma) U'(x_j, t_{j+1}) + sqrt(2 kT h / gamma) xi_j
     Q += U(x_j, t_{j+1}) - U(x_{j+1}, t_{j+1})          (x moves at fixed landscape: heat released)
 
 This is Sekimoto's stochastic energetics on the time grid (Sekimoto,
-*Stochastic Energetics*, 2010, ch. 4; the midpoint/Stratonovich heat
-``-int U'(x) o dx`` equals the energy change at fixed landscape).  The sums
+*Stochastic Energetics*, 2010): the Stratonovich heat ``-int U'(x) o dx``
+taken along the straight segment from ``x_j`` to ``x_{j+1}`` at the fixed
+landscape is exactly ``U(x_j) - U(x_{j+1})``, which is what is booked.  The sums
 telescope, so ``U(x_n, t_n) - U(x_0, t_0) = W - Q`` holds per trajectory to
 rounding (the first-law residual is reported, ~1e-14).
 

@@ -108,7 +108,7 @@ def _harmonic_coeffs(k: float, lam: np.ndarray) -> np.ndarray:
 
 
 def optimal_drag_center(t, *, k: float, L: float, tau: float, gamma: float) -> np.ndarray:
-    """Trap centre of the optimal drag (Schmiedl & Seifert, PRL 98, 108301 (2007), Eq. 7).
+    """Trap centre of the optimal drag (Schmiedl & Seifert, PRL 98, 108301 (2007)).
 
     ``lam*(t) = L (1 + k t / gamma) / (k tau / gamma + 2)`` for ``0 < t < tau``,
     ``0`` at ``t = 0`` and ``L`` at ``t >= tau``: two jumps of equal size
@@ -149,7 +149,7 @@ def harmonic_drag(*, k: float, L: float, tau: float, gamma: float, kind: str = "
 
 
 def optimal_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
-    """Mean work of the optimal drag, ``W* = gamma L**2 / (tau + 2 gamma / k)`` (Schmiedl & Seifert 2007, Eq. 8)."""
+    """Mean work of the optimal drag, ``W* = gamma L**2 / (tau + 2 gamma / k)`` (Schmiedl & Seifert 2007)."""
     return gamma * L * L / (tau + 2.0 * gamma / k)
 
 
@@ -158,7 +158,7 @@ def linear_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
 
     ``W = gamma v**2 [tau - (gamma / k)(1 - exp(-k tau / gamma))]``: the mean lag
     of the particle behind the trap relaxes as ``(gamma v / k)(1 - exp(-k t / gamma))``
-    (Mazonka & Jarzynski, arXiv:cond-mat/9912121 (1999); Schmiedl & Seifert 2007).
+    (the exactly solvable dragged oscillator: Mazonka & Jarzynski 1999; Schmiedl & Seifert 2007).
     """
     v = L / tau
     return gamma * v * v * (tau - (gamma / k) * (-np.expm1(-k * tau / gamma)))
@@ -219,7 +219,7 @@ def kramers_time(*, barrier: float, a: float = 1.0, gamma: float = 1.0, kT: floa
 
     ``2 pi gamma / sqrt(U''(min) |U''(max)|) exp(E_b / kT)`` with
     ``U''(min) = 8 E_b / a**2`` and ``U''(0) = -4 E_b / a**2`` (Kramers,
-    Physica 7, 284 (1940); Hänggi, Talkner & Borkovec, RMP 62, 251 (1990), Eq. 4.5b).
+    Physica 7, 284 (1940); Hänggi, Talkner & Borkovec, RMP 62, 251 (1990)).
     """
     w = np.sqrt(8.0 * barrier * 4.0 * barrier) / a**2
     return 2.0 * np.pi * gamma / w * np.exp(barrier / kT)
@@ -230,8 +230,8 @@ def exact_mfpt(U: Callable[[float], float], *, x0: float, target: float, gamma: 
     """Exact mean first-passage time of 1-D overdamped motion from ``x0`` to ``target > x0``.
 
     ``T = (gamma/kT) int_{x0}^{target} dy exp(U(y)/kT) int_{lower}^{y} dz exp(-U(z)/kT)``,
-    reflecting at ``lower`` (Gardiner, *Handbook of Stochastic Methods*, §5.2.7;
-    Hänggi, Talkner & Borkovec 1990, Eq. 4.7), evaluated by adaptive quadrature.
+    reflecting at ``lower`` (Gardiner, *Handbook of Stochastic Methods*, ch. 5, first-passage times;
+    Hänggi, Talkner & Borkovec 1990), evaluated by adaptive quadrature.
     Energies are shifted by ``U(x0)`` to keep the exponentials in range.
     """
     from scipy import integrate
