@@ -216,3 +216,15 @@ def test_double_well_protocol_books_and_refusals():
     assert r.first_law_residual <= 1e-9
     with pytest.raises(ParameterError, match="barrier"):
         double_well_protocol(barrier=lambda t: 1.0 - t, duration=2.0)
+
+
+def test_temperature_scales_noise_and_books_in_kT():
+    k, kT, h, n = 1.0, 2.5, 0.05, 100_000
+    x0 = np.random.default_rng(3).normal(0.0, math.sqrt(kT / k), n)
+    r = simulate(_static_trap(k, 100 * h), x0, gamma=1.0, dt=h, seed=4, kT=kT)
+    expected = (kT / k) / (1 - h * k / 2)
+    assert abs(r.x.var() - expected) < 4 * expected * math.sqrt(2 / n)
+    np.testing.assert_allclose(r.U_end_kT, 0.5 * k * r.x**2 / kT, rtol=1e-12)
+    from limbound.cli._common import dumps
+    d = r.as_dict()
+    assert '"first_law_residual"' in dumps(d) and d["n_particles"] == n
