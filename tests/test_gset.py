@@ -144,3 +144,10 @@ def test_anneal_cli_errors(tmp_path, capsys):
     assert f"{p}:3:" in err and err.count("\n") == 1
     assert main(["anneal", str(_write(tmp_path, CYCLE5, "c.txt")), "--reads", "0"]) == 2
     assert "reads=0" in capsys.readouterr().err
+
+
+def test_anneal_cli_table(tmp_path, capsys):
+    p = _write(tmp_path, CYCLE5, "c5.txt")
+    assert main(["anneal", str(p), "--sweeps", "50", "--reads", "4", "--target", "4", "--schedule", "linear"]) == 0
+    out = capsys.readouterr().out
+    assert "4 reached by" in out and "Landauer" in out and "first-law residual" in out
