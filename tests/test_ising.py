@@ -317,3 +317,12 @@ def test_mean_heat_respects_second_law_floor_with_fields():
     assert res.heat_kT.mean() + 3 * se >= floor
     d = res.as_dict()
     assert d["second_law"]["floor_J"] == pytest.approx(floor * sc.k * 300.0)
+
+
+def test_physical_time_from_attempt_frequency_and_barrier():
+    prob = IsingProblem.from_edges(3, [0, 1], [1, 2], [1.0, 1.0])
+    res = anneal(prob, sweeps=10, reads=2, seed=0, f0_hz=2e9, barrier_kT=3.0, T_K=77.0)
+    assert res.sweep_time_s == pytest.approx(math.exp(3.0) / 2e9)  # one attempt per memory per sweep
+    d = res.as_dict()
+    assert d["anneal_time_s"] == pytest.approx(10 * math.exp(3.0) / 2e9)
+    assert d["energy_dissipated_J"] == pytest.approx(res.heat_kT.sum() * sc.k * 77.0)
