@@ -12,7 +12,8 @@ dwave-samplers' geometric with its default beta range).  Printed per graph:
   conversion, a few ms); ``ratio`` = ours / dwave.  Ours runs the reads on
   all numba threads (``numba.get_num_threads()``, printed), dwave-samplers
   on one;
-* our energy books: heat per read (J), first-law residual, and the
+* our energy books: heat per read (J) and in units of ``N kT ln 2`` (the
+  final-state floor of THEORY §2a), first-law residual, and the
   energy-to-solution (mean heat a read dissipated until its cut first
   reached ``target_fraction * best_known``; ``-`` if no read did), priced
   also as Landauer (kT ln 2 per spin update), static CIM (per flip) and the
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -81,7 +83,7 @@ def main(argv=None) -> int:
 
     rows = []
     hdr = (f"{'graph':6} {'sd':>3} {'best':>6} | {'ours':>6} {'gap%':>6} | {'dwave':>6} {'gap%':>6} | "
-           f"{'ours/s':>8} {'dwave/s':>8} {'ratio':>5} | {'heat/read J':>11} {'E->tgt J':>9} "
+           f"{'ours/s':>8} {'dwave/s':>8} {'ratio':>5} | {'heat/read J':>11} {'/NkTln2':>7} {'E->tgt J':>9} "
            f"{'Landauer J':>10} {'static J':>9} {'H100 J':>9} {'resid':>8}")
     print(f"# {args.sweeps} sweeps x {args.reads} reads, seed {args.seed}, schedule {args.schedule}, "
           f"target {args.target_fraction:g} x best-known, numba threads {numba.get_num_threads()}")
@@ -107,6 +109,8 @@ def main(argv=None) -> int:
             "ours_updates_per_s": a.spin_updates_per_s, "ours_total_s": ours_total_s,
             "dwave_updates_per_s": d_ups, "dwave_s": d_s, "ratio": a.spin_updates_per_s / d_ups,
             "heat_per_read_J": float(a.heat_J.mean()), "energy_to_target_J": a.energy_to_target_J(),
+            "heat_per_read_over_N_kTln2": float(a.heat_kT.mean()) / (g.n * math.log(2.0)),
+            "second_law_floor_J": a.second_law_floor_J()["floor_J"],
             "target_cut": target, "target_reached_reads": int(a.reached.sum()),
             "to_target_landauer_J": pr and pr["landauer_J"], "to_target_static_cim_J": pr and pr["static_cim_J"],
             "to_target_accelerator_J": pr and pr["accelerator_J"], "first_law_residual": a.first_law_residual,
@@ -115,7 +119,7 @@ def main(argv=None) -> int:
         f = lambda x: "-" if x is None else f"{x:.2e}"  # noqa: E731
         print(f"{name:6} {seed:3d} {bk:6g} | {ours.best_cut:6g} {row['ours_gap_pct']:6.3f} | {d_best:6g} "
               f"{row['dwave_gap_pct']:6.3f} | {a.spin_updates_per_s:8.2e} {d_ups:8.2e} {row['ratio']:5.2f} | "
-              f"{row['heat_per_read_J']:11.3e} {f(row['energy_to_target_J']):>9} {f(row['to_target_landauer_J']):>10} "
+              f"{row['heat_per_read_J']:11.3e} {row['heat_per_read_over_N_kTln2']:7.3f} {f(row['energy_to_target_J']):>9} {f(row['to_target_landauer_J']):>10} "
               f"{f(row['to_target_static_cim_J']):>9} {f(row['to_target_accelerator_J']):>9} {a.first_law_residual:8.1e}",
               flush=True)
     if args.repeats > 1:

@@ -326,3 +326,18 @@ def test_physical_time_from_attempt_frequency_and_barrier():
     d = res.as_dict()
     assert d["anneal_time_s"] == pytest.approx(10 * math.exp(3.0) / 2e9)
     assert d["energy_dissipated_J"] == pytest.approx(res.heat_kT.sum() * sc.k * 77.0)
+
+
+def test_z2_floor_for_symmetric_problems():
+    # reads ending in s* or -s* (the two ground states of a symmetric problem): (N-1) ln 2 removed
+    s = np.array([[1, -1, 1, 1, -1]] * 4 + [[-1, 1, -1, -1, 1]] * 4, dtype=np.int8)
+    assert second_law_floor_kT(s) == pytest.approx(-5 / 16)
+    assert second_law_floor_kT(s, z2_symmetric=True) == pytest.approx(4 * math.log(2))
+    # a fully connected ferromagnet anneals to all-up or all-down; mean heat stays above the gauge-fixed floor
+    n = 12
+    i, j = np.triu_indices(n, 1)
+    prob = IsingProblem.from_edges(n, i, j, np.ones(i.size))
+    res = anneal(prob, sweeps=300, reads=64, seed=6)
+    floor = res.second_law_floor_J()
+    assert floor["z2_symmetric"] and floor["floor_J"] > 5 * math.log(2) * sc.k * 300.0
+    assert floor["mean_heat_J"] + 3 * floor["mean_heat_stderr_J"] >= floor["floor_J"]

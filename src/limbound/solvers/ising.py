@@ -622,14 +622,16 @@ class AnnealResult:
 
     def second_law_floor_J(self) -> dict:
         """THEORY §6 floor for the mean heat per read, from the final states (see :func:`second_law_floor_kT`)."""
-        floor_kT = second_law_floor_kT(self.samples)
+        z2 = bool(self.extra.get("z2_symmetric", False))
+        floor_kT = second_law_floor_kT(self.samples, z2_symmetric=z2)
         q = self.heat_kT
         se = float(q.std(ddof=1) / math.sqrt(q.size)) if q.size > 1 else math.nan
         return {"floor_J": floor_kT * self.kT_J, "mean_heat_J": float(q.mean()) * self.kT_J,
                 "mean_heat_stderr_J": se * self.kT_J,
-                "note": "kT (N ln2 - sum_i H_i(final)), Miller-Madow marginal entropies over reads; "
-                        "start uniformly random. Symmetric problems (MaxCut: s -> -s) keep the marginals "
-                        "near 1/2, so the floor is near zero there."}
+                "z2_symmetric": z2,
+                "note": "kT (N ln2 - sum_i H_i(final)), Miller-Madow marginal entropies over reads, runs start "
+                        "uniformly random; for H(s) = H(-s) the states are first mapped to s_0 = +1 and the floor "
+                        "is kT ((N-1) ln2 - sum_i H_i). Valid for the mean heat; compare with its standard error."}
 
     def as_dict(self) -> dict:
         """JSON-ready summary (no per-spin arrays)."""
@@ -765,7 +767,8 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
         attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
         nnz_to_target=out_i[:, _I_NNZ_T].copy(), betas=betas, schedule=sched, n=n, sweeps=sweeps,
         reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
-        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall)
+        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
+        extra={"z2_symmetric": not bool(np.any(problem.h))})
 
 
 # --------------------------------------------------------------------------- pricing and floors
@@ -808,7 +811,7 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
     }
 
 
-def second_law_floor_kT(final_spins) -> float:
+def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     """THEORY §6 floor on the mean heat per read, ``N ln 2 - sum_i H_i(final)`` in kT.
 
     Runs start uniformly random (entropy ``N ln 2``); ``H_i`` is the entropy
@@ -816,12 +819,28 @@ def second_law_floor_kT(final_spins) -> float:
     Miller--Madow correction ``(m_i - 1) / (2 R)`` (``m_i`` occupied values)
     so that the estimate is not biased low.  Marginals can only lower the
     floor, so this is a valid (possibly loose) bound on the mean heat.
+
+    ``z2_symmetric=True`` (no fields: ``H(s) = H(-s)``, e.g. MaxCut): the
+    marginals of a symmetric distribution are 1/2 and the plain floor is
+    empty.  Each final state is then first mapped to its representative with
+    ``s_0 = +1``; the map is at most 2-to-1, so the joint entropy drops by at
+    most ``ln 2``, and ``(N - 1) ln 2 - sum_i H_i(representatives)`` is
+    again a valid floor.
+
+    Example
+    -------
+    Every read ends in the same state: the whole ``N ln 2`` was removed.
+
+    >>> round(second_law_floor_kT(np.ones((8, 10), dtype=np.int8)) / math.log(2), 6)
+    10.0
     """
     s = np.asarray(final_spins)
-    R = s.shape[0]
+    R, N = s.shape
+    if z2_symmetric and N:
+        s = s * np.where(s[:, :1] > 0, 1, -1).astype(s.dtype)
     p = (s > 0).mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ent = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     m = (p > 0).astype(float) + (p < 1).astype(float)
     ent = ent + (m - 1.0) / (2.0 * R)
-    return float(s.shape[1] * math.log(2.0) - ent.sum())
+    return float((N - (1 if z2_symmetric and N else 0)) * math.log(2.0) - ent.sum())
