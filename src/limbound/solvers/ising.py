@@ -63,9 +63,10 @@ past that).  ``geometric`` keeps dwave-samplers' cold end ``ln(100 n_min) /
 dH_min`` so that it reproduces that sampler's default schedule.  The
 constants (6.5, ``t0 = S_a - 1``, 3 % hold at 5x) were tuned on the eight
 G-set graphs of ``../shared/benchmarks/gset`` at 1000 sweeps x 16 reads
-(12 seeds): mean gaps to best-known about 0/0.02/0.005/0.2/0.2/0.4/0.005/0.22 %
-on G1/G2/G6/G11/G14/G18/G43/G51 against dwave-samplers' 0/0.05/0.02/0.5/0.3/0.6/0.02/0.34 %
-(``benchmarks/bench_ising.py --repeats``).
+(6-12 seeds per setting).  Measured with ``benchmarks/bench_ising.py
+--repeats 3`` (seeds 1-3), mean gap to best-known, ours vs dwave-samplers:
+G1 0/0, G2 0.020/0.057, G6 0/0.046, G11 0.24/0.59, G14 0.15/0.28,
+G18 0.27/0.67, G43 0/0.035, G51 0.27/0.36 %; ours no worse in 23 of 24 runs.
 
 Operation counts (for pricing the same solve in other paradigms, THEORY §2)
 ---------------------------------------------------------------------------
