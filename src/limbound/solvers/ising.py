@@ -60,7 +60,7 @@ with probability >= 1/2 at the start; the dwave-samplers heuristic) and, for
 sqrt(mean_i (h_i^2 + sum_j J_ij^2))`` the RMS local field of random spins
 (random spins order around ``beta sigma_f ~ 1``; the anneal ends a few times
 past that).  ``geometric`` keeps dwave-samplers' cold end ``ln(100 n_min) /
-dH_min`` so that it reproduces that sampler's default schedule.  The
+dH_min`` so that, with ``readout_fraction=0``, it reproduces that sampler's default schedule.  The
 constants (6.5, ``t0 = S_a - 1``, 3 % hold at 5x) were tuned on the eight
 G-set graphs of ``../shared/benchmarks/gset`` at 1000 sweeps x 16 reads
 (6-12 seeds per setting).  Measured with ``benchmarks/bench_ising.py
