@@ -22,6 +22,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/limbound estimate --workload brain-scale --accelerator h100-sxm
 	$(BIN)/limbound estimate --workload all
+	$(BIN)/limbound validate --quick
 	$(BIN)/limbound reproduce --quick --out out/
 
 test: $(STAMP_DEV)
@@ -29,6 +30,8 @@ test: $(STAMP_DEV)
 
 bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/bench_per_op.py
+	$(BIN)/python benchmarks/bench_sim.py
+	$(BIN)/python benchmarks/bench_ising.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
