@@ -41,6 +41,18 @@ def next_u01(state):
 
 
 @njit(inline="always", cache=True)
+def next_u01_open(state):
+    """Advance ``state``; return ``(new_state, u)`` with ``u`` uniform on the open (0, 1).
+
+    ``u`` is a midpoint ``(k + 1/2) 2**-53`` of the 53-bit grid, so it is never
+    0 or 1 (used by the Ising kernel's acceptance tests).
+    """
+    state = state + _GOLDEN
+    u = (np.float64(mix64(state) >> _S11) + 0.5) * _TWO_M53
+    return state, u
+
+
+@njit(inline="always", cache=True)
 def next_normal_pair(state):
     """Advance ``state``; return ``(new_state, g1, g2)``, two independent N(0,1) deviates.
 

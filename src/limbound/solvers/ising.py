@@ -100,6 +100,7 @@ from ..errors import ParameterError, check_finite, check_positive
 from ..physics.landauer import landauer_per_op_J
 from ..physics.lim import lim_per_op_J
 from ..physics.static import static_per_op_J
+from ..sim._rng import next_u01_open  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
 
 __all__ = [
     "IsingProblem", "AnnealResult", "anneal", "beta_schedule", "default_beta_range",
@@ -323,32 +324,12 @@ def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float,
 
 # --------------------------------------------------------------------------- kernel
 
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_TWO_M53 = 2.0 ** -53
-
 # float outputs per read
 _F_USTART, _F_UEND, _F_W, _F_Q, _F_H0, _F_HEND, _F_HTRACK, _F_BEST, _F_QT = range(9)
 _NF = 9
 # int outputs per read
 _I_FLIPS, _I_NNZ, _I_REACHED, _I_ATT_T, _I_FLIPS_T, _I_NNZ_T = range(6)
 _NI = 6
-
-
-@njit(cache=True, inline="always")
-def _uniform(state):
-    """splitmix64 (Steele, Lea & Flood, OOPSLA 2014): returns (new state, u in (0, 1))."""
-    state = state + _GOLD
-    z = state
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, (np.float64(z >> _S11) + 0.5) * _TWO_M53
 
 
 @njit(cache=True)
@@ -425,7 +406,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if m > 0:
                         if m > mcut:
                             continue
-                        state, u = _uniform(state)
+                        state, u = next_u01_open(state)
                         if u >= table[m]:
                             continue
                 elif glauber:
@@ -433,7 +414,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if x >= _SKIP_X:
                         continue
                     if x > -_SKIP_X:
-                        state, u = _uniform(state)
+                        state, u = next_u01_open(state)
                         if u * (1.0 + math.exp(x)) >= 1.0:
                             continue
                 else:
@@ -441,7 +422,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if x > 0.0:
                         if x >= _SKIP_X:
                             continue
-                        state, u = _uniform(state)
+                        state, u = next_u01_open(state)
                         if u >= math.exp(-x):
                             continue
                 # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
