@@ -37,7 +37,7 @@ from numba import njit, prange
 from ..constants import F0_DEFAULT_HZ
 from ..errors import ParameterError, check_finite, check_positive
 from ._rng import next_u01, stream_states
-from .ledger import Ledger, relative_residual
+from .ledger import ArrayBooks
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _ctmc_segment(levels, U, barrier, f0, duration, t0, states, heat, hops_up, h
 
 
 @dataclass
-class KMCResult:
+class KMCResult(ArrayBooks):
     """Outcome of a continuous-time KMC run, per memory (energies in kT).
 
     Attributes
@@ -127,17 +127,6 @@ class KMCResult:
     t_end_s: float
     snapshots: list = field(default_factory=list)
     params: dict = field(default_factory=dict)
-
-    @property
-    def first_law_residual(self) -> float:
-        """Largest per-memory relative first-law residual."""
-        return float(np.max(relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)))
-
-    @property
-    def ledger(self) -> Ledger:
-        """Array-summed energy books."""
-        return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
-                      work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()))
 
     def as_dict(self) -> dict:
         return {"n_memories": int(self.levels.size), "t_end_s": self.t_end_s, "params": self.params,

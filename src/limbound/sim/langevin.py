@@ -31,7 +31,7 @@ from numba import njit, prange
 
 from ..errors import ParameterError, check_finite, check_positive
 from ._rng import next_normal, stream_states
-from .ledger import Ledger, relative_residual
+from .ledger import ArrayBooks
 from .protocols import Protocol, UserProtocol
 
 #: Largest allowed ``dt * U''_max / gamma``.  Euler-Maruyama on a harmonic well
@@ -153,7 +153,7 @@ def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
 
 
 @dataclass
-class LangevinResult:
+class LangevinResult(ArrayBooks):
     """Per-particle outcome of an ensemble run; all energies in kT.
 
     Attributes
@@ -176,17 +176,6 @@ class LangevinResult:
     passage_time: np.ndarray | None = None
     record: np.ndarray | None = None
     params: dict = field(default_factory=dict)
-
-    @property
-    def first_law_residual(self) -> float:
-        """Largest per-trajectory relative residual ``|dU - (W - Q)| / max(|dU|, |W|, |Q|, 1)``."""
-        return float(np.max(relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)))
-
-    @property
-    def ledger(self) -> Ledger:
-        """Ensemble-summed energy books."""
-        return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
-                      work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()))
 
     def as_dict(self) -> dict:
         n = self.x.size

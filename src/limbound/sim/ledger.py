@@ -56,3 +56,30 @@ def relative_residual(dU, W, Q) -> np.ndarray:
     dU, W, Q = (np.asarray(a, dtype=float) for a in (dU, W, Q))
     scale = np.maximum.reduce([np.abs(dU), np.abs(W), np.abs(Q), np.ones_like(dU)])
     return np.abs(dU - (W - Q)) / scale
+
+
+class ArrayBooks:
+    """Mixin: first law and summed books of a result holding per-trajectory arrays (kT).
+
+    The class provides ``U_start_kT``, ``U_end_kT``, ``work_kT`` and
+    ``heat_kT``, one entry per trajectory (particle, memory or read), and
+    optionally ``T_K`` (the temperature of :attr:`ledger`, else the default).
+    """
+
+    @property
+    def first_law_residuals(self) -> np.ndarray:
+        """Per-trajectory relative residual ``|dU - (W - Q)| / max(|dU|, |W|, |Q|, 1)`` (:func:`relative_residual`)."""
+        return relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)
+
+    @property
+    def first_law_residual(self) -> float:
+        """Largest per-trajectory first-law residual (rounding level when the books are exact; 0 for no trajectory)."""
+        r = self.first_law_residuals
+        return float(r.max()) if r.size else 0.0
+
+    @property
+    def ledger(self) -> Ledger:
+        """Energy books summed over the trajectories."""
+        return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
+                      work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()),
+                      T_K=getattr(self, "T_K", T_DEFAULT_K))

@@ -101,6 +101,7 @@ from ..physics.landauer import landauer_per_op_J
 from ..physics.lim import lim_per_op_J
 from ..physics.static import static_per_op_J
 from ..sim._rng import next_u01_open  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
+from ..sim.ledger import ArrayBooks
 
 __all__ = [
     "IsingProblem", "AnnealResult", "anneal", "beta_schedule", "default_beta_range",
@@ -490,13 +491,16 @@ def _warm_up() -> None:
 # --------------------------------------------------------------------------- result
 
 @dataclass
-class AnnealResult:
+class AnnealResult(ArrayBooks):
     """Outcome of :func:`anneal`: states, energies and the energy books of every read.
 
     Energies of the problem (``energies``, ``best_energies``) are in units of
     ``H``; energy books (``heat_kT`` ...) in kT per read, converted to joules
     by the ``*_J`` properties.  ``attempts_to_target`` etc. are ``-1`` for a
-    read that never reached ``target_energy``.
+    read that never reached ``target_energy``.  ``first_law_residuals`` (per
+    read), ``first_law_residual`` (largest) and ``ledger`` (summed over reads)
+    come from :class:`~limbound.sim.ledger.ArrayBooks`, with ``U_end_kT``
+    recomputed from the final state.
     """
 
     samples: np.ndarray            # (R, n) int8, final states
@@ -548,17 +552,6 @@ class AnnealResult:
     @property
     def spin_updates_per_s(self) -> float:
         return self.reads * self.attempts / self.wall_time_s if self.wall_time_s > 0 else math.inf
-
-    @property
-    def first_law_residuals(self) -> np.ndarray:
-        """Per-read ``|dU - (W - Q)| / max(|dU|, |W|, |Q|, 1)`` with ``U_end`` recomputed from the final state."""
-        from ..sim.ledger import relative_residual
-        return relative_residual(self.U_end_kT - self.U_start_kT, self.work_kT, self.heat_kT)
-
-    @property
-    def first_law_residual(self) -> float:
-        """Largest per-read first-law residual (rounding level when the books are exact)."""
-        return float(self.first_law_residuals.max()) if self.reads else 0.0
 
     @property
     def heat_J(self) -> np.ndarray:
