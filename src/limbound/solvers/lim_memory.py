@@ -301,6 +301,37 @@ class MemoryBooks:
                 "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}
 
 
+class VersusBound:
+    """Mixin of a solver's result: measured dissipation against the second-law bound and the LIM estimate.
+
+    The class provides ``dissipated_J`` and ``dissipated_sem_J`` (mean heat
+    of a run and its standard error, :class:`MemoryBooks`), ``bound_J`` (THEORY
+    §6) and ``estimate_J`` (:func:`estimate_J`).
+    """
+
+    @property
+    def tightness(self) -> float:
+        """``dissipated_J / bound_J`` (inf when the bound is not positive)."""
+        return self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf
+
+    @property
+    def measured_over_estimate(self) -> float:
+        """``dissipated_J / estimate_J`` (inf when the estimate is not positive)."""
+        return self.dissipated_J / self.estimate_J if self.estimate_J > 0 else math.inf
+
+    def bound_dict(self) -> dict:
+        """The measured-against-bound entries of ``as_dict``."""
+        return {
+            "dissipated_J": self.dissipated_J,
+            "dissipated_sem_J": self.dissipated_sem_J,
+            "bound_J": self.bound_J,
+            "estimate_J": self.estimate_J,
+            "tightness": self.tightness,
+            "measured_over_estimate": self.measured_over_estimate,
+            "second_law_holds": self.dissipated_J >= self.bound_J,
+        }
+
+
 # --------------------------------------------------------------------------- the array
 class LIMArray:
     """``reads`` independent copies of ``N`` b-bit LIM memories with ranges ``[lb_i, ub_i]``.
@@ -526,6 +557,19 @@ class LIMArray:
             entropy_initial_nats=float(h0), entropy_final_mm_nats=float(mm.sum()),
             hops_forward=self.hops_forward, hops_backward=self.hops_backward, levels_net=float(net),
         )
+
+
+    def books_dict(self, books: MemoryBooks, *, rule, engine, n_predicted, **extra) -> dict:
+        """``books.as_dict()`` with the run's rule, engine, tilt ``D_kT``, ``e_lim_J``, ``extra`` and the walk breakdown.
+
+        The engine is ``"sync"`` for the anneal rule (it always uses the synchronous step).
+        """
+        bd = books.as_dict()
+        bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": self.D,
+                   "e_lim_J": self.e_lim_J})
+        bd.update(extra)
+        bd["walk"] = books.walk_breakdown(self.N, self.D, n_predicted)
+        return bd
 
 
 def predicted_updates(kind, bits, *, kappa=None, C=1.0) -> float:

@@ -96,7 +96,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import FormatError, ParameterError, check_bits, check_positive
 from ..physics.lim import lim_tilt_kT
-from .lim_memory import LIMArray, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, VersusBound, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective"]
 
@@ -330,7 +330,7 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
 
 
 @dataclass
-class QPResult:
+class QPResult(VersusBound):
     """Outcome of :func:`solve_qp`: the answer, its accuracy and the energy books.
 
     ``x`` is the best read; ``objective`` and ``rel_gap`` are for the mean
@@ -364,14 +364,6 @@ class QPResult:
     inputs: dict = field(default_factory=dict)
 
     @property
-    def tightness(self) -> float:
-        return self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf
-
-    @property
-    def measured_over_estimate(self) -> float:
-        return self.dissipated_J / self.estimate_J if self.estimate_J > 0 else math.inf
-
-    @property
     def energy_to_solution_J(self) -> float:
         return self.dissipated_J + self.memory_wall_J
 
@@ -383,13 +375,7 @@ class QPResult:
             "rel_gap": self.rel_gap,
             "rel_gap_worst_read": self.rel_gap_worst_read,
             "constraint_violation": self.constraint_violation,
-            "dissipated_J": self.dissipated_J,
-            "dissipated_sem_J": self.dissipated_sem_J,
-            "bound_J": self.bound_J,
-            "estimate_J": self.estimate_J,
-            "tightness": self.tightness,
-            "measured_over_estimate": self.measured_over_estimate,
-            "second_law_holds": self.dissipated_J >= self.bound_J,
+            **self.bound_dict(),
             "memory_wall_J": self.memory_wall_J,
             "energy_to_solution_J": self.energy_to_solution_J,
             "updates": self.updates,
@@ -565,14 +551,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     gaps = _rel_gap(f_reads, f_ref) if math.isfinite(f_ref) else np.full(reads, math.nan)
     viol = float(np.max(constraint_violation(p, X)))
     best = int(np.argmin(f_reads))
-    bd = books.as_dict()
-    bd["rule"] = rule
-    bd["engine"] = engine if rule == "gradient" else "sync"
-    bd["D_kT"] = arr.D
-    bd["e_lim_J"] = arr.e_lim_J
-    bd["rho_final"] = rho
-    bd["memory_reads_per_run"] = updates * n
-    bd["walk"] = books.walk_breakdown(n, arr.D, n_pred)
+    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred, rho_final=rho,
+                        memory_reads_per_run=updates * n)
     return QPResult(
         x=X[best], objective=float(np.mean(f_reads)), objective_per_read=f_reads,
         reference_objective=f_ref, reference_status=status,

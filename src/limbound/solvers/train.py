@@ -46,7 +46,7 @@ import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError, check_bits, check_positive
-from .lim_memory import LIMArray, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, VersusBound, check_rule, estimate_J, predicted_updates
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits"]
 
@@ -121,7 +121,7 @@ def _accuracy(model, theta, layout, X, y):
 
 
 @dataclass
-class TrainResult:
+class TrainResult(VersusBound):
     """Outcome of :func:`train_digits`: accuracies and the energy books."""
 
     test_accuracy: float
@@ -140,27 +140,13 @@ class TrainResult:
     books: dict
     inputs: dict = field(default_factory=dict)
 
-    @property
-    def tightness(self) -> float:
-        return self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf
-
-    @property
-    def measured_over_estimate(self) -> float:
-        return self.dissipated_J / self.estimate_J if self.estimate_J > 0 else math.inf
-
     def as_dict(self) -> dict:
         return {
             "test_accuracy": self.test_accuracy,
             "float_test_accuracy": self.float_test_accuracy,
             "train_accuracy": self.train_accuracy,
             "test_accuracy_per_read": self.test_accuracy_per_read.tolist(),
-            "dissipated_J": self.dissipated_J,
-            "dissipated_sem_J": self.dissipated_sem_J,
-            "bound_J": self.bound_J,
-            "estimate_J": self.estimate_J,
-            "tightness": self.tightness,
-            "measured_over_estimate": self.measured_over_estimate,
-            "second_law_holds": self.dissipated_J >= self.bound_J,
+            **self.bound_dict(),
             "energy_to_solution_J": self.dissipated_J,
             "updates": self.updates,
             "predicted_updates": self.predicted_updates,
@@ -238,9 +224,7 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     acc_tr = _accuracy(model, arr.values, layout, Xtr, ytr)
     f_acc = float(_accuracy(model, theta_f.astype(float), layout, Xte, yte)[0]) if theta_f is not None else math.nan
     books = arr.books()
-    bd = books.as_dict()
-    bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": arr.D, "e_lim_J": arr.e_lim_J,
-               "walk": books.walk_breakdown(n_params, arr.D, n_pred)})
+    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred)
     return TrainResult(
         test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
         float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
