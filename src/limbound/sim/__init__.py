@@ -7,7 +7,8 @@
 * :mod:`.validate` -- the published-physics validation cases (``limbound validate``)
 """
 from .ledger import Ledger
-from .kmc import max_step_s, seed_kernels, stream_states, sync_step, sync_step_par
+from ._rng import stream_states
+from .kmc import max_step_s, seed_kernels, sync_step, sync_step_par
 from .gillespie import KMCResult, Segment, gillespie, v_landscape
 from .langevin import LangevinResult, first_passage, simulate
 from .validate import Case, run_all as run_validation

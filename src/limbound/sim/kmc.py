@@ -40,6 +40,14 @@ def seed_kernels(seed: int) -> None:
     _seed(int(seed) % (2**32))
 
 
+@njit(inline="always", cache=True)
+def _hop_probabilities(li, top, f0h, barrier, dU_up, dU_dn):
+    """``(r_up h, r_dn h)`` of a memory at level ``li`` (THEORY §1 rates; the edges ``0`` and ``top`` reflect)."""
+    p_up = f0h * np.exp(-(barrier + 0.5 * dU_up)) if li < top else 0.0
+    p_dn = f0h * np.exp(-(barrier + 0.5 * dU_dn)) if li > 0 else 0.0
+    return p_up, p_dn
+
+
 @njit(cache=True)
 def _sync_step(levels, n_levels, dU_up, dU_dn, barrier, h, f0, heat_out):
     n = levels.shape[0]
@@ -50,8 +58,7 @@ def _sync_step(levels, n_levels, dU_up, dU_dn, barrier, h, f0, heat_out):
     f0h = f0 * h
     for i in range(n):
         li = levels[i]
-        p_up = f0h * np.exp(-(barrier[i] + 0.5 * dU_up[i])) if li < top else 0.0
-        p_dn = f0h * np.exp(-(barrier[i] + 0.5 * dU_dn[i])) if li > 0 else 0.0
+        p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
         tot = p_up + p_dn
         if tot > worst:
             worst = tot
@@ -69,6 +76,12 @@ def _sync_step(levels, n_levels, dU_up, dU_dn, barrier, h, f0, heat_out):
         heat += q
         heat_out[i] += q
     return heat, net, worst
+
+
+def _refuse_long_step(worst, h_s) -> None:
+    """Raise if some memory had ``(r_up + r_dn) h = worst > 1`` (not a valid uniformized step)."""
+    if worst > 1.0:
+        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
 
 
 def max_step_s(n_levels, dU_up, dU_dn, barrier_kT, f0_hz):
@@ -103,8 +116,7 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
     if heat_out is None:
         heat_out = np.zeros(levels.shape[0])
     heat, net, worst = _sync_step(levels, int(n_levels), dU_up, dU_dn, barrier_kT, float(h_s), float(f0_hz), heat_out)
-    if worst > 1.0:
-        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    _refuse_long_step(worst, h_s)
     return heat, net
 
 
@@ -128,7 +140,7 @@ def check_array_inputs(levels, n_levels, *arrays) -> None:
 
 from numba import prange  # noqa: E402
 
-from ._rng import next_u01, stream_states  # noqa: E402,F401
+from ._rng import next_u01  # noqa: E402
 
 
 @njit(parallel=True, cache=True)
@@ -141,8 +153,7 @@ def _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_
     f0h = f0 * h
     for i in prange(n):
         li = levels[i]
-        p_up = f0h * np.exp(-(barrier[i] + 0.5 * dU_up[i])) if li < top else 0.0
-        p_dn = f0h * np.exp(-(barrier[i] + 0.5 * dU_dn[i])) if li > 0 else 0.0
+        p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
         tot = p_up + p_dn
         worst = max(worst, tot)
         s, u = next_u01(states[i])
@@ -183,8 +194,7 @@ def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states
         raise ParameterError(f"states has shape {states.shape} and dtype {states.dtype}; allowed: uint64 of shape {levels.shape} (stream_states(seed, n))")
     heat, net, worst = _sync_step_par(levels, int(n_levels), dU_up, dU_dn, barrier_kT, float(h_s), float(f0_hz),
                                       states, heat_out)
-    if worst > 1.0:
-        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    _refuse_long_step(worst, h_s)
     return heat, net
 
 
@@ -262,8 +272,7 @@ def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_ste
     if heat_out is None:
         heat_out = np.zeros(n)
     worst = float(np.max(f0_hz * h_s * (np.exp(-(barrier_kT - 0.5 * tilt_kT)) + np.exp(-(barrier_kT + 0.5 * tilt_kT)))))
-    if worst > 1.0:
-        raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
+    _refuse_long_step(worst, h_s)
     heat, net = _sync_run_v(levels, int(n_levels), optimum, tilt_kT, barrier_kT, float(h_s), float(f0_hz),
                                int(n_steps), states, heat_out)
     return heat, net

@@ -36,8 +36,9 @@ from ..errors import ParameterError
 from ..physics import lim_barrier_kT, lim_tilt_kT, retention_barrier_kT
 from ..physics.static import write_tilt_kT
 from . import master
+from ._rng import stream_states
 from .gillespie import Segment, gillespie, v_landscape
-from .kmc import stream_states, sync_run_v, sync_step_par
+from .kmc import sync_run_v, sync_step_par
 from .langevin import first_passage, simulate
 from .protocols import (double_well, erasure, exact_mfpt, harmonic_drag, kramers_time, landauer_bound_kT,
                         linear_drag_work, optimal_drag_work, sample_boltzmann)
