@@ -37,6 +37,7 @@ from numba import njit, prange
 from ..constants import F0_DEFAULT_HZ
 from ..errors import ParameterError, check_finite, check_positive
 from ._rng import next_u01, stream_states
+from .kmc import check_array_inputs
 from .ledger import ArrayBooks
 
 
@@ -180,12 +181,9 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
     """
     lv = np.array(levels0, dtype=np.int64, copy=True)
     M = int(n_levels)
-    if M < 2:
+    if M < 2:  # checked here too, so that the message shows the value given
         raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
-    if lv.ndim != 1 or lv.size == 0:
-        raise ParameterError(f"levels0 has shape {lv.shape}; allowed: a non-empty 1-D array")
-    if lv.min() < 0 or lv.max() >= M:
-        raise ParameterError(f"levels0 has values outside 0..{M - 1}")
+    check_array_inputs(lv, M, name="levels0")
     f0 = check_positive("f0_hz", f0_hz)
     n = lv.size
     if callable(driver):

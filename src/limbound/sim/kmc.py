@@ -120,14 +120,14 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
     return heat, net
 
 
-def check_array_inputs(levels, n_levels, *arrays) -> None:
-    """Validate shapes and values of :func:`sync_step` inputs (one-line errors)."""
+def check_array_inputs(levels, n_levels, *arrays, name="levels") -> None:
+    """Validate shapes and values of :func:`sync_step` inputs (one-line errors naming ``levels`` as ``name``)."""
     if n_levels < 2:
         raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
     if levels.ndim != 1 or levels.size == 0:
-        raise ParameterError(f"levels has shape {levels.shape}; allowed: a non-empty 1-D array")
+        raise ParameterError(f"{name} has shape {levels.shape}; allowed: a non-empty 1-D array")
     if levels.min() < 0 or levels.max() >= n_levels:
-        raise ParameterError(f"levels outside 0..{n_levels - 1}")
+        raise ParameterError(f"{name} has values outside 0..{n_levels - 1}")
     for a in arrays:
         if a.shape != levels.shape:
             raise ParameterError(f"array of shape {a.shape} does not match levels of shape {levels.shape}")
