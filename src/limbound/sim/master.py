@@ -93,6 +93,29 @@ def _check_schedule(p0, segments):
     return p, out
 
 
+def _run_schedule(p, segs, f0_hz, advance) -> MasterResult:
+    """Mean energy books of one memory over a piecewise-constant schedule (shared by both solvers).
+
+    At each boundary the landscape changes at fixed occupations (work
+    ``p . (U - U_prev)``); within a segment ``advance(p, R, U, T, heat)``
+    returns the occupations at its end and ``heat`` plus the mean heat
+    released during the segment.
+    """
+    heat = 0.0
+    work = 0.0
+    U_prev = segs[0][1]
+    U_start = float(p @ U_prev)
+    p_seg = []
+    for T, U, eb in segs:
+        work += float(p @ (U - U_prev))
+        R = rate_matrix(U, eb, f0_hz)
+        p, heat = advance(p, R, U, T, heat)
+        p_seg.append(p.copy())
+        U_prev = U
+    return MasterResult(p_end=p, p_segments=np.array(p_seg), mean_heat_kT=heat, mean_work_kT=work,
+                        mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev))
+
+
 def solve(p0, segments, *, f0_hz: float) -> MasterResult:
     """Exact occupations and mean heat/work of one memory under a piecewise-constant schedule.
 
@@ -104,14 +127,8 @@ def solve(p0, segments, *, f0_hz: float) -> MasterResult:
     """
     p, segs = _check_schedule(p0, segments)
     M = p.size
-    heat = 0.0
-    work = 0.0
-    U_prev = segs[0][1]
-    U_start = float(p @ U_prev)
-    p_seg = []
-    for T, U, eb in segs:
-        work += float(p @ (U - U_prev))
-        R = rate_matrix(U, eb, f0_hz)
+
+    def exact(p, R, U, T, heat):
         big = np.zeros((2 * M, 2 * M))
         big[:M, :M] = R * T
         big[:M, M:] = np.eye(M) * T
@@ -121,10 +138,9 @@ def solve(p0, segments, *, f0_hz: float) -> MasterResult:
         p = p @ E[:M, :M]
         p = np.clip(p, 0.0, None)
         p /= p.sum()
-        p_seg.append(p.copy())
-        U_prev = U
-    return MasterResult(p_end=p, p_segments=np.array(p_seg), mean_heat_kT=heat, mean_work_kT=work,
-                        mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev))
+        return p, heat
+
+    return _run_schedule(p, segs, f0_hz, exact)
 
 
 def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult:
@@ -135,14 +151,8 @@ def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult
     """
     p, segs = _check_schedule(p0, segments)
     h = check_positive("h_s", h_s)
-    heat = 0.0
-    work = 0.0
-    U_prev = segs[0][1]
-    U_start = float(p @ U_prev)
-    p_seg = []
-    for T, U, eb in segs:
-        work += float(p @ (U - U_prev))
-        R = rate_matrix(U, eb, f0_hz)
+
+    def uniformized(p, R, U, T, heat):
         P = np.eye(p.size) + h * R
         if np.min(np.diag(P)) < 0:
             raise ParameterError(f"h_s={h!r} is too long for these rates; allowed: h_s <= 1/max total rate")
@@ -150,7 +160,6 @@ def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult
         for _ in range(int(round(T / h))):
             heat += float(p @ hv)
             p = p @ P
-        p_seg.append(p.copy())
-        U_prev = U
-    return MasterResult(p_end=p, p_segments=np.array(p_seg), mean_heat_kT=heat, mean_work_kT=work,
-                        mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev))
+        return p, heat
+
+    return _run_schedule(p, segs, f0_hz, uniformized)
