@@ -99,3 +99,9 @@ def test_console_script_no_traceback():
     r = subprocess.run([sys.executable, "-m", "limbound", "estimate", "--params", "-3", "--tokens", "1"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1
+
+
+def test_unreadable_path_is_one_line(capsys, tmp_path):
+    code = main(["anneal", str(tmp_path / "missing.txt")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err

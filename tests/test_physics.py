@@ -125,3 +125,11 @@ def test_bad_inputs_raise_one_line(call):
     with pytest.raises(ParameterError) as info:
         call()
     assert "\n" not in str(info.value) and "allowed" in str(info.value)
+
+
+def test_static_write_regime_flag():
+    from limbound.physics.static import write_arrhenius_valid
+    # boundary dt = ln(1e6)/1e9 = 13.8 ns; below it the write tilt exceeds twice the retention barrier
+    assert bool(write_arrhenius_valid(1e-6)) and not bool(write_arrhenius_valid(1e-12))
+    e_ret = float(retention_barrier_kT(10 * YEAR_S, 1e-6, 1e9))
+    assert float(write_tilt_kT(1e-12)) > 2 * e_ret and float(write_tilt_kT(1e-6)) < 2 * e_ret

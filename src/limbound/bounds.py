@@ -26,7 +26,7 @@ from .counting import check_counting, operations, training_flops, update_time_s
 from .errors import ParameterError, check_bits, check_positive, check_probability
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
-from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
+from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, write_arrhenius_valid
 
 TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
@@ -193,7 +193,9 @@ def _static(x: Inputs) -> Bound:
     cons = float(consolidation_J(x.params, x.bits, x.consolidations, d * k, x.T_K)) if x.consolidations else 0.0
     return Bound("static_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
                  assumptions=(f"barrier held at the retention barrier ({x.retention_s:.3g} s at failure {x.d_ret:g})",
-                              f"each write completes within dt with probability 1 - {x.d_w:g}",
+                              f"each write completes within dt with probability 1 - {x.d_w:g}"
+                              + ("" if write_arrhenius_valid(x.dt_s, x.d_w, x.f0_hz) else
+                                 " (dt < ln(1/d_w)/f0: the write tilt removes the barrier, Arrhenius extrapolated)"),
                               "weights in the non-volatile array (no consolidation)" if not x.consolidations else
                               f"volatile short-term store consolidated {x.consolidations:g} times"),
                  sources=("THEORY §2c",),

@@ -6,7 +6,9 @@ taking the parsed namespace and returning an exit code).  Modules are
 discovered here, so adding a subcommand touches no other file.
 
 Any :class:`limbound.errors.LimboundError` (bad input) becomes one line on
-stderr and exit code 2, with nothing written.
+stderr and exit code 2, with nothing written; so does an ``OSError`` on a
+path the user gave and a ``MemoryError`` (a problem too large for the
+machine).  Subcommands should still refuse such input before any work.
 """
 from __future__ import annotations
 
@@ -45,6 +47,13 @@ def main(argv=None) -> int:
         return int(args.func(args) or 0)
     except LimboundError as exc:
         sys.stderr.write(f"limbound: error: {exc}\n")
+        return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = f": {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"limbound: error: {exc.strerror or exc}{where}\n")
+        return 2
+    except MemoryError:
+        sys.stderr.write("limbound: error: the problem is too large for this machine's memory; reduce its size\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("limbound: interrupted\n")

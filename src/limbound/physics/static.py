@@ -23,11 +23,25 @@ def write_tilt_kT(dt_s, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT, d_
 
     ``D_w = 2 (E_ret - ln(f0 dt / ln(1/d_w))) = 2 ln(T_ret ln(1/d_w) / (d_ret dt))``
     (from ``r+ dt >= ln(1/d_w)`` with ``r+ = f0 exp(-(E_ret - D/2))``).
+
+    Notes
+    -----
+    For ``dt < ln(1/d_w)/f0`` (13.8 ns at the defaults) the tilt exceeds
+    ``2 E_ret``: the forward barrier is gone and the Arrhenius rate would
+    exceed ``f0``.  The formula is then an extrapolation (THEORY §2c keeps
+    it, e.g. 127.28 kT at 1 ps); a barrier-free hop cannot in fact be faster
+    than about ``1/f0``.  :func:`write_arrhenius_valid` tells which regime
+    applies, and the bounds report it among their assumptions.
     """
     dt = check_positive("dt_s", dt_s)
     dw = check_probability("d_w", d_w)
     e_ret = retention_barrier_kT(retention_s, d_ret, f0_hz)
     return 2.0 * (e_ret - np.log(f0_hz * dt / -np.log(dw)))
+
+
+def write_arrhenius_valid(dt_s, d_w=D_W_DEFAULT, f0_hz=F0_DEFAULT_HZ):
+    """True where the write tilt keeps a forward barrier (``dt >= ln(1/d_w)/f0``)."""
+    return check_positive("dt_s", dt_s) * check_positive("f0_hz", f0_hz) >= -np.log(check_probability("d_w", d_w))
 
 
 def static_per_op_kT(bits, dt_s, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
