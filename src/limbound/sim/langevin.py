@@ -53,6 +53,23 @@ def _dpoly(c, j, x):
     return ((4.0 * c[j, 4] * x + 3.0 * c[j, 3]) * x + 2.0 * c[j, 2]) * x + c[j, 1]
 
 
+@njit(inline="always", cache=True)
+def _em_coefficients(h, gamma, kT):
+    """Drift per unit force ``h / gamma`` and noise amplitude ``sqrt(2 kT h / gamma)`` of an Euler-Maruyama step."""
+    return h / gamma, np.sqrt(2.0 * kT * h / gamma)
+
+
+@njit(inline="always", cache=True)
+def _em_step(x, force, mob, amp, state):
+    """One Euler-Maruyama step ``x - (h/gamma) U'(x) + sqrt(2 kT h/gamma) g``, ``g`` from ``state``: ``(x', state')``.
+
+    The one integrator step of every kernel (built-in and user potentials
+    alike, so they give the same trajectories for the same potential).
+    """
+    state, g = next_normal(state)
+    return x - mob * force + amp * g, state
+
+
 #: Time steps per block of the protocol table: the particles sweep one block
 #: (CHUNK * 40 bytes, in cache) before the next, instead of each particle
 #: streaming the whole table from memory.
@@ -62,8 +79,7 @@ CHUNK = 1024
 @njit(parallel=True, cache=True)
 def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every):
     n = x.shape[0]
-    mob = h / gamma
-    amp = np.sqrt(2.0 * kT * h / gamma)
+    mob, amp = _em_coefficients(h, gamma, kT)
     for i in prange(n):
         U0[i] = _poly(c, 0, x[i])
         U1[i] = U0[i]
@@ -80,8 +96,7 @@ def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every)
             for j in range(j0, j1):
                 u_new = _poly(c, j + 1, xi)
                 w += u_new - u_cur
-                s, g = next_normal(s)
-                xi = xi - mob * _dpoly(c, j + 1, xi) + amp * g
+                xi, s = _em_step(xi, _dpoly(c, j + 1, xi), mob, amp, s)
                 u_cur = _poly(c, j + 1, xi)
                 q += u_new - u_cur
                 if rec_every > 0:
@@ -97,8 +112,7 @@ def _run_poly(x, c, n_steps, h, gamma, kT, states, W, Q, U0, U1, rec, rec_every)
 @njit(parallel=True, cache=True)
 def _first_passage_poly(x, c, target, direction, max_steps, h, gamma, kT, states, steps_out, Q, U0, U1):
     n = x.shape[0]
-    mob = h / gamma
-    amp = np.sqrt(2.0 * kT * h / gamma)
+    mob, amp = _em_coefficients(h, gamma, kT)
     for i in prange(n):
         s = states[i]
         xi = x[i]
@@ -107,8 +121,7 @@ def _first_passage_poly(x, c, target, direction, max_steps, h, gamma, kT, states
         q = 0.0
         hit = -1
         for j in range(max_steps):
-            s, g = next_normal(s)
-            xi = xi - mob * _dpoly(c, 0, xi) + amp * g
+            xi, s = _em_step(xi, _dpoly(c, 0, xi), mob, amp, s)
             u_new = _poly(c, 0, xi)
             q += u_cur - u_new
             u_cur = u_new
@@ -128,8 +141,7 @@ def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
     # potential equal to a built-in one gives the same trajectories); serial,
     # since first-class function arguments do not combine with prange/caching.
     n = x.shape[0]
-    mob = h / gamma
-    amp = np.sqrt(2.0 * kT * h / gamma)
+    mob, amp = _em_coefficients(h, gamma, kT)
     for i in range(n):
         s = states[i]
         xi = x[i]
@@ -141,8 +153,7 @@ def _run_user(Ufn, Ffn, x, n_steps, h, gamma, kT, states, W, Q, U0, U1):
             t1 = (j + 1) * h
             u_new = Ufn(xi, t1)
             w += u_new - u_cur
-            s, g = next_normal(s)
-            xi = xi - mob * Ffn(xi, t1) + amp * g
+            xi, s = _em_step(xi, Ffn(xi, t1), mob, amp, s)
             u_cur = Ufn(xi, t1)
             q += u_new - u_cur
         x[i] = xi
