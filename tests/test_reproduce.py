@@ -107,6 +107,20 @@ def test_bad_arguments_refused_before_writing(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("make, shown", [
+    (lambda d: d / "a_file.txt", "is a file, not a folder"),  # --out names an existing file
+    (lambda d: d / "a_file.txt" / "sub", "cannot be created"),  # below a file
+    (lambda d: "/proc/limbound-test-nope", "cannot be created"),  # the OS refuses the mkdir
+])
+def test_cli_bad_out_is_one_line_and_writes_nothing(tmp_path, capsys, make, shown):
+    (tmp_path / "a_file.txt").write_text("keep me")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert main(["reproduce", "--out", str(make(tmp_path)), "--quick", "--only", "b", "--no-progress"]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and shown in cap.err and "Traceback" not in cap.err and cap.out == ""
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before and (tmp_path / "a_file.txt").read_text() == "keep me"
+
+
 def test_cli_reproduce_one_panel(tmp_path, capsys):
     assert main(["reproduce", "--out", str(tmp_path), "--quick", "--only", "b", "--no-progress"]) == 0
     text = capsys.readouterr().out

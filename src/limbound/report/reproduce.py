@@ -563,8 +563,9 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     keys = parse_only(only)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ParameterError(f"seed={seed!r} is not allowed; allowed: an integer >= 0")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from .sweep import make_out_dir
+
+    out = make_out_dir(out_dir)  # last check before any work: a bad --out is refused with nothing written
     t0 = time.perf_counter()
     res = ReproduceResult(out_dir=out, seed=int(seed), quick=bool(quick))
     figs = {}

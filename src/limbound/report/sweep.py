@@ -478,6 +478,42 @@ def load_config(path) -> SweepConfig:
     return parse_config(data, path=str(p))
 
 
+# ------------------------------------------------------------------ output folder
+def check_out_dir(path, *, name: str = "--out") -> Path:
+    """Refuse an output folder that cannot be one, without creating anything.
+
+    ``path`` must be a writable folder, or not exist yet below a writable
+    folder.  Raises :class:`ParameterError` (one line) otherwise.
+    """
+    import os
+
+    p = Path(path)
+    if p.exists():
+        if not p.is_dir():
+            raise ParameterError(f"{name}={str(path)!r} is a file, not a folder; allowed: a folder (created if missing)")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise ParameterError(f"{name}={str(path)!r} is not writable; allowed: a writable folder")
+        return p
+    parent = p.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ParameterError(f"{name}={str(path)!r} cannot be created ({parent} is not a writable folder); "
+                             "allowed: a folder below a writable one")
+    return p
+
+
+def make_out_dir(path, *, name: str = "--out") -> Path:
+    """Create the output folder (and parents) after :func:`check_out_dir`; an OS refusal becomes one line."""
+    p = check_out_dir(path, name=name)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"{name}={str(path)!r} cannot be created ({exc.strerror or type(exc).__name__}); "
+                             "allowed: a folder below a writable one") from None
+    return p
+
+
 # ------------------------------------------------------------------ store
 def _read_point(path: Path):
     """A finished point file, or None if unreadable (never produced by our atomic writes, but be safe)."""
