@@ -66,3 +66,73 @@ def test_cli_table(capsys):
     assert main(["validate", "--quick", "--only", "lim", "--detail"]) == 0
     out = capsys.readouterr().out
     assert "cases passed" in out and "criterion:" in out
+
+
+# ---------------------------------------------------------------- multiple comparisons (Bonferroni)
+
+def test_bonferroni_threshold_values():
+    from scipy.stats import norm
+    # Phi^-1(1 - alpha/(2m)), family-wise alpha 0.01: independent check through the normal tail
+    for m in (1, 12, 40, 42):
+        z = V.z_threshold(m, 0.01)
+        assert 2 * m * norm.sf(z) == pytest.approx(0.01, rel=1e-9)
+    assert V.z_threshold(1, 0.01) == pytest.approx(2.5758, abs=1e-4)   # the familiar 99 % two-sided point
+    assert 3.6 < V.z_threshold(40) < 3.7
+    with pytest.raises(ValueError):
+        V.z_threshold(0)
+
+
+def _synthetic(z, *, test="two-sided", checks_ok=True):
+    return V.Case(f"synthetic[z={z}]", {}, 1.0 + z * 0.1, 0.1, 1.0, test=test, checks_ok=checks_ok)
+
+
+def test_judge_applies_family_wise_threshold():
+    # 40 comparisons: z* = 3.66; 3.5 SE passes (it would fail at a fixed 3 SE), 4 SE fails
+    cases = [_synthetic(0.0) for _ in range(38)] + [_synthetic(3.5), _synthetic(-4.0)]
+    V.judge(cases)
+    assert cases[-2].ok and not cases[-1].ok
+    assert cases[-1].n_comparisons == 40 and cases[-1].z_score == pytest.approx(-4.0)
+    assert cases[-1].p_value == pytest.approx(6.334e-5, rel=1e-3)          # 2 Phi(-4)
+    # one-sided bounds fail only below; a failed non-statistical check fails the case
+    low = V.judge([_synthetic(+9.0, test="lower"), _synthetic(-9.0, test="lower"), _synthetic(0.0, checks_ok=False)])
+    assert [c.ok for c in low] == [True, False, False]
+    ex = V.judge([V.Case("exact", {}, 2.0, 0.0, 2.0, test="exact", checks_ok=True)])[0]
+    assert ex.ok and ex.z_score is None and ex.n_comparisons == 0
+
+
+def test_wrong_expected_value_still_fails(monkeypatch):
+    # a 5 % error in the published formula must be caught (SE of the mean work ~0.6 % here)
+    true = V.optimal_drag_work
+    monkeypatch.setattr(V, "optimal_drag_work", lambda **kw: 1.05 * true(**kw))
+    cases = {c.name: c for c in V.drag_cases(n_particles=10_000, seed=1)}
+    bad = cases["schmiedl_seifert_optimal"]
+    assert not bad.ok and bad.z_score < -bad.threshold_z
+    assert cases["schmiedl_seifert_linear"].ok                                # untouched formula still passes
+
+
+def test_first_law_checked_in_static_and_sync_lim_cases():
+    cases = V.static_cases(n_memories=20_000, probs=(1e-2,), n_rate=5_000, seed=2)
+    cases += V.lim_cases(bits=(4,), n_memories=5_000, seed=2)
+    for c in cases:
+        if c.name.startswith(("static_retention", "lim_stationary_optimum_sync")):
+            assert 0.0 <= c.detail["first_law_residual"] <= V.FIRST_LAW_TOL, c.name
+
+
+def test_cli_json_reports_z_and_p(capsys):
+    assert main(["validate", "--quick", "--json", "--only", "lim,static", "--seed", "4"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    names = {c["name"].split("[")[0] for c in out}
+    assert any(n.startswith("lim_") for n in names) and any(n.startswith("static_") for n in names)
+    m = sum(c["test"] != "exact" for c in out)
+    for c in out:
+        assert c["n_comparisons"] == m
+        if c["test"] != "exact":
+            assert abs(c["z_score"] - (c["measured"] - c["expected"]) / c["stderr"]) < 1e-9
+            assert 0.0 <= c["p_value"] <= 1.0
+
+
+@pytest.mark.parametrize("argv", [["--only", "nosuchgroup"], ["--only", ""], ["--only", "a"], ["--seed", "-1"]])
+def test_cli_refuses_bad_only_and_seed(argv, capsys):
+    assert main(["validate", "--quick", *argv]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "cases passed" not in err

@@ -1,4 +1,12 @@
-"""``limbound validate``: the simulators against published physics (THEORY §7)."""
+"""``limbound validate``: the simulators against published physics (THEORY §7).
+
+A case passes when its z-score ``(measured - expected) / stderr`` is within
+the Bonferroni threshold ``z* = Phi^-1(1 - 0.01 / (2 m))`` for the ``m``
+statistical cases run together (family-wise false alarm 1 %; see
+:mod:`limbound.sim.validate`) and its non-statistical checks (first-law
+residual ...) hold.  ``--json`` gives each case's ``z_score``, ``p_value``,
+``threshold_z`` and ``n_comparisons``.
+"""
 from __future__ import annotations
 
 import sys
@@ -11,11 +19,11 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory)")
     p.add_argument("--quick", action="store_true", help="smaller samples (well under a minute); same physics")
     p.add_argument("--json", action="store_true", help="print the list of cases as JSON (name, params, measured, stderr, expected, ok, detail, provenance)")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random stream (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random stream, integer >= 0 (default 0)")
     p.add_argument("--detail", action="store_true",
                    help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
-    p.add_argument("--only", default=None, metavar="GROUP",
-                   help="run one group: kramers, drag, erasure, master, lim, static")
+    p.add_argument("--only", default=None, metavar="GROUP[,GROUP...]",
+                   help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, static")
     p.set_defaults(func=run)
 
 
@@ -24,25 +32,29 @@ def _fmt(x) -> str:
 
 
 def run(args) -> int:
-    from ..sim.validate import run_all
+    from ..sim.validate import FAMILY_ALPHA, run_all
 
     t0 = time.perf_counter()
-    cases = run_all(quick=args.quick, seed=args.seed, only=args.only)
+    cases = run_all(quick=args.quick, seed=args.seed, only=args.only)  # refuses a bad --only / --seed before work
     elapsed = time.perf_counter() - t0
     n_ok = sum(c.ok for c in cases)
     if args.json:
-        prov = provenance(args.seed, quick=args.quick, only=args.only)
+        prov = provenance(args.seed, quick=args.quick, only=args.only, family_alpha=FAMILY_ALPHA)
         print_json([{**c.as_dict(), "provenance": prov} for c in cases])
     else:
         w = max(len(c.name) for c in cases) if cases else 10
-        sys.stdout.write(f"{'case':<{w}}  {'measured':>12}  {'stderr':>10}  {'expected':>12}  ok\n")
+        sys.stdout.write(f"{'case':<{w}}  {'measured':>12}  {'stderr':>10}  {'expected':>12}  {'z':>6}  ok\n")
         for c in cases:
+            z = "exact" if c.test == "exact" else ("-" if c.z_score is None else f"{c.z_score:+.2f}")
             sys.stdout.write(f"{c.name:<{w}}  {_fmt(c.measured):>12}  {_fmt(c.stderr):>10}  {_fmt(c.expected):>12}  "
-                             f"{'yes' if c.ok else 'NO'}\n")
+                             f"{z:>6}  {'yes' if c.ok else 'NO'}\n")
             if args.detail:
                 extra = ", ".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in c.detail.items()
                                   if k not in ("criterion", "group_seconds"))
                 sys.stdout.write(f"    {extra}\n    criterion: {c.detail.get('criterion', '3 SE')}\n")
+        thr = next((c.threshold_z for c in cases if c.threshold_z is not None), None)
+        m = cases[0].n_comparisons if cases else 0
+        crit = f"; pass: |z| <= {thr:.2f} (Bonferroni, {m} comparisons, family-wise alpha {FAMILY_ALPHA:g})" if thr else ""
         sys.stdout.write(f"{n_ok}/{len(cases)} cases passed in {elapsed:.1f} s (seed {args.seed}"
-                         f"{', quick' if args.quick else ''})\n")
+                         f"{', quick' if args.quick else ''}){crit}\n")
     return 0 if n_ok == len(cases) else 1
