@@ -123,6 +123,18 @@ MAX_SYNC_SUBSTEPS = 200_000
 
 
 # --------------------------------------------------------------------------- kernels
+@njit(inline="always", cache=True)
+def _stays_inside(li, d, n_fwd, n_bwd, top):
+    """True if ``n_fwd`` hops along ``d`` and ``n_bwd`` against it, in any order, keep level ``li`` in ``0..top``."""
+    if d > 0:
+        hi = li + n_fwd
+        lo = li - n_bwd
+    else:
+        hi = li + n_bwd
+        lo = li - n_fwd
+    return lo >= 0 and hi <= top
+
+
 @njit(cache=True)
 def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
     """Exact continuous-time move of memories in linear tilts over one update (see module notes).
@@ -147,13 +159,7 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
         if nf + nb == 0:
             continue
         li = levels[i]
-        if d > 0:
-            hi = li + nf
-            lo = li - nb
-        else:
-            hi = li + nb
-            lo = li - nf
-        if lo >= 0 and hi <= top:
+        if _stays_inside(li, d, nf, nb, top):
             fwd = nf
             bwd = nb
             levels[i] = li + d * (nf - nb)
@@ -165,19 +171,14 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
             while rf + rb > 0:
                 # shortcuts, exact: with only one kind of attempt left, or with no
                 # ordering of the rest able to reach an edge, the outcome is fixed
-                if d > 0:
-                    hi = li + rf
-                    lo = li - rb
-                else:
-                    hi = li + rb
-                    lo = li - rf
-                if rb == 0 or rf == 0 or (lo >= 0 and hi <= top):
-                    if rb == 0 or (lo >= 0 and hi <= top):
+                inside = _stays_inside(li, d, rf, rb, top)
+                if rb == 0 or rf == 0 or inside:
+                    if rb == 0 or inside:
                         room = top - li if d > 0 else li
                         k = rf if rf <= room else room
                         li += d * k
                         fwd += k
-                    if rf == 0 or (lo >= 0 and hi <= top):
+                    if rf == 0 or inside:
                         room = li if d > 0 else top - li
                         k = rb if rb <= room else room
                         li -= d * k
