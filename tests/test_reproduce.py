@@ -156,9 +156,75 @@ def test_full_quick_reproduce(tmp_path, capsys):
     assert panels_in_csv == {p["key"] for p in summary["panels"] if p["status"] == "ok" and f"figure_{p['key']}" in summary["files"]}
 
 
-def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_path):
+@pytest.fixture
+def no_gset(tmp_path, monkeypatch):
+    """Neither $LIMBOUND_GSET_DIR nor the repository's ../shared G-set folder."""
+    monkeypatch.delenv(rp.GSET_ENV, raising=False)
+    monkeypatch.setattr(rp, "REPO_GSET_DIR", tmp_path / "absent")
+
+
+def _square_gset(folder):
+    """A 4-cycle (bipartite: the maximum cut takes all 4 edges) in G-set format, with its best-known cut."""
+    folder.mkdir(parents=True)
+    (folder / "G7.txt").write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")
+    (folder / "best_known.csv").write_text("instance,nodes,edges,best_known_cut\nG7,4,4,4\n")
+    return folder
+
+
+def test_gset_source_order_is_explicit_then_env_then_repository_never_cwd(tmp_path, monkeypatch, no_gset):
+    mine, env, repo = (_square_gset(tmp_path / n) for n in ("mine", "env", "repo"))
+    cwd = tmp_path / "work" / "main"
+    cwd.mkdir(parents=True)
+    _square_gset(tmp_path / "work" / "shared" / "benchmarks" / "gset")  # ../shared relative to the cwd: ignored
+    monkeypatch.chdir(cwd)
+    assert rp.find_gset_dir() == rp.GsetChoice(None, "random graph")
+    monkeypatch.setattr(rp, "REPO_GSET_DIR", repo)
+    assert rp.find_gset_dir() == rp.GsetChoice(repo, "repository")
+    monkeypatch.setenv(rp.GSET_ENV, str(env))
+    assert rp.find_gset_dir() == rp.GsetChoice(env.resolve(), "$LIMBOUND_GSET_DIR")
+    assert rp.find_gset_dir(mine) == rp.GsetChoice(mine.resolve(), "--gset-dir")
+    with pytest.raises(ParameterError, match="--gset-dir='.*nope' is not a folder of G-set files"):
+        rp.find_gset_dir(tmp_path / "nope")
+    monkeypatch.setenv(rp.GSET_ENV, str(tmp_path / "nope"))
+    with pytest.raises(ParameterError, match=r"\$LIMBOUND_GSET_DIR="):
+        rp.find_gset_dir()
+
+
+def test_gset_dir_choice_is_recorded_in_provenance_and_html(tmp_path, capsys, no_gset):
     pytest.importorskip("limbound.solvers.gset")
-    p = rp.panel_e(quick=True, seed=3, gset_dir=tmp_path / "absent")
+    folder = _square_gset(tmp_path / "graphs")
+    out = tmp_path / "o"
+    assert main(["reproduce", "--out", str(out), "--quick", "--only", "e", "--no-progress",
+                 "--gset-dir", str(folder)]) == 0
+    capsys.readouterr()
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["gset"] == {"source": "--gset-dir", "path": str(folder.resolve())}
+    assert f"--gset-dir {folder.resolve()}" in prov["command"]
+    e = next(p for p in prov["panels"] if p["key"] == "e")
+    assert e["provenance"]["gset_source"] == "--gset-dir" and e["provenance"]["graphs"] == ["G7"]
+    rows = list(csv.DictReader(open(out / "data" / "table_e.csv")))
+    assert rows[0]["graph"] == "G7" and float(rows[0]["best_cut"]) == 4.0  # a 4-cycle's maximum cut
+    page = (out / "report.html").read_text()
+    m = re.search(r"<p class='note' id='gset-source'>(.*?)</p>", page, re.S)
+    assert m and str(folder.resolve()) in m.group(1) and "--gset-dir" in m.group(1)
+    # without any folder: the seeded random graph, recorded as such
+    out2 = tmp_path / "o2"
+    assert main(["reproduce", "--out", str(out2), "--quick", "--only", "e", "--no-progress"]) == 0
+    prov2 = json.loads((out2 / "provenance.json").read_text())
+    assert prov2["gset"] == {"source": "random graph", "path": None}
+    assert "seeded random graph stands in" in (out2 / "report.html").read_text()
+
+
+def test_bad_gset_dir_is_refused_before_writing(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["reproduce", "--out", str(out), "--quick", "--only", "e", "--gset-dir", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--gset-dir=" in err and not out.exists()
+
+
+def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_path, no_gset):
+    pytest.importorskip("limbound.solvers.gset")
+    p = rp.panel_e(quick=True, seed=3)
     assert p.ok and len(p.table) == 1
     row = p.table[0]
     g = rp.random_maxcut_graph(200, 0.05, seed=3)
@@ -166,7 +232,8 @@ def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_pat
     assert 0.5 * g.m <= row["best_cut"] <= g.m  # a random assignment already cuts half the edges on average
     assert row["first_law_residual"] < 1e-9  # dU = W - Q on every read
     assert any("random G(n=200" in n for n in p.notes)
-    q = rp.panel_e(quick=True, seed=3, gset_dir=tmp_path / "absent")
+    assert p.provenance["gset_source"] == "random graph" and p.provenance["gset_dir"] is None
+    q = rp.panel_e(quick=True, seed=3)
     assert q.table[0]["best_cut"] == row["best_cut"] and q.table[0]["LIM_measured_J"] == row["LIM_measured_J"]  # seeded
 
 

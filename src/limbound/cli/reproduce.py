@@ -12,6 +12,9 @@ def register(sub) -> None:
     p.add_argument("--quick", action="store_true", help="small grids and short simulations (under 2 minutes on 2 cores)")
     p.add_argument("--seed", default="0", help="seed of every random panel (integer >= 0, default 0)")
     p.add_argument("--only", default=None, metavar="a,b,...", help="build only these panels (default: all of a,b,c,d,e,f)")
+    p.add_argument("--gset-dir", default=None, metavar="DIR",
+                   help="folder of G-set graphs (G<n>.txt, best_known.csv) for panel (e); default: $LIMBOUND_GSET_DIR, "
+                        "else the repository's ../shared/benchmarks/gset (dev checkout), else a seeded random graph")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
@@ -34,7 +37,8 @@ def run(args) -> int:
 
     seed = _seed(args.seed)
     only = parse_only(args.only)
-    res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not (args.no_progress or args.json))
+    res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not (args.no_progress or args.json),
+                    gset_dir=args.gset_dir)
     if args.json:
         print_json(res.as_dict())
         return 0

@@ -83,6 +83,13 @@ def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
              f"{'quick' if provenance.get('quick') else 'full'} mode, in {provenance.get('seconds', 0):.1f} s. "
              "Every plotted number is in <code>data/figure_data.csv</code>, every table in <code>data/table_&lt;panel&gt;.csv</code>. "
              f"Regenerate with <code>{_esc(provenance.get('command', 'limbound reproduce --out DIR'))}</code>.</p>"]
+    gset = provenance.get("gset")
+    if gset:
+        where = (f"<code>{_esc(gset['path'])}</code>" if gset.get("path")
+                 else "none found, a seeded random graph stands in")
+        parts.append(f"<p class='note' id='gset-source'>G-set graphs of panel (e): {where}, chosen by "
+                     f"<code>{_esc(gset['source'])}</code> (order: --gset-dir, $LIMBOUND_GSET_DIR, the repository's "
+                     "../shared/benchmarks/gset, a seeded random graph).</p>")
     parts.append("<p class='toc'>" + " ".join(f"<a href='#panel-{p.key}'>({p.key}) {_esc(p.title)}</a>" for p in panels) + "</p>")
     for p in panels:
         parts.append(f"<h2 id='panel-{p.key}'>({p.key}) {_esc(p.title)}</h2>")

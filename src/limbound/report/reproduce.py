@@ -299,23 +299,55 @@ GSET_FULL = {"graphs": None, "sweeps": 1000, "reads": 16, "target_fraction": 0.9
 RANDOM_GRAPH = {"n": 200, "p": 0.05}
 
 
-def find_gset_dir(gset_dir=None):
-    """The G-set folder: ``gset_dir``, else ``$LIMBOUND_GSET_DIR``, else ``../shared/benchmarks/gset`` beside the
-    repository or the working folder; None when none exists (the package never needs it)."""
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+#: The G-set folder of a development checkout: ``../shared/benchmarks/gset`` beside the repository
+#: (only when this file sits in a source checkout, i.e. the repository root holds pyproject.toml).
+#: Never looked up relative to the working folder, so panel (e) does not depend on where you run.
+REPO_GSET_DIR = (_REPO_ROOT.parent / "shared" / "benchmarks" / "gset") if (_REPO_ROOT / "pyproject.toml").is_file() else None
+
+
+@dataclass(frozen=True)
+class GsetChoice:
+    """Where the graphs of panel (e) come from: ``path`` (None for the seeded random graph) and ``source``.
+
+    ``source`` is one of ``"--gset-dir"`` (explicit argument), ``"$LIMBOUND_GSET_DIR"``, ``"repository"``
+    (:data:`REPO_GSET_DIR`, a dev checkout) or ``"random graph"`` (none of these exists).
+    """
+
+    path: Path | None
+    source: str
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "path": str(self.path) if self.path is not None else None}
+
+
+def _is_gset_dir(p: Path) -> bool:
+    return p.is_dir() and any(p.glob("G*.txt"))
+
+
+def find_gset_dir(gset_dir=None) -> GsetChoice:
+    """The G-set folder of panel (e), in this order: ``gset_dir`` (``--gset-dir``), else ``$LIMBOUND_GSET_DIR``,
+    else the repository's ``../shared/benchmarks/gset`` (:data:`REPO_GSET_DIR`, a dev checkout), else none
+    (the seeded random graph).  Never relative to the working folder.
+
+    An explicit folder (argument or environment variable) that holds no ``G*.txt`` is refused
+    (:class:`ParameterError`) rather than silently replaced by the random graph.
+    """
     import os
 
-    if gset_dir is not None:
-        p = Path(gset_dir)
-        return p if p.is_dir() else None
-    cands = []
-    if os.environ.get(GSET_ENV):
-        cands.append(Path(os.environ[GSET_ENV]))
-    cands += [Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "gset",
-              Path.cwd().parent / "shared" / "benchmarks" / "gset"]
-    for c in cands:
-        if c.is_dir() and any(c.glob("G*.txt")):
-            return c
-    return None
+    if isinstance(gset_dir, GsetChoice):
+        return gset_dir
+    for value, source in ((gset_dir, "--gset-dir"), (os.environ.get(GSET_ENV) or None, f"${GSET_ENV}")):
+        if value is None:
+            continue
+        p = Path(value)
+        if not _is_gset_dir(p):
+            raise ParameterError(f"{source}={str(value)!r} is not a folder of G-set files; "
+                                 "allowed: a folder holding G<n>.txt files (and best_known.csv)")
+        return GsetChoice(p.resolve(), source)
+    if REPO_GSET_DIR is not None and _is_gset_dir(REPO_GSET_DIR):
+        return GsetChoice(REPO_GSET_DIR, "repository")
+    return GsetChoice(None, "random graph")
 
 
 def random_maxcut_graph(n: int, p: float, *, seed: int):
@@ -337,7 +369,8 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
     from ..solvers.gset import read_best_known, read_gset, solve_maxcut
 
     cfg = GSET_QUICK if quick else GSET_FULL
-    folder = find_gset_dir(gset_dir)
+    choice = find_gset_dir(gset_dir)
+    folder = choice.path
     notes = []
     graphs = []
     best_known = {}
@@ -348,12 +381,12 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
         if cfg["graphs"] is not None:
             files = [f for f in files if f.stem in cfg["graphs"]] or files[:1]
         graphs = [read_gset(f) for f in files]
-        notes.append(f"G-set graphs read from {folder} (Helmberg & Rendl 1997); best-known cuts from best_known.csv "
-                     "(Benlic & Hao 2013 and later).")
+        notes.append(f"G-set graphs read from {folder} (chosen by {choice.source}; Helmberg & Rendl 1997); best-known "
+                     "cuts from best_known.csv (Benlic & Hao 2013 and later).")
     else:
         g = random_maxcut_graph(RANDOM_GRAPH["n"], RANDOM_GRAPH["p"], seed=seed)
         graphs = [g]
-        notes.append(f"No G-set folder found (looked for ${GSET_ENV} and ../shared/benchmarks/gset): a random "
+        notes.append(f"No G-set folder found (no --gset-dir, no ${GSET_ENV}, no repository ../shared/benchmarks/gset): a random "
                      f"G(n={RANDOM_GRAPH['n']}, p={RANDOM_GRAPH['p']:g}) graph with unit weights, seed {seed}, stands in; "
                      "it has no best-known cut, so the whole anneal is priced.")
     rows = []
@@ -404,6 +437,7 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
     return Panel("e", title, [ax], table=rows, notes=notes,
                  provenance={"graphs": names, "sweeps": cfg["sweeps"], "reads": cfg["reads"], "seed": seed,
                              "target_fraction": cfg["target_fraction"], "gset_dir": str(folder) if folder else None,
+                             "gset_source": choice.source,
                              "schedule": "fn"})
 
 
@@ -551,7 +585,9 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     seed : seed of every random panel (simulations, annealing, training)
     only : panel keys to build (e.g. ``"a,b,c"``); the others are listed as skipped
     progress : show a rich progress bar (on a terminal)
-    gset_dir : folder of G-set graphs for panel (e) (default: see :func:`find_gset_dir`; a random graph when none)
+    gset_dir : folder of G-set graphs for panel (e); default: ``$LIMBOUND_GSET_DIR``, else the repository's
+        ``../shared/benchmarks/gset`` (dev checkout), else a seeded random graph (:func:`find_gset_dir`).
+        The choice and the path are recorded in ``provenance.json`` (``gset``) and in the HTML.
 
     Returns
     -------
@@ -565,6 +601,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         raise ParameterError(f"seed={seed!r} is not allowed; allowed: an integer >= 0")
     from .sweep import make_out_dir
 
+    gset = find_gset_dir(gset_dir) if "e" in keys else None  # a bad --gset-dir is refused before any work
     out = make_out_dir(out_dir)  # last check before any work: a bad --out is refused with nothing written
     t0 = time.perf_counter()
     res = ReproduceResult(out_dir=out, seed=int(seed), quick=bool(quick))
@@ -577,7 +614,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
                 panel = Panel(key, TITLES[key], status="not available: skipped (--only)")
             else:
                 t = time.perf_counter()
-                kw = {"gset_dir": gset_dir} if key == "e" and gset_dir is not None else {}
+                kw = {"gset_dir": gset} if key == "e" else {}
                 panel = BUILDERS[key](quick=quick, seed=int(seed), **kw)
                 if panel.ok and panel.axes:
                     figs[key] = render(panel, out / "figures" / FIG_FILES[key])
@@ -596,9 +633,12 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         atomic_write_text(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
         res.seconds = time.perf_counter() - t0
         cmd = f"limbound reproduce --out {out}{' --quick' if quick else ''} --seed {int(seed)}" + (
-            f" --only {','.join(keys)}" if keys != PANELS else "")
+            f" --only {','.join(keys)}" if keys != PANELS else "") + (
+            f" --gset-dir {gset.path}" if gset is not None and gset.source == "--gset-dir" else "")
         prov = {**res.as_dict(), "command": cmd, "python": platform.python_version(), "numpy": np.__version__,
                 "generated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        if gset is not None:
+            prov["gset"] = gset.as_dict()
         res.files["provenance"] = out / "provenance.json"
         res.files["report"] = out / "report.html"
         prov["files"] = {k: str(v) for k, v in res.files.items()}
@@ -635,5 +675,6 @@ def _progress(enabled: bool):
                     TimeElapsedColumn(), transient=False)
 
 
-__all__ = ["reproduce", "ReproduceResult", "PANELS", "BUILDERS", "parse_only", "panel_a", "panel_b", "panel_c",
+__all__ = ["reproduce", "ReproduceResult", "PANELS", "BUILDERS", "parse_only", "find_gset_dir", "GsetChoice",
+           "panel_a", "panel_b", "panel_c",
            "panel_d", "panel_e", "panel_f", "CHINCHILLA_TOKENS_PER_PARAM"]
