@@ -109,6 +109,47 @@ def test_default_beta_range_on_unit_couplings():
     assert default_beta_range(with_h, "linear")[1] == pytest.approx(6.5 / math.sqrt(3))
 
 
+@pytest.mark.parametrize("isolated", [(0,), (3,), (6,), (5, 6), (0, 3, 6)])
+@pytest.mark.parametrize("schedule", ["fn", "linear", "geometric"])
+def test_spins_without_couplings_anywhere(isolated, schedule):
+    # a path over the other spins of 7, |J| = 1, 2, 3, ...; the isolated spins have no coupling and no field
+    rest = [k for k in range(7) if k not in isolated]
+    i, j = rest[:-1], rest[1:]
+    J = [float(k + 1) for k in range(len(i))]
+    prob = IsingProblem.from_edges(7, i, j, J)
+    assert all(prob.indptr[k] == prob.indptr[k + 1] for k in isolated)
+    # by hand: row sum of |J| per spin, max over spins; RMS of the per-spin sum of J^2 over all 7 spins
+    rows = np.zeros(7)
+    sq = np.zeros(7)
+    for a, b, w in zip(i, j, J):
+        rows[[a, b]] += abs(w)
+        sq[[a, b]] += w * w
+    hot, cold = default_beta_range(prob, schedule)
+    assert hot == pytest.approx(math.log(2) / (2 * rows.max()))
+    if schedule != "geometric":
+        assert cold == pytest.approx(6.5 / math.sqrt(sq.mean()))
+    else:  # smallest |J| = 1 held by the spins at the ends of the first edge
+        assert cold == pytest.approx(math.log(2 / 0.01) / 2)
+    for acc in ("metropolis", "glauber"):
+        res = anneal(prob, sweeps=40, reads=3, schedule=schedule, seed=1, acceptance=acc)
+        assert res.first_law_residual < 1e-12
+        # the path is ferromagnetic (J > 0): ground state H = -sum J, whatever the free spins do
+        assert float(res.best_energies.min()) == -sum(J)
+
+
+def test_only_free_spins_and_integer_table_bound():
+    # no couplings at all and no fields: every flip costs nothing, the books stay zero
+    prob = IsingProblem.from_edges(3, [], [], [])
+    res = anneal(prob, sweeps=5, reads=2, seed=0, beta_range=(0.1, 1.0))
+    assert np.all(res.heat_kT == 0.0) and np.all(res.work_kT == 0.0) and res.first_law_residual == 0.0
+    # integer couplings with the last spin free: the Metropolis table path sees the right bound
+    from limbound.solvers.ising import _integer_field_bound
+    p2 = IsingProblem.from_edges(4, [0, 1], [1, 2], [2.0, -3.0], h=[1.0, 0.0, 0.0, 0.0])
+    assert _integer_field_bound(p2) == 5          # spin 1: |2| + |-3|
+    res = anneal(p2, sweeps=50, reads=4, seed=2)
+    assert float(res.best_energies.min()) == -6.0 and res.first_law_residual < 1e-12
+
+
 def test_readout_hold_ends_the_schedule():
     b, p = beta_schedule("fn", 100, 0.1, 2.0, readout_fraction=0.05, readout_factor=4.0)
     assert p["anneal_sweeps"] == 95 and p["readout_sweeps"] == 5

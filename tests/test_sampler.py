@@ -64,3 +64,14 @@ def test_bad_parameter_is_a_one_line_error():
     from limbound.errors import ParameterError
     with pytest.raises(ParameterError, match="schedule='hot'"):
         LIMAnnealingSampler().sample_ising({"a": 1.0}, {}, schedule="hot")
+
+
+@pytest.mark.parametrize("free", ["a", "b", "c"])
+def test_variable_without_coupling_or_field(free):
+    # the uncoupled variable may be first, middle or last in the sampler's order
+    others = [v for v in "abc" if v != free]
+    ss = LIMAnnealingSampler().sample_ising({"a": 0.0, "b": 0.0, "c": 0.0}, {tuple(others): 1.0},
+                                            num_reads=4, num_sweeps=30, seed=3)
+    assert set(ss.variables) == {"a", "b", "c"}
+    assert ss.first.energy == -1.0                 # J = 1 in dimod's sign: the pair anti-aligned
+    assert ss.info["first_law_residual"] < 1e-12

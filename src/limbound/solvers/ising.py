@@ -100,7 +100,7 @@ from ..errors import ParameterError, check_finite, check_positive
 from ..physics.landauer import landauer_per_op_J
 from ..physics.lim import lim_per_op_J
 from ..physics.static import static_per_op_J
-from ..sim._rng import next_u01_open  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
+from ..sim._rng import next_u01_mid  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
 from ..sim.ledger import ArrayBooks
 
 __all__ = [
@@ -210,6 +210,12 @@ class IsingProblem:
         return e[0] if one else e
 
 
+def _row_sums(problem: IsingProblem, values) -> np.ndarray:
+    """Per-spin sums of ``values`` (nnz,) over each CSR row; 0 for a spin without couplings (any position)."""
+    rows = np.repeat(np.arange(problem.n), np.diff(problem.indptr))
+    return np.bincount(rows, weights=np.asarray(values, dtype=np.float64), minlength=problem.n)
+
+
 def ising_energy(problem: IsingProblem, spins) -> np.ndarray:
     """``H(s)`` recomputed from scratch; see :meth:`IsingProblem.energy`."""
     return problem.energy(spins)
@@ -247,15 +253,13 @@ def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=
         raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
     n = problem.n
     absd = np.abs(problem.data)
-    has = np.diff(problem.indptr) > 0
-    rowsum = (np.where(has, np.add.reduceat(absd, problem.indptr[:-1]), 0.0) if absd.size else np.zeros(n))
-    rowsum = rowsum + np.abs(problem.h)
+    rowsum = _row_sums(problem, absd) + np.abs(problem.h)
     big = float(rowsum.max()) if n else 0.0
     if big == 0.0:
         return 0.1, 1.0
     hot = math.log(2.0) / (2.0 * big)
     if schedule != "geometric":
-        sq = (np.where(has, np.add.reduceat(absd ** 2, problem.indptr[:-1]), 0.0) if absd.size else np.zeros(n))
+        sq = _row_sums(problem, absd ** 2)
         sigma = math.sqrt(float(np.mean(sq + problem.h ** 2)))
         return hot, max(COLD_FIELD_UNITS / sigma, hot)
     per_min = np.full(n, np.inf)  # smallest nonzero |term| per spin
@@ -407,7 +411,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if m > 0:
                         if m > mcut:
                             continue
-                        state, u = next_u01_open(state)
+                        state, u = next_u01_mid(state)
                         if u >= table[m]:
                             continue
                 elif glauber:
@@ -415,7 +419,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if x >= _SKIP_X:
                         continue
                     if x > -_SKIP_X:
-                        state, u = next_u01_open(state)
+                        state, u = next_u01_mid(state)
                         if u * (1.0 + math.exp(x)) >= 1.0:
                             continue
                 else:
@@ -423,7 +427,7 @@ def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glaub
                     if x > 0.0:
                         if x >= _SKIP_X:
                             continue
-                        state, u = next_u01_open(state)
+                        state, u = next_u01_mid(state)
                         if u >= math.exp(-x):
                             continue
                 # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
@@ -469,9 +473,7 @@ def _integer_field_bound(problem: IsingProblem) -> int:
     d, h = problem.data, problem.h
     if problem.n == 0 or not (np.all(d == np.round(d)) and np.all(h == np.round(h))):
         return 0
-    absd = np.abs(d)
-    rows = np.add.reduceat(absd, problem.indptr[:-1]) if absd.size else np.zeros(problem.n)
-    rows = np.where(np.diff(problem.indptr) > 0, rows, 0.0) + np.abs(h)
+    rows = _row_sums(problem, np.abs(d)) + np.abs(h)
     bound = float(rows.max())
     return int(bound) if 0 < bound < 2 ** 31 else 0
 
