@@ -41,11 +41,13 @@ def next_u01(state):
 
 
 @njit(inline="always", cache=True)
-def next_u01_open(state):
-    """Advance ``state``; return ``(new_state, u)`` with ``u`` uniform on the open (0, 1).
+def next_u01_mid(state):
+    """Advance ``state``; return ``(new_state, u)``, ``u = (k + 1/2) 2**-53`` uniform on (0, 1].
 
-    ``u`` is a midpoint ``(k + 1/2) 2**-53`` of the 53-bit grid, so it is never
-    0 or 1 (used by the Ising kernel's acceptance tests).
+    ``k`` is the top 53 bits of the output.  The sum is rounded to a double,
+    so above ``k = 2**52`` the half rounds to even and ``k = 2**53 - 1`` gives
+    ``u = 1`` exactly (probability ``2**-53``); ``u`` is never 0.  (The
+    Ising kernel's acceptance draws; :func:`next_u01` is ``(k + 1) 2**-53``.)
     """
     state = state + _GOLDEN
     u = (np.float64(mix64(state) >> _S11) + 0.5) * _TWO_M53
