@@ -339,6 +339,29 @@ def test_price_operations_formulas():
     assert p["lim_estimate_J"] == pytest.approx(1000 * math.log(3) * kT, rel=1e-12)
 
 
+def test_pricing_uses_the_runs_attempt_frequency():
+    from limbound.physics.lim import lim_per_op_J
+    from limbound.physics.static import static_per_op_J
+    prob = IsingProblem.from_edges(4, [0, 1, 2], [1, 2, 3], [1.0, -1.0, 1.0])
+    f0, Eb, T = 1e12, 2.0, 250.0
+    res = anneal(prob, sweeps=30, reads=3, seed=5, f0_hz=f0, barrier_kT=Eb, T_K=T, target_energy=-3.0)
+    dt = math.exp(Eb) / f0
+    kT = sc.k * T
+    run = res.priced()["run_all_reads"]
+    su = 3 * 30 * 4
+    # by hand (THEORY §2b): f0 dt = e^2, so D = max(ln 3, 2 asinh(1/(2 e^2))) = ln 3 for b = 1
+    assert run["lim_estimate_J"] == pytest.approx(su * math.log(3) * kT, rel=1e-12)
+    assert run["lim_estimate_J"] == pytest.approx(su * float(lim_per_op_J(1, dt, T, f0_hz=f0)), rel=1e-12)
+    # the default f0 = 1e9 would have given f0 dt = 7.4e-3 and a speed tilt 2 asinh(67.7) = 9.8 kT
+    assert run["lim_estimate_J"] < 0.5 * su * float(lim_per_op_J(1, dt, T))
+    e_st = float(static_per_op_J(1, dt, T, f0_hz=f0))
+    assert run["static_cim_per_write_J"] == pytest.approx(e_st, rel=1e-12)
+    tgt = res.priced()["to_target_mean_per_read"]
+    m = res.reached
+    assert m.any()
+    assert tgt["lim_estimate_J"] == pytest.approx(res.attempts_to_target[m].mean() * math.log(3) * kT, rel=1e-12)
+
+
 def test_second_law_floor_estimator():
     same = np.ones((8, 5), dtype=np.int8)
     assert second_law_floor_kT(same) == pytest.approx(5 * math.log(2))  # all memories end known

@@ -586,13 +586,14 @@ class AnnealResult(ArrayBooks):
     def priced(self) -> dict:
         """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
         run = price_operations(self.reads * self.attempts, int(self.flips.sum()), int(self.nnz_touched.sum()),
-                               T_K=self.T_K, sweep_time_s=self.sweep_time_s)
+                               T_K=self.T_K, sweep_time_s=self.sweep_time_s, f0_hz=self.f0_hz)
         run["lim_measured_J"] = float(self.heat_kT.sum()) * self.kT_J
         out = {"run_all_reads": run, "to_target_mean_per_read": None}
         if self.target_energy is not None and np.any(self.reached):
             m = self.reached
             tgt = price_operations(float(self.attempts_to_target[m].mean()), float(self.flips_to_target[m].mean()),
-                                   float(self.nnz_to_target[m].mean()), T_K=self.T_K, sweep_time_s=self.sweep_time_s)
+                                   float(self.nnz_to_target[m].mean()), T_K=self.T_K, sweep_time_s=self.sweep_time_s,
+                                   f0_hz=self.f0_hz)
             tgt["lim_measured_J"] = self.energy_to_target_J()
             out["to_target_mean_per_read"] = tgt
         return out
@@ -757,14 +758,19 @@ def _accelerator_e_flop_J() -> tuple[float, str]:
     return float(hw.energy_per_flop_J("bf16")), f"catalog h100-sxm ({hw.name}), bf16 dense: {hw.source}"
 
 
-def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ) -> dict:
+def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ,
+                     f0_hz=F0_DEFAULT_HZ) -> dict:
     """Price a solve's operation counts in the other paradigms (THEORY §2a, §2c, §2d), in joules.
 
     * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);
-    * static CIM: ``flips * e_static(b=1, dt=sweep_time_s)`` (only flips write a level);
+    * static CIM: ``flips * e_static(b=1, dt=sweep_time_s, f0=f0_hz)`` (only flips write a level);
     * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes);
     * LIM estimate, predicted before the run (THEORY §6, item 2):
-      ``spin_updates * e_LIM(b=1, dt=sweep_time_s)``, to set beside the measured heat.
+      ``spin_updates * e_LIM(b=1, dt=sweep_time_s, f0=f0_hz)``, to set beside the measured heat.
+
+    ``f0_hz`` is the memories' attempt frequency (the same one that set
+    ``sweep_time_s``): the static and LIM prices depend on ``f0 dt`` and on
+    ``f0 T_ret``.
 
     Example
     -------
@@ -776,15 +782,17 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
     su = check_positive("spin_updates", spin_updates, allow_zero=True)
     fl = check_positive("flips", flips, allow_zero=True)
     nz = check_positive("nnz_touched", nnz_touched, allow_zero=True)
+    f0_hz = check_positive("f0_hz", f0_hz)
     e_flop, src = _accelerator_e_flop_J()
     flops = 2.0 * su + 2.0 * nz
+    e_static = float(static_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz))
     return {
         "spin_updates": su, "flips": fl, "flops": flops,
         "landauer_J": su * float(landauer_per_op_J(1, T_K)),
-        "static_cim_J": fl * float(static_per_op_J(1, sweep_time_s, T_K)),
-        "static_cim_per_write_J": float(static_per_op_J(1, sweep_time_s, T_K)),
+        "static_cim_J": fl * e_static,
+        "static_cim_per_write_J": e_static,
         "accelerator_J": flops * e_flop, "accelerator_e_flop_J": e_flop, "accelerator": src,
-        "lim_estimate_J": su * float(lim_per_op_J(1, sweep_time_s, T_K)),
+        "lim_estimate_J": su * float(lim_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz)),
     }
 
 
