@@ -7,7 +7,8 @@ from scipy.linalg import expm
 
 from limbound.constants import kT
 from limbound.errors import ParameterError
-from limbound.solvers.lim_memory import LIMArray, estimate_J, marginal_entropies, predicted_updates
+from limbound.solvers.lim_memory import (LIMArray, VersusBound, estimate_J, final_entropy_upper, marginal_entropies,
+                                         predicted_updates)
 
 
 def _array(n, bits, *, reads=1, start=None, seed=1, dt_s=1e-6):
@@ -154,3 +155,80 @@ def test_unknown_engine_is_refused():
     arr = _array(3, 4)
     with pytest.raises(ParameterError, match="engine"):
         arr.gradient_step(np.ones((1, 3)), 0.1, engine="warp")
+
+
+def _discrete_gaussian(M, centre, sd):
+    k = np.arange(M)
+    w = np.exp(-0.5 * ((k - centre) / sd) ** 2)
+    return w / w.sum()
+
+
+def test_final_entropy_upper_estimate_does_not_underestimate():
+    # a floor must not be raised by its estimator: from few reads Miller-Madow misses most of a spread of
+    # several levels, the upper estimate must not (true entropy from the pmf)
+    rng = np.random.default_rng(0)
+    M, N = 256, 3000
+    p = _discrete_gaussian(M, 128.3, 3.0)
+    H_true = float(-(p[p > 0] * np.log(p[p > 0])).sum())
+    for R in (2, 4):
+        lv = rng.choice(M, size=(R, N), p=p)
+        _, mm = marginal_entropies(lv, M)
+        per, total = final_entropy_upper(lv, M)
+        assert mm.sum() < 0.8 * N * H_true  # the bias this estimator corrects
+        assert total >= N * H_true and np.all(per >= mm)
+    # with many reads it is not grossly conservative
+    lv = rng.choice(M, size=(64, N), p=p)
+    assert N * H_true <= final_entropy_upper(lv, M)[1] <= 1.05 * N * H_true
+    # a non-Gaussian law (uniform on 3 levels, H = ln 3) is covered by the max-entropy bound too
+    lv = rng.integers(10, 13, size=(4, N))
+    assert final_entropy_upper(lv, M)[1] >= N * math.log(3)
+    # never above ln M per memory
+    lv = rng.integers(0, 4, size=(2, 50))
+    assert final_entropy_upper(lv, 4)[1] <= 50 * math.log(4) + 1e-12
+
+
+def test_frozen_reads_stop_and_heat_is_D_times_levels_walked_along_the_tilt():
+    # two independent reads; read 1 is frozen after 5 updates: no hop, no heat, no work after that.
+    # Conservation: the heat of each read is D x (net levels walked along the tilt), from the trajectory.
+    n, bits, R = 50, 8, 2
+    arr = LIMArray(-np.ones(n), np.ones(n), bits=bits, reads=R, seed=3)
+    target = np.linspace(-0.5, 0.5, n)
+    along = np.zeros(R)
+    for t in range(30):
+        active = np.array([True, t < 5])
+        before = arr.levels_RN.copy()
+        g = arr.values - target
+        if t == 5:
+            frozen = arr.books()
+        arr.gradient_step(g, 0.3, active=active)
+        step = arr.levels_RN - before
+        along += np.sum(-np.sign(g) * step, axis=1)
+        if not active[1]:
+            assert np.all(step[1] == 0)
+    b = arr.books()
+    assert b.heat_per_read_J == pytest.approx(along * arr.D * kT(300.0), rel=1e-12)
+    assert b.heat_per_read_J[1] == frozen.heat_per_read_J[1]
+    assert b.work_per_read_J[1] == frozen.work_per_read_J[1]
+    assert b.first_law_residual < 1e-12
+    # the annealing step freezes the same way, with one lam per read
+    before = arr.levels_RN.copy()
+    for _ in range(5):
+        arr.anneal_step(arr.values - target, 1.0, np.array([50.0, 80.0]), active=np.array([True, False]))
+    assert np.array_equal(arr.levels_RN[1], before[1])
+    assert arr.books().first_law_residual < 1e-12
+    with pytest.raises(ParameterError, match="active"):
+        arr.gradient_step(np.zeros((R, n)), 0.1, active=[True])
+
+
+class _Run(VersusBound):
+    def __init__(self, mean, sem, bound):
+        self.dissipated_J, self.dissipated_sem_J, self.bound_J, self.estimate_J = mean, sem, bound, 1.0
+
+
+def test_second_law_check_uses_the_standard_error():
+    # THEORY §6: compare the mean heat over reads with its standard error; a violation is mean + 3 SE < floor
+    assert _Run(10.0, 1.0, 12.0).second_law_holds  # 2 SE below: not a clear violation
+    assert not _Run(10.0, 1.0, 13.5).second_law_holds  # 3.5 SE below
+    d = _Run(10.0, 1.0, 4.0).bound_dict()
+    assert d["second_law_margin_sem"] == pytest.approx(6.0) and d["dissipated_minus_3sem_J"] == pytest.approx(7.0)
+    assert _Run(10.0, 0.0, 9.0).second_law_margin_sem == math.inf

@@ -90,11 +90,34 @@ Two numbers for the whole run (THEORY §6)
 ----------------------------------------
 * ``bound_J`` -- the second-law floor ``kT sum_i (H_i(0) - H_i(tau))`` with
   the initial entropy known exactly (uniform over the initial levels,
-  ``ln K_i``; ``b ln 2`` for the full range) and the final marginal entropies
-  estimated over the ``R`` reads with the Miller-Madow correction
-  ``H_MM = H_plugin + (m - 1)/(2R)`` (``m`` distinct levels seen; G. Miller,
-  1955), clipped to ``[0, ln M]``.  The floor is for the mean heat over runs:
-  compare ``mean(Q_r)`` with its standard error.  (Our drivers read the
+  ``ln K_i``; ``b ln 2`` for the full range).  A floor must not be raised by
+  its estimator, so the final marginal entropies enter through an *upper*
+  estimate (:func:`final_entropy_upper`), per memory the larger of
+
+  - Miller-Madow, ``H_MM = H_plugin + (m - 1)/(2R)`` (``m`` distinct levels
+    seen; G. Miller, 1955).  Alone it is not enough: from ``R`` = 2..4 reads
+    it cannot see a spread of several levels (measured on ``random_qp(50)``
+    at b = 8: 0.59, 1.07, 1.93 nats per memory from 2, 4, 32 reads), so the
+    floor came out high at few reads;
+  - the maximum-entropy bound for an integer-valued variable of variance
+    ``sigma**2`` (levels**2), ``H <= 1/2 ln(2 pi e (sigma**2 + 1/12))``
+    (Cover & Thomas, *Elements of Information Theory*, 1991, §9.7: the
+    discretised Gaussian is the extreme case), with ``sigma**2`` estimated
+    over reads as ``c_k s**2`` (``s**2`` the sample variance, ``k = R - 1``,
+    ``c_k = exp(-(psi(k/2) + ln(2/k)))`` so that ``E ln(c_k s**2) = ln sigma**2``
+    for normal samples; ``c_1 = 3.56``, ``c_3 = 1.45``, ``c_7 = 1.16``).  By
+    the convexity of ``ln(1 + a e**-y)`` the expected term is then at least
+    the true bound;
+
+  clipped to ``ln M``; the sum over memories gets a further
+  ``+ 2 * sqrt(N) * sd`` with ``sd = sqrt(psi'(k/2)) / 2`` the sampling
+  spread of ``1/2 ln s**2`` (two standard errors, memories treated as
+  independent).  The assumptions (spread across reads roughly normal) are
+  stated, not proven; ``bound_mm_J`` (Miller-Madow alone) and
+  ``bound_plugin_J`` are reported beside it.  The floor is for the mean heat
+  over runs: compare ``mean(Q_r)`` with its standard error
+  (``second_law_holds`` is false only when ``mean + 3 SE < bound_J``;
+  ``second_law_margin_sem = (mean - bound_J) / SE``).  (Our drivers read the
   memories between updates and set landscapes from what they read: feedback.
   The Sagawa-Ueda refinement of the second law then allows an information
   term; THEORY §6 states the floor without it, and every run reports both
@@ -109,6 +132,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
+from scipy.special import digamma, polygamma
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import ParameterError, check_bits, check_positive
@@ -241,6 +265,38 @@ def marginal_entropies(levels_RN, n_levels):
     return plug, np.clip(mm, 0.0, math.log(n_levels))
 
 
+#: standard errors added to the summed entropy estimate (see module notes)
+ENTROPY_Z = 2.0
+
+
+def final_entropy_upper(levels_RN, n_levels):
+    """Upper estimate of the final marginal entropies (nats), for the second-law floor (module notes).
+
+    Parameters
+    ----------
+    levels_RN : int array (R, N), R >= 2 independent reads of N memories
+    n_levels : int, M
+
+    Returns
+    -------
+    (per_memory, total) : per-memory ``min(ln M, max(H_MM, 1/2 ln(2 pi e (c_k s^2 + 1/12))))``
+        and their sum plus ``ENTROPY_Z * sqrt(N) * sqrt(psi'(k/2)) / 2``, clipped to ``N ln M``.
+    """
+    lv = np.asarray(levels_RN)
+    R, N = lv.shape
+    if R < 2:
+        raise ParameterError(f"reads={R} is out of range; allowed: >= 2 (a spread over reads is needed)")
+    k = R - 1
+    c_k = math.exp(-(float(digamma(0.5 * k)) + math.log(2.0 / k)))
+    s2 = np.var(lv.astype(float), axis=0, ddof=1)
+    h_gauss = 0.5 * np.log(2.0 * math.pi * math.e * (c_k * s2 + 1.0 / 12.0))
+    _, mm = marginal_entropies(lv, n_levels)
+    per = np.minimum(np.maximum(mm, h_gauss), math.log(n_levels))
+    sd = 0.5 * math.sqrt(float(polygamma(1, 0.5 * k)))
+    total = min(float(per.sum()) + ENTROPY_Z * math.sqrt(N) * sd, N * math.log(n_levels))
+    return per, total
+
+
 # --------------------------------------------------------------------------- results
 @dataclass
 class MemoryBooks:
@@ -255,6 +311,8 @@ class MemoryBooks:
     bound_plugin_J: float
     entropy_initial_nats: float
     entropy_final_mm_nats: float
+    bound_mm_J: float
+    entropy_final_upper_nats: float
     hops_forward: int
     hops_backward: int
     levels_net: float
@@ -276,8 +334,10 @@ class MemoryBooks:
             "dissipated_sem_J": self.dissipated_sem_J,
             "heat_per_read_J": self.heat_per_read_J.tolist(),
             "bound_J": self.bound_J,
+            "bound_mm_J": self.bound_mm_J,
             "bound_plugin_J": self.bound_plugin_J,
             "entropy_initial_nats": self.entropy_initial_nats,
+            "entropy_final_upper_nats": self.entropy_final_upper_nats,
             "entropy_final_miller_madow_nats": self.entropy_final_mm_nats,
             "first_law_residual": self.first_law_residual,
             "hops_forward_per_read": self.hops_forward / self.heat_per_read_J.size,
@@ -329,8 +389,23 @@ class VersusBound:
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
             "measured_over_estimate": self.measured_over_estimate,
-            "second_law_holds": self.dissipated_J >= self.bound_J,
+            "dissipated_minus_3sem_J": self.dissipated_J - 3.0 * self.dissipated_sem_J,
+            "second_law_margin_sem": self.second_law_margin_sem,
+            "second_law_holds": self.second_law_holds,
         }
+
+    @property
+    def second_law_margin_sem(self) -> float:
+        """``(dissipated_J - bound_J) / dissipated_sem_J``: the floor's margin in standard errors of the mean heat."""
+        diff = self.dissipated_J - self.bound_J
+        if self.dissipated_sem_J > 0:
+            return diff / self.dissipated_sem_J
+        return math.inf if diff >= 0 else -math.inf
+
+    @property
+    def second_law_holds(self) -> bool:
+        """False only if the mean heat is clearly below the floor, ``mean + 3 SE < bound_J`` (THEORY §6)."""
+        return bool(self.dissipated_J + 3.0 * self.dissipated_sem_J >= self.bound_J)
 
 
 # --------------------------------------------------------------------------- the array
@@ -421,7 +496,16 @@ class LIMArray:
         self._a, self._b, self._c = a, b, c
 
     # ----------------------------------------------------------- gradient rule
-    def gradient_step(self, grad, eta, *, engine="poisson"):
+    def _active_mask(self, active):
+        """Per-memory bool mask from a per-read mask (None: all reads active)."""
+        if active is None:
+            return None
+        a = np.asarray(active, dtype=bool).ravel()
+        if a.size != self.R:
+            raise ParameterError(f"active has {a.size} entries; allowed: one per read ({self.R})")
+        return np.repeat(a, self.N)
+
+    def gradient_step(self, grad, eta, *, engine="poisson", active=None):
         """One update of the gradient rule (THEORY §6): mean drift ``-eta * grad`` (in value units).
 
         Parameters
@@ -429,6 +513,8 @@ class LIMArray:
         grad : float array (R, N), df/dx at the current values
         eta : float or array broadcastable to (R, N), step size (value units per unit gradient)
         engine : ``"poisson"`` (exact linear-tilt kernel) or ``"sync"`` (:func:`sync_step`)
+        active : bool array (R,) or None; the memories of an inactive read (a finished, independent run)
+            keep their landscape and get an infinite barrier: no hop, no heat, no work
 
         Returns
         -------
@@ -443,12 +529,18 @@ class LIMArray:
         direction[(self.levels == self.top) & (direction > 0)] = 0  # projected gradient at the edges
         direction[(self.levels == 0) & (direction < 0)] = 0
         direction[v <= 0] = 0
+        live = self._active_mask(active)
+        if live is not None:
+            direction[~live] = 0
         moving = direction != 0
         barrier = np.full(v.shape, np.inf)
         barrier[moving] = np.maximum(np.log(self.v_max / v[moving]), 0.0)
         # landscape U(n) = -s D (n - top/2): linear, centred so the books stay small
         s = direction.astype(float)
-        self._set_landscape(np.zeros_like(s), -s * self.D, s * self.D * (self.top / 2.0))
+        a, b, c = np.zeros_like(s), -s * self.D, s * self.D * (self.top / 2.0)
+        if live is not None:  # frozen reads keep their landscape (no work)
+            a, b, c = (np.where(live, new, old) for new, old in ((a, self._a), (b, self._b), (c, self._c)))
+        self._set_landscape(a, b, c)
         if engine == "poisson":
             heat, fwd, bwd = _advance_linear(self.levels, self.top, direction, barrier, self.D, self.f0dt, self.heat_mem)
             self.hops_forward += int(fwd)
@@ -493,18 +585,30 @@ class LIMArray:
         return heat
 
     # ----------------------------------------------------------- annealing rule
-    def anneal_step(self, grad, curv, lam, *, attempt=1.0):
+    def anneal_step(self, grad, curv, lam, *, attempt=1.0, active=None):
         """One update of the annealing rule (THEORY §6) through :func:`sync_step`.
 
         Parameters
         ----------
         grad, curv : float arrays (R, N), gradient and (non-negative) diagonal curvature of ``f``
-        lam : float, kT per unit of ``f`` (the effective inverse temperature)
+        lam : float or float array (R,) (one per read), kT per unit of ``f`` (the effective inverse temperature)
         attempt : float or (R, N) array in (0, 1], expected attempted hops per update
             (the driver damps synchronous moves of coupled memories with it, as ``eta`` does
             for the gradient rule)
+        active : bool array (R,) or None; the memories of an inactive read keep their landscape and
+            get an (effectively) infinite barrier: no hop, no heat, no work
+
+        Returns
+        -------
+        dict with the heat (kT), the number of memories that moved and that number per read
         """
-        lam = check_positive("lam", lam)
+        lam_arr = np.asarray(lam, dtype=float)
+        if lam_arr.ndim == 0:
+            lam_arr = np.full(self.R, float(check_positive("lam", float(lam_arr))))
+        if lam_arr.shape != (self.R,) or not np.all(np.isfinite(lam_arr)) or np.any(lam_arr <= 0):
+            raise ParameterError(f"lam has shape {lam_arr.shape} or non-positive entries; allowed: a finite number > 0 or one per read ({self.R})")
+        lam = np.repeat(lam_arr, self.N)
+        live = self._active_mask(active)
         g = np.asarray(grad, dtype=float).ravel()
         h = np.maximum(np.asarray(curv, dtype=float), 0.0).ravel() * np.ones(self.R * self.N)
         dl = np.tile(self.delta, self.R)
@@ -513,6 +617,8 @@ class LIMArray:
         a = 0.5 * lam * h * dl * dl
         b = lam * (g * dl - h * dl * dl * n0)
         c = lam * (0.5 * h * dl * dl * n0 * n0 - g * dl * n0)
+        if live is not None:  # frozen reads keep their landscape (no work)
+            a, b, c = (np.where(live, new, old) for new, old in ((a, self._a), (b, self._b), (c, self._c)))
         self._set_landscape(a, b, c)
         dU_up = a * (2 * n0 + 1) + b
         dU_dn = a * (1 - 2 * n0) - b
@@ -527,6 +633,8 @@ class LIMArray:
         # raised where needed so that no memory attempts more than ``att`` (sync_step validity)
         floor = math.log(2.0 * math.cosh(0.5 * self.D))
         eb = np.maximum(math.log(self.f0dt) + np.maximum(lse, floor) - np.log(att), 0.0) + 1e-9
+        if live is not None:
+            eb = np.where(live, eb, 1e300)  # no hop within dt: exp(-1e300) = 0
         q, _ = sync_step(self.levels, self.M, dU_up, dU_dn, eb, self.dt_s, self.f0_hz, self.heat_mem)
         moved = self.levels - n0.astype(np.int64)
         downhill = ((moved > 0) & (dU_up < 0)) | ((moved < 0) & (dU_dn < 0))
@@ -534,7 +642,8 @@ class LIMArray:
         self.hops_backward += int(np.count_nonzero(moved) - np.count_nonzero(downhill))
         self.updates += 1
         self.substeps += 1
-        return {"heat_kT": float(q), "hops": int(np.count_nonzero(moved))}
+        per_read = np.count_nonzero(moved.reshape(self.R, self.N), axis=1)
+        return {"heat_kT": float(q), "hops": int(per_read.sum()), "hops_per_read": per_read}
 
     # ----------------------------------------------------------- books
     def books(self) -> MemoryBooks:
@@ -547,6 +656,7 @@ class LIMArray:
         dU = per(U_end) - per(self.U_start_mem)
         resid = float(np.max(relative_residual(dU, W, Q)))
         plug, mm = marginal_entropies(self.levels_RN, self.M)
+        h_up = final_entropy_upper(self.levels_RN, self.M)[1] if self.R >= 2 else float(mm.sum())
         h0 = self.N * self.entropy0
         ledger = Ledger(U_start_kT=float(self.U_start_mem.sum()), U_end_kT=float(U_end.sum()),
                         work_kT=float(W.sum()), heat_kT=float(Q.sum()), T_K=self.T_K)
@@ -554,8 +664,9 @@ class LIMArray:
         return MemoryBooks(
             heat_per_read_J=Q * k, work_per_read_J=W * k, dU_per_read_J=dU * k,
             first_law_residual=resid, ledger=ledger,
-            bound_J=float(k * (h0 - mm.sum())), bound_plugin_J=float(k * (h0 - plug.sum())),
+            bound_J=float(k * (h0 - h_up)), bound_plugin_J=float(k * (h0 - plug.sum())),
             entropy_initial_nats=float(h0), entropy_final_mm_nats=float(mm.sum()),
+            bound_mm_J=float(k * (h0 - mm.sum())), entropy_final_upper_nats=float(h_up),
             hops_forward=self.hops_forward, hops_backward=self.hops_backward, levels_net=float(net),
         )
 
