@@ -26,26 +26,36 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..solvers.qp import load_qp, random_qp, solve_qp
+    from ..solvers.qp import check_seed, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):
         raise ParameterError("give exactly one of FILE.npz or --random N")
+    check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
+    if args.sweep:
+        from ..solvers.sweeps import check_output_path
+        check_output_path(args.sweep, "--sweep")  # before any work
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
-    inputs = dict(file=args.file, random=args.random, kappa=args.kappa if args.random is not None else None,
+    inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
+                  kappa=args.kappa if args.random is not None else None,
                   bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, reference=not args.no_reference)
     if args.sweep:
         from ..solvers.sweeps import QP_COLUMNS, sweep_qp, write_csv
         rows = sweep_qp(problem, rule=args.rule, reads=args.reads, seed=args.seed, reference=not args.no_reference)
         write_csv(rows, args.sweep, QP_COLUMNS)
         if args.json:
-            print_json({**provenance(args.seed, **inputs, sweep=args.sweep), "rows": len(rows), "csv": args.sweep})
+            from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
+            print_json({**provenance(args.seed, **inputs, sweep=args.sweep, sweep_bits=list(DEFAULT_BITS),
+                                     sweep_dts_s=list(DEFAULT_DTS), sweep_design="cross"),
+                        "rows": len(rows), "csv": args.sweep})
         else:
             print(f"wrote {len(rows)} rows to {args.sweep}")
         return 0
     r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
                  reference=None if args.no_reference else "osqp")
-    out = {**provenance(args.seed, **inputs, n=problem.n, m=problem.m, source=problem.source), **r.as_dict()}
+    # every input that affects the result: the CLI's and the solver's resolved ones
+    resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
+    out = {**provenance(args.seed, **resolved), **r.as_dict()}
     if args.json:
         print_json(out)
         return 0

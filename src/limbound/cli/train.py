@@ -24,23 +24,31 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..solvers.qp import check_seed
     from ..solvers.train import train_digits
 
+    check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
     inputs = dict(dataset=args.dataset, model=args.model, bits=args.bits, rule=args.rule, reads=args.reads,
                   epochs=args.epochs, dt_s=dt)
     if args.sweep:
-        from ..solvers.sweeps import TRAIN_COLUMNS, sweep_train, write_csv
+        from ..solvers.sweeps import TRAIN_COLUMNS, check_output_path, sweep_train, write_csv
+        check_output_path(args.sweep, "--sweep")  # before any work
         rows = sweep_train(model=args.model, rule=args.rule, reads=args.reads, seed=args.seed)
         write_csv(rows, args.sweep, TRAIN_COLUMNS)
         if args.json:
-            print_json({**provenance(args.seed, **inputs, sweep=args.sweep), "rows": len(rows), "csv": args.sweep})
+            from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
+            print_json({**provenance(args.seed, **inputs, sweep=args.sweep, sweep_epochs=10,
+                                     sweep_bits=list(DEFAULT_BITS), sweep_dts_s=list(DEFAULT_DTS),
+                                     sweep_design="cross"), "rows": len(rows), "csv": args.sweep})
         else:
             print(f"wrote {len(rows)} rows to {args.sweep}")
         return 0
     r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                      dt_s=dt, seed=args.seed)
-    out = {**provenance(args.seed, **inputs), **r.as_dict()}
+    # every input that affects the result (lr, batch, l2, engine, C, ... as resolved by the trainer)
+    resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
+    out = {**provenance(args.seed, **resolved), **r.as_dict()}
     if args.json:
         print_json(out)
         return 0

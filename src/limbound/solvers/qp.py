@@ -17,13 +17,28 @@ two-sided form used by OSQP):
 
 An *inner* solve drives the memories with the LIM update rule on
 ``grad_x L`` until the step the optimizer asks for is below the grid
-(mean distance ``|g_i| / (h_i delta_i)`` of the memories to their
-conditional optima, ``h_i`` the diagonal curvature of ``L_rho``, below ``inner_tol`` levels) or ``max_inner`` updates; then the
-multipliers are updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x
-when the constraint residual did not fall by 4x.  The outer loop stops when
-the residual is below ``max(constraint_tol, delta)`` (a grid point cannot meet
-a constraint much better than one level ``delta``) and the next inner solve
-has nothing left to do.  The multipliers (``m``
+(distances ``|g_i| / (h_i delta_i)`` of the memories to their conditional
+optima, ``h_i`` the diagonal curvature of ``L_rho``: mean at most
+``inner_tol`` levels and largest at most ``4 inner_tol`` levels) or
+``max_inner`` updates; then the multipliers are updated,
+``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint
+residual did not fall by 4x.  The outer loop stops when the residual is below
+``max(constraint_tol, delta)`` (a grid point cannot meet a constraint much
+better than one level ``delta``) and the next inner solve has nothing left to
+do.
+
+Reads are independent runs.  The second-law floor of THEORY §6 is a
+statement about the mean over independent runs, so every piece of the
+driver's state is per read: multipliers, ``rho``, step size, ``lam``, the
+inner and outer stopping decisions and the update cap.  A read that has
+finished is frozen (its memories keep their landscape behind an infinite
+barrier: no hop, no heat, no work) while the others go on; ``updates`` is the
+largest count over reads, ``books['updates_per_read']`` the counts, and
+``time_to_solution_s`` and the memory wall use the mean count (one run).
+(Before, the stopping tests pooled all reads, so one slow read kept every
+read updating and the heat per read grew with the number of reads:
+``random_qp(50)``, b = 8, gave 76, 94 and 3111 updates at 2, 8 and 32 reads.)
+The multipliers (``m``
 numbers per read) live in the digital driver; they are not LIM memories and
 their (digital) cost is not in the books -- the report gives the number of
 outer iterations.
@@ -53,8 +68,10 @@ number of updates grows like ``2**b``.
 Energy books and the two numbers (THEORY §6)
 --------------------------------------------
 ``dissipated_J`` (mean heat over reads, from the simulator; first-law residual
-reported), ``bound_J`` (second-law floor, Miller-Madow marginal entropies
-over reads), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before
+reported), ``bound_J`` (second-law floor with an upper estimate of the final
+marginal entropies over reads: the larger of Miller-Madow and the
+maximum-entropy bound from the spread over reads, see
+:mod:`limbound.solvers.lim_memory`), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before
 the run: linear class ``n = kappa b ln 2`` with ``kappa = lambda_max /
 lambda_min`` of ``P``, or the sublinear class ``n = C 2**b`` when ``P`` is
 singular (THEORY §3).  ``tightness = dissipated / bound``,
@@ -86,7 +103,13 @@ What drives the two ratios
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import io
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +125,24 @@ __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random
 
 _SYM_RTOL = 1e-9
 _PSD_RTOL = 1e-9
+#: largest random problem: P is dense (n x n float64, 3.2 GB at 20000)
+MAX_RANDOM_N = 20_000
+
+
+def check_seed(seed, name="seed") -> int:
+    """A seed for numpy's ``default_rng``: an integer >= 0 (one-line :class:`ParameterError` otherwise)."""
+    try:
+        ok = int(seed) == seed and not isinstance(seed, bool)
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok or seed < 0:
+        raise ParameterError(f"{name}={seed!r} is out of range; allowed: integers >= 0")
+    return int(seed)
+
+
+def _num(x) -> str:
+    """A number printed plainly in messages (``1.0``, not ``np.float64(1.0)``)."""
+    return repr(float(x))
 
 
 @dataclass(frozen=True)
@@ -118,6 +159,8 @@ class QPProblem:
     eig_min: float
     eig_max: float
     source: str = "arrays"
+    #: sha256 of the file the problem was read from (:func:`load_qp`), else None
+    sha256: str | None = None
 
     @property
     def n(self) -> int:
@@ -185,7 +228,7 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
     bad = np.flatnonzero(lb >= ub)
     if bad.size:
         i = int(bad[0])
-        raise ParameterError(f"lb[{i}]={lb[i]!r} >= ub[{i}]={ub[i]!r} (infeasible or empty bounds); allowed: lb < ub")
+        raise ParameterError(f"lb[{i}]={_num(lb[i])} >= ub[{i}]={_num(ub[i])} (infeasible or empty bounds); allowed: lb < ub")
     if A is None:
         if l is not None or u is not None:
             raise ParameterError("l/u given without A; allowed: A, l and u together")
@@ -207,7 +250,7 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
         bad = np.flatnonzero(l > u)
         if bad.size:
             i = int(bad[0])
-            raise ParameterError(f"l[{i}]={l[i]!r} > u[{i}]={u[i]!r} (infeasible constraint); allowed: l <= u")
+            raise ParameterError(f"l[{i}]={_num(l[i])} > u[{i}]={_num(u[i])} (infeasible constraint); allowed: l <= u")
         if np.any(l == np.inf) or np.any(u == -np.inf):
             raise ParameterError("l has +inf or u has -inf (infeasible constraint); allowed: l < +inf, u > -inf")
     return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, source=source)
@@ -216,10 +259,16 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
 def load_qp(path) -> QPProblem:
     """Read a QP from an ``.npz`` file with keys P, q, lb, ub and optionally A, l, u."""
     path = Path(path)
+    if path.is_dir():
+        raise ParameterError(f"file={str(path)!r} is a directory; allowed: an .npz file with keys P, q, A, l, u, lb, ub")
     if not path.is_file():
         raise ParameterError(f"file={str(path)!r} does not exist; allowed: an .npz file with keys P, q, A, l, u, lb, ub")
     try:
-        with np.load(path, allow_pickle=False) as z:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"file={str(path)!r} cannot be read ({type(exc).__name__}); allowed: a readable .npz file") from None
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a format error
         raise FormatError(f"{path}: not a readable .npz file ({type(exc).__name__})") from None
@@ -229,7 +278,9 @@ def load_qp(path) -> QPProblem:
     for key in ("P", "q", "lb", "ub"):
         if key not in data:
             raise FormatError(f"{path}: key {key!r} is missing; required: P, q, lb, ub (A, l, u optional)")
-    return validate_qp(data["P"], data["q"], data.get("A"), data.get("l"), data.get("u"), data["lb"], data["ub"], source=str(path))
+    prob = validate_qp(data["P"], data["q"], data.get("A"), data.get("l"), data.get("u"), data["lb"], data["ub"],
+                       source=str(path))
+    return dataclasses.replace(prob, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def save_qp(path, problem: QPProblem) -> None:
@@ -248,9 +299,10 @@ def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPPr
     ``n // 50``) equality rows, all built around a point ``x_f`` drawn inside
     ``[-box/2, box/2]`` so the problem is feasible.
     """
-    if int(n) != n or n < 2:
-        raise ParameterError(f"n={n!r} is out of range; allowed: integers >= 2")
+    if int(n) != n or n < 2 or n > MAX_RANDOM_N:
+        raise ParameterError(f"n={n!r} is out of range; allowed: integers 2..{MAX_RANDOM_N} (P is dense)")
     n = int(n)
+    seed = check_seed(seed)
     kappa = check_positive("kappa", kappa)
     if kappa < 1:
         raise ParameterError(f"kappa={kappa!r} is out of range; allowed: kappa >= 1")
@@ -301,6 +353,31 @@ def constraint_violation(problem: QPProblem, x) -> np.ndarray:
     return v
 
 
+#: OSQP statuses whose solution is trusted as the reference; anything else (primal/dual infeasible,
+#: maximum iterations, ...) is refused before the LIM solve
+OSQP_ACCEPTED = ("solved", "solved inaccurate")
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence file descriptor 1 (C-level prints) for the duration; Python's stdout is flushed first."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured or replaced stdout: nothing at fd level to guard
+        fd = 1
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            try:
+                yield
+            finally:
+                os.dup2(saved, fd)
+    finally:
+        os.close(saved)
+
+
 def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     """Solve with OSQP (the accuracy reference; optional extra ``qp``). Returns ``(x, objective, status)``."""
     try:
@@ -318,15 +395,25 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     hi = np.where(np.isfinite(hi), hi, big)
     solver = osqp.OSQP()
     new_api = int(str(getattr(osqp, "__version__", "0")).split(".")[0]) >= 1  # osqp 1.x renamed 'polish'
-    solver.setup(P=sparse.triu(sparse.csc_matrix(p.P), format="csc"), q=p.q, A=Ac, l=lo, u=hi,
-                 eps_abs=eps, eps_rel=eps, max_iter=max_iter, verbose=False,
-                 **({"polishing": True} if new_api else {"polish": True}))
-    res = solver.solve(raise_error=False) if new_api else solver.solve()
+    with _quiet_stdout():  # OSQP's C code prints (e.g. "Polishing not needed...") even with verbose=False
+        solver.setup(P=sparse.triu(sparse.csc_matrix(p.P), format="csc"), q=p.q, A=Ac, l=lo, u=hi,
+                     eps_abs=eps, eps_rel=eps, max_iter=max_iter, verbose=False,
+                     **({"polishing": True} if new_api else {"polish": True}))
+        res = solver.solve(raise_error=False) if new_api else solver.solve()
     status = str(res.info.status)
     if res.x is None or not np.all(np.isfinite(res.x)):
         return None, math.nan, status
     x = np.clip(res.x, p.lb, p.ub)
     return x, float(objective(p, x)), status
+
+
+def checked_reference(problem: QPProblem, **kw):
+    """:func:`osqp_reference`, refusing (one-line :class:`ParameterError`) any status but solved / solved inaccurate."""
+    x, f, status = osqp_reference(problem, **kw)
+    if status not in OSQP_ACCEPTED or not math.isfinite(f):
+        raise ParameterError(f"problem {problem.source!r}: OSQP status {status!r} (e.g. infeasible constraints); "
+                             f"allowed: problems OSQP solves (status {' or '.join(OSQP_ACCEPTED)})")
+    return x, f, status
 
 
 @dataclass
@@ -407,14 +494,16 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         numpy arrays with keys P, q, lb, ub (and optionally A, l, u), validated here
     bits : bits per memory (2..24)
     rule : ``"gradient"`` (default) or ``"anneal"`` (THEORY §6)
-    reads : independent runs from independent uniformly random levels (>= 2 for the entropy estimate)
+    reads : independent runs from independent uniformly random levels (>= 2 for the entropy estimate); each
+        read stops on its own (see module notes)
     dt_s : update time (s); f0_hz, T_K : attempt frequency and temperature
     seed : seeds everything random
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
-    max_updates : cap on LIM updates (default: ``20 * predicted + 2000`` plus twice the updates a walk
+    max_updates : cap on LIM updates of each read (default: ``20 * predicted + 2000`` plus twice the updates a walk
         across the range needs at the speed limit for the gradient rule,
         ``4 * 2**b + 2000`` for the annealing rule, which moves at most one level per update)
-    inner_tol : inner solve stops when the mean distance to the conditional optima is <= this many levels
+    inner_tol : a read's inner solve stops when its mean distance to the conditional optima is <= this many
+        levels and the largest is <= 4 times that
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
     reference : ``"osqp"`` or ``None``
     read_energy_J : energy per memory read (memory wall; 0 in the ideal LIM model)
@@ -435,11 +524,16 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
     if reference not in ("osqp", None):
         raise ParameterError(f"reference={reference!r} is unknown; allowed: 'osqp' or None")
+    seed = check_seed(seed)
     check_positive("read_energy_J", read_energy_J, allow_zero=True)
     check_positive("inner_tol", inner_tol)
     check_positive("constraint_tol", constraint_tol)
     p = problem
     n, m = p.n, p.m
+    # ---- the reference first: a problem OSQP finds infeasible is refused before any LIM work
+    f_ref, status = math.nan, "not computed"
+    if reference == "osqp":
+        _, f_ref, status = checked_reference(p)
     t0 = time.perf_counter()
     # ---- the prediction, before the run (THEORY §3)
     kappa = p.kappa
@@ -459,110 +553,123 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     # ---- the memories, from uniformly random levels
     arr = LIMArray(p.lb, p.ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
     A, l, u = p.A, p.l, p.u
+    R = reads
     normA2 = float(np.linalg.norm(A, 2)) ** 2 if m else 0.0
     if rho is None:
         rho = p.eig_max / normA2 if m else 0.0
-    rho = float(rho)
-    Y = np.zeros((reads, m))
+    rho_max = 1e6 * p.eig_max / max(normA2, 1e-300)
+    # every read is an independent run (THEORY §6: the floor is for the mean over independent runs), so every
+    # piece of driver state is per read: multipliers, penalty, counters, stopping decisions
+    rho_r = np.full(R, float(rho))
+    Y = np.zeros((R, m))
     Pdiag = np.diag(p.P).copy()
     A2 = A * A
 
-    def grad(X, Y, rho):
+    def grad(X, Y, rho_r):
         G = X @ p.P + p.q
         H = np.broadcast_to(Pdiag, X.shape)
         if m:
-            W = X @ A.T + Y / rho
+            rc = rho_r[:, None]
+            W = X @ A.T + Y / rc
             Z = np.clip(W, l, u)
-            G = G + rho * (W - Z) @ A
+            G = G + rc * ((W - Z) @ A)
             out = (W != Z).astype(float)
-            H = H + rho * (out @ A2)
+            H = H + rc * (out @ A2)
         return G, H
 
-    updates = 0
-    outer = 0
-    converged = False
-    prev_res = math.inf
-    lam = 0.0
-    lam_max = 8.0 * arr.D / (float(np.median(arr.delta)) ** 2 * max(float(np.median(Pdiag)), 1e-300))
-    quiet = 0
+    upd = np.zeros(R, dtype=np.int64)      # updates of each read
+    inner = np.zeros(R, dtype=np.int64)    # updates of each read's current inner solve
+    outer = np.zeros(R, dtype=np.int64)
+    done = np.zeros(R, dtype=bool)         # a finished read is frozen: infinite barriers, no heat, no work
+    conv = np.zeros(R, dtype=bool)
+    prev_res = np.full(R, math.inf)
+    lam = np.zeros(R)
+    quiet = np.zeros(R, dtype=np.int64)
+    med_delta = float(np.median(arr.delta))
+    lam_max = 8.0 * arr.D / (med_delta ** 2 * max(float(np.median(Pdiag)), 1e-300))
     # a grid point cannot meet a constraint better than about one level: the residual target
-    tol_eff = max(float(constraint_tol), float(np.median(arr.delta)))
-    while True:
-        L = p.eig_max + rho * normA2
-        eta = 1.0 / L
-        inner = 0
-        while updates < max_updates:
-            X = arr.values
-            G, H = grad(X, Y, rho)
-            if rule == "gradient":
-                # projected distance (levels) to each coordinate's conditional optimum, g_i / (h_i delta_i);
-                # the inner solve stops when its mean is below the grid
-                Xl = arr.levels_RN
-                push_out = ((Xl == arr.top) & (G < 0)) | ((Xl == 0) & (G > 0))
-                dist = np.where(push_out, 0.0, np.abs(G) / (np.maximum(H, 1e-300) * arr.delta))
-                if inner > 0 and float(np.mean(dist)) <= inner_tol:
-                    break
-                if inner >= max_inner:
-                    break
-                arr.gradient_step(G, eta, engine=engine)
-            else:
-                Xl = arr.levels_RN
-                push_out = ((Xl == arr.top) & (G < 0)) | ((Xl == 0) & (G > 0))
-                Gp = np.where(push_out, 0.0, G)
-                rms = float(np.sqrt(np.mean(Gp * Gp)))
-                target = arr.D / (float(np.median(arr.delta)) * rms) if rms > 0 else lam_max
-                near = float(np.mean(np.abs(Gp) / (np.maximum(H, 1e-300) * arr.delta))) <= 2.0  # levels
-                lam = min(max(lam * (1.02 if near else 1.0), target), lam_max)
-                # damp synchronous moves near the bottom (coupled memories would overshoot together, as
-                # Jacobi iterations do); far from it every memory attempts one hop per update
-                dist = np.abs(Gp) / (np.maximum(H, 1e-300) * arr.delta)
-                att = np.where(dist > 2.0, 1.0, np.clip(H / L, 1e-6, 1.0))
-                st = arr.anneal_step(G, H, lam, attempt=att)
-                quiet = quiet + 1 if (lam >= lam_max and st["hops"] < 0.01 * n * reads) else 0
-                if quiet >= 20 or inner >= max_inner:
-                    break
-            inner += 1
-            updates += 1
-        outer += 1
-        if m == 0:
-            converged = updates < max_updates
-            break
+    tol_eff = max(float(constraint_tol), med_delta)
+    while not np.all(done):
+        act = ~done
         X = arr.values
-        W = X @ A.T + Y / rho
-        Z = np.clip(W, l, u)
-        Y = rho * (W - Z)
-        res = float(np.max(np.abs(X @ A.T - np.clip(X @ A.T, l, u))))
-        if res <= tol_eff and inner <= 2:
-            converged = True
-            break
-        if updates >= max_updates or outer >= max_outer:
-            break
-        if res > 0.25 * prev_res and res > tol_eff:
-            rho = min(rho * 5.0, 1e6 * p.eig_max / max(normA2, 1e-300))  # multipliers kept
-        prev_res = res
+        G, H = grad(X, Y, rho_r)
+        Xl = arr.levels_RN
+        push_out = ((Xl == arr.top) & (G < 0)) | ((Xl == 0) & (G > 0))
+        # projected distance (levels) of each coordinate to its conditional optimum, g_i / (h_i delta_i)
+        dist = np.where(push_out, 0.0, np.abs(G) / (np.maximum(H, 1e-300) * arr.delta))
+        if rule == "gradient":
+            # a read's inner solve stops when ITS mean distance is below the grid
+            stop = (inner > 0) & (dist.mean(axis=1) <= inner_tol) & (dist.max(axis=1) <= 4.0 * inner_tol)
+        else:
+            stop = quiet >= 20
+        end = act & (stop | (inner >= max_inner) | (upd >= max_updates))
+        if np.any(end):
+            idx = np.flatnonzero(end)
+            outer[idx] += 1
+            if m == 0:
+                conv[idx] = upd[idx] < max_updates
+                done[idx] = True
+            else:
+                Xi = X[idx]
+                AX = Xi @ A.T
+                W = AX + Y[idx] / rho_r[idx, None]
+                Y[idx] = rho_r[idx, None] * (W - np.clip(W, l, u))
+                res = np.max(np.abs(AX - np.clip(AX, l, u)), axis=1)
+                ok = (res <= tol_eff) & (inner[idx] <= 2)
+                conv[idx[ok]] = True
+                stop_r = ok | (upd[idx] >= max_updates) | (outer[idx] >= max_outer)
+                done[idx[stop_r]] = True
+                grow = ~stop_r & (res > 0.25 * prev_res[idx]) & (res > tol_eff)
+                rho_r[idx[grow]] = np.minimum(rho_r[idx[grow]] * 5.0, rho_max)  # multipliers kept
+                prev_res[idx] = res
+            inner[idx] = 0
+            quiet[idx] = 0
+            continue  # the gradients of the reads that changed rho or y are stale: recompute
+        if rule == "gradient":
+            eta = 1.0 / (p.eig_max + rho_r * normA2)  # 1 / Lipschitz constant of grad_x L, per read
+            arr.gradient_step(G, eta[:, None], engine=engine, active=act)
+        else:
+            Gp = np.where(push_out, 0.0, G)
+            rms = np.sqrt(np.mean(Gp * Gp, axis=1))
+            with np.errstate(divide="ignore"):
+                target = np.where(rms > 0, arr.D / (med_delta * np.where(rms > 0, rms, 1.0)), lam_max)
+            near = dist.mean(axis=1) <= 2.0  # levels
+            lam = np.where(act, np.minimum(np.maximum(lam * np.where(near, 1.02, 1.0), target), lam_max), lam)
+            # damp synchronous moves near the bottom (coupled memories would overshoot together, as
+            # Jacobi iterations do); far from it every memory attempts one hop per update
+            L_r = (p.eig_max + rho_r * normA2)[:, None]
+            att = np.where(dist > 2.0, 1.0, np.clip(H / L_r, 1e-6, 1.0))
+            st = arr.anneal_step(G, H, lam, attempt=att, active=act)
+            hops = st["hops_per_read"]
+            quiet = np.where(act & (lam >= lam_max) & (hops < 0.01 * n), quiet + 1, 0)
+        inner[act] += 1
+        upd[act] += 1
     wall = time.perf_counter() - t0
     # ---- read out and close the books
     X = arr.values
     f_reads = objective(p, X)
     books = arr.books()
-    f_ref, status = math.nan, "not computed"
-    if reference == "osqp":
-        _, f_ref, status = osqp_reference(p)
     gaps = _rel_gap(f_reads, f_ref) if math.isfinite(f_ref) else np.full(reads, math.nan)
     viol = float(np.max(constraint_violation(p, X)))
     best = int(np.argmin(f_reads))
-    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred, rho_final=rho,
-                        memory_reads_per_run=updates * n)
+    upd_mean = float(np.mean(upd))
+    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred, rho_final_per_read=rho_r.tolist(),
+                        updates_per_read=upd.tolist(), outer_iterations_per_read=outer.tolist(),
+                        converged_per_read=conv.tolist(), memory_reads_per_run=upd_mean * n)
     return QPResult(
         x=X[best], objective=float(np.mean(f_reads)), objective_per_read=f_reads,
         reference_objective=f_ref, reference_status=status,
         rel_gap=float(_rel_gap(np.mean(f_reads), f_ref)) if math.isfinite(f_ref) else math.nan,
         rel_gap_worst_read=float(np.max(gaps)), constraint_violation=viol,
         dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J, bound_J=books.bound_J,
-        estimate_J=est, memory_wall_J=float(read_energy_J) * updates * n,
-        updates=updates, predicted_updates=n_pred, convergence_class=klass, kappa=kappa,
-        outer_iterations=outer, converged=converged, time_to_solution_s=updates * dt_s, wall_time_s=wall,
+        estimate_J=est, memory_wall_J=float(read_energy_J) * upd_mean * n,
+        updates=int(np.max(upd)), predicted_updates=n_pred, convergence_class=klass, kappa=kappa,
+        outer_iterations=int(np.max(outer)), converged=bool(np.all(conv)), time_to_solution_s=upd_mean * dt_s,
+        wall_time_s=wall,
         books=bd,
         inputs={"n": n, "m": m, "bits": bits, "rule": rule, "reads": reads, "dt_s": dt_s, "f0_hz": f0_hz,
-                "T_K": T_K, "seed": seed, "engine": engine, "source": p.source, "read_energy_J": read_energy_J},
+                "T_K": T_K, "seed": seed, "engine": engine, "source": p.source, "sha256": p.sha256,
+                "read_energy_J": read_energy_J, "reference": reference, "max_updates": max_updates,
+                "inner_tol": inner_tol, "max_inner": max_inner, "max_outer": max_outer,
+                "constraint_tol": constraint_tol, "rho_initial": float(rho), "C": C},
     )

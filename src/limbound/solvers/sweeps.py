@@ -20,12 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParameterError
 from ..fileio import atomic_write_text
-from .qp import _rel_gap, osqp_reference, random_qp, solve_qp
+from .qp import _rel_gap, checked_reference, random_qp, solve_qp
 from .train import train_digits
 
 DEFAULT_BITS = tuple(range(4, 17))
@@ -38,6 +39,20 @@ QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_u
 TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
                  "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate",
                  "test_accuracy", "float_test_accuracy", "first_law_residual", "time_to_solution_s", "wall_time_s"]
+
+
+def check_output_path(path, name="--sweep") -> Path:
+    """Refuse, before any work, an output path that cannot be written: a directory, or a missing parent.
+
+    The parent directory must exist (it is not created) and ``path`` must not be a directory.
+    """
+    p = Path(path)
+    if str(path) == "" or p.is_dir():
+        raise ParameterError(f"{name}={str(path)!r} is a directory; allowed: a file path (e.g. out.csv) in an existing directory")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ParameterError(f"{name}={str(path)!r}: directory {str(parent)!r} does not exist; allowed: a file path in an existing directory")
+    return p
 
 
 def _points(bits, dts, design, bits_fixed, dt_fixed):
@@ -62,7 +77,7 @@ def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design=
              dt_fixed=1e-6, rule="gradient", reads=4, seed=0, reference=True, **solve_kw) -> list[dict]:
     """Solve one QP (``problem`` or ``random_qp(n, seed=seed)``) at every (b, dt) point; one dict per run."""
     p = random_qp(n, seed=seed) if problem is None else problem
-    f_ref = osqp_reference(p)[1] if reference else math.nan
+    f_ref = checked_reference(p)[1] if reference else math.nan
     rows = []
     for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
         r = solve_qp(p, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, reference=None, **solve_kw)
@@ -108,5 +123,6 @@ def rows_to_csv(rows, columns) -> str:
 
 
 def write_csv(rows, path, columns) -> None:
-    """Write rows as CSV atomically."""
+    """Write rows as CSV atomically (the parent directory must exist, see :func:`check_output_path`)."""
+    check_output_path(path, "path")
     atomic_write_text(path, rows_to_csv(rows, columns))

@@ -10,8 +10,8 @@ small L2 term) are computed digitally and applied as LIM updates:
   give rare hops, so the quantized weights follow SGD in expectation
   (stochastic rounding made physical);
 * annealing rule: tilt ``lam * g * delta`` per level (the first-order change
-  of the minibatch loss), ``lam = D / (delta rms(g))`` never decreasing, at most
-  one level per update.
+  of the minibatch loss), ``lam = D / (delta rms(g))`` never decreasing (one
+  ``lam`` per read: reads are independent runs), at most one level per update.
 
 Memory wall: the minibatch gradients are computed digitally, outside the
 LIM array; their cost is not in the books (``energy_to_solution_J`` is the
@@ -26,7 +26,9 @@ from the seed.
 
 Energy books (THEORY §6): measured heat (mean over reads = independent
 training runs from independent uniformly random levels), second-law floor
-with Miller-Madow marginal entropies over reads, and the LIM estimate
+with an upper estimate of the final marginal entropies over reads (the
+larger of Miller-Madow and the maximum-entropy bound from the spread over
+reads, :mod:`limbound.solvers.lim_memory`), and the LIM estimate
 ``e_LIM(b, dt) * N * n`` with ``n`` from the stochastic class ``C 4**b``
 (THEORY §3, SGD's ``1/sqrt(t)``), predicted before the run.  With ``C = 1``
 that count (``4**8 = 65536`` updates of one level per parameter at b = 8) is far
@@ -47,6 +49,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError, check_bits, check_positive
 from .lim_memory import LIMArray, VersusBound, check_rule, estimate_J, predicted_updates
+from .qp import check_seed
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits"]
 
@@ -181,6 +184,7 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     if not 2 <= bits <= 24:
         raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
     check_rule(rule)
+    seed = check_seed(seed)
     if int(reads) != reads or reads < 2:
         raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
     for name, v in (("epochs", epochs), ("batch", batch)):
@@ -200,7 +204,8 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     theta_f = arr.values[0].astype(np.float32)[None, :].copy() if float_reference else None
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
     n_train = Xtr.shape[0]
-    lam = 0.0
+    lam = np.zeros(reads)
+    med_delta = float(np.median(arr.delta))
     updates = 0
     for _ in range(int(epochs)):
         order = rng.permutation(n_train)
@@ -211,10 +216,12 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
             if rule == "gradient":
                 arr.gradient_step(g, lr, engine=engine)
             else:
-                rms = float(np.sqrt(np.mean(g * g)))
-                if rms > 0:
-                    lam = max(lam, arr.D / (float(np.median(arr.delta)) * rms))
-                    arr.anneal_step(g, 0.0, lam)
+                # per read: the reads are independent runs (THEORY §6), so each keeps its own lam
+                rms = np.sqrt(np.mean(g * g, axis=1))
+                lam = np.maximum(lam, np.where(rms > 0, arr.D / (med_delta * np.where(rms > 0, rms, 1.0)), 0.0))
+                live = lam > 0
+                if np.any(live):
+                    arr.anneal_step(g, 0.0, np.where(live, lam, 1.0), active=live)
             if theta_f is not None:
                 gf = _grad(model, theta_f, layout, Xb.astype(np.float32), yb, np.float32(l2)).astype(np.float32)
                 theta_f = theta_f - np.float32(lr) * gf
@@ -232,5 +239,5 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
         time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
         inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
                 "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "T_K": T_K, "seed": seed,
-                "engine": engine, "C": C},
+                "engine": engine, "C": C, "float_reference": float_reference},
     )
