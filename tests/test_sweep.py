@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,67 @@ def test_cli_sweep_bad_input_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 0 and "bits" in err
     assert main(["sweep", str(tmp_path / "missing.toml")]) == 2
     assert main(["sweep", str(cfg), "--workers", "0"]) == 2
+
+
+_EST = '[sweep]\nkind = "estimate"\n[fixed]\ntokens = 1e12\n{extra}\n[grid]\nbits = [16]\n'
+_ANN = '[sweep]\nkind = "anneal"\n[fixed]\ngraph = "random:40:0.2"\n{extra}\n'
+
+
+@pytest.mark.parametrize("text, shown", [
+    (b"\x93NUMPY\x01\x00\xff\xfe garbage", "not a text file"),  # a binary file given as the config
+    (_EST.format(extra='params = "abc"'), "params='abc' is not a number"),
+    (_EST.format(extra="params = {a = 1}"), "fixed.params = {'a': 1} is a dict"),
+    (_EST.format(extra="params = true"), "params=True is not a number"),  # a boolean is not N = 1
+    (_EST.format(extra="params = 1e15\ntime = false"), "time=False is not a time"),
+    (_EST.format(extra="params = 1e15\ncounting = 3"), "counting=3 is not a string"),
+    (_ANN.format(extra='[grid]\nsweeps = ["10"]'), "sweeps='10' is not an integer"),
+    (_ANN.format(extra="[grid]\nsweeps = [1e3]"), "sweeps=1000.0 is not an integer"),
+    (_ANN.format(extra='schedule = "cosine"\n[grid]\nsweeps = [10]'), "schedule='cosine' is unknown"),
+    (_ANN.format(extra="reads = 0\n[grid]\nsweeps = [10]"), "reads=0 is out of range"),
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 1e15\n[grid]\nbits = [4]\n', "n=1000000000000000.0 is not an integer"),
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 10\n[grid]\nbits = [4, 30]\n', "bits=30 is out of range"),
+    ('[sweep]\nkind = "train"\n[fixed]\nmodel = "cnn"\n[grid]\nbits = [4]\n', "model='cnn' is unknown"),
+    ('[sweep]\nkind = "validate"\n[fixed]\ngroup = "drag"\n[grid]\ntau = [1.0, -1.0]\n', "tau=-1.0 is out of range"),
+])
+def test_cli_bad_config_values_are_one_line_before_any_cluster(tmp_path, capsys, monkeypatch, text, shown):
+    kind = re.search(rb'kind = "(\w+)"', text if isinstance(text, bytes) else text.encode())
+    if kind and kind.group(1).decode() not in sweep.available_kinds():
+        pytest.skip(f"kind {kind.group(1).decode()} not in this tree")
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes(text) if isinstance(text, bytes) else cfg.write_text(text)
+    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
+    out = tmp_path / "out"
+    assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--no-progress"]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and shown in cap.err and "Traceback" not in cap.err and cap.out == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["--scheduler", "garbage"], "--scheduler='garbage' is not a Dask address"),
+    (["--scheduler", "foo://bar:1"], "is not a Dask address"),
+    (["--scheduler", "tcp://127.0.0.1:9"], "cannot be reached"),
+])
+def test_cli_bad_scheduler_is_one_line_and_creates_nothing(tmp_path, capsys, monkeypatch, args, shown):
+    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT_S", 1.0)
+    out = tmp_path / "out"
+    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--no-progress", *args]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and shown in cap.err and "Traceback" not in cap.err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("make, shown", [
+    (lambda d: d / "a_file", "is a file, not a folder"),
+    (lambda d: d / "a_file" / "sub", "cannot be created"),
+    (lambda d: "/proc/limbound-test-nope", "cannot be created"),
+])
+def test_cli_bad_out_is_one_line_and_writes_nothing(tmp_path, capsys, make, shown):
+    (tmp_path / "a_file").write_text("keep me")
+    assert main(["sweep", str(EXAMPLE), "--out", str(make(tmp_path)), "--threads", "--workers", "1", "--no-progress"]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and shown in cap.err and "Traceback" not in cap.err
+    assert [p.name for p in tmp_path.iterdir()] == ["a_file"] and (tmp_path / "a_file").read_text() == "keep me"
 
 
 # ------------------------------------------------------------------ simulation / solver kinds

@@ -92,6 +92,164 @@ def register_kind(name: str, func, *, random: bool, check=None, doc: str = "") -
     return k
 
 
+# ------------------------------------------------------------------ input value checks (before any cluster)
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _number(lo=None, *, lo_open=False, hi=None, hi_open=False, what=""):
+    """A real number (never a boolean or a string) in the given range."""
+    rng = []
+    if lo is not None:
+        rng.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        rng.append(f"{'<' if hi_open else '<='} {hi:g}")
+    allowed = what or ("a finite number" + (" " + " and ".join(rng) if rng else ""))
+
+    def check(name, v):
+        if not _is_number(v):
+            raise ParameterError(f"{name}={v!r} is not a number; allowed: {allowed}")
+        if not np.isfinite(float(v)):
+            raise ParameterError(f"{name}={v!r} is not finite; allowed: {allowed}")
+        x = float(v)
+        if lo is not None and (x < lo or (lo_open and x == lo)) or hi is not None and (x > hi or (hi_open and x == hi)):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: {allowed}")
+    return check
+
+
+def _integer(lo=1, hi=None):
+    """A TOML integer (not a float such as 1e3, not a boolean) in lo..hi."""
+    allowed = f"integers {lo}..{hi}" if hi is not None else f"integers >= {lo}"
+
+    def check(name, v):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise ParameterError(f"{name}={v!r} is not an integer; allowed: {allowed}")
+        if v < lo or (hi is not None and v > hi):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: {allowed}")
+    return check
+
+
+def _choice(options):
+    def check(name, v):
+        if not isinstance(v, str) or v not in options:
+            raise ParameterError(f"{name}={v!r} is unknown; allowed: {', '.join(options)}")
+    return check
+
+
+def _text(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"{name}={v!r} is not a string; allowed: a quoted name")
+
+
+def _boolean(name, v):
+    if not isinstance(v, (bool, np.bool_)):
+        raise ParameterError(f"{name}={v!r} is not a boolean; allowed: true or false")
+
+
+def _quantity(kind):
+    """A number or a string with a unit (limbound.units.parse_quantity), never a boolean."""
+    def check(name, v):
+        from ..units import parse_quantity
+
+        if isinstance(v, (bool, np.bool_)) or not (isinstance(v, str) or _is_number(v)):
+            raise ParameterError(f"{name}={v!r} is not a {kind}; allowed: a number or a string with a unit, e.g. '1us'")
+        parse_quantity(v, kind, name)
+    return check
+
+
+def _list_of(inner, *, length=None):
+    def check(name, v):
+        if not isinstance(v, (list, tuple)) or not v or (length is not None and len(v) != length):
+            n = f"{length} values" if length is not None else "at least one value"
+            raise ParameterError(f"{name}={v!r} is not allowed; allowed: a list of {n}")
+        for i, x in enumerate(v):
+            inner(f"{name}[{i}]", x)
+    return check
+
+
+def _beta_range(name, v):
+    _list_of(_number(0, lo_open=True), length=2)(name, v)
+    if v[0] > v[1]:
+        raise ParameterError(f"{name}={v!r} decreases; allowed: [beta_hot, beta_cold] with beta_hot <= beta_cold")
+
+
+def _graph_spec(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'")
+    if v.startswith("random:"):
+        try:
+            _, n, p = v.split(":")
+            n, p = int(n), float(p)
+        except ValueError:
+            raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
+        if not (2 <= n <= 100_000 and 0 < p <= 1):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: 'random:N:P' with N in 2..100000, 0 < P <= 1")
+    elif not Path(v).is_file():
+        raise ParameterError(f"{name}={v!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+
+
+def _bits(lo=1, hi=64):
+    return _integer(lo, hi)
+
+
+_POS = _number(0, lo_open=True)
+_NONNEG = _number(0)
+#: Checks by input name, shared by the simulation and solver kinds (names mean the same thing everywhere);
+#: :data:`_KIND_CHECKS` overrides them per kind.  Ranges are the ones the target functions enforce
+#: (limbound.solvers.ising.anneal, solvers.qp, solvers.train, sim.validate); a value they would refuse on the
+#: worker is refused here, before any cluster starts.
+_CHECKS = {
+    "sweeps": _integer(1), "reads": _integer(1), "epochs": _integer(1), "batch": _integer(1),
+    "n_particles": _integer(1), "n_memories": _integer(1), "n_rate": _integer(1), "n_levels": _integer(2),
+    "max_updates": _integer(1), "max_inner": _integer(1), "max_outer": _integer(1),
+    "m_ineq": _integer(0), "m_eq": _integer(0),
+    "bits": _bits(), "T_K": _POS, "f0_hz": _POS, "dt_s": _POS, "dt": _quantity("time"), "retention_s": _POS,
+    "barrier_kT": _NONNEG, "fn_t0_sweeps": _POS, "readout_fraction": _number(0, hi=1, hi_open=True),
+    "readout_factor": _POS, "beta_range": _beta_range, "target_cut": _NONNEG,
+    "kappa": _number(1), "box": _POS, "inner_tol": _POS, "constraint_tol": _POS, "rho": _POS, "read_energy_J": _NONNEG,
+    "C": _POS, "lr": _POS, "l2": _NONNEG, "float_reference": _boolean, "sync": _boolean,
+    "k": _POS, "L": _POS, "tau": _POS, "gamma": _POS, "a": _POS, "barrier": _POS, "tilt": _NONNEG, "settle_dt": _POS,
+    "default_prob": _number(0, lo_open=True, hi=1, hi_open=True),
+    "taus": _list_of(_POS), "barriers": _list_of(_POS), "probs": _list_of(_number(0, lo_open=True, hi=1, hi_open=True)),
+    "graph": _graph_spec, "reference": _choice(("osqp",)),
+}
+
+
+def _kind_checks(kind: str) -> dict:
+    """The checks of ``kind``: :data:`_CHECKS` with the kind's own ranges and option names."""
+    c = dict(_CHECKS)
+    if kind == "anneal":
+        from ..solvers.ising import ACCEPTANCES, SCHEDULES
+
+        c.update(schedule=_choice(SCHEDULES), acceptance=_choice(ACCEPTANCES))
+    elif kind in ("qp", "train"):
+        from ..solvers.lim_memory import ENGINES, RULES
+
+        c.update(rule=_choice(RULES), engine=_choice(ENGINES), reads=_integer(2))  # entropy over reads needs 2
+        if kind == "qp":
+            from ..solvers.qp import MAX_RANDOM_N
+
+            c.update(n=_integer(2, MAX_RANDOM_N), bits=_bits(2, 24))
+        else:
+            from ..solvers.train import MODELS
+
+            c.update(model=_choice(MODELS))
+    elif kind == "validate":
+        c.update(group=_choice(_VALIDATE_GROUPS), bits=_list_of(_bits()),
+                 n_particles=lambda n, v: (_list_of(_integer(1)) if isinstance(v, list) else _integer(1))(n, v),
+                 dt=lambda n, v: (_list_of(_POS) if isinstance(v, list) else _POS)(n, v))
+    return c
+
+
+def _check_values(kind: str, inputs: dict) -> None:
+    """Refuse values of the wrong type or range (one line naming the input) for the names ``kind`` knows."""
+    checks = _kind_checks(kind)
+    for name, value in inputs.items():
+        check = checks.get(name)
+        if check is not None:
+            check(name, value)
+
+
 #: Input names of kind "estimate": the keyword arguments of limbound.bounds.resolve, plus
 #: friendly names with units (parsed by limbound.units.parse_quantity).
 _ESTIMATE_SI = ("params", "tokens", "flops", "ops", "bits", "time_s", "T_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
@@ -120,9 +278,22 @@ def _estimate_kwargs(inputs: dict) -> dict:
     return kw
 
 
+_ESTIMATE_TEXT = ("counting", "accelerator", "precision", "workload")
+
+
 def _check_estimate(inputs: dict) -> None:
     from .. import bounds
 
+    for name, value in inputs.items():
+        if name in _ESTIMATE_TEXT:
+            _text(name, value)
+        elif name in _ESTIMATE_UNITS:
+            _quantity(_ESTIMATE_UNITS[name][1])(name, value)
+        elif name == "bits":
+            if not (_is_number(value) and float(value).is_integer()):
+                raise ParameterError(f"bits={value!r} is not an integer; allowed: integers 1..64")
+        elif name in _ESTIMATE_SI:
+            _number()(name, value)  # a number, never a boolean or a string; ranges: bounds.resolve
     bounds.resolve(**_estimate_kwargs(inputs))
 
 
@@ -184,6 +355,7 @@ def _validate_func(inputs: dict):
 
 
 def _check_validate(inputs: dict) -> None:
+    _check_values("validate", inputs)
     _kwargs_for(_validate_func(inputs), {k: v for k, v in inputs.items() if k != "group"}, kind="validate",
                 extra=("group",))
 
@@ -224,9 +396,7 @@ def _check_anneal(inputs: dict) -> None:
 
     if "graph" not in inputs:
         raise ParameterError("kind 'anneal' needs input graph (a G-set file path or 'random:N:P')")
-    g = inputs["graph"]
-    if not (isinstance(g, str) and (g.startswith("random:") or Path(g).is_file())):
-        raise ParameterError(f"graph={g!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+    _check_values("anneal", inputs)
     _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
                 extra=("graph", "target_cut"))
 
@@ -255,6 +425,7 @@ def task_anneal(inputs: dict, seed=0) -> dict:
 def _check_qp(inputs: dict) -> None:
     from ..solvers.qp import random_qp, solve_qp
 
+    _check_values("qp", inputs)
     x = _with_dt(inputs)
     a = set(_kwargs_for(random_qp, {k: v for k, v in x.items() if k in ("kappa", "m_ineq", "m_eq", "box")}, kind="qp"))
     _kwargs_for(solve_qp, {k: v for k, v in x.items() if k not in a and k != "n"}, kind="qp",
@@ -281,6 +452,7 @@ def task_qp(inputs: dict, seed=0) -> dict:
 def _check_train(inputs: dict) -> None:
     from ..solvers.train import train_digits
 
+    _check_values("train", inputs)
     _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
 
 
@@ -411,6 +583,15 @@ def _expand(name: str, spec):
                       "{logspace = [a, b, n]}, {linspace = [a, b, n]} or {range = [start, stop, step]} (integers)")
 
 
+def _check_shape(where: str, name: str, v) -> None:
+    """An input value is a TOML string, number, boolean or a flat list of these -- never a table or a date."""
+    scalar = (str, bool, int, float, np.integer, np.floating)
+    if isinstance(v, scalar) or (isinstance(v, list) and all(isinstance(x, scalar) for x in v)):
+        return
+    raise FormatError(f"{where}: {name} = {v!r} is a {type(v).__name__}; allowed: a number, a string, a boolean "
+                      "or a list of these")
+
+
 def parse_config(data: dict, *, path: str = "") -> SweepConfig:
     """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work."""
     where = path or "config"
@@ -449,7 +630,12 @@ def parse_config(data: dict, *, path: str = "") -> SweepConfig:
     both = set(fixed) & set(grid_raw)
     if both:
         raise FormatError(f"{where}: {', '.join(sorted(both))} in both [fixed] and [grid]; give each input once")
+    for name, v in fixed.items():
+        _check_shape(where, f"fixed.{name}", v)
     grid = {name: _expand(name, spec) for name, spec in grid_raw.items()}
+    for name, vals in grid.items():
+        for v in vals:
+            _check_shape(where, f"grid.{name}", v)
     cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
                       name=str(sw.get("name", "")), store=store, raw=data, path=str(path))
     pts = cfg.points()
@@ -460,6 +646,11 @@ def parse_config(data: dict, *, path: str = "") -> SweepConfig:
             except LimboundError as exc:
                 shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in grid) or "every point"
                 raise type(exc)(f"{where}: point ({shown}): {exc}") from None
+            except (TypeError, ValueError, ArithmeticError, KeyError) as exc:  # a check that did not name the input
+                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in grid) or "every point"
+                msg = str(exc).splitlines()[0] if str(exc) else ""
+                raise ParameterError(f"{where}: point ({shown}): inputs not allowed for kind {kind!r} "
+                                     f"({type(exc).__name__}: {msg})") from None
     ids = [p["id"] for p in pts]
     if len(set(ids)) != len(ids):
         raise FormatError(f"{where}: the grid repeats a point (a value listed twice); each point must be unique")
@@ -472,7 +663,13 @@ def load_config(path) -> SweepConfig:
     if not p.is_file():
         raise ParameterError(f"config={str(path)!r} is not a file; allowed: a sweep TOML file")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FormatError(f"{p}: not a text file (not UTF-8); allowed: a sweep TOML file") from None
+    except OSError as exc:
+        raise FormatError(f"{p}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(f"{p}: not valid TOML: {exc}") from None
     return parse_config(data, path=str(p))
@@ -636,6 +833,10 @@ def _client(scheduler, *, n_workers: int, processes: bool):
         except (OSError, TimeoutError) as exc:
             raise ParameterError(f"--scheduler={scheduler!r} cannot be reached ({type(exc).__name__}); "
                                  "allowed: the address of a running Dask scheduler, e.g. tcp://host:8786") from None
+        except (ValueError, TypeError) as exc:  # e.g. "missing port number", "unknown address scheme"
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ParameterError(f"--scheduler={scheduler!r} is not a Dask address ({msg}); "
+                                 "allowed: e.g. tcp://host:8786") from None
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=None,
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster, f"LocalCluster({n_workers} {'processes' if processes else 'threads'})"
@@ -665,10 +866,7 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
         raise ParameterError(f"n_workers={n_workers!r} is not allowed; allowed: an integer >= 1")
     if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0):
         raise ParameterError(f"max_points={max_points!r} is not allowed; allowed: an integer >= 0")
-    out = Path(out_dir)
-    (out / "points").mkdir(parents=True, exist_ok=True)
-    (out / "failed").mkdir(parents=True, exist_ok=True)
-    _clean_temp(out)
+    out = check_out_dir(out_dir)  # nothing is created before every input is checked and the cluster is up
     created = _now()
     old = out / "manifest.json"
     if old.is_file():
@@ -685,19 +883,27 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     failed: dict = {}
     sched_name = scheduler or "none (nothing to run)"
     ran = 0
-    _write_manifest(cfg, out, done, failed, sched_name, created)
+    client = cluster = None
     if pending:
         client, cluster, sched_name = _client(scheduler, n_workers=n_workers, processes=processes)
-        try:
-            ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped)
-        except BaseException:  # interrupted (Ctrl-C): record what finished, then stop
-            _write_manifest(cfg, out, done, failed, sched_name, created)
-            consolidate(cfg, out)
-            raise
-        finally:
+    try:
+        make_out_dir(out)
+        for sub in ("points", "failed"):
+            make_out_dir(out / sub, name="--out subfolder")
+        _clean_temp(out)
+        _write_manifest(cfg, out, done, failed, sched_name, created)
+        if pending:
+            try:
+                ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped)
+            except BaseException:  # interrupted (Ctrl-C): record what finished, then stop
+                _write_manifest(cfg, out, done, failed, sched_name, created)
+                consolidate(cfg, out)
+                raise
+    finally:
+        if client is not None:
             client.close()
-            if cluster is not None:
-                cluster.close()
+        if cluster is not None:
+            cluster.close()
     manifest = _write_manifest(cfg, out, done, failed, sched_name, created)
     store, rows = consolidate(cfg, out)
     return SweepResult(out_dir=out, total=len(points), skipped=skipped, ran=ran, failed=failed, rows=rows, store=store,
