@@ -802,8 +802,11 @@ def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     Runs start uniformly random (entropy ``N ln 2``); ``H_i`` is the entropy
     (nats) of spin ``i``'s final marginal over the reads, with the
     Miller--Madow correction ``(m_i - 1) / (2 R)`` (``m_i`` occupied values)
-    so that the estimate is not biased low.  Marginals can only lower the
-    floor, so this is a valid (possibly loose) bound on the mean heat.
+    so that the estimate is not biased low, clipped at ``ln 2`` (the entropy
+    of a binary variable cannot exceed it; unclipped, a 50/50 marginal would
+    give ``ln 2 + 1/(2R)`` and a negative floor).  Marginals can only lower
+    the floor, so this is a valid (possibly loose) bound on the mean heat,
+    and it is never negative.
 
     ``z2_symmetric=True`` (no fields: ``H(s) = H(-s)``, e.g. MaxCut): the
     marginals of a symmetric distribution are 1/2 and the plain floor is
@@ -827,5 +830,5 @@ def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         ent = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     m = (p > 0).astype(float) + (p < 1).astype(float)
-    ent = ent + (m - 1.0) / (2.0 * R)
+    ent = np.minimum(ent + (m - 1.0) / (2.0 * R), math.log(2.0))
     return float((N - (1 if z2_symmetric and N else 0)) * math.log(2.0) - ent.sum())
