@@ -32,12 +32,13 @@ from .train import train_digits
 DEFAULT_BITS = tuple(range(4, 17))
 DEFAULT_DTS = tuple(10.0 ** k for k in range(-12, -3))
 
-QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
-              "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate", "objective",
+QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "updates", "predicted_updates", "dissipated_J",
+              "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem", "second_law_holds", "estimate_J", "tightness", "measured_over_estimate", "objective",
               "reference_objective", "rel_gap", "constraint_violation", "first_law_residual", "converged",
               "time_to_solution_s", "wall_time_s"]
-TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "D_kT", "updates", "predicted_updates", "dissipated_J",
-                 "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate",
+TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "updates", "predicted_updates",
+                 "dissipated_J", "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem",
+                 "second_law_holds", "estimate_J", "tightness", "measured_over_estimate",
                  "test_accuracy", "float_test_accuracy", "first_law_residual", "time_to_solution_s", "wall_time_s"]
 
 
@@ -82,7 +83,9 @@ def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design=
     for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
         r = solve_qp(p, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, reference=None, **solve_kw)
         rows.append({
-            "problem": p.source, "bits": b, "dt_s": dt, "rule": rule, "D_kT": r.books["D_kT"],
+            "problem": p.source, "bits": b, "dt_s": dt, "rule": rule, "reads": reads, "seed": seed,
+            "D_kT": r.books["D_kT"], "bound_mm_J": r.books["bound_mm_J"],
+            "second_law_margin_sem": r.second_law_margin_sem, "second_law_holds": r.second_law_holds,
             "updates": r.updates, "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
             "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
             "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
@@ -101,7 +104,9 @@ def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="c
     for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
         r = train_digits(model=model, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, epochs=epochs, **train_kw)
         rows.append({
-            "model": model, "bits": b, "dt_s": dt, "rule": rule, "D_kT": r.books["D_kT"], "updates": r.updates,
+            "model": model, "bits": b, "dt_s": dt, "rule": rule, "reads": reads, "seed": seed,
+            "D_kT": r.books["D_kT"], "updates": r.updates, "bound_mm_J": r.books["bound_mm_J"],
+            "second_law_margin_sem": r.second_law_margin_sem, "second_law_holds": r.second_law_holds,
             "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
             "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
             "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
