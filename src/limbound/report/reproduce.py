@@ -470,21 +470,26 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
                       style={"color": COLORS["landauer"], "marker": "v"})]
         return out
 
+    def _row(problem, b, r, quality, quality_metric, converged):
+        return {"problem": problem, "bits": b, "dissipated_J": r.dissipated_J,
+                "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+                "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+                "quality": quality, "quality_metric": quality_metric, "updates": r.updates, "converged": converged}
+
+    def _add(label_rows, axes_title):
+        rows.extend(label_rows)
+        xs = np.array([r["bits"] for r in label_rows], dtype=float)
+        axes.append(Axes(axes_title, "precision b [bits]", "energy per run [J]", _series(label_rows, xs), xlog=False))
+
     if qp is not None:
         c = QP_QUICK if quick else QP_FULL
         problem = qp.random_qp(c["n"], seed=seed)
         qrows = []
         for b in c["bits"]:
             r = qp.solve_qp(problem, bits=b, reads=c["reads"], seed=seed, dt_s=DT_F_S)
-            qrows.append({"problem": f"QP random n={c['n']}", "bits": b, "dissipated_J": r.dissipated_J,
-                          "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
-                          "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
-                          "quality": r.rel_gap, "quality_metric": "relative objective gap to OSQP",
-                          "updates": r.updates, "converged": bool(r.converged)})
-        rows += qrows
-        xs = np.array([r["bits"] for r in qrows], dtype=float)
-        axes.append(Axes(f"QP, random n = {c['n']} (kappa 10), gradient rule", "precision b [bits]",
-                         "energy per run [J]", _series(qrows, xs), xlog=False))
+            qrows.append(_row(f"QP random n={c['n']}", b, r, r.rel_gap, "relative objective gap to OSQP",
+                              bool(r.converged)))
+        _add(qrows, f"QP, random n = {c['n']} (kappa 10), gradient rule")
         notes.append(f"QP: limbound.solvers.qp.solve_qp on random_qp(n={c['n']}, seed={seed}) (kappa = 10, box "
                      f"[-1, 1]), gradient rule, {c['reads']} reads, dt = {DT_F_S:g} s; LIM estimate with the linear "
                      "class n = kappa b ln 2 (THEORY §3); quality = relative objective gap to OSQP.")
@@ -494,15 +499,9 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
         trows = []
         for b in c["bits"]:
             r = tr.train_digits(model=c["model"], bits=b, reads=c["reads"], epochs=c["epochs"], seed=seed, dt_s=DT_F_S)
-            trows.append({"problem": f"digits {c['model']}", "bits": b, "dissipated_J": r.dissipated_J,
-                          "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
-                          "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
-                          "quality": r.test_accuracy, "quality_metric": f"test accuracy (float32: {r.float_test_accuracy:.3f})",
-                          "updates": r.updates, "converged": None})
-        rows += trows
-        xs = np.array([r["bits"] for r in trows], dtype=float)
-        axes.append(Axes(f"training: digits, {c['model']}, {c['epochs']} epochs", "precision b [bits]",
-                         "energy per run [J]", _series(trows, xs), xlog=False))
+            trows.append(_row(f"digits {c['model']}", b, r, r.test_accuracy,
+                              f"test accuracy (float32: {r.float_test_accuracy:.3f})", None))
+        _add(trows, f"training: digits, {c['model']}, {c['epochs']} epochs")
         notes.append(f"Training: limbound.solvers.train.train_digits(model={c['model']!r}) on scikit-learn digits, "
                      f"{c['epochs']} epochs, {c['reads']} reads, dt = {DT_F_S:g} s; LIM estimate with the stochastic "
                      "class n = 4^b (THEORY §3), which overestimates short runs; quality = test accuracy.")
