@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -135,6 +136,15 @@ def test_anneal_cli_json_on_g11(capsys):
     assert 540 <= out["best_cut"] <= 564  # best known 564
     assert out["first_law_residual"] < 1e-12
     assert out["energy_to_target_J"] is not None and out["energy_to_target_J"] > 0
+    # totals over reads vs per read: the keys say which, and agree with the per-read heats
+    heats = out["anneal"]["heat_per_read_J"]
+    assert out["energy_dissipated_J"] == pytest.approx(sum(heats), rel=1e-12)
+    assert out["energy_dissipated_per_read_J"] == pytest.approx(sum(heats) / 4, rel=1e-12)
+    assert out["energy_to_target_J"] <= max(heats) * (1 + 1e-12)   # per read, so below the largest read's heat
+    assert "per read" in out["definitions"]["energy_to_target_J"]
+    assert "summed over all reads" in out["definitions"]["energy_dissipated_J"]
+    # provenance fingerprints the graph file
+    assert out["provenance"]["inputs"]["graph_sha256"] == hashlib.sha256((GSET / "G11.txt").read_bytes()).hexdigest()
 
 
 def test_anneal_cli_errors(tmp_path, capsys):

@@ -46,6 +46,7 @@ def test_info_carries_energy_books_and_schedule():
     assert info["delta_U_J"] == pytest.approx(info["work_J"] - info["energy_dissipated_J"], rel=1e-10, abs=1e-30)
     assert info["first_law_residual"] < 1e-12
     assert ss.record.heat_J.sum() == pytest.approx(info["energy_dissipated_J"])
+    assert ss.record.heat_J.mean() == pytest.approx(info["energy_dissipated_per_read_J"])
     assert np.all(ss.record.num_flips > 0)
 
 

@@ -2,11 +2,15 @@
 
 Parses, calls :func:`limbound.solvers.gset.solve_maxcut`, prints.  With
 ``--json`` the output has the keys ``best_cut``, ``mean_cut``,
-``energy_dissipated_J``, ``energy_to_target_J`` (mean heat of the reads
-that reached the target until they first did; null if none did),
-``success_probability``, ``energy_to_solution_99_J`` (restarts to 99 %), ``spin_updates_per_s``, ``first_law_residual``, ``time_s``
-(wall-clock seconds of the simulation), the full anneal record under
-``anneal`` and the provenance (inputs, version, seed).
+``energy_dissipated_J`` (heat summed over ALL reads),
+``energy_dissipated_per_read_J`` (the same, mean per read),
+``energy_to_target_J`` (PER READ: mean, over the reads that reached the
+target, of the heat each dissipated until it first did; null if none did),
+``success_probability``, ``energy_to_solution_99_J`` (restarts to 99 %),
+``spin_updates_per_s``, ``first_law_residual``, ``time_s`` (wall-clock
+seconds of the simulation), ``definitions`` (these meanings, in the output
+itself), the full anneal record under ``anneal`` and the provenance
+(inputs, version, seed, and the ``graph_sha256`` of the file's bytes).
 """
 from __future__ import annotations
 
@@ -48,7 +52,8 @@ def run(args) -> int:
                        acceptance=args.acceptance, T_K=T_K, f0_hz=f0, barrier_kT=args.barrier,
                        readout_fraction=args.readout[0], readout_factor=args.readout[1])
     out = res.as_dict()
-    out["provenance"] = provenance(args.seed, graph=str(args.graph), sweeps=args.sweeps, reads=args.reads,
+    out["provenance"] = provenance(args.seed, graph=str(args.graph), graph_sha256=graph.sha256,
+                                   sweeps=args.sweeps, reads=args.reads,
                                    schedule=args.schedule, beta_range=args.beta_range, readout=list(args.readout),
                                    acceptance=args.acceptance,
                                    target_cut=args.target, temperature_K=T_K, f0_hz=f0, barrier_kT=args.barrier)

@@ -18,6 +18,7 @@ it at module level; :func:`maxcut_bqm` imports it when called.
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +34,17 @@ __all__ = ["MaxCutGraph", "read_gset", "maxcut_to_ising", "cut_values", "ising_f
 
 @dataclass(frozen=True)
 class MaxCutGraph:
-    """Undirected weighted graph, nodes ``0..n-1``; ``i``, ``j`` (m,) int64, ``w`` (m,) float64."""
+    """Undirected weighted graph, nodes ``0..n-1``; ``i``, ``j`` (m,) int64, ``w`` (m,) float64.
+
+    ``sha256``: hex digest of the file's bytes when read by :func:`read_gset` (provenance), else ``""``.
+    """
 
     n: int
     i: np.ndarray
     j: np.ndarray
     w: np.ndarray
     name: str = ""
+    sha256: str = ""
 
     @property
     def m(self) -> int:
@@ -76,9 +81,11 @@ def read_gset(path) -> MaxCutGraph:
     """
     path = Path(path)
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    text = data.decode()
     header = None
     ii, jj, ww = [], [], []
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -122,7 +129,7 @@ def read_gset(path) -> MaxCutGraph:
     if len(ii) != m:
         raise FormatError(f"{path}:{hline}: header says m={m} edges but the file has {len(ii)}")
     return MaxCutGraph(n, np.asarray(ii, dtype=np.int64), np.asarray(jj, dtype=np.int64),
-                       np.asarray(ww, dtype=np.float64), name=path.stem)
+                       np.asarray(ww, dtype=np.float64), name=path.stem, sha256=digest)
 
 
 def read_best_known(path) -> dict[str, float]:
@@ -221,10 +228,12 @@ class MaxCutResult:
             "graph": self.graph_name, "n_nodes": self.anneal.n, "total_weight": self.total_weight,
             "best_cut": self.best_cut, "mean_cut": self.mean_cut, "mean_best_cut": float(self.best_cuts.mean()),
             "target_cut": self.target_cut,
-            "energy_dissipated_J": a["energy_dissipated_J"], "energy_to_target_J": a["energy_to_target_J"],
+            "energy_dissipated_J": a["energy_dissipated_J"],
+            "energy_dissipated_per_read_J": a["energy_dissipated_per_read_J"],
+            "energy_to_target_J": a["energy_to_target_J"],
             "success_probability": a["success_probability"], "energy_to_solution_99_J": a["energy_to_solution_99_J"],
             "spin_updates_per_s": a["spin_updates_per_s"], "first_law_residual": a["first_law_residual"],
-            "time_s": a["time_s"],
+            "time_s": a["time_s"], "definitions": a["definitions"],
         }
         out["anneal"] = a
         return out

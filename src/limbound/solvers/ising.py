@@ -622,6 +622,7 @@ class AnnealResult(ArrayBooks):
             "sweep_time_s": self.sweep_time_s, "anneal_time_s": self.sweeps * self.sweep_time_s,
             "best_energy": float(self.best_energies.min()), "mean_energy": float(self.energies.mean()),
             "energy_dissipated_J": float(self.heat_kT.sum()) * k,
+            "energy_dissipated_per_read_J": float(self.heat_kT.mean()) * k,
             "heat_per_read_J": (self.heat_kT * k).tolist(),
             "work_J": float(self.work_kT.sum()) * k,
             "delta_U_J": float((self.U_end_kT - self.U_start_kT).sum()) * k,
@@ -636,7 +637,21 @@ class AnnealResult(ArrayBooks):
             "spin_updates": self.reads * self.attempts, "flips": int(self.flips.sum()),
             "spin_updates_per_s": self.spin_updates_per_s, "time_s": self.wall_time_s,
             "priced": self.priced(), "second_law": self.second_law_floor_J(),
+            "definitions": dict(JSON_DEFINITIONS),
         }
+
+
+#: What the energy keys of :meth:`AnnealResult.as_dict` (and the ``anneal`` CLI JSON) mean.
+JSON_DEFINITIONS = {
+    "energy_dissipated_J": "heat released to the bath, summed over all reads (J)",
+    "energy_dissipated_per_read_J": "heat released by one read, mean over reads (J) = energy_dissipated_J / reads",
+    "energy_to_target_J": "per read: heat a read released until its energy first reached the target, mean over "
+                          "the reads that reached it (J); null if none did",
+    "energy_to_solution_99_J": "per solve: mean heat of a whole read times the restarts needed for 99 % success (J)",
+    "work_J": "protocol work, summed over all reads (J)",
+    "priced.run_all_reads": "the whole run, all reads, in every paradigm (J)",
+    "priced.to_target_mean_per_read": "per read, mean over the reads that reached the target (J)",
+}
 
 
 # --------------------------------------------------------------------------- front door

@@ -4,9 +4,10 @@ Ocean users call ``sample(bqm)``, ``sample_ising(h, J)`` or
 ``sample_qubo(Q)`` as with any dimod sampler; the returned ``SampleSet``
 holds the final state of every read (the memories' content when the anneal
 ends), with per-read data vectors ``heat_J`` (dissipated), ``work_J`` and
-``num_flips``, and ``info`` carrying the totals (``energy_dissipated_J``,
-``work_J``, ``delta_U_J``, ``first_law_residual``), the schedule and the
-physical conventions.
+``num_flips``, and ``info`` carrying the totals over all reads
+(``energy_dissipated_J``, ``work_J``, ``delta_U_J``), the mean heat of one
+read (``energy_dissipated_per_read_J``), ``first_law_residual``, the
+schedule and the physical conventions.
 
 dimod is the optional extra ``limbound[ising]``; this is the only module of
 limbound that imports it.
@@ -89,7 +90,8 @@ class LIMAnnealingSampler(dimod.Sampler):
         if bqm.vartype is dimod.BINARY:
             samples = ((samples + 1) // 2).astype(np.int8)
         info = {
-            "energy_dissipated_J": float(res.heat_J.sum()), "work_J": float(res.work_J.sum()),
+            "energy_dissipated_J": float(res.heat_J.sum()),
+            "energy_dissipated_per_read_J": float(res.heat_J.mean()), "work_J": float(res.work_J.sum()),
             "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
             "first_law_residual": res.first_law_residual,
             "schedule": dict(res.schedule), "acceptance": acceptance,
