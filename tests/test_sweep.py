@@ -139,10 +139,42 @@ def test_failed_points_are_recorded_and_retried(tmp_path):
         sweep.KINDS.pop("flaky_test", None)
 
 
+def _scratch(inputs, seed):
+    """Test kind: where the worker running the point keeps its scratch files."""
+    from distributed import get_worker
+
+    return {"scratch": str(get_worker().local_directory)}
+
+
+def test_local_cluster_scratch_is_a_temporary_folder_removed_afterwards(tmp_path, monkeypatch):
+    import tempfile
+
+    import dask
+
+    sweep.register_kind("scratch_test", _scratch, random=False)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    try:
+        with dask.config.set({"temporary-directory": str(tmp_path / "dask-default")}):
+            res = sweep.run_sweep(_cfg({"x": [1]}, kind="scratch_test"), tmp_path / "s", processes=False, n_workers=1,
+                                  progress=False)
+    finally:
+        sweep.KINDS.pop("scratch_test", None)
+    used = pd.read_parquet(res.store)["scratch"].iloc[0]
+    assert used.startswith(str(tmp / "limbound-dask-"))  # our own folder, not dask's default place
+    assert not list(tmp.iterdir())  # removed after the run
+    assert not (tmp_path / "dask-default").exists()
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["failed", "manifest.json", "points", "results.parquet"]
+
+
 def test_sweep_on_an_existing_scheduler(tmp_path):
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with dask.config.set({"temporary-directory": str(tmp_path / "dask")}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                         local_directory=str(tmp_path / "dask")) as cluster:
         res = sweep.run_sweep(_cfg({"bits": [8, 16]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s",
                               scheduler=cluster.scheduler_address, progress=False)
     assert res.complete and res.rows == 2 and res.scheduler == cluster.scheduler_address

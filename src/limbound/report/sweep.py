@@ -26,7 +26,9 @@ reads that folder first and skips every finished point, so an interrupted
 sweep resumes where it stopped: no point is computed twice, none is lost, and
 a half-written file can never be mistaken for a result.  A point that raises
 is recorded in ``OUT/failed/<id>.json`` with its one-line error and retried by
-the next run.  At the end the finished points of the grid are consolidated,
+the next run.  The workers of a LocalCluster keep their scratch space in a
+temporary folder that is removed after the run (not ``/tmp/dask-scratch-space``,
+not inside ``OUT``).  At the end the finished points of the grid are consolidated,
 in grid order, into ``OUT/results.parquet`` (or ``results.csv``), and
 ``OUT/manifest.json`` lists every point with its inputs, seed and status,
 plus the limbound version and the config.
@@ -45,6 +47,8 @@ import importlib
 import itertools
 import json
 import logging
+import shutil
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -837,9 +841,31 @@ def _client(scheduler, *, n_workers: int, processes: bool):
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ParameterError(f"--scheduler={scheduler!r} is not a Dask address ({msg}); "
                                  "allowed: e.g. tcp://host:8786") from None
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=None,
-                           silence_logs=logging.ERROR)
-    return Client(cluster), cluster, f"LocalCluster({n_workers} {'processes' if processes else 'threads'})"
+    # the workers' scratch space in a temporary folder of our own, removed after the run (never
+    # /tmp/dask-scratch-space, never inside --out)
+    scratch = tempfile.mkdtemp(prefix="limbound-dask-")
+    try:
+        import dask
+
+        with dask.config.set({"temporary-directory": scratch}):  # the scheduler's scratch folder too
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
+                                   dashboard_address=None, silence_logs=logging.ERROR, local_directory=scratch)
+        cluster.limbound_scratch = scratch
+        return Client(cluster), cluster, f"LocalCluster({n_workers} {'processes' if processes else 'threads'})"
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def _close(client, cluster) -> None:
+    """Close the client and the LocalCluster started here, and remove its scratch folder."""
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
+        scratch = getattr(cluster, "limbound_scratch", None)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int = 2, processes: bool = True,
@@ -900,10 +926,7 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
                 consolidate(cfg, out)
                 raise
     finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        _close(client, cluster)
     manifest = _write_manifest(cfg, out, done, failed, sched_name, created)
     store, rows = consolidate(cfg, out)
     return SweepResult(out_dir=out, total=len(points), skipped=skipped, ran=ran, failed=failed, rows=rows, store=store,
