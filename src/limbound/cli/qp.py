@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..errors import ParameterError
 from ..units import parse_quantity
-from ._common import g3, print_json, provenance, table
+from ._common import g3, print_json, table
+from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
@@ -40,34 +41,20 @@ def run(args) -> int:
                   kappa=args.kappa if args.random is not None else None,
                   bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, reference=not args.no_reference)
     if args.sweep:
-        from ..solvers.sweeps import QP_COLUMNS, sweep_qp, write_csv
+        from ..solvers.sweeps import QP_COLUMNS, sweep_qp
         rows = sweep_qp(problem, rule=args.rule, reads=args.reads, seed=args.seed, reference=not args.no_reference)
-        write_csv(rows, args.sweep, QP_COLUMNS)
-        if args.json:
-            from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
-            print_json({**provenance(args.seed, **inputs, sweep=args.sweep, sweep_bits=list(DEFAULT_BITS),
-                                     sweep_dts_s=list(DEFAULT_DTS), sweep_design="cross"),
-                        "rows": len(rows), "csv": args.sweep})
-        else:
-            print(f"wrote {len(rows)} rows to {args.sweep}")
+        write_sweep(args, rows, QP_COLUMNS, inputs)
         return 0
     r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
                  reference=None if args.no_reference else "osqp")
-    # every input that affects the result: the CLI's and the solver's resolved ones
-    resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
-    out = {**provenance(args.seed, **resolved), **r.as_dict()}
     if args.json:
-        print_json(out)
+        print_json(result_record(args.seed, r, inputs))
         return 0
     table(f"LIM QP: {problem.source}, n={problem.n}, m={problem.m}, b={args.bits}, rule={args.rule}, dt={dt:g} s",
           ["quantity", "value"],
           [["objective (mean over reads)", g3(r.objective)], ["reference objective (OSQP)", g3(r.reference_objective)],
            ["relative gap", g3(r.rel_gap)], ["constraint violation", g3(r.constraint_violation)],
-           ["dissipated [J] (mean over reads)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
-           ["second-law floor bound_J [J]", g3(r.bound_J)],
-           ["(dissipated - bound) / standard error", g3(r.second_law_margin_sem)], ["LIM estimate estimate_J [J]", g3(r.estimate_J)],
-           ["tightness (dissipated / bound)", g3(r.tightness)],
-           ["measured / estimate", g3(r.measured_over_estimate)],
+           *bound_rows(r),
            ["updates (predicted)", f"{r.updates} ({r.predicted_updates:.4g}, {r.convergence_class})"],
            ["first-law residual", g3(r.books["first_law_residual"])]])
     return 0

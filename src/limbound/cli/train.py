@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..units import parse_quantity
-from ._common import g3, print_json, provenance, table
+from ._common import g3, print_json, table
+from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
@@ -32,35 +33,21 @@ def run(args) -> int:
     inputs = dict(dataset=args.dataset, model=args.model, bits=args.bits, rule=args.rule, reads=args.reads,
                   epochs=args.epochs, dt_s=dt)
     if args.sweep:
-        from ..solvers.sweeps import TRAIN_COLUMNS, check_output_path, sweep_train, write_csv
+        from ..solvers.sweeps import TRAIN_COLUMNS, check_output_path, sweep_train
         check_output_path(args.sweep, "--sweep")  # before any work
         rows = sweep_train(model=args.model, rule=args.rule, reads=args.reads, seed=args.seed)
-        write_csv(rows, args.sweep, TRAIN_COLUMNS)
-        if args.json:
-            from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
-            print_json({**provenance(args.seed, **inputs, sweep=args.sweep, sweep_epochs=10,
-                                     sweep_bits=list(DEFAULT_BITS), sweep_dts_s=list(DEFAULT_DTS),
-                                     sweep_design="cross"), "rows": len(rows), "csv": args.sweep})
-        else:
-            print(f"wrote {len(rows)} rows to {args.sweep}")
+        write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=10)
         return 0
     r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                      dt_s=dt, seed=args.seed)
-    # every input that affects the result (lr, batch, l2, engine, C, ... as resolved by the trainer)
-    resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
-    out = {**provenance(args.seed, **resolved), **r.as_dict()}
-    if args.json:
-        print_json(out)
+    if args.json:  # with every input that affects the result (lr, batch, l2, engine, C, ... as resolved)
+        print_json(result_record(args.seed, r, inputs))
         return 0
     table(f"LIM training: digits, {args.model}, b={args.bits}, rule={args.rule}, dt={dt:g} s, {r.n_params} parameters",
           ["quantity", "value"],
           [["test accuracy (mean over reads)", f"{r.test_accuracy:.4f}"],
            ["float32 test accuracy", f"{r.float_test_accuracy:.4f}"],
-           ["dissipated [J] (mean over reads)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
-           ["second-law floor bound_J [J]", g3(r.bound_J)],
-           ["(dissipated - bound) / standard error", g3(r.second_law_margin_sem)], ["LIM estimate estimate_J [J]", g3(r.estimate_J)],
-           ["tightness (dissipated / bound)", g3(r.tightness)],
-           ["measured / estimate", g3(r.measured_over_estimate)],
+           *bound_rows(r),
            ["updates (predicted, stochastic class)", f"{r.updates} ({r.predicted_updates:.4g})"],
            ["first-law residual", g3(r.books["first_law_residual"])]])
     return 0

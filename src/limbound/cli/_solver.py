@@ -1,0 +1,37 @@
+"""Output shared by the solver commands (``limbound qp``, ``limbound train``): not a subcommand."""
+from __future__ import annotations
+
+from ._common import g3, print_json, provenance
+
+
+def bound_rows(r) -> list:
+    """Table rows of a result's measured heat against its second-law floor and LIM estimate.
+
+    ``r`` is a :class:`~limbound.solvers.lim_memory.VersusBound` result
+    (:class:`~limbound.solvers.qp.QPResult`, :class:`~limbound.solvers.train.TrainResult`).
+    """
+    return [["dissipated [J] (mean over reads)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
+            ["second-law floor bound_J [J]", g3(r.bound_J)],
+            ["(dissipated - bound) / standard error", g3(r.second_law_margin_sem)],
+            ["LIM estimate estimate_J [J]", g3(r.estimate_J)],
+            ["tightness (dissipated / bound)", g3(r.tightness)],
+            ["measured / estimate", g3(r.measured_over_estimate)]]
+
+
+def result_record(seed, r, inputs: dict) -> dict:
+    """Provenance of one run (every input that affects it: the solver's resolved ``r.inputs``, then the CLI's) and ``r.as_dict()``."""
+    resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
+    return {**provenance(seed, **resolved), **r.as_dict()}
+
+
+def write_sweep(args, rows, columns, inputs: dict, **sweep_inputs) -> None:
+    """Write the sweep's rows as CSV to ``args.sweep``; print its provenance (``--json``) or one line."""
+    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS, write_csv
+
+    write_csv(rows, args.sweep, columns)
+    if args.json:
+        print_json({**provenance(args.seed, **inputs, sweep=args.sweep, **sweep_inputs, sweep_bits=list(DEFAULT_BITS),
+                                 sweep_dts_s=list(DEFAULT_DTS), sweep_design="cross"),
+                    "rows": len(rows), "csv": args.sweep})
+    else:
+        print(f"wrote {len(rows)} rows to {args.sweep}")
