@@ -279,6 +279,8 @@ def test_json_stdout_is_json_although_osqp_prints(tmp_path, capfd):
     (["qp", "--random", "5", "--seed", "-1"], "--seed=-1"),
     (["train", "digits", "--seed", "-1"], "--seed=-1"),
     (["qp", "--random", "100000000"], "n=100000000"),
+    (["qp", "--random", "5", "--reads", "100000000"], "reads=100000000"),
+    (["train", "digits", "--reads", "100000000"], "reads=100000000"),
 ])
 def test_cli_bad_numbers_are_one_line(argv, word, capsys):
     assert main(argv) == 2

@@ -144,6 +144,15 @@ RULES = ("gradient", "anneal")
 ENGINES = ("poisson", "sync")
 #: Refuse a sync-engine update needing more sub-steps than this (use the poisson engine).
 MAX_SYNC_SUBSTEPS = 200_000
+#: Largest array (reads x memories): about 70 bytes of state per memory, 1.4 GB at the cap.
+MAX_MEMORIES = 20_000_000
+
+
+def check_array_size(reads, n_memories) -> None:
+    """Refuse (one-line :class:`ParameterError`) more than :data:`MAX_MEMORIES` memories over all reads."""
+    if int(reads) * int(n_memories) > MAX_MEMORIES:
+        raise ParameterError(f"reads={int(reads)} x {int(n_memories)} memories = {int(reads) * int(n_memories)} is "
+                             f"out of range; allowed: reads x memories <= {MAX_MEMORIES}")
 
 
 # --------------------------------------------------------------------------- kernels
@@ -437,6 +446,7 @@ class LIMArray:
             raise ParameterError("lb/ub must be finite with lb < ub for every memory (a memory's range)")
         if int(reads) != reads or reads < 1:
             raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 1")
+        check_array_size(reads, lb.size)
         if not (0.0 < init_fraction <= 1.0):
             raise ParameterError(f"init_fraction={init_fraction!r} is out of range; allowed: 0 < init_fraction <= 1")
         self.dt_s = check_positive("dt_s", dt_s)

@@ -119,7 +119,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import FormatError, ParameterError, check_bits, check_positive
 from ..physics.lim import lim_tilt_kT
-from .lim_memory import LIMArray, VersusBound, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective"]
 
@@ -530,6 +530,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     check_positive("constraint_tol", constraint_tol)
     p = problem
     n, m = p.n, p.m
+    check_array_size(reads, n)
     # ---- the reference first: a problem OSQP finds infeasible is refused before any LIM work
     f_ref, status = math.nan, "not computed"
     if reference == "osqp":

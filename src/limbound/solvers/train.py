@@ -48,7 +48,7 @@ import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError, check_bits, check_positive
-from .lim_memory import LIMArray, VersusBound, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 from .qp import check_seed
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits"]
@@ -191,6 +191,7 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
         if int(v) != v or v < 1:
             raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 1")
     lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
+    check_array_size(reads, sum(int(np.prod(shape)) for _, shape, _ in _layout(model)))
     check_positive("l2", l2, allow_zero=True)
     t0 = time.perf_counter()
     Xtr, ytr, Xte, yte = load_digits_split(seed)
