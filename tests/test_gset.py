@@ -161,3 +161,50 @@ def test_anneal_cli_table(tmp_path, capsys):
     assert main(["anneal", str(p), "--sweeps", "50", "--reads", "4", "--target", "4", "--schedule", "linear"]) == 0
     out = capsys.readouterr().out
     assert "4 reached by" in out and "Landauer" in out and "first-law residual" in out
+
+
+def test_binary_file_is_a_format_error_naming_it(tmp_path):
+    p = tmp_path / "garbage.npz"
+    p.write_bytes(b"\xbc\x00\xff\x13garbage")
+    with pytest.raises(FormatError, match=r"garbage\.npz:1: not a text G-set/rudy file"):
+        read_gset(p)
+    q = tmp_path / "nul.txt"
+    q.write_bytes(b"3 1\n1 2\x00 1\n")
+    with pytest.raises(FormatError, match=r"nul\.txt:2: .*NUL"):
+        read_gset(q)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--barrier", "1e6"], ["--barrier=1000000.0", "sweep time"]),
+    (["--sweeps", "100000000000", "--reads", "100000000"], ["sweeps=100000000000", "GiB"]),
+    (["--beta-range", "1e-300", "1e300"], ["energy books", "beta_range"]),
+    (["--f0", "1e-300/s"], ["--f0=1e-300"]),
+    (["--f0", "1e300/s"], ["--f0=1e+300"]),
+    (["--seed", "-1"], ["seed=-1"]),
+])
+def test_anneal_cli_refuses_before_any_work(tmp_path, capsys, monkeypatch, argv, words):
+    import limbound.solvers.ising as ising
+
+    def no_work(*a, **k):  # the kernel must never start on bad input
+        raise AssertionError("annealed")
+    monkeypatch.setattr(ising, "_anneal_reads", no_work)
+    p = _write(tmp_path, CYCLE5, "c5.txt")
+    assert main(["anneal", str(p), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    for w in words:
+        assert w in err, (w, err)
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(bytes(range(128, 256)))
+    assert main(["anneal", str(garbage)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "garbage.npz" in err
+
+
+def test_extreme_but_finite_geometric_range_keeps_finite_books(tmp_path):
+    g = read_gset(_write(tmp_path, CYCLE5, "c5.txt"))
+    res = solve_maxcut(g, sweeps=20, reads=2, schedule="geometric", beta_range=(1e-300, 1e90), seed=1)
+    b = res.anneal.betas
+    assert np.all(np.isfinite(b)) and b[0] == pytest.approx(1e-300) and b[19 - 1] == pytest.approx(1e90, rel=1e-9)
+    assert np.all(np.diff(np.log(b[:19])) == pytest.approx(390 * math.log(10) / 18, rel=1e-9))  # geometric
+    assert res.anneal.first_law_residual < 1e-12 and res.best_cut == 4.0

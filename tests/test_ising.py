@@ -419,3 +419,20 @@ def test_z2_floor_for_symmetric_problems():
     floor = res.second_law_floor_J()
     assert floor["z2_symmetric"] and floor["floor_J"] > 5 * math.log(2) * sc.k * 300.0
     assert floor["mean_heat_J"] + 3 * floor["mean_heat_stderr_J"] >= floor["floor_J"]
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"barrier_kT": 1e6}, "barrier_kT=1000000.0 with f0_hz"),
+    ({"f0_hz": 1e-300}, "f0_hz=1e-300 is too low"),
+    ({"sweeps": 10**12}, "GiB"),
+    ({"beta_range": (1e-300, 1e300)}, "energy books"),
+    ({"betas": np.full(10, 1e200)}, "energy books"),
+])
+def test_anneal_refuses_out_of_range_scales(kw, match):
+    prob = IsingProblem.from_edges(3, [0, 1], [1, 2], [1.0, 1.0])
+    args = {"sweeps": 10, "reads": 2, **kw}
+    with pytest.raises(ParameterError, match=match):
+        anneal(prob, **args)
+    # the sweep time at the largest allowed barrier is finite (|E_b - ln f0| <= 700)
+    from limbound.solvers.ising import check_time_scale
+    assert check_time_scale(1e9, 700.0, 300.0) == pytest.approx(math.exp(700.0) / 1e9)

@@ -43,9 +43,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..solvers.gset import read_gset, solve_maxcut
+    from ..solvers.ising import check_time_scale
 
     T_K = parse_quantity(args.temperature, "temperature", "--temperature")
     f0 = parse_quantity(args.f0, "frequency", "--f0")
+    check_time_scale(f0, args.barrier, T_K, names=("--f0", "--barrier", "--temperature"))  # before any work
     graph = read_gset(args.graph)
     res = solve_maxcut(graph, target_cut=args.target, sweeps=args.sweeps, reads=args.reads,
                        schedule=args.schedule, beta_range=args.beta_range, seed=args.seed,

@@ -85,7 +85,15 @@ def read_gset(path) -> MaxCutGraph:
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     digest = hashlib.sha256(data).hexdigest()
-    text = data.decode()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(f"{path}:{line}: not a text G-set/rudy file (byte {data[exc.start]:#04x} at offset "
+                          f"{exc.start} is not UTF-8); expected 'n m' then 'i j w' lines") from None
+    if "\x00" in text:
+        raise FormatError(f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: not a text G-set/rudy file "
+                          f"(NUL byte); expected 'n m' then 'i j w' lines")
     header = None
     ii, jj, ww = [], [], []
     for lineno, raw in enumerate(text.splitlines(), start=1):
