@@ -112,6 +112,48 @@ def test_interrupted_sweep_resumes_without_duplicates_or_losses(tmp_path):
     assert (third.skipped, third.ran, third.rows) == (9, 0, 9)
 
 
+def test_a_store_of_another_version_is_refused_not_reused(tmp_path, monkeypatch, capsys):
+    """Reproducible research: after an upgrade a rerun must not silently reuse the old version's numbers."""
+    data = _cfg({"bits": [8, 16]}, {"params": 1e9, "tokens": 2e10})
+    out = tmp_path / "s"
+    first = sweep.run_sweep(data, out, processes=False, n_workers=1, progress=False)
+    assert first.complete and sweep.store_versions(out) == {sweep.__version__: 2}
+    snapshot = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    monkeypatch.setattr(sweep, "__version__", "99.0.0")  # "after an upgrade"
+    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started"))
+    with pytest.raises(ParameterError, match=r"made by limbound 0\.1\.0 \(2 points\), this is limbound 99\.0\.0"):
+        sweep.run_sweep(data, out, processes=False, progress=False)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[sweep]\nkind = "estimate"\n[fixed]\nparams = 1e9\ntokens = 2e10\n[grid]\nbits = [8, 16]\n')
+    assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "never mixed" in err
+    (out / "manifest.json").unlink()  # the point files alone are enough to tell
+    with pytest.raises(ParameterError, match="limbound 0.1.0"):
+        sweep.run_sweep(data, out, processes=False, progress=False)
+    del snapshot[out / "manifest.json"]
+    assert snapshot == {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    # a new folder recomputes everything under the new version
+    monkeypatch.undo()
+    monkeypatch.setattr(sweep, "__version__", "99.0.0")
+    fresh = sweep.run_sweep(data, tmp_path / "new", processes=False, n_workers=1, progress=False)
+    assert fresh.ran == 2 and sweep.store_versions(tmp_path / "new") == {"99.0.0": 2}
+
+
+def test_a_worker_of_another_version_fails_its_points(tmp_path, monkeypatch):
+    real = sweep.run_point
+
+    def old_worker(kind, inputs, seed=None):
+        return {**real(kind, inputs, seed), "version": "0.0.1"}
+
+    monkeypatch.setattr(sweep, "run_point", old_worker)
+    res = sweep.run_sweep(_cfg({"bits": [8]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s", processes=False,
+                          n_workers=1, progress=False)
+    assert res.rows == 0 and not res.complete
+    assert ["worker runs limbound 0.0.1" in e for e in res.failed.values()] == [True]
+    assert not list((tmp_path / "s" / "points").glob("*.json"))
+
+
 def _flaky(inputs, seed):
     """Test kind: fails for x == 2 until the marker file exists."""
     if inputs["x"] == 2 and not Path(inputs["marker"]).exists():

@@ -33,6 +33,15 @@ in grid order, into ``OUT/results.parquet`` (or ``results.csv``), and
 ``OUT/manifest.json`` lists every point with its inputs, seed and status,
 plus the limbound version and the config.
 
+Versions.  The manifest and every point file record the limbound version that
+computed them, and a store holds the results of ONE version: a run into a
+folder written by another version is refused before any work (one line
+naming both versions) -- rerun into a new ``--out``, or delete the folder, to
+recompute every point.  Point ids do not contain the version (they name the
+inputs), so this check, not the id, is what keeps an upgrade from silently
+reusing old numbers.  A worker whose limbound version differs from the
+client's has its points recorded as failed (never written as results).
+
 Workers compute; only the client writes files, so a remote cluster needs no
 shared file system -- but its workers must have limbound (same version)
 installed, since each point runs :func:`run_point` there.  A LocalCluster of
@@ -505,10 +514,11 @@ def run_point(kind: str, inputs: dict, seed=None) -> dict:
             raise ParameterError(f"kind={kind!r} is unknown on this worker; allowed: {', '.join(KINDS)}")
         result = k.func(dict(inputs), seed)
         _check_flat(result)
-        return {"status": "ok", "result": result, "seconds": time.perf_counter() - t}
+        return {"status": "ok", "result": result, "seconds": time.perf_counter() - t, "version": __version__}
     except Exception as exc:  # recorded, retried on the next run
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return {"status": "failed", "error": f"{type(exc).__name__}: {msg}", "seconds": time.perf_counter() - t}
+        return {"status": "failed", "error": f"{type(exc).__name__}: {msg}", "seconds": time.perf_counter() - t,
+                "version": __version__}
 
 
 def _check_flat(result) -> None:
@@ -735,6 +745,38 @@ def finished_ids(out_dir) -> set:
     return {p.stem for p in d.glob("*.json") if not p.name.startswith(".") and _read_point(p) is not None}
 
 
+def store_versions(out_dir) -> dict:
+    """``{version: number of finished points}`` of the store in ``out_dir``, plus the manifest's version."""
+    out = Path(out_dir)
+    seen: dict = {}
+    d = out / "points"
+    if d.is_dir():
+        for p in d.glob("*.json"):
+            rec = None if p.name.startswith(".") else _read_point(p)
+            if rec is not None:
+                v = str(rec.get("version"))
+                seen[v] = seen.get(v, 0) + 1
+    man = out / "manifest.json"
+    if man.is_file():
+        try:
+            v = json.loads(man.read_text(encoding="utf-8")).get("version")
+        except (OSError, ValueError, AttributeError):
+            v = None
+        if v is not None:
+            seen.setdefault(str(v), 0)
+    return seen
+
+
+def check_same_version(out_dir) -> None:
+    """Refuse (one line) a store written by another limbound version: one store never mixes versions."""
+    other = {v: n for v, n in store_versions(out_dir).items() if v != __version__}
+    if other:
+        shown = ", ".join(f"{v} ({n} points)" for v, n in sorted(other.items()))
+        raise ParameterError(f"--out={str(out_dir)!r} holds a sweep made by limbound {shown}, this is limbound "
+                             f"{__version__}; results of two versions are never mixed in one store; allowed: a new "
+                             "--out, or delete that folder to recompute every point")
+
+
 def _clean_temp(out_dir: Path) -> int:
     n = 0
     for sub in ("points", "failed", "."):
@@ -893,6 +935,7 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0):
         raise ParameterError(f"max_points={max_points!r} is not allowed; allowed: an integer >= 0")
     out = check_out_dir(out_dir)  # nothing is created before every input is checked and the cluster is up
+    check_same_version(out)
     created = _now()
     old = out / "manifest.json"
     if old.is_file():
@@ -948,6 +991,10 @@ def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progre
                 rec = fut.result()
             except Exception as exc:  # the worker itself died
                 rec = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "seconds": None}
+            if rec.get("version", __version__) != __version__:
+                rec = {**rec, "status": "failed",
+                       "error": f"VersionError: the worker runs limbound {rec['version']}, the client {__version__}; "
+                                "install the same version on every worker"}
             entry = {"id": p["id"], "kind": cfg.kind, "seed": p["seed"], "inputs": p["inputs"], "version": __version__,
                      "finished_utc": _now(), **rec}
             if rec["status"] == "ok":
@@ -986,5 +1033,5 @@ class _bar:
         return False
 
 
-__all__ = ["run_sweep", "load_config", "parse_config", "SweepConfig", "SweepResult", "point_id", "register_kind",
+__all__ = ["run_sweep", "check_same_version", "store_versions", "check_out_dir", "make_out_dir", "load_config", "parse_config", "SweepConfig", "SweepResult", "point_id", "register_kind",
            "run_point", "consolidate", "finished_ids", "available_kinds", "KINDS", "Kind", "task_estimate"]
