@@ -360,7 +360,10 @@ OSQP_ACCEPTED = ("solved", "solved inaccurate")
 
 @contextlib.contextmanager
 def _quiet_stdout():
-    """Silence file descriptor 1 (C-level prints) for the duration; Python's stdout is flushed first."""
+    """Silence file descriptor 1 (C-level prints) for the duration; Python's stdout is flushed first.
+
+    Process-wide: output of other threads to fd 1 during the OSQP solve is lost too.
+    """
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # captured or replaced stdout: nothing at fd level to guard
@@ -505,7 +508,9 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     inner_tol : a read's inner solve stops when its mean distance to the conditional optima is <= this many
         levels and the largest is <= 4 times that
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
-    reference : ``"osqp"`` or ``None``
+    reference : ``"osqp"`` or ``None``; with ``"osqp"`` the reference is solved first and a problem it does
+        not solve (status other than solved / solved inaccurate: infeasible, iteration limit, ...) is refused
+        before the LIM solve; with ``None`` infeasible linear constraints are not detected
     read_energy_J : energy per memory read (memory wall; 0 in the ideal LIM model)
     C : constant of the sublinear class when ``P`` is singular (THEORY §3)
     """
