@@ -330,6 +330,41 @@ def test_solver_kinds_refuse_unknown_inputs_before_work(tmp_path):
     assert not any((tmp_path / d).exists() for d in "qav")
 
 
+def test_relative_graph_paths_are_relative_to_the_config_file_not_the_cwd(tmp_path, monkeypatch, capsys):
+    if "anneal" not in sweep.available_kinds():
+        pytest.skip("limbound.solvers.gset not in this tree")
+    cfg_dir = tmp_path / "project" / "configs"
+    (cfg_dir / "graphs").mkdir(parents=True)
+    (cfg_dir / "graphs" / "square.txt").write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")  # a 4-cycle: max cut 4
+    cfg = cfg_dir / "c.toml"
+    cfg.write_text('[sweep]\nkind = "anneal"\n[fixed]\ngraph = "graphs/square.txt"\nreads = 2\n[grid]\nsweeps = [20]\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    pts = sweep.load_config(cfg).points()
+    assert [p["inputs"]["graph"] for p in pts] == [str(cfg_dir / "graphs" / "square.txt")]
+    out = tmp_path / "o"
+    assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--workers", "1", "--no-progress"]) == 0
+    capsys.readouterr()
+    df = pd.read_parquet(out / "results.parquet")
+    assert list(df["best_cut"]) == [4.0] and df["graph"].iloc[0] == str(cfg_dir / "graphs" / "square.txt")
+    # a dict config has no folder: its paths are used as given, i.e. relative to the working folder
+    with pytest.raises(ParameterError, match="not a file"):
+        sweep.parse_config(_cfg({"sweeps": [20]}, {"graph": "graphs/square.txt"}, kind="anneal"))
+    monkeypatch.chdir(cfg_dir)
+    assert sweep.parse_config(_cfg({"sweeps": [20]}, {"graph": "graphs/square.txt"}, kind="anneal")).points()
+
+
+def test_gset_example_config_resolves_from_any_working_folder(tmp_path, monkeypatch):
+    example = EXAMPLE.parent / "sweep_gset_anneal.toml"
+    g11 = EXAMPLE.parents[2] / "shared" / "benchmarks" / "gset" / "G11.txt"
+    if "anneal" not in sweep.available_kinds() or not g11.is_file():
+        pytest.skip("needs limbound.solvers.gset and the shared G-set folder beside the checkout")
+    monkeypatch.chdir(tmp_path)
+    pts = sweep.load_config(example).points()
+    assert len(pts) == 3 * 2 and {p["inputs"]["graph"] for p in pts} == {str(g11.resolve())}
+
+
 def test_anneal_kind_over_seeds_matches_direct_solve(tmp_path):
     if "anneal" not in sweep.available_kinds():
         pytest.skip("limbound.solvers.gset not in this tree")

@@ -17,6 +17,12 @@ A sweep is described by a TOML file::
     bits = [16, 24, 32]
     # params = { logspace = [6, 15, 10] }   # also linspace = [a, b, n], range = [start, stop, step]
 
+A relative file path in a config file (the ``graph`` of kind "anneal") is
+relative to the folder of that config file, not to the working folder, so a
+config runs the same from anywhere; the resolved absolute path is what the
+points, the manifest and the results record.  (A config given as a dict to
+:func:`run_sweep` has no folder: its paths are used as given.)
+
 How it runs.  Every point gets an id, a hash of ``(kind, inputs, seed)``.
 Points are submitted to a Dask cluster -- a ``LocalCluster`` of 2 workers
 started for the run (no server to start), or an existing scheduler when an
@@ -56,6 +62,7 @@ import importlib
 import itertools
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -606,8 +613,26 @@ def _check_shape(where: str, name: str, v) -> None:
                       "or a list of these")
 
 
-def parse_config(data: dict, *, path: str = "") -> SweepConfig:
-    """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work."""
+#: Inputs that name files, per kind: a relative path in a config FILE is taken relative to that file's folder.
+PATH_INPUTS = {"anneal": ("graph",)}
+
+
+def _resolve_path(kind: str, name: str, value, base_dir):
+    """``value`` made absolute against ``base_dir`` if ``name`` is a file input of ``kind`` and it is relative."""
+    if (base_dir is None or name not in PATH_INPUTS.get(kind, ()) or not isinstance(value, str)
+            or value.startswith("random:") or Path(value).is_absolute()):
+        return value
+    return os.path.normpath(Path(base_dir) / value)
+
+
+def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
+    """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work.
+
+    ``base_dir`` is the folder that relative file inputs (:data:`PATH_INPUTS`, e.g. ``graph``) are
+    resolved against; :func:`load_config` passes the config file's folder.  Without it (a dict given to
+    :func:`run_sweep`) paths are used as given, i.e. relative to the working folder.  Resolved paths are
+    absolute, and they are what the point ids, the manifest and the results record.
+    """
     where = path or "config"
     unknown = set(data) - {"sweep", "fixed", "grid"}
     if unknown:
@@ -650,6 +675,8 @@ def parse_config(data: dict, *, path: str = "") -> SweepConfig:
     for name, vals in grid.items():
         for v in vals:
             _check_shape(where, f"grid.{name}", v)
+    fixed = {a: _resolve_path(kind, a, v, base_dir) for a, v in fixed.items()}
+    grid = {a: [_resolve_path(kind, a, v, base_dir) for v in vals] for a, vals in grid.items()}
     cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
                       name=str(sw.get("name", "")), store=store, raw=data, path=str(path))
     pts = cfg.points()
@@ -672,7 +699,7 @@ def parse_config(data: dict, *, path: str = "") -> SweepConfig:
 
 
 def load_config(path) -> SweepConfig:
-    """Read and validate a sweep TOML file."""
+    """Read and validate a sweep TOML file; relative file inputs (``graph``) are relative to its folder."""
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"config={str(path)!r} is not a file; allowed: a sweep TOML file")
@@ -686,7 +713,7 @@ def load_config(path) -> SweepConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(f"{p}: not valid TOML: {exc}") from None
-    return parse_config(data, path=str(p))
+    return parse_config(data, path=str(p), base_dir=p.absolute().parent)
 
 
 # ------------------------------------------------------------------ output folder
@@ -696,8 +723,6 @@ def check_out_dir(path, *, name: str = "--out") -> Path:
     ``path`` must be a writable folder, or not exist yet below a writable
     folder.  Raises :class:`ParameterError` (one line) otherwise.
     """
-    import os
-
     p = Path(path)
     if p.exists():
         if not p.is_dir():
