@@ -220,6 +220,8 @@ def test_bad_gset_dir_is_refused_before_writing(tmp_path, capsys):
     assert main(["reproduce", "--out", str(out), "--quick", "--only", "e", "--gset-dir", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--gset-dir=" in err and not out.exists()
+    assert main(["reproduce", "--out", str(out), "--quick", "--only", "b", "--gset-dir", str(tmp_path / "nope")]) == 2
+    assert "--gset-dir=" in capsys.readouterr().err and not out.exists()
 
 
 def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_path, no_gset):

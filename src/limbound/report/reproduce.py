@@ -600,7 +600,9 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
         raise ParameterError(f"seed={seed!r} is not allowed; allowed: an integer >= 0")
     from .sweep import make_out_dir
 
-    gset = find_gset_dir(gset_dir) if "e" in keys else None  # a bad --gset-dir is refused before any work
+    # a bad --gset-dir is refused before any work (also when panel (e) is not built); recorded only with (e)
+    gset = find_gset_dir(gset_dir) if ("e" in keys or gset_dir is not None) else None
+    gset = gset if "e" in keys else None
     out = make_out_dir(out_dir)  # last check before any work: a bad --out is refused with nothing written
     t0 = time.perf_counter()
     res = ReproduceResult(out_dir=out, seed=int(seed), quick=bool(quick))
