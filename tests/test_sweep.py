@@ -232,7 +232,7 @@ def test_unreachable_scheduler_is_one_line_error(tmp_path, monkeypatch):
 # ------------------------------------------------------------------ CLI
 def test_cli_sweep_runs_and_resumes_with_process_workers(tmp_path, capsys):
     out = tmp_path / "s"
-    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--max-points", "5", "--no-progress"]) == 0
+    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--max-points", "5", "--workers", "1", "--no-progress"]) == 0
     assert "incomplete" in capsys.readouterr().out
     assert main(["sweep", str(EXAMPLE), "--out", str(out), "--no-progress", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -11,7 +11,9 @@ def register(sub) -> None:
                        description="Run every point of the grid in CONFIG.toml on a Dask cluster (a local one of 2 "
                                    "workers unless --scheduler is given). One result file per point is written "
                                    "atomically; rerunning skips finished points. Results: DIR/results.parquet "
-                                   "(or .csv) and DIR/manifest.json.")
+                                   "(or .csv) and DIR/manifest.json. Every input is checked before a cluster starts "
+                                   "or DIR is created. Relative file paths in CONFIG (graph) are relative to CONFIG's "
+                                   "folder. A DIR written by another limbound version is refused (use a new --out).")
     p.add_argument("config", metavar="CONFIG.toml", help="sweep description (see examples/sweep_brain_scale.toml)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: start a local cluster)")
