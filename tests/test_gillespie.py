@@ -149,3 +149,71 @@ def test_bad_inputs_are_refused(call, match):
     with pytest.raises(ParameterError, match=match) as e:
         call()
     assert "\n" not in str(e.value)
+
+
+# ---------------------------------------------------------------- synchronous steps: refuse before any change
+
+def _engines():
+    def serial(lv, *a, **k):
+        return sync_step(lv, *a, **k)
+
+    def par(lv, *a, **k):
+        st = stream_states(1, lv.shape[0]) if lv.ndim == 1 and lv.size else stream_states(1, 1)
+        k.setdefault("states", st)
+        return sync_step_par(lv, *a[:6], k.pop("states"), **k)
+    return [serial, par]
+
+
+@pytest.mark.parametrize("engine", _engines(), ids=["sync_step", "sync_step_par"])
+def test_too_long_step_is_refused_before_levels_or_heat_change(engine):
+    M, n = 4, 6
+    lv = np.array([0, 1, 2, 3, 1, 2], dtype=np.int64)
+    up, dn, bar = np.full(n, -1.0), np.full(n, 1.0), np.zeros(n)
+    # exact worst rate by hand: interior memories r_up + r_dn = f0 (e^{1/2} + e^{-1/2})
+    h = 1.01 / (F0 * (math.exp(0.5) + math.exp(-0.5)))
+    heat = np.full(n, 7.0)
+    before = lv.copy()
+    with pytest.raises(ParameterError, match="too long"):
+        engine(lv, M, up, dn, bar, h, F0, heat_out=heat)
+    np.testing.assert_array_equal(lv, before)
+    assert np.all(heat == 7.0)
+    # just inside the limit the same step runs (the cheap bound 2 f0 h e^{1/2} > 1 is not the criterion)
+    engine(lv, M, up, dn, bar, 0.99 / (F0 * (math.exp(0.5) + math.exp(-0.5))), F0, heat_out=heat)
+
+
+def test_refused_par_step_leaves_random_streams_untouched():
+    n = 4
+    st = stream_states(2, n)
+    st0 = st.copy()
+    with pytest.raises(ParameterError, match="too long"):
+        sync_step_par(np.ones(n, dtype=np.int64), 3, np.zeros(n), np.zeros(n), np.zeros(n), 1.0 / F0, F0, st)
+    np.testing.assert_array_equal(st, st0)
+
+
+@pytest.mark.parametrize("engine", _engines(), ids=["sync_step", "sync_step_par"])
+@pytest.mark.parametrize("change, match", [
+    ({"dU_up": np.zeros(3)}, "dU_up has shape"),                       # short: the kernel would read past it
+    ({"dU_dn": np.zeros(9)}, "dU_dn has shape"),
+    ({"barrier_kT": np.zeros(3)}, "barrier_kT has shape"),
+    ({"levels": np.array([0, 1, 7, 3, 1], dtype=np.int64)}, r"levels\[2\]=7 is outside 0..3"),
+    ({"levels": np.array([0, 1, -1, 3, 1], dtype=np.int64)}, "outside"),
+    ({"levels": np.zeros(5)}, "integer"),
+    ({"barrier_kT": np.array([1.0, 1.0, np.nan, 1.0, 1.0])}, r"barrier_kT\[2\]=nan is not finite"),
+    ({"dU_up": np.array([0.0, -np.inf, 0.0, 0.0, 0.0])}, r"dU_up\[1\]=-inf is not finite"),
+    ({"heat_out": np.zeros(4)}, "heat_out"),
+    ({"h_s": -1e-12}, "h_s"),
+    ({"h_s": math.nan}, "h_s"),
+    ({"f0_hz": 0.0}, "f0_hz"),
+    ({"n_levels": 1}, "n_levels"),
+])
+def test_sync_step_inputs_are_checked(engine, change, match):
+    kw = {"levels": np.array([0, 1, 2, 3, 1], dtype=np.int64), "n_levels": 4, "dU_up": np.zeros(5),
+          "dU_dn": np.zeros(5), "barrier_kT": np.full(5, 5.0), "h_s": 1e-12, "f0_hz": F0, "heat_out": np.zeros(5)}
+    kw.update(change)
+    lv = kw["levels"]
+    before = lv.copy()
+    with pytest.raises(ParameterError, match=match) as e:
+        engine(lv, kw["n_levels"], kw["dU_up"], kw["dU_dn"], kw["barrier_kT"], kw["h_s"], kw["f0_hz"],
+               heat_out=kw["heat_out"])
+    assert "\n" not in str(e.value)
+    np.testing.assert_array_equal(lv, before)
