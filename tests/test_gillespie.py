@@ -217,3 +217,25 @@ def test_sync_step_inputs_are_checked(engine, change, match):
                heat_out=kw["heat_out"])
     assert "\n" not in str(e.value)
     np.testing.assert_array_equal(lv, before)
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"levels": np.array([0, 9, 1])}, "levels has values outside"),
+    ({"optimum": np.array([0, 4, 1])}, "optimum has values outside"),
+    ({"tilt_kT": np.array([1.0, np.nan, 1.0])}, r"tilt_kT\[1\]=nan is not finite"),
+    ({"barrier_kT": np.array([1.0, 1.0, np.inf])}, r"barrier_kT\[2\]=inf"),
+    ({"n_steps": -1}, "n_steps"),
+    ({"heat_out": np.zeros(2)}, "heat_out"),
+    ({"h_s": 1e-6}, "too long"),
+])
+def test_sync_run_v_refuses_before_any_work(change, match):
+    kw = {"levels": np.array([0, 2, 1]), "optimum": np.array([1, 1, 1]), "tilt_kT": np.ones(3),
+          "barrier_kT": np.ones(3), "h_s": 1e-12, "n_steps": 3, "heat_out": np.zeros(3)}
+    kw.update(change)
+    st = stream_states(0, 3)
+    lv = kw["levels"]
+    before, st0 = lv.copy(), st.copy()
+    with pytest.raises(ParameterError, match=match):
+        sync_run_v(lv, 4, kw["optimum"], kw["tilt_kT"], kw["barrier_kT"], kw["h_s"], F0, kw["n_steps"], st, kw["heat_out"])
+    np.testing.assert_array_equal(lv, before)
+    np.testing.assert_array_equal(st, st0)

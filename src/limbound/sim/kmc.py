@@ -363,7 +363,8 @@ def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_ste
     heat ``+-D`` per hop), with the rates of each memory computed once per
     call, so the inner loop is one random number per memory-step.  Random
     streams as in :func:`sync_step_par`.  Refuses (before any work) a step
-    with ``(r_up + r_dn) h > 1``.
+    with ``(r_up + r_dn) h > 1``, mismatched shapes, levels or optima outside
+    ``0..M-1`` and non-finite tilts or barriers.
 
     Parameters
     ----------
@@ -380,12 +381,35 @@ def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_ste
     -------
     (heat_kT, net_up)
     """
+    if not isinstance(levels, np.ndarray) or levels.ndim != 1 or levels.size == 0 \
+            or not np.issubdtype(levels.dtype, np.integer):
+        raise ParameterError(f"levels has shape {np.shape(levels)}; allowed: a non-empty 1-D integer numpy array")
     n = levels.shape[0]
+    if isinstance(n_levels, (bool, np.bool_)) or not isinstance(n_levels, (int, np.integer)) or n_levels < 2:
+        raise ParameterError(f"n_levels={n_levels!r} is out of range; allowed: integers >= 2")
+    if isinstance(n_steps, (bool, np.bool_)) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
+        raise ParameterError(f"n_steps={n_steps!r} is out of range; allowed: integers >= 0")
+    h_s = check_positive("h_s", h_s)
+    f0_hz = check_positive("f0_hz", f0_hz)
     for name, a in (("optimum", optimum), ("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT), ("states", states)):
-        if a.shape != levels.shape:
-            raise ParameterError(f"{name} has shape {a.shape}; allowed: {levels.shape} (one per memory)")
+        if not isinstance(a, np.ndarray) or a.shape != levels.shape:
+            raise ParameterError(f"{name} has shape {np.shape(a)}; allowed: {levels.shape} (one per memory)")
+    if states.dtype != np.uint64:
+        raise ParameterError(f"states has dtype {states.dtype}; allowed: uint64 (stream_states(seed, n))")
+    for name, a in (("levels", levels), ("optimum", optimum)):
+        if not np.issubdtype(a.dtype, np.integer) or a.min() < 0 or a.max() >= n_levels:
+            raise ParameterError(f"{name} has values outside 0..{n_levels - 1} (or is not integer); "
+                                 f"allowed: integer levels 0 <= n < n_levels")
+    tilt_kT = np.asarray(tilt_kT, dtype=np.float64)
+    barrier_kT = np.asarray(barrier_kT, dtype=np.float64)
+    for name, a in (("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT)):
+        if not np.all(np.isfinite(a)):
+            k = int(np.flatnonzero(~np.isfinite(a))[0])
+            raise ParameterError(f"{name}[{k}]={float(a[k])!r} is not finite; allowed: finite energies in kT")
     if heat_out is None:
         heat_out = np.zeros(n)
+    elif not isinstance(heat_out, np.ndarray) or heat_out.shape != levels.shape or heat_out.dtype != np.float64:
+        raise ParameterError(f"heat_out has shape {np.shape(heat_out)}; allowed: float64 of shape {levels.shape}")
     worst = float(np.max(f0_hz * h_s * (np.exp(-(barrier_kT - 0.5 * tilt_kT)) + np.exp(-(barrier_kT + 0.5 * tilt_kT)))))
     _refuse_long_step(worst, h_s)
     heat, net = _sync_run_v(levels, int(n_levels), optimum, tilt_kT, barrier_kT, float(h_s), float(f0_hz),
