@@ -83,6 +83,7 @@ BAD = [
     ["per-op", "--bits", "abc"],
     ["gap", "--workload", "chinchilla"],
     ["estimate", "--counting", "per-flop", "--params", "1e9", "--tokens", "1e9"],
+    ["estimate", "--params", "1e15", "--ops", "1e-300", "--time", "1s"],
 ]
 
 
@@ -105,3 +106,10 @@ def test_unreadable_path_is_one_line(capsys, tmp_path):
     code = main(["anneal", str(tmp_path / "missing.txt")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("only", ["", "a,,b", "z"])
+def test_reproduce_only_is_exact(capsys, tmp_path, only):
+    out = tmp_path / "r"
+    assert main(["reproduce", "--only", only, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and not out.exists()

@@ -126,6 +126,10 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
         flops = ops
         notes.append("accelerator FLOPs taken equal to OPS")
     flops = check_positive("flops", flops)
+    dt = time_s * n / ops
+    if not (0.0 < dt < float("inf")):
+        raise ParameterError(f"time x params / ops = {dt!r} s per update is not a finite time > 0; "
+                             f"allowed: time, params and ops giving a finite update time")
     acc = catalogs.best_accelerator(precision) if accelerator is None else catalogs.accelerator(accelerator)
     acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
     if device is not None:

@@ -540,10 +540,14 @@ class ReproduceResult:
 
 
 def parse_only(text) -> tuple:
-    """Parse ``--only a,b,c`` to a tuple of panel keys (all panels when empty)."""
-    if text is None or (isinstance(text, str) and not text.strip()):
+    """Parse ``--only a,b,c`` to a tuple of panel keys (all panels when not given).
+
+    Exact, comma-separated keys, as ``validate --only``: an empty string or an
+    empty item (``a,,b``) is refused rather than read as "everything".
+    """
+    if text is None:
         return PANELS
-    keys = [k.strip().lower() for k in (text.split(",") if isinstance(text, str) else text) if k.strip()]
+    keys = [k.strip().lower() for k in (text.split(",") if isinstance(text, str) else text)]
     bad = [k for k in keys if k not in PANELS]
     if bad or not keys:
         raise ParameterError(f"only={text!r} names unknown panels; allowed: comma-separated subset of {','.join(PANELS)}")
