@@ -178,8 +178,8 @@ def test_binary_file_is_a_format_error_naming_it(tmp_path):
     (["--barrier", "1e6"], ["--barrier=1000000.0", "sweep time"]),
     (["--sweeps", "100000000000", "--reads", "100000000"], ["sweeps=100000000000", "GiB"]),
     (["--beta-range", "1e-300", "1e300"], ["energy books", "beta_range"]),
-    (["--f0", "1e-300/s"], ["--f0=1e-300"]),
-    (["--f0", "1e300/s"], ["--f0=1e+300"]),
+    (["--f0", "1e-300/s"], ["--attempt-frequency=1e-300"]),      # --f0: alias of --attempt-frequency
+    (["--attempt-frequency", "1e300/s"], ["--attempt-frequency=1e+300"]),
     (["--seed", "-1"], ["seed=-1"]),
 ])
 def test_anneal_cli_refuses_before_any_work(tmp_path, capsys, monkeypatch, argv, words):
@@ -208,3 +208,20 @@ def test_extreme_but_finite_geometric_range_keeps_finite_books(tmp_path):
     assert np.all(np.isfinite(b)) and b[0] == pytest.approx(1e-300) and b[19 - 1] == pytest.approx(1e90, rel=1e-9)
     assert np.all(np.diff(np.log(b[:19])) == pytest.approx(390 * math.log(10) / 18, rel=1e-9))  # geometric
     assert res.anneal.first_law_residual < 1e-12 and res.best_cut == 4.0
+
+
+def test_anneal_cli_few_reads_floor_no_target_and_attempt_frequency(tmp_path, capsys):
+    # reviewer's repro: 202 nodes, one edge, 4 reads; no --target
+    p = _write(tmp_path, "202 1\n1 2 1\n", "g202.txt")
+    assert main(["anneal", str(p), "--sweeps", "50", "--reads", "4", "--json"]) == 0
+    a = json.loads(capsys.readouterr().out)["anneal"]
+    law = a["second_law"]
+    assert law["second_law_holds"] is True
+    assert law["floor_J"] <= law["mean_heat_J"] + 3 * law["mean_heat_stderr_J"]
+    assert a["target_reached_reads"] is None and a["time_to_target_s"] is None
+    # --attempt-frequency and its alias --f0 set the same sweep time exp(barrier)/f0
+    for opt in ("--attempt-frequency", "--f0"):
+        assert main(["anneal", str(p), "--sweeps", "5", "--reads", "2", opt, "2e9/s", "--barrier", "3", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["anneal"]["sweep_time_s"] == pytest.approx(math.exp(3.0) / 2e9, rel=1e-12)
+        assert out["provenance"]["inputs"]["f0_hz"] == 2e9

@@ -34,7 +34,8 @@ def register(sub) -> None:
     p.add_argument("--target", type=float, default=None, metavar="CUT",
                    help="target cut: report the energy dissipated until a read first reaches it")
     p.add_argument("--temperature", default="300K", help="bath temperature (default 300K)")
-    p.add_argument("--f0", default="1e9/s", help="attempt frequency (default 1e9/s)")
+    p.add_argument("--attempt-frequency", "--f0", dest="attempt_frequency", default="1e9/s", metavar="F0",
+                   help="attempt frequency f0, e.g. 1e9/s (default 1e9/s; --f0 is an alias)")
     p.add_argument("--barrier", type=float, default=0.0, metavar="KT",
                    help="barrier above the upper well in kT; a sweep lasts exp(barrier)/f0 (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -46,8 +47,8 @@ def run(args) -> int:
     from ..solvers.ising import check_time_scale
 
     T_K = parse_quantity(args.temperature, "temperature", "--temperature")
-    f0 = parse_quantity(args.f0, "frequency", "--f0")
-    check_time_scale(f0, args.barrier, T_K, names=("--f0", "--barrier", "--temperature"))  # before any work
+    f0 = parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency")
+    check_time_scale(f0, args.barrier, T_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work
     graph = read_gset(args.graph)
     res = solve_maxcut(graph, target_cut=args.target, sweeps=args.sweeps, reads=args.reads,
                        schedule=args.schedule, beta_range=args.beta_range, seed=args.seed,
