@@ -327,3 +327,114 @@ def test_bad_files_are_one_line(tmp_path, capsys):
         assert main(["qp", str(f)]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "not a readable .npz" in err
+
+
+def test_osqp_errors_are_one_line_and_name_what_osqp_reported(capsys):
+    # A: P = Q diag(1, 1e75, ..., 1e300) Q' is PSD to validate_qp's relative tolerance, but its rounding errors
+    # (~2e-16 * 1e300) make it non-convex to OSQP, which raises OSQPException(4) at setup
+    rng = np.random.default_rng(0)
+    Q, _ = np.linalg.qr(rng.standard_normal((5, 5)))
+    P = (Q * np.array([1.0, 1e75, 1e150, 1e225, 1e300])) @ Q.T
+    prob = validate_qp(0.5 * (P + P.T), np.ones(5), lb=-np.ones(5), ub=np.ones(5))
+    with pytest.raises(ParameterError) as e:
+        solve_qp(prob, bits=4, reads=2)
+    msg = str(e.value)
+    assert "OSQP_NONCVX_ERROR" in msg and "\n" not in msg and "infeasible" not in msg
+    # diag(1e300, 1) is feasible (box only): OSQP stops at its iteration limit; the message says so, not
+    # "infeasible constraints"
+    prob = validate_qp(np.diag([1e300, 1.0]), np.ones(2), lb=-np.ones(2), ub=np.ones(2))
+    with pytest.raises(ParameterError) as e:
+        solve_qp(prob, bits=4, reads=2)
+    msg = str(e.value)
+    assert "maximum iterations" in msg and "infeasible" not in msg and "1e+300" in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize("kappa", [1e300, 1e9, math.inf, 0.5])
+def test_random_kappa_is_capped_before_any_work(kappa, capsys, monkeypatch):
+    import limbound.solvers.qp as qpmod
+    monkeypatch.setattr(qpmod, "validate_qp", lambda *a, **k: pytest.fail("the problem was built"))
+    with pytest.raises(ParameterError, match="kappa"):
+        random_qp(5, kappa=kappa)
+    assert main(["qp", "--random", "5", "--kappa", repr(kappa)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "kappa" in err and "Traceback" not in err
+
+
+def test_random_kappa_at_the_cap_is_solved_by_osqp():
+    # the cap is where the reference still converges (measured: seeds 0-2, n = 5, 50 at 1e8)
+    from limbound.solvers.qp import MAX_RANDOM_KAPPA
+    p = random_qp(5, seed=0, kappa=MAX_RANDOM_KAPPA)
+    assert osqp_reference(p)[2] == "solved"
+    assert p.kappa == pytest.approx(MAX_RANDOM_KAPPA, rel=1e-3)
+
+
+def test_cli_refuses_reads_times_n_before_building_the_problem(capsys, monkeypatch):
+    # C: 4500 x 4500 > 2e7 memories; the random P (4500^2 floats, Haar Q) must not be built first
+    import limbound.solvers.qp as qpmod
+    monkeypatch.setattr(qpmod, "random_qp", lambda *a, **k: pytest.fail("random_qp ran"))
+    assert main(["qp", "--random", "4500", "--reads", "4500"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "reads=4500 x 4500 memories" in err
+
+
+def test_annealing_update_budget_is_refused_before_any_work(capsys, monkeypatch):
+    # D: the annealing rule moves one level per update: 4 * 2**24 + 2000 updates at b = 24
+    from limbound.solvers.qp import MAX_ANNEAL_UPDATES, check_solve_inputs
+    assert MAX_ANNEAL_UPDATES == 4 * 2**18 + 2000
+    check_solve_inputs(5, bits=18, rule="anneal")  # at the budget: allowed
+    check_solve_inputs(5, bits=24, rule="gradient")  # the gradient rule is not limited by 2**b
+    check_solve_inputs(5, bits=24, rule="anneal", max_updates=10_000)  # an explicit cap inside the budget
+    import limbound.solvers.qp as qpmod
+    monkeypatch.setattr(qpmod, "random_qp", lambda *a, **k: pytest.fail("random_qp ran"))
+    assert main(["qp", "--random", "5", "--bits", "24", "--rule", "anneal"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(4 * 2**24 + 2000) in err and "--rule gradient" in err
+    with pytest.raises(ParameterError, match="bits=19"):
+        solve_qp(random_qp(5), bits=19, rule="anneal")
+
+
+@pytest.mark.parametrize("cmd", [["qp", "--random", "5"], ["train", "digits"]])
+def test_cli_sweep_unwritable_folder_is_refused_before_work(cmd, capsys, monkeypatch):
+    # E: /proc accepts no new file; the message names --sweep, not a temporary file
+    import limbound.solvers.sweeps as sw
+    monkeypatch.setattr(sw, "sweep_qp", lambda *a, **k: pytest.fail("the sweep ran"))
+    monkeypatch.setattr(sw, "sweep_train", lambda *a, **k: pytest.fail("the sweep ran"))
+    assert main(cmd + ["--sweep", "/proc/limbound-x.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--sweep='/proc/limbound-x.csv'" in err and "cannot create" in err
+
+
+def test_check_output_path_leaves_nothing_behind(tmp_path):
+    from limbound.solvers.sweeps import check_output_path
+    assert check_output_path(tmp_path / "x.csv") == tmp_path / "x.csv"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_sweep_json_records_the_sweep_axes_not_bits_and_dt(tmp_path, capsys, monkeypatch):
+    import limbound.solvers.sweeps as sw
+    monkeypatch.setattr(sw, "sweep_qp", lambda *a, **k: [])
+    out = tmp_path / "s.csv"
+    assert main(["qp", "--random", "5", "--bits", "9", "--dt", "1ns", "--sweep", str(out), "--json"]) == 0
+    inp = json.loads(capsys.readouterr().out)["inputs"]
+    assert "bits" not in inp and "dt_s" not in inp
+    assert inp["sweep_bits"] == list(range(4, 17)) and inp["sweep_bits_fixed"] == 12
+    assert inp["sweep_dt_fixed_s"] == 1e-6 and inp["sweep_dts_s"][0] == pytest.approx(1e-12)
+
+
+def test_complex_and_zero_P_are_refused_in_one_line(tmp_path, capsys):
+    # F: a complex P must not be silently made real (numpy's ComplexWarning); P = 0 is a linear program
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ParameterError, match="P is complex"):
+            validate_qp(np.eye(2) * (1 + 1j), np.zeros(2), lb=-np.ones(2), ub=np.ones(2))
+        with pytest.raises(ParameterError, match="q is complex"):
+            validate_qp(np.eye(2), np.zeros(2) + 0j, lb=-np.ones(2), ub=np.ones(2))
+        f = tmp_path / "cplx.npz"
+        np.savez(f, P=np.eye(2) * (1 + 1j), q=np.zeros(2), lb=-np.ones(2), ub=np.ones(2))
+        assert main(["qp", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "P is complex" in err
+    with pytest.raises(ParameterError) as e:
+        validate_qp(np.zeros((2, 2)), np.ones(2), lb=-np.ones(2), ub=np.ones(2))
+    assert str(e.value).startswith("P = 0 (a linear program) is not supported") and "eigenvalue" not in str(e.value)

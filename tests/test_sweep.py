@@ -270,6 +270,11 @@ _ANN = '[sweep]\nkind = "anneal"\n[fixed]\ngraph = "random:40:0.2"\n{extra}\n'
     ('[sweep]\nkind = "qp"\n[fixed]\nn = 1e15\n[grid]\nbits = [4]\n', "n=1000000000000000.0 is not an integer"),
     ('[sweep]\nkind = "qp"\n[fixed]\nn = 10\n[grid]\nbits = [4, 30]\n', "bits=30 is out of range"),
     ('[sweep]\nkind = "train"\n[fixed]\nmodel = "cnn"\n[grid]\nbits = [4]\n', "model='cnn' is unknown"),
+    # the solvers' own checks (check_random_inputs, check_solve_inputs, check_train_inputs), before any cluster
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 5\nreads = 2\n[grid]\nkappa = [1e300]\n', "kappa=1e+300 is out of range"),
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 4500\n[grid]\nreads = [4500]\n', "reads=4500 x 4500 memories"),
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 5\nrule = "anneal"\n[grid]\nbits = [8, 24]\n', "rule='anneal' at bits=24"),
+    ('[sweep]\nkind = "train"\n[fixed]\nreads = 2\n[grid]\nepochs = [100000000000]\n', "memory updates is out of range"),
     ('[sweep]\nkind = "validate"\n[fixed]\ngroup = "drag"\n[grid]\ntau = [1.0, -1.0]\n', "tau=-1.0 is out of range"),
 ])
 def test_cli_bad_config_values_are_one_line_before_any_cluster(tmp_path, capsys, monkeypatch, text, shown):

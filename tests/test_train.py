@@ -98,3 +98,33 @@ def test_cli_train_json(capsys):
                        ("f0_hz", 1e9), ("T_K", 300.0), ("dt_s", 1e-6)):
         assert out["inputs"][key] == value
     assert out["dissipated_J"] >= out["bound_J"] > 0
+
+
+def test_work_budget_is_refused_before_any_work(capsys, monkeypatch):
+    # B: epochs x minibatches x reads x parameters; 1437 training images -> 45 minibatches of 32
+    import limbound.solvers.train as tr
+    from limbound.solvers.train import MAX_TRAIN_WORK, check_train_inputs
+    assert tr.N_TRAIN == tr.load_digits_split(0)[0].shape[0] == 1437
+    monkeypatch.setattr(tr, "load_digits_split", lambda *a, **k: pytest.fail("the data were loaded"))
+    with pytest.raises(ParameterError) as e:
+        train_digits(epochs=10**11)
+    msg = str(e.value)
+    assert "epochs=100000000000 x 45 minibatches x reads=4 x 650 parameters" in msg and "\n" not in msg
+    # just inside and just outside the budget (650 logreg parameters, 2 reads, batch 1437: one minibatch)
+    at = int(MAX_TRAIN_WORK // (2 * 650))
+    check_train_inputs(epochs=at, reads=2, batch=1437)
+    with pytest.raises(ParameterError, match="memory updates is out of range"):
+        check_train_inputs(epochs=at + 1, reads=2, batch=1437)
+    assert main(["train", "digits", "--epochs", "100000000000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "epochs=100000000000" in err
+
+
+def test_cli_train_sweep_json_records_the_sweep_axes(tmp_path, capsys, monkeypatch):
+    # E: --bits/--dt/--epochs are not used by the sweep; its axes are what the provenance records
+    import limbound.solvers.sweeps as sw
+    monkeypatch.setattr(sw, "sweep_train", lambda *a, **k: [])
+    assert main(["train", "digits", "--bits", "5", "--epochs", "3", "--sweep", str(tmp_path / "t.csv"), "--json"]) == 0
+    inp = json.loads(capsys.readouterr().out)["inputs"]
+    assert not {"bits", "dt_s", "epochs"} & set(inp)
+    assert inp["sweep_epochs"] == 10 and inp["sweep_bits_fixed"] == 8 and inp["sweep_dt_fixed_s"] == 1e-6

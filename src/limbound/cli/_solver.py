@@ -25,13 +25,18 @@ def result_record(seed, r, inputs: dict) -> dict:
 
 
 def write_sweep(args, rows, columns, inputs: dict, **sweep_inputs) -> None:
-    """Write the sweep's rows as CSV to ``args.sweep``; print its provenance (``--json``) or one line."""
-    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS, write_csv
+    """Write the sweep's rows as CSV to ``args.sweep``; print its provenance (``--json``) or one line.
+
+    The provenance records the sweep's axes (``sweep_bits``, ``sweep_dts_s``, the cross design's fixed point
+    ``sweep_bits_fixed`` -- passed in ``sweep_inputs`` -- and ``sweep_dt_fixed_s``), not the single-run
+    ``--bits``/``--dt``, which the sweep does not use.
+    """
+    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS, DT_FIXED_S, write_csv
 
     write_csv(rows, args.sweep, columns)
     if args.json:
         print_json({**provenance(args.seed, **inputs, sweep=args.sweep, **sweep_inputs, sweep_bits=list(DEFAULT_BITS),
-                                 sweep_dts_s=list(DEFAULT_DTS), sweep_design="cross"),
+                                 sweep_dts_s=list(DEFAULT_DTS), sweep_dt_fixed_s=DT_FIXED_S, sweep_design="cross"),
                     "rows": len(rows), "csv": args.sweep})
     else:
         print(f"wrote {len(rows)} rows to {args.sweep}")

@@ -27,24 +27,38 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..solvers.qp import check_seed, load_qp, random_qp, solve_qp
+    from ..solvers.qp import check_random_inputs, check_seed, check_solve_inputs, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):
         raise ParameterError("give exactly one of FILE.npz or --random N")
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
     if args.sweep:
-        from ..solvers.sweeps import check_output_path
+        from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, check_output_path
         check_output_path(args.sweep, "--sweep")  # before any work
+        # every point of the sweep: the largest bits it runs (the annealing rule's update cap grows with bits)
+        solve_checks = [dict(bits=b, dt_s=1e-6) for b in (max(DEFAULT_BITS), QP_BITS_FIXED)]
+    else:
+        solve_checks = [dict(bits=args.bits, dt_s=dt)]
+    # the generator's and the solver's own checks, before building or reading the problem (a random P is
+    # dense: n^2 floats)
+    if args.random is not None:
+        check_random_inputs(args.random, seed=args.seed, kappa=args.kappa)
+    for kw in solve_checks:
+        check_solve_inputs(args.random, rule=args.rule, reads=args.reads, seed=args.seed, **kw)
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,
-                  bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, reference=not args.no_reference)
+                  rule=args.rule, reads=args.reads, reference=not args.no_reference)
     if args.sweep:
         from ..solvers.sweeps import QP_COLUMNS, sweep_qp
+        for kw in solve_checks:
+            check_solve_inputs(problem.n, rule=args.rule, reads=args.reads, seed=args.seed, **kw)
         rows = sweep_qp(problem, rule=args.rule, reads=args.reads, seed=args.seed, reference=not args.no_reference)
-        write_sweep(args, rows, QP_COLUMNS, inputs)
+        # --bits and --dt are not used by the sweep: its axes are recorded instead (write_sweep)
+        write_sweep(args, rows, QP_COLUMNS, inputs, sweep_bits_fixed=QP_BITS_FIXED)
         return 0
+    inputs.update(bits=args.bits, dt_s=dt)
     r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
                  reference=None if args.no_reference else "osqp")
     if args.json:

@@ -26,18 +26,23 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..solvers.qp import check_seed
-    from ..solvers.train import train_digits
+    from ..solvers.train import check_train_inputs, train_digits
 
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
-    inputs = dict(dataset=args.dataset, model=args.model, bits=args.bits, rule=args.rule, reads=args.reads,
-                  epochs=args.epochs, dt_s=dt)
+    inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
     if args.sweep:
-        from ..solvers.sweeps import TRAIN_COLUMNS, check_output_path, sweep_train
+        from ..solvers.sweeps import DEFAULT_BITS, TRAIN_BITS_FIXED, TRAIN_COLUMNS, TRAIN_SWEEP_EPOCHS, check_output_path, sweep_train
         check_output_path(args.sweep, "--sweep")  # before any work
+        check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
+                           epochs=TRAIN_SWEEP_EPOCHS, seed=args.seed)
         rows = sweep_train(model=args.model, rule=args.rule, reads=args.reads, seed=args.seed)
-        write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=10)
+        # --bits, --dt and --epochs are not used by the sweep: its axes are recorded instead (write_sweep)
+        write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=TRAIN_SWEEP_EPOCHS, sweep_bits_fixed=TRAIN_BITS_FIXED)
         return 0
+    inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt)
+    check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
+                       dt_s=dt, seed=args.seed)  # before any work (train_digits checks again)
     r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                      dt_s=dt, seed=args.seed)
     if args.json:  # with every input that affects the result (lr, batch, l2, engine, C, ... as resolved)

@@ -452,6 +452,11 @@ def _check_qp(inputs: dict) -> None:
                 exclude=("seed", "reference"), extra=("n", "kappa", "m_ineq", "m_eq", "box"))
     if "n" not in x:
         raise ParameterError("kind 'qp' needs input n (number of variables of the random QP)")
+    # the solver's own checks (kappa cap, reads x n, annealing update budget, ...), not a parallel table
+    from ..solvers.qp import check_random_inputs, check_solve_inputs
+
+    check_random_inputs(x["n"], **{k: x[k] for k in a})
+    check_solve_inputs(x["n"], **{k: v for k, v in x.items() if k not in a and k != "n"})
 
 
 def task_qp(inputs: dict, seed=0) -> dict:
@@ -473,7 +478,10 @@ def _check_train(inputs: dict) -> None:
     from ..solvers.train import train_digits
 
     _check_values("train", inputs)
-    _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
+    kw = _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
+    from ..solvers.train import check_train_inputs
+
+    check_train_inputs(**kw)  # the solver's own checks, with the work budget (epochs x batches x reads x parameters)
 
 
 def task_train(inputs: dict, seed=0) -> dict:

@@ -121,12 +121,23 @@ from ..errors import FormatError, ParameterError, check_bits, check_positive
 from ..physics.lim import lim_tilt_kT
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
-__all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective"]
+__all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",
+           "check_random_inputs", "check_solve_inputs"]
 
 _SYM_RTOL = 1e-9
 _PSD_RTOL = 1e-9
 #: largest random problem: P is dense (n x n float64, 3.2 GB at 20000)
 MAX_RANDOM_N = 20_000
+#: largest condition number of a random problem.  P = Q diag(e) Q' is formed in double precision, with rounding
+#: errors of about 2.2e-16 * lambda_max * sqrt(n) in every eigenvalue: from kappa ~ 1e9 the smallest eigenvalues
+#: sit at the solver's singularity tolerance (``_PSD_RTOL`` = 1e-9 of lambda_max, so ``QPProblem.kappa`` turns
+#: inf) and OSQP (eps 1e-9) stops at its iteration limit on most seeds (measured: n = 5, 50, seeds 0-2 all
+#: solved at 1e8, 3 of 6 at 1e9, none at 1e10); kappa = 1e300 gives a P that OSQP finds non-convex.
+MAX_RANDOM_KAPPA = 1e8
+#: largest update cap of the annealing rule (``4 * 2**b + 2000`` unless ``max_updates`` is given): it moves at
+#: most one level per update, so its updates grow like ``2**b``; at ~0.3 ms per update (n = 5, 4 reads, one
+#: core) this cap, b <= 18, is ~5 minutes per run.  b = 24 would need 6.7e7 updates (hours).
+MAX_ANNEAL_UPDATES = 4 * 2**18 + 2000
 
 
 def check_seed(seed, name="seed") -> int:
@@ -180,6 +191,12 @@ class QPProblem:
 
 def _arr(name, value, ndim):
     try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is not None and np.iscomplexobj(raw):  # np.array(dtype=float) would drop the imaginary part with a warning
+        raise ParameterError(f"{name} is complex ({raw.dtype}); allowed: a real {ndim}-D array")
+    try:
         a = np.array(value, dtype=float)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} is not numeric; allowed: a real {ndim}-D array") from None
@@ -214,6 +231,8 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
     P = 0.5 * (P + P.T)
     eig = np.linalg.eigvalsh(P)
     emin, emax = float(eig[0]), float(eig[-1])
+    if not np.any(P):
+        raise ParameterError("P = 0 (a linear program) is not supported; allowed: convex quadratic problems (P PSD, P != 0)")
     if emin < -_PSD_RTOL * max(abs(emax), 1e-300) or emax <= 0.0:
         raise ParameterError(f"P is not positive semidefinite (smallest eigenvalue {emin:.3g}); allowed: convex problems (P PSD, P != 0)")
     if lb is None or ub is None:
@@ -289,28 +308,51 @@ def save_qp(path, problem: QPProblem) -> None:
     np.savez(path, P=p.P, q=p.q, A=p.A, l=p.l, u=p.u, lb=p.lb, ub=p.ub)
 
 
+def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> tuple:
+    """The checks of :func:`random_qp`, before any work (one-line :class:`ParameterError`).
+
+    Returns ``(n, seed, kappa, m_ineq, m_eq, box)`` resolved; used by :func:`random_qp`, the ``qp`` CLI and the
+    sweep kind ``qp`` so that all three refuse the same inputs.
+    """
+    try:
+        ok = int(n) == n and not isinstance(n, bool) and 2 <= n <= MAX_RANDOM_N
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"n={n!r} is out of range; allowed: integers 2..{MAX_RANDOM_N} (P is dense)")
+    n = int(n)
+    seed = check_seed(seed)
+    kappa = check_positive("kappa", kappa)
+    if not 1 <= kappa <= MAX_RANDOM_KAPPA:
+        raise ParameterError(f"kappa={kappa!r} is out of range; allowed: 1 <= kappa <= {MAX_RANDOM_KAPPA:g} "
+                             f"(P is built in double precision: beyond that it is singular to the solver's 1e-9 tolerance and "
+                             f"OSQP does not converge)")
+    box = check_positive("box", box)
+    for name, v in (("m_ineq", m_ineq), ("m_eq", m_eq)):
+        try:
+            ok = v is None or (not isinstance(v, bool) and int(v) == v)
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise ParameterError(f"{name}={v!r} is not an integer; allowed: integers >= 0")
+    m_ineq = n // 10 if m_ineq is None else int(m_ineq)
+    m_eq = n // 50 if m_eq is None else int(m_eq)
+    if m_ineq < 0 or m_eq < 0 or m_eq >= n:
+        raise ParameterError(f"m_ineq={m_ineq}, m_eq={m_eq} out of range; allowed: >= 0 and m_eq < n")
+    return n, seed, kappa, m_ineq, m_eq, box
+
+
 def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPProblem:
     """A random well-conditioned, feasible convex QP.
 
     ``P = Q diag(e) Q'`` with ``Q`` Haar-random orthogonal and eigenvalues
-    log-uniform in ``[1, kappa]`` (both ends included); ``q ~ N(0, 1)``;
+    log-uniform in ``[1, kappa]`` (both ends included; ``kappa <= MAX_RANDOM_KAPPA``, see there); ``q ~ N(0, 1)``;
     box ``[-box, box]``; ``m_ineq`` (default ``n // 10``) random unit-norm
     rows with ``A x <= u`` (half of them two-sided) and ``m_eq`` (default
     ``n // 50``) equality rows, all built around a point ``x_f`` drawn inside
     ``[-box/2, box/2]`` so the problem is feasible.
     """
-    if int(n) != n or n < 2 or n > MAX_RANDOM_N:
-        raise ParameterError(f"n={n!r} is out of range; allowed: integers 2..{MAX_RANDOM_N} (P is dense)")
-    n = int(n)
-    seed = check_seed(seed)
-    kappa = check_positive("kappa", kappa)
-    if kappa < 1:
-        raise ParameterError(f"kappa={kappa!r} is out of range; allowed: kappa >= 1")
-    box = check_positive("box", box)
-    m_ineq = n // 10 if m_ineq is None else int(m_ineq)
-    m_eq = n // 50 if m_eq is None else int(m_eq)
-    if m_ineq < 0 or m_eq < 0 or m_eq >= n:
-        raise ParameterError(f"m_ineq={m_ineq}, m_eq={m_eq} out of range; allowed: >= 0 and m_eq < n")
+    n, seed, kappa, m_ineq, m_eq, box = check_random_inputs(n, seed=seed, kappa=kappa, m_ineq=m_ineq, m_eq=m_eq, box=box)
     rng = np.random.default_rng(seed)
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
     Q *= np.sign(np.diag(R))
@@ -382,7 +424,11 @@ def _quiet_stdout():
 
 
 def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
-    """Solve with OSQP (the accuracy reference; optional extra ``qp``). Returns ``(x, objective, status)``."""
+    """Solve with OSQP (the accuracy reference; optional extra ``qp``). Returns ``(x, objective, status)``.
+
+    An exception OSQP raises (e.g. ``OSQPException(4)``, P non-convex at its working precision) is returned
+    as ``(None, nan, "error 4 (OSQP_NONCVX_ERROR)")``, never raised.
+    """
     try:
         import osqp
         from scipy import sparse
@@ -398,11 +444,14 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     hi = np.where(np.isfinite(hi), hi, big)
     solver = osqp.OSQP()
     new_api = int(str(getattr(osqp, "__version__", "0")).split(".")[0]) >= 1  # osqp 1.x renamed 'polish'
-    with _quiet_stdout():  # OSQP's C code prints (e.g. "Polishing not needed...") even with verbose=False
-        solver.setup(P=sparse.triu(sparse.csc_matrix(p.P), format="csc"), q=p.q, A=Ac, l=lo, u=hi,
-                     eps_abs=eps, eps_rel=eps, max_iter=max_iter, verbose=False,
-                     **({"polishing": True} if new_api else {"polish": True}))
-        res = solver.solve(raise_error=False) if new_api else solver.solve()
+    try:
+        with _quiet_stdout():  # OSQP's C code prints (e.g. "Polishing not needed...") even with verbose=False
+            solver.setup(P=sparse.triu(sparse.csc_matrix(p.P), format="csc"), q=p.q, A=Ac, l=lo, u=hi,
+                         eps_abs=eps, eps_rel=eps, max_iter=max_iter, verbose=False,
+                         **({"polishing": True} if new_api else {"polish": True}))
+            res = solver.solve(raise_error=False) if new_api else solver.solve()
+    except Exception as exc:  # noqa: BLE001 - OSQPException (an int code), ValueError, ...: refused, one line
+        return None, math.nan, _osqp_error(exc)
     status = str(res.info.status)
     if res.x is None or not np.all(np.isfinite(res.x)):
         return None, math.nan, status
@@ -410,12 +459,43 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     return x, float(objective(p, x)), status
 
 
+def _osqp_error(exc) -> str:
+    """A status string for an exception OSQP raised (its C error code named when it is one)."""
+    code = exc.args[0] if exc.args else None
+    if isinstance(code, int) and not isinstance(code, bool):
+        try:
+            from osqp.interface import SolverError
+            names = {int(v.value): k for k, v in SolverError.__members__.items()}
+        except Exception:  # noqa: BLE001 - older osqp: the bare code
+            names = {}
+        return f"error {code} ({names.get(code, 'unknown code')})"
+    return f"error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+
+
+def _osqp_hint(problem: QPProblem, status: str) -> str:
+    """What a non-accepted OSQP status most likely means for this problem."""
+    if "infeasible" in status:
+        return "the constraints admit no point" if "primal" in status else "OSQP found the problem unbounded"
+    kappa = problem.kappa
+    cond = (f"condition number of P {kappa:.3g}" if math.isfinite(kappa) else
+            f"P numerically singular: eigenvalues {problem.eig_min:.3g}..{problem.eig_max:.3g}, condition number "
+            f"beyond {1 / _PSD_RTOL:g}")
+    if "NONCVX" in status:
+        return f"OSQP found P non-convex at its working precision ({cond})"
+    return cond
+
+
 def checked_reference(problem: QPProblem, **kw):
-    """:func:`osqp_reference`, refusing (one-line :class:`ParameterError`) any status but solved / solved inaccurate."""
+    """:func:`osqp_reference`, refusing (one-line :class:`ParameterError`) any status but solved / solved inaccurate.
+
+    The message gives what OSQP reported (status, or the error it raised at setup) and what it most likely
+    means for this problem (infeasible constraints, or the condition number of ``P``).
+    """
     x, f, status = osqp_reference(problem, **kw)
     if status not in OSQP_ACCEPTED or not math.isfinite(f):
-        raise ParameterError(f"problem {problem.source!r}: OSQP status {status!r} (e.g. infeasible constraints); "
-                             f"allowed: problems OSQP solves (status {' or '.join(OSQP_ACCEPTED)})")
+        raise ParameterError(f"problem {problem.source!r}: OSQP reported {status!r} ({_osqp_hint(problem, status)}); "
+                             f"allowed: problems OSQP solves (status {' or '.join(OSQP_ACCEPTED)}), "
+                             f"or reference=None (--no-reference)")
     return x, f, status
 
 
@@ -486,6 +566,52 @@ def _rel_gap(f, f_ref):
     return np.abs(np.asarray(f) - f_ref) / max(abs(f_ref), 1.0)
 
 
+def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K,
+                       seed=0, reference="osqp", read_energy_J=0.0, inner_tol=0.5, constraint_tol=1e-4,
+                       max_updates=None, **_other) -> tuple:
+    """The checks of :func:`solve_qp` that need no problem (only its size ``n``, if known), before any work.
+
+    Used by :func:`solve_qp`, the ``qp`` CLI (before it builds a random problem) and the sweep kind ``qp``
+    (before any cluster starts), so that all three refuse the same inputs with the same one-line
+    :class:`ParameterError`.  ``reads x n`` is capped (:func:`~limbound.solvers.lim_memory.check_array_size`);
+    the annealing rule's update cap is capped (:data:`MAX_ANNEAL_UPDATES`).  Other :func:`solve_qp` options
+    (``_other``) are accepted and left to :func:`solve_qp`.  Returns ``(bits, seed)`` resolved.
+    """
+    bits = check_bits(bits)
+    if not 2 <= bits <= 24:
+        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for the QP solver")
+    check_rule(rule)
+    try:
+        ok = int(reads) == reads and not isinstance(reads, bool) and reads >= 2
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
+    if reference not in ("osqp", None):
+        raise ParameterError(f"reference={reference!r} is unknown; allowed: 'osqp' or None")
+    seed = check_seed(seed)
+    for name, v in (("dt_s", dt_s), ("f0_hz", f0_hz), ("T_K", T_K), ("inner_tol", inner_tol),
+                    ("constraint_tol", constraint_tol)):
+        check_positive(name, v)
+    check_positive("read_energy_J", read_energy_J, allow_zero=True)
+    if max_updates is not None:
+        try:
+            ok = int(max_updates) == max_updates and not isinstance(max_updates, bool) and max_updates >= 1
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise ParameterError(f"max_updates={max_updates!r} is out of range; allowed: integers >= 1")
+    if rule == "anneal":
+        cap = int(4 * 2**bits + 2000) if max_updates is None else int(max_updates)
+        if cap > MAX_ANNEAL_UPDATES:
+            raise ParameterError(f"rule='anneal' at bits={bits} may need {cap} updates (one level per update, "
+                                 f"4 * 2**bits + 2000); allowed: <= {MAX_ANNEAL_UPDATES} (bits <= 18, or a smaller "
+                                 f"max_updates): use rule 'gradient' (--rule gradient) or fewer bits")
+    if n is not None:
+        check_array_size(reads, n)
+    return bits, seed
+
+
 def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ,
              T_K=T_DEFAULT_K, seed=0, engine="poisson", max_updates=None, inner_tol=0.5, max_inner=None,
              max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0) -> QPResult:
@@ -504,7 +630,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
     max_updates : cap on LIM updates of each read (default: ``20 * predicted + 2000`` plus twice the updates a walk
         across the range needs at the speed limit for the gradient rule,
-        ``4 * 2**b + 2000`` for the annealing rule, which moves at most one level per update)
+        ``4 * 2**b + 2000`` for the annealing rule, which moves at most one level per update; an annealing cap
+        above :data:`MAX_ANNEAL_UPDATES` is refused, see :func:`check_solve_inputs`)
     inner_tol : a read's inner solve stops when its mean distance to the conditional optima is <= this many
         levels and the largest is <= 4 times that
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
@@ -521,21 +648,11 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         problem = validate_qp(**problem)
     if not isinstance(problem, QPProblem):
         raise ParameterError(f"problem is a {type(problem).__name__}; allowed: a QPProblem (validate_qp/load_qp/random_qp) or a dict of arrays")
-    bits = check_bits(bits)
-    if not 2 <= bits <= 24:
-        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for the QP solver")
-    check_rule(rule)
-    if int(reads) != reads or reads < 2:
-        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
-    if reference not in ("osqp", None):
-        raise ParameterError(f"reference={reference!r} is unknown; allowed: 'osqp' or None")
-    seed = check_seed(seed)
-    check_positive("read_energy_J", read_energy_J, allow_zero=True)
-    check_positive("inner_tol", inner_tol)
-    check_positive("constraint_tol", constraint_tol)
     p = problem
     n, m = p.n, p.m
-    check_array_size(reads, n)
+    bits, seed = check_solve_inputs(n, bits=bits, rule=rule, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed,
+                                    reference=reference, read_energy_J=read_energy_J, inner_tol=inner_tol,
+                                    constraint_tol=constraint_tol, max_updates=max_updates)
     # ---- the reference first: a problem OSQP finds infeasible is refused before any LIM work
     f_ref, status = math.nan, "not computed"
     if reference == "osqp":

@@ -20,6 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,11 @@ from .train import train_digits
 
 DEFAULT_BITS = tuple(range(4, 17))
 DEFAULT_DTS = tuple(10.0 ** k for k in range(-12, -3))
+#: the fixed point of the default "cross" design: bits of the dt axis, dt of the bits axis, training epochs
+QP_BITS_FIXED = 12
+TRAIN_BITS_FIXED = 8
+DT_FIXED_S = 1e-6
+TRAIN_SWEEP_EPOCHS = 10
 
 QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "updates", "predicted_updates", "dissipated_J",
               "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem", "second_law_holds", "estimate_J", "tightness", "measured_over_estimate", "objective",
@@ -43,9 +50,12 @@ TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "upda
 
 
 def check_output_path(path, name="--sweep") -> Path:
-    """Refuse, before any work, an output path that cannot be written: a directory, or a missing parent.
+    """Refuse, before any work, an output path that cannot be written: a directory, a missing parent, or a
+    folder where no file can be created.
 
-    The parent directory must exist (it is not created) and ``path`` must not be a directory.
+    The parent directory must exist (it is not created), ``path`` must not be a directory, and a temporary
+    file must be creatable (and is removed) in the parent: the CSV is written there atomically, through a
+    temporary file, so that is exactly what the final write needs.
     """
     p = Path(path)
     if str(path) == "" or p.is_dir():
@@ -53,6 +63,14 @@ def check_output_path(path, name="--sweep") -> Path:
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise ParameterError(f"{name}={str(path)!r}: directory {str(parent)!r} does not exist; allowed: a file path in an existing directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=".limbound-write-test-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise ParameterError(f"{name}={str(path)!r}: cannot create a file in directory {str(parent)!r} ({why}); "
+                             f"allowed: a file path in a writable directory") from None
     return p
 
 
@@ -74,8 +92,8 @@ def _points(bits, dts, design, bits_fixed, dt_fixed):
     return out
 
 
-def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=12,
-             dt_fixed=1e-6, rule="gradient", reads=4, seed=0, reference=True, **solve_kw) -> list[dict]:
+def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=QP_BITS_FIXED,
+             dt_fixed=DT_FIXED_S, rule="gradient", reads=4, seed=0, reference=True, **solve_kw) -> list[dict]:
     """Solve one QP (``problem`` or ``random_qp(n, seed=seed)``) at every (b, dt) point; one dict per run."""
     p = random_qp(n, seed=seed) if problem is None else problem
     f_ref = checked_reference(p)[1] if reference else math.nan
@@ -97,8 +115,8 @@ def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design=
     return rows
 
 
-def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=8, dt_fixed=1e-6,
-                rule="gradient", reads=4, seed=0, epochs=10, **train_kw) -> list[dict]:
+def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=TRAIN_BITS_FIXED,
+                dt_fixed=DT_FIXED_S, rule="gradient", reads=4, seed=0, epochs=TRAIN_SWEEP_EPOCHS, **train_kw) -> list[dict]:
     """Train on digits at every (b, dt) point; one dict per run (float32 reference trained once per run)."""
     rows = []
     for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):

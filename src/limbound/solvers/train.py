@@ -51,12 +51,18 @@ from ..errors import ParameterError, check_bits, check_positive
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 from .qp import check_seed
 
-__all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits"]
+__all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits", "check_train_inputs", "MAX_TRAIN_WORK"]
 
 MODELS = ("logreg", "mlp")
 _HIDDEN = 32
 _N_FEAT = 64
 _N_CLASS = 10
+#: training images of the 80/20 split of the 1797 digits (:func:`load_digits_split`; 360 are held out)
+N_TRAIN = 1797 - math.ceil(0.2 * 1797)
+#: largest work budget of one run, in memory updates: epochs x minibatches per epoch x reads x parameters.
+#: Measured ~4e6 memory updates per second on one core (mlp, 4 reads, batch 32), so 1e10 is of the order of
+#: an hour; the default run (logreg, 30 epochs, 4 reads) is 3.5e6, a default sweep point (mlp) 4.3e6.
+MAX_TRAIN_WORK = 1e10
 
 
 def load_digits_split(seed=0, test_size=0.2):
@@ -161,6 +167,61 @@ class TrainResult(VersusBound):
         }
 
 
+def _n_params(model) -> int:
+    return sum(int(np.prod(shape)) for _, shape, _ in _layout(model))
+
+
+def _count(name, v, lo=1) -> int:
+    """An integer >= lo (not a boolean, not a fractional float), else a one-line :class:`ParameterError`."""
+    try:
+        ok = not isinstance(v, bool) and int(v) == v and v >= lo
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= {lo}")
+    return int(v)
+
+
+def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
+                       dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, **_other) -> dict:
+    """The checks of :func:`train_digits`, before any work (one-line :class:`ParameterError`).
+
+    Used by :func:`train_digits`, the ``train`` CLI and the sweep kind ``train`` (before any cluster starts),
+    so all three refuse the same inputs.  Besides the ranges, the work budget ``epochs x ceil(N_TRAIN / batch)
+    x reads x parameters`` must be at most :data:`MAX_TRAIN_WORK` memory updates, and ``reads x parameters``
+    is capped (:func:`~limbound.solvers.lim_memory.check_array_size`).  Other :func:`train_digits` options
+    (``_other``) are left to it.  Returns the resolved ``bits, seed, reads, epochs, batch, lr``.
+    """
+    if model not in MODELS:
+        raise ParameterError(f"model={model!r} is unknown; allowed: {', '.join(MODELS)}")
+    bits = check_bits(bits)
+    if not 2 <= bits <= 24:
+        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
+    check_rule(rule)
+    seed = check_seed(seed)
+    try:
+        ok = not isinstance(reads, bool) and int(reads) == reads and reads >= 2
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
+    reads = int(reads)
+    epochs = _count("epochs", epochs)
+    batch = _count("batch", batch)
+    lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
+    check_positive("l2", l2, allow_zero=True)
+    for name, v in (("dt_s", dt_s), ("f0_hz", f0_hz), ("T_K", T_K)):
+        check_positive(name, v)
+    n_params = _n_params(model)
+    check_array_size(reads, n_params)
+    work = epochs * math.ceil(N_TRAIN / batch) * reads * n_params
+    if work > MAX_TRAIN_WORK:
+        raise ParameterError(f"epochs={epochs} x {math.ceil(N_TRAIN / batch)} minibatches x reads={reads} x {n_params} "
+                             f"parameters = {work:.3g} memory updates is out of range; allowed: <= {MAX_TRAIN_WORK:g} "
+                             f"(about an hour): fewer epochs or reads, or a larger batch")
+    return dict(bits=bits, seed=seed, reads=reads, epochs=epochs, batch=batch, lr=lr)
+
+
 def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
                  dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, engine="poisson", C=1.0,
                  float_reference=True) -> TrainResult:
@@ -178,21 +239,9 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     C : constant of the stochastic convergence class, ``n = C 4**b`` (THEORY §3)
     float_reference : also train the float32 model (same init, same batches)
     """
-    if model not in MODELS:
-        raise ParameterError(f"model={model!r} is unknown; allowed: {', '.join(MODELS)}")
-    bits = check_bits(bits)
-    if not 2 <= bits <= 24:
-        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
-    check_rule(rule)
-    seed = check_seed(seed)
-    if int(reads) != reads or reads < 2:
-        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
-    for name, v in (("epochs", epochs), ("batch", batch)):
-        if int(v) != v or v < 1:
-            raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 1")
-    lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
-    check_array_size(reads, sum(int(np.prod(shape)) for _, shape, _ in _layout(model)))
-    check_positive("l2", l2, allow_zero=True)
+    c = check_train_inputs(model=model, bits=bits, rule=rule, reads=reads, epochs=epochs, batch=batch, lr=lr, l2=l2,
+                           dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+    bits, seed, reads, epochs, batch, lr = (c[k] for k in ("bits", "seed", "reads", "epochs", "batch", "lr"))
     t0 = time.perf_counter()
     Xtr, ytr, Xte, yte = load_digits_split(seed)
     layout = _layout(model)
