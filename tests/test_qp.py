@@ -438,3 +438,16 @@ def test_complex_and_zero_P_are_refused_in_one_line(tmp_path, capsys):
     with pytest.raises(ParameterError) as e:
         validate_qp(np.zeros((2, 2)), np.ones(2), lb=-np.ones(2), ub=np.ones(2))
     assert str(e.value).startswith("P = 0 (a linear program) is not supported") and "eigenvalue" not in str(e.value)
+
+
+def test_sweep_functions_check_every_point_before_any_work(monkeypatch):
+    import limbound.solvers.sweeps as sw
+    monkeypatch.setattr(sw, "solve_qp", lambda *a, **k: pytest.fail("a point ran"))
+    monkeypatch.setattr(sw, "train_digits", lambda *a, **k: pytest.fail("a point ran"))
+    monkeypatch.setattr(sw, "random_qp", lambda *a, **k: pytest.fail("the problem was built"))
+    with pytest.raises(ParameterError, match="rule='anneal' at bits=24"):
+        sw.sweep_qp(n=5, bits=[4, 24], dts=[1e-6], rule="anneal", reads=2)
+    with pytest.raises(ParameterError, match="reads=4500 x 4500"):
+        sw.sweep_qp(n=4500, bits=[4], dts=[1e-6], reads=4500)
+    with pytest.raises(ParameterError, match="memory updates is out of range"):
+        sw.sweep_train(bits=[4], dts=[1e-6], epochs=10**11, reads=2)

@@ -28,8 +28,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..fileio import atomic_write_text
-from .qp import _rel_gap, checked_reference, random_qp, solve_qp
-from .train import train_digits
+from .qp import _rel_gap, check_random_inputs, check_solve_inputs, checked_reference, random_qp, solve_qp
+from .train import check_train_inputs, train_digits
 
 DEFAULT_BITS = tuple(range(4, 17))
 DEFAULT_DTS = tuple(10.0 ** k for k in range(-12, -3))
@@ -94,11 +94,20 @@ def _points(bits, dts, design, bits_fixed, dt_fixed):
 
 def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=QP_BITS_FIXED,
              dt_fixed=DT_FIXED_S, rule="gradient", reads=4, seed=0, reference=True, **solve_kw) -> list[dict]:
-    """Solve one QP (``problem`` or ``random_qp(n, seed=seed)``) at every (b, dt) point; one dict per run."""
+    """Solve one QP (``problem`` or ``random_qp(n, seed=seed)``) at every (b, dt) point; one dict per run.
+
+    Every point's inputs are checked (:func:`~limbound.solvers.qp.check_solve_inputs`) before any work.
+    """
+    if problem is None:
+        check_random_inputs(n, seed=seed)
+    size = n if problem is None else getattr(problem, "n", None)
+    pts = _points(bits, dts, design, bits_fixed, dt_fixed)
+    for b, dt in pts:
+        check_solve_inputs(size, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, **solve_kw)
     p = random_qp(n, seed=seed) if problem is None else problem
     f_ref = checked_reference(p)[1] if reference else math.nan
     rows = []
-    for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
+    for b, dt in pts:
         r = solve_qp(p, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, reference=None, **solve_kw)
         rows.append({
             "problem": p.source, "bits": b, "dt_s": dt, "rule": rule, "reads": reads, "seed": seed,
@@ -117,9 +126,16 @@ def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design=
 
 def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="cross", bits_fixed=TRAIN_BITS_FIXED,
                 dt_fixed=DT_FIXED_S, rule="gradient", reads=4, seed=0, epochs=TRAIN_SWEEP_EPOCHS, **train_kw) -> list[dict]:
-    """Train on digits at every (b, dt) point; one dict per run (float32 reference trained once per run)."""
+    """Train on digits at every (b, dt) point; one dict per run (float32 reference trained once per run).
+
+    Every point's inputs, with the work budget, are checked (:func:`~limbound.solvers.train.check_train_inputs`)
+    before any work.
+    """
+    pts = _points(bits, dts, design, bits_fixed, dt_fixed)
+    for b, dt in pts:
+        check_train_inputs(model=model, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, epochs=epochs, **train_kw)
     rows = []
-    for b, dt in _points(bits, dts, design, bits_fixed, dt_fixed):
+    for b, dt in pts:
         r = train_digits(model=model, bits=b, dt_s=dt, rule=rule, reads=reads, seed=seed, epochs=epochs, **train_kw)
         rows.append({
             "model": model, "bits": b, "dt_s": dt, "rule": rule, "reads": reads, "seed": seed,
