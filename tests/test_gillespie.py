@@ -239,3 +239,79 @@ def test_sync_run_v_refuses_before_any_work(change, match):
         sync_run_v(lv, 4, kw["optimum"], kw["tilt_kT"], kw["barrier_kT"], kw["h_s"], F0, kw["n_steps"], st, kw["heat_out"])
     np.testing.assert_array_equal(lv, before)
     np.testing.assert_array_equal(st, st0)
+
+
+@pytest.mark.parametrize("engine", _engines(), ids=["sync_step", "sync_step_par"])
+def test_step_with_overflowing_rates_is_refused_before_any_change(engine):
+    # f0 h = 1e-310 and an exponent of -800 kT: the rate is f0 e^800 (beyond the double range), so
+    # (r_up + r_dn) h = e^(800 - 713.8) >> 1; a bound clamped at e^700 used to clear it and let the kernel move levels
+    lv = np.array([3, 3, 3], dtype=np.int64)
+    heat = np.full(3, 2.5)
+    with pytest.raises(ParameterError, match="too long"):
+        engine(lv, 8, np.array([-1600.0, 0.0, 0.0]), np.zeros(3), np.zeros(3), 1e-310, 1.0, heat_out=heat)
+    np.testing.assert_array_equal(lv, [3, 3, 3])
+    assert np.all(heat == 2.5)
+    # f0 h = 1e-400 (underflows to 0) and e^800: the product e^-121 is fine, but the kernel's exp(800) is not a
+    # double (0 * inf = NaN would never hop, inf would always hop): refused before any change, naming the exponent
+    with pytest.raises(ParameterError, match="beyond the double range"):
+        engine(lv, 8, np.array([-1600.0, 0.0, 0.0]), np.zeros(3), np.zeros(3), 1e-200, 1e-200, heat_out=heat)
+    np.testing.assert_array_equal(lv, [3, 3, 3])
+    assert np.all(heat == 2.5)
+    # sync_run_v: the same two cases (tilt 1600 kT: exponent 800)
+    st = stream_states(0, 3)
+    for h_s, f0, match in ((1e-310, 1.0, "too long"), (1e-200, 1e-200, "beyond the double range")):
+        with pytest.raises(ParameterError, match=match):
+            sync_run_v(lv, 8, np.full(3, 7, dtype=np.int64), np.array([1600.0, 0.0, 0.0]), np.zeros(3), h_s, f0, 3, st,
+                       heat)
+        np.testing.assert_array_equal(lv, [3, 3, 3])
+        assert np.all(heat == 2.5)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int32, np.uint64])
+def test_levels_must_be_int64_in_every_synchronous_engine(dtype):
+    # uint8 at 255 with 300 levels would wrap to 0 on an up hop while the books count +1
+    lv = np.array([255 if np.iinfo(dtype).max >= 255 else 100], dtype=dtype)
+    before = lv.copy()
+    z = np.zeros(1)
+    for call in (lambda: sync_step(lv, 300, np.array([-5.0]), z, z, 1e-12, F0),
+                 lambda: sync_step_par(lv, 300, np.array([-5.0]), z, z, 1e-12, F0, stream_states(0, 1)),
+                 lambda: sync_run_v(lv, 300, np.array([299]), np.ones(1), np.ones(1), 1e-12, F0, 3, stream_states(0, 1))):
+        with pytest.raises(ParameterError, match="int64") as e:
+            call()
+        assert "\n" not in str(e.value)
+        np.testing.assert_array_equal(lv, before)
+
+
+@pytest.mark.parametrize("levels0, n_levels, match", [
+    (np.array([0.0, 1.0]), 3, "levels0 has dtype float64"),      # refused, not truncated
+    (np.array([0.5, 1.0]), 3, "levels0 has dtype float64"),
+    (np.array([0, 1], dtype=np.int64), 3.7, r"n_levels=3\.7"),    # int(3.7) = 3 used to be taken silently
+    (np.array([0, 1], dtype=np.int64), 3.0, r"n_levels=3\.0"),    # sync_step refuses a float n_levels too
+    (np.array([0, 1], dtype=np.int64), True, "n_levels=True"),
+    (np.array([0, 300], dtype=np.uint16), 256, r"levels0\[1\]=300 is outside 0..255"),
+])
+def test_gillespie_refuses_what_sync_step_refuses(levels0, n_levels, match):
+    with pytest.raises(ParameterError, match=match) as e:
+        gillespie(levels0, n_levels, [Segment(1e-9, np.zeros(3), 1.0)], seed=0)
+    assert "\n" not in str(e.value)
+    # the same n_levels in the synchronous step: refused with the same message
+    if not isinstance(n_levels, int) or isinstance(n_levels, bool):
+        with pytest.raises(ParameterError, match=match):
+            sync_step(np.zeros(2, dtype=np.int64), n_levels, np.zeros(2), np.zeros(2), np.zeros(2), 1e-12, F0)
+    # narrower integer types are fine here: gillespie works on an int64 copy
+    r = gillespie(np.array([0, 2], dtype=np.uint8), 3, [Segment(1e-12, np.zeros(3), 5.0)], seed=0, f0_hz=F0)
+    assert r.levels.dtype == np.int64 and r.levels.shape == (2,)
+
+
+def test_check_array_inputs_is_the_step_validator():
+    from limbound.sim.kmc import check_array_inputs
+    lv = np.array([0, 1, 2], dtype=np.int64)
+    assert check_array_inputs(lv, 3, np.zeros(3)) == 3
+    with pytest.raises(ParameterError, match="not finite"):
+        check_array_inputs(lv, 3, np.array([0.0, np.nan, 0.0]))
+    with pytest.raises(ParameterError, match="int64"):
+        check_array_inputs(lv.astype(np.int32), 3)
+    with pytest.raises(ParameterError, match=r"n_levels=2\.5"):
+        check_array_inputs(lv, 2.5)
+    with pytest.raises(ParameterError, match=r"levels\[2\]=2 is outside 0..1"):
+        check_array_inputs(lv, 2)

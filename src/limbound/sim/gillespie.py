@@ -37,7 +37,7 @@ from numba import njit, prange
 from ..constants import F0_DEFAULT_HZ
 from ..errors import ParameterError, check_finite, check_positive
 from ._rng import next_u01, stream_states
-from .kmc import check_array_inputs
+from .kmc import check_array_inputs, check_n_levels
 from .ledger import ArrayBooks
 
 
@@ -179,11 +179,15 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
     -------
     KMCResult
     """
-    lv = np.array(levels0, dtype=np.int64, copy=True)
-    M = int(n_levels)
-    if M < 2:  # checked here too, so that the message shows the value given
-        raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
-    check_array_inputs(lv, M, name="levels0")
+    M = check_n_levels(n_levels)  # refused, not truncated: n_levels=3.7 is an error, as in sync_step
+    a = np.asarray(levels0)
+    if not np.issubdtype(a.dtype, np.integer):  # refused, not truncated (as sync_step refuses float levels)
+        raise ParameterError(f"levels0 has dtype {a.dtype}; allowed: integer levels 0..n_levels-1")
+    if a.size and (a.min() < 0 or a.max() >= M):  # before the copy to int64, which could wrap huge unsigned values
+        k = int(np.flatnonzero((a < 0) | (a >= M))[0])
+        raise ParameterError(f"levels0[{k}]={a.ravel()[k]} is outside 0..{M - 1}; allowed: 0 <= level < n_levels")
+    lv = np.array(a, dtype=np.int64, copy=True)
+    check_array_inputs(lv, M, name="levels0")  # the synchronous steps' checks: 1-D, non-empty, int64, values
     f0 = check_positive("f0_hz", f0_hz)
     n = lv.size
     if callable(driver):

@@ -24,12 +24,17 @@ refuse a step that would break it *before* touching ``levels`` or
 ``heat_out``, so a driver picks ``h <= 1 / max rate`` (``max_step_s``).
 
 Input checks (before any state changes, one-line :class:`ParameterError`):
-matching 1-D shapes, integer ``levels`` in ``0..M-1``, finite ``dU_up``,
+matching 1-D shapes, int64 ``levels`` in ``0..M-1`` (a narrower integer type
+would wrap at its limit; :func:`check_levels_array`), an integer
+``n_levels >= 2``, finite ``dU_up``,
 ``dU_dn`` and barriers, ``h_s`` and ``f0_hz`` finite and positive, and the
 step length.  The step length is checked by one pass without exponentials:
 ``(r_up + r_dn) h <= 2 f0 h exp(-min_i x_i)`` with ``x_i`` the smallest
-exponent ``E_b + dU/2`` among memory ``i``'s open directions; only when that
-bound exceeds 1 are the exact rates computed (a second pass).  The checks
+exponent ``E_b + dU/2`` among memory ``i``'s open directions, compared in
+logs (``ln(2 f0 h) - x_min > 0``; no overflow, so no clamp can let an
+infinite rate through); only when that bound exceeds 1 are the exact rates
+computed (a second pass).  A step the bound clears but whose ``exp(-x_min)``
+is not a double (``f0 h`` below ``1e-308``) is refused as out of range.  The checks
 draw no random numbers, so a valid step gives exactly the result it gave
 without them.  Their cost at 1e6 memories on the 2-core machine (a step of
 ``benchmarks/bench_sim.py``'s KMC case, interleaved best of 5 against the bare
@@ -153,15 +158,31 @@ def _worst_rate(levels, n_levels, dU_up, dU_dn, barrier, f0h):
     return worst
 
 
-def _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out, parallel=False):
-    """Validate a synchronous step before it runs (module notes); returns the arrays as the kernels take them."""
-    if not isinstance(levels, np.ndarray) or levels.ndim != 1 or levels.size == 0 \
-            or not np.issubdtype(levels.dtype, np.integer):
-        raise ParameterError(f"levels is {type(levels).__name__} {getattr(levels, 'dtype', '')} of shape "
-                             f"{np.shape(levels)}; allowed: a non-empty 1-D integer numpy array (modified in place)")
+def check_n_levels(n_levels) -> int:
+    """``n_levels`` as an int; refuses (one line) booleans, non-integers (no truncation of 3.7) and values < 2."""
     if isinstance(n_levels, (bool, np.bool_)) or not isinstance(n_levels, (int, np.integer)) or n_levels < 2:
         raise ParameterError(f"n_levels={n_levels!r} is out of range; allowed: integers >= 2")
-    n_levels = int(n_levels)
+    return int(n_levels)
+
+
+def check_levels_array(levels, n_levels, *, name="levels") -> int:
+    """Type checks shared by every engine; returns ``int(n_levels)`` (values are checked by the caller's scan).
+
+    ``levels`` must be a non-empty 1-D **int64** numpy array: the kernels move
+    it in place by +-1, and a narrower type would wrap at its limit (uint8 at
+    255 with ``n_levels = 300`` would hop "up" to 0 while the books count an up
+    hop); floats are refused rather than truncated.
+    """
+    n_levels = check_n_levels(n_levels)
+    if not isinstance(levels, np.ndarray) or levels.ndim != 1 or levels.size == 0 or levels.dtype != np.int64:
+        raise ParameterError(f"{name} is {type(levels).__name__} {getattr(levels, 'dtype', '')} of shape "
+                             f"{np.shape(levels)}; allowed: a non-empty 1-D int64 (integer) numpy array")
+    return n_levels
+
+
+def _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out, parallel=False):
+    """Validate a synchronous step before it runs (module notes); returns the arrays as the kernels take them."""
+    n_levels = check_levels_array(levels, n_levels)
     h = check_positive("h_s", h_s)
     f0 = check_positive("f0_hz", f0_hz)
     arrays = []
@@ -187,15 +208,33 @@ def _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out
             if bad.any():
                 k = int(np.flatnonzero(bad)[0])
                 raise ParameterError(f"{name}[{k}]={float(a[k])!r} is not finite; allowed: finite energies in kT")
-    f0h = f0 * h
-    if x_min < np.inf and 2.0 * f0h * math.exp(min(-x_min, 700.0)) > 1.0:  # the cheap bound does not clear it
-        _refuse_long_step(_worst_rate(levels, n_levels, up, dn, bar, f0h), h_s)
+    # the cheap bound 2 f0 h exp(-x_min) <= 1, compared in logs (no overflow, no clamp: with f0 h ~ 1e-310 and
+    # x_min = -1600 a clamped exp(700) cleared the bound while the rates were infinite)
+    if x_min < np.inf:
+        if math.log(2.0) + math.log(f0) + math.log(h) - x_min > 0.0:
+            with np.errstate(over="ignore", invalid="ignore"):
+                _refuse_long_step(_worst_rate(levels, n_levels, up, dn, bar, f0 * h), h_s)
+        else:
+            _refuse_exp_overflow(-x_min)
     return n_levels, up, dn, bar, h, f0, heat_out
 
 
+#: Largest argument of ``exp`` that stays finite (``ln`` of the largest double).
+_EXP_MAX = math.log(np.finfo(np.float64).max)
+
+
+def _refuse_exp_overflow(y_max) -> None:
+    """Refuse rates ``f0 h exp(y)`` whose ``exp(y)`` is not a double although the product would be (the kernels
+    form ``f0 h * exp(y)``: ``inf`` or ``0 * inf = NaN`` would hop always or never)."""
+    if y_max > _EXP_MAX:
+        raise ParameterError(f"an exponent -(barrier_kT + dU/2) = {y_max:.6g} kT is beyond the double range of exp; "
+                             f"allowed: barrier_kT + dU/2 >= {-_EXP_MAX:.6g} kT for every memory")
+
+
 def _refuse_long_step(worst, h_s) -> None:
-    """Raise if some memory had ``(r_up + r_dn) h = worst > 1`` (not a valid uniformized step)."""
-    if worst > 1.0:
+    """Raise unless every memory has ``(r_up + r_dn) h <= 1`` (``worst``, the largest; NaN, from ``0 * inf`` at
+    rates beyond the double range, is refused too): otherwise not a valid uniformized step."""
+    if not worst <= 1.0:
         raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
 
 
@@ -237,18 +276,26 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
     return heat, net
 
 
-def check_array_inputs(levels, n_levels, *arrays, name="levels") -> None:
-    """Validate shapes and values of :func:`sync_step` inputs (one-line errors naming ``levels`` as ``name``)."""
-    if n_levels < 2:
-        raise ParameterError(f"n_levels={n_levels} is out of range; allowed: integers >= 2")
-    if levels.ndim != 1 or levels.size == 0:
-        raise ParameterError(f"{name} has shape {levels.shape}; allowed: a non-empty 1-D array")
+def check_array_inputs(levels, n_levels, *arrays, name="levels") -> int:
+    """Validate :func:`sync_step`-style inputs (one-line errors naming ``levels`` as ``name``); returns ``int(n_levels)``.
+
+    The same checks as the synchronous steps (:func:`check_levels_array`:
+    integer ``n_levels >= 2``, a non-empty 1-D int64 array), then levels in
+    ``0..M-1`` and every further array of the same shape and finite.
+    """
+    n_levels = check_levels_array(levels, n_levels, name=name)
     if levels.min() < 0 or levels.max() >= n_levels:
-        raise ParameterError(f"{name} has values outside 0..{n_levels - 1}")
+        k = int(np.flatnonzero((levels < 0) | (levels >= n_levels))[0])
+        raise ParameterError(f"{name}[{k}]={int(levels[k])} is outside 0..{n_levels - 1}; allowed: 0 <= level < n_levels")
     for a in arrays:
+        a = np.asarray(a)
         if a.shape != levels.shape:
-            raise ParameterError(f"array of shape {a.shape} does not match levels of shape {levels.shape}")
-    check_positive("n_levels", n_levels)
+            raise ParameterError(f"array of shape {a.shape} does not match {name} of shape {levels.shape}")
+        bad = ~np.isfinite(a)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ParameterError(f"array[{k}]={a[k]!r} is not finite; allowed: finite values")
+    return n_levels
 
 
 # ----------------------------------------------------------------------------------------------
@@ -381,12 +428,8 @@ def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_ste
     -------
     (heat_kT, net_up)
     """
-    if not isinstance(levels, np.ndarray) or levels.ndim != 1 or levels.size == 0 \
-            or not np.issubdtype(levels.dtype, np.integer):
-        raise ParameterError(f"levels has shape {np.shape(levels)}; allowed: a non-empty 1-D integer numpy array")
+    n_levels = check_levels_array(levels, n_levels)
     n = levels.shape[0]
-    if isinstance(n_levels, (bool, np.bool_)) or not isinstance(n_levels, (int, np.integer)) or n_levels < 2:
-        raise ParameterError(f"n_levels={n_levels!r} is out of range; allowed: integers >= 2")
     if isinstance(n_steps, (bool, np.bool_)) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
         raise ParameterError(f"n_steps={n_steps!r} is out of range; allowed: integers >= 0")
     h_s = check_positive("h_s", h_s)
@@ -410,8 +453,11 @@ def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_ste
         heat_out = np.zeros(n)
     elif not isinstance(heat_out, np.ndarray) or heat_out.shape != levels.shape or heat_out.dtype != np.float64:
         raise ParameterError(f"heat_out has shape {np.shape(heat_out)}; allowed: float64 of shape {levels.shape}")
-    worst = float(np.max(f0_hz * h_s * (np.exp(-(barrier_kT - 0.5 * tilt_kT)) + np.exp(-(barrier_kT + 0.5 * tilt_kT)))))
-    _refuse_long_step(worst, h_s)
+    # (r_up + r_dn) h <= 1, both directions counted even at the edges, compared in logs (no overflow)
+    y = np.logaddexp(-(barrier_kT - 0.5 * tilt_kT), -(barrier_kT + 0.5 * tilt_kT))
+    log_worst = math.log(f0_hz) + math.log(h_s) + float(np.max(y))
+    _refuse_long_step(math.exp(log_worst) if log_worst <= _EXP_MAX else math.inf, h_s)
+    _refuse_exp_overflow(float(np.max(0.5 * np.abs(tilt_kT) - barrier_kT)))
     heat, net = _sync_run_v(levels, int(n_levels), optimum, tilt_kT, barrier_kT, float(h_s), float(f0_hz),
                                int(n_steps), states, heat_out)
     return heat, net
