@@ -422,3 +422,27 @@ def test_ctrl_c_keeps_finished_points_and_the_rerun_completes(tmp_path, monkeypa
         assert list(df["x"]) == list(range(6)) and list(df["y"]) == [2 * x for x in range(6)]
     finally:
         sweep.KINDS.pop("double_test", None)
+
+
+@pytest.mark.parametrize("extra, shown", [
+    # values each in range, refused together by ising's own checks (check_time_scale, check_memory)
+    ("barrier_kT = 1e6\n[grid]\nsweeps = [10]", "barrier_kT=1000000.0 with f0_hz"),
+    ("f0_hz = 1e-20\n[grid]\nsweeps = [10]", "f0_hz=1e-20 is too low"),
+    ("reads = 100000000\n[grid]\nsweeps = [100000000000]", "GiB"),
+])
+def test_anneal_combined_limits_refused_before_any_cluster(tmp_path, capsys, monkeypatch, extra, shown):
+    if "anneal" not in sweep.available_kinds():
+        pytest.skip("kind anneal not in this tree")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(_ANN.format(extra=extra))
+    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
+    out = tmp_path / "out"
+    assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--no-progress"]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and shown in cap.err and "Traceback" not in cap.err, cap.err
+    assert not out.exists()
+    # a file graph: its node count enters the memory estimate (read once, not annealed)
+    g = tmp_path / "g.txt"
+    g.write_text("3 2\n1 2 1\n2 3 1\n")
+    ok = sweep.parse_config(_cfg({"sweeps": [10]}, {"graph": str(g), "reads": 2}, kind="anneal"))
+    assert len(ok.points()) == 1

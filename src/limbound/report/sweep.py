@@ -411,14 +411,37 @@ def _graph(spec, seed):
     return read_gset(spec)
 
 
+_GRAPH_N: dict = {}
+
+
+def _graph_nodes(spec) -> int:
+    """Node count of a graph input (``random:N:P``: N, without drawing it; a file: read once per path and version)."""
+    if spec.startswith("random:"):
+        return int(spec.split(":")[1])
+    st = os.stat(spec)
+    key = (os.path.realpath(spec), st.st_mtime_ns, st.st_size)
+    if key not in _GRAPH_N:
+        from ..solvers.gset import read_gset
+
+        _GRAPH_N[key] = read_gset(spec).n
+    return _GRAPH_N[key]
+
+
 def _check_anneal(inputs: dict) -> None:
-    from ..solvers.ising import anneal
+    import inspect
+
+    from ..solvers.ising import anneal, check_memory, check_time_scale
 
     if "graph" not in inputs:
         raise ParameterError("kind 'anneal' needs input graph (a G-set file path or 'random:N:P')")
     _check_values("anneal", inputs)
-    _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
-                extra=("graph", "target_cut"))
+    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
+                     extra=("graph", "target_cut"))
+    # the solver's own checks of the combination (time scale, memory), not one value at a time
+    d = {n: p.default for n, p in inspect.signature(anneal).parameters.items()}
+    g = {n: kw.get(n, d[n]) for n in ("f0_hz", "barrier_kT", "T_K", "sweeps", "reads")}
+    check_time_scale(float(g["f0_hz"]), float(g["barrier_kT"]), float(g["T_K"]))
+    check_memory(_graph_nodes(inputs["graph"]), g["sweeps"], g["reads"])
 
 
 def task_anneal(inputs: dict, seed=0) -> dict:
