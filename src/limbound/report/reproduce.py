@@ -508,7 +508,8 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
         prov["train"] = {k: list(v) if isinstance(v, tuple) else v for k, v in c.items()}
     if qp is None or tr is None:
         notes.append("not available: " + ("limbound.solvers.qp" if qp is None else "limbound.solvers.train") + " is not in this tree")
-    notes.append("Second-law floor (THEORY §6): kT (N b ln 2 - sum_i H_i), Miller-Madow marginal entropies over reads; "
+    notes.append("Second-law floor (THEORY §6): kT (N b ln 2 - sum_i H_i), with an upper estimate of the final marginal "
+                 "entropies over reads (the larger of Miller-Madow and the maximum entropy for the spread across reads); "
                  "points where it is 0 or below are not drawn on the log axis (see the table).")
     return Panel("f", title, axes, table=rows, notes=notes, provenance=prov)
 
