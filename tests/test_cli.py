@@ -113,3 +113,15 @@ def test_reproduce_only_is_exact(capsys, tmp_path, only):
     out = tmp_path / "r"
     assert main(["reproduce", "--only", only, "--out", str(out)]) == 2
     assert capsys.readouterr().err.count("\n") == 1 and not out.exists()
+
+
+@pytest.mark.parametrize("argv", [["qp", "--random", "5", "--seed", "-1"], ["train", "digits", "--seed", "-1"],
+                                  ["validate", "--quick", "--seed", "-1"], ["reproduce", "--seed", "-1", "--out", "x"],
+                                  ["anneal", "GRAPH", "--seed", "-1"]])
+def test_negative_seed_is_refused_alike(capsys, tmp_path, argv):
+    graph = tmp_path / "g.txt"
+    graph.write_text("3 2\n1 2 1\n2 3 1\n")
+    argv = [str(graph) if a == "GRAPH" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "seed" in err and "Traceback" not in err

@@ -76,6 +76,17 @@ def check_bits(value, name: str = "bits"):
     return int(ints) if ints.ndim == 0 else ints
 
 
+def check_seed(seed, name: str = "seed") -> int:
+    """A seed for numpy's ``default_rng`` or a numba stream: an integer >= 0 (one-line error otherwise)."""
+    try:
+        ok = not isinstance(seed, (bool, np.bool_)) and int(seed) == seed
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok or seed < 0:
+        raise ParameterError(f"{name}={seed!r} is out of range; allowed: integers >= 0")
+    return int(seed)
+
+
 def check_finite(name: str, value):
     arr = np.asarray(value, dtype=float)
     if not np.all(np.isfinite(arr)):

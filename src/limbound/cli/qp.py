@@ -27,7 +27,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..solvers.qp import check_random_inputs, check_seed, check_solve_inputs, load_qp, random_qp, solve_qp
+    from ..errors import check_seed
+    from ..solvers.qp import check_random_inputs, check_solve_inputs, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):
         raise ParameterError("give exactly one of FILE.npz or --random N")

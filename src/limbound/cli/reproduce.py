@@ -21,15 +21,13 @@ def register(sub) -> None:
 
 
 def _seed(text) -> int:
-    from ..errors import ParameterError
+    from ..errors import ParameterError, check_seed
 
     try:
         s = int(text)
     except (TypeError, ValueError):
         raise ParameterError(f"--seed={text!r} is not an integer; allowed: an integer >= 0") from None
-    if s < 0:
-        raise ParameterError(f"--seed={text!r} is out of range; allowed: an integer >= 0")
-    return s
+    return check_seed(s, "--seed")
 
 
 def run(args) -> int:

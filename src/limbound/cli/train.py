@@ -25,7 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..solvers.qp import check_seed
+    from ..errors import check_seed
     from ..solvers.train import check_train_inputs, train_digits
 
     check_seed(args.seed, "--seed")

@@ -42,7 +42,7 @@ import numpy as np
 from .. import __version__, bounds, catalogs
 from ..cli._common import dumps
 from ..constants import DAY_S, T_DEFAULT_K, kT
-from ..errors import CatalogError, ParameterError
+from ..errors import CatalogError, ParameterError, check_seed
 from ..fileio import atomic_write_text
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, retention_barrier_kT, static_per_op_kT
 from ..physics.static import D_RET_DEFAULT, RETENTION_DEFAULT_S
@@ -601,8 +601,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     from .figures import render
 
     keys = parse_only(only)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ParameterError(f"seed={seed!r} is not allowed; allowed: an integer >= 0")
+    seed = check_seed(seed)
     from .sweep import make_out_dir
 
     # a bad --gset-dir is refused before any work (also when panel (e) is not built); recorded only with (e)

@@ -55,7 +55,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, YEAR_S
-from ..errors import ParameterError
+from ..errors import ParameterError, check_seed
 from ..physics import lim_barrier_kT, lim_tilt_kT, retention_barrier_kT
 from ..physics.static import write_tilt_kT
 from . import master
@@ -598,8 +598,7 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
     The cases that ran are judged together (:func:`judge`): Bonferroni over
     all of them, family-wise false-alarm probability ``alpha``.
     """
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ParameterError(f"seed={seed!r} is out of range; allowed: integers >= 0")
+    seed = check_seed(seed)
     selected = parse_groups(only)
     if quick:
         groups = {

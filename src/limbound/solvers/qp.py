@@ -117,7 +117,7 @@ from pathlib import Path
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import FormatError, ParameterError, check_bits, check_positive
+from ..errors import FormatError, ParameterError, check_bits, check_positive, check_seed
 from ..physics.lim import lim_tilt_kT
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
@@ -138,17 +138,6 @@ MAX_RANDOM_KAPPA = 1e8
 #: most one level per update, so its updates grow like ``2**b``; at ~0.3 ms per update (n = 5, 4 reads, one
 #: core) this cap, b <= 18, is ~5 minutes per run.  b = 24 would need 6.7e7 updates (hours).
 MAX_ANNEAL_UPDATES = 4 * 2**18 + 2000
-
-
-def check_seed(seed, name="seed") -> int:
-    """A seed for numpy's ``default_rng``: an integer >= 0 (one-line :class:`ParameterError` otherwise)."""
-    try:
-        ok = int(seed) == seed and not isinstance(seed, bool)
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok or seed < 0:
-        raise ParameterError(f"{name}={seed!r} is out of range; allowed: integers >= 0")
-    return int(seed)
 
 
 def _num(x) -> str:
