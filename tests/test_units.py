@@ -26,3 +26,11 @@ def test_parse_number():
     for bad in ("nan", "inf", "-3", "0", "x"):
         with pytest.raises(ParameterError):
             parse_number(bad, "--params")
+
+
+def test_check_integer():
+    from limbound.errors import check_integer
+    assert check_integer("reads", 4.0, minimum=2) == 4
+    for bad in (1, 2.5, True, float("nan"), "3", None, 10**6):
+        with pytest.raises(ParameterError, match="reads="):
+            check_integer("reads", bad, minimum=2, maximum=1000, why="entropy over reads")

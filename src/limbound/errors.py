@@ -76,15 +76,26 @@ def check_bits(value, name: str = "bits"):
     return int(ints) if ints.ndim == 0 else ints
 
 
-def check_seed(seed, name: str = "seed") -> int:
-    """A seed for numpy's ``default_rng`` or a numba stream: an integer >= 0 (one-line error otherwise)."""
+def check_integer(name: str, value, *, minimum: int, maximum: int | None = None, why: str = "") -> int:
+    """Return ``value`` as an int in ``minimum..maximum``: whole numbers (``4`` or ``4.0``), never booleans.
+
+    One-line :class:`ParameterError` otherwise, e.g. ``reads=1 is out of range;
+    allowed: integers >= 2 (entropy over reads)`` (``why`` goes in the parentheses).
+    """
     try:
-        ok = not isinstance(seed, (bool, np.bool_)) and int(seed) == seed
+        ok = (not isinstance(value, (bool, np.bool_)) and int(value) == value and value >= minimum
+              and (maximum is None or value <= maximum))
     except (TypeError, ValueError, OverflowError):
         ok = False
-    if not ok or seed < 0:
-        raise ParameterError(f"{name}={seed!r} is out of range; allowed: integers >= 0")
-    return int(seed)
+    if not ok:
+        allowed = f"integers {minimum}..{maximum}" if maximum is not None else f"integers >= {minimum}"
+        raise ParameterError(f"{name}={value!r} is out of range; allowed: {allowed}{f' ({why})' if why else ''}")
+    return int(value)
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """A seed for numpy's ``default_rng`` or a numba stream: an integer >= 0 (one-line error otherwise)."""
+    return check_integer(name, seed, minimum=0)
 
 
 def check_finite(name: str, value):

@@ -117,7 +117,7 @@ from pathlib import Path
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import FormatError, ParameterError, check_bits, check_positive, check_seed
+from ..errors import FormatError, ParameterError, check_bits, check_integer, check_positive, check_seed
 from ..physics.lim import lim_tilt_kT
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
@@ -303,13 +303,7 @@ def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.
     Returns ``(n, seed, kappa, m_ineq, m_eq, box)`` resolved; used by :func:`random_qp`, the ``qp`` CLI and the
     sweep kind ``qp`` so that all three refuse the same inputs.
     """
-    try:
-        ok = int(n) == n and not isinstance(n, bool) and 2 <= n <= MAX_RANDOM_N
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"n={n!r} is out of range; allowed: integers 2..{MAX_RANDOM_N} (P is dense)")
-    n = int(n)
+    n = check_integer("n", n, minimum=2, maximum=MAX_RANDOM_N, why="P is dense")
     seed = check_seed(seed)
     kappa = check_positive("kappa", kappa)
     if not 1 <= kappa <= MAX_RANDOM_KAPPA:
@@ -570,12 +564,7 @@ def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, 
     if not 2 <= bits <= 24:
         raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for the QP solver")
     check_rule(rule)
-    try:
-        ok = int(reads) == reads and not isinstance(reads, bool) and reads >= 2
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
+    check_integer("reads", reads, minimum=2, why="entropy over reads")
     if reference not in ("osqp", None):
         raise ParameterError(f"reference={reference!r} is unknown; allowed: 'osqp' or None")
     seed = check_seed(seed)
@@ -584,12 +573,7 @@ def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, 
         check_positive(name, v)
     check_positive("read_energy_J", read_energy_J, allow_zero=True)
     if max_updates is not None:
-        try:
-            ok = int(max_updates) == max_updates and not isinstance(max_updates, bool) and max_updates >= 1
-        except (TypeError, ValueError, OverflowError):
-            ok = False
-        if not ok:
-            raise ParameterError(f"max_updates={max_updates!r} is out of range; allowed: integers >= 1")
+        check_integer("max_updates", max_updates, minimum=1)
     if rule == "anneal":
         cap = int(4 * 2**bits + 2000) if max_updates is None else int(max_updates)
         if cap > MAX_ANNEAL_UPDATES:

@@ -47,9 +47,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import ParameterError, check_bits, check_positive
+from ..errors import ParameterError, check_bits, check_integer, check_positive, check_seed
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
-from ..errors import check_seed
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits", "check_train_inputs", "MAX_TRAIN_WORK"]
 
@@ -171,17 +170,6 @@ def _n_params(model) -> int:
     return sum(int(np.prod(shape)) for _, shape, _ in _layout(model))
 
 
-def _count(name, v, lo=1) -> int:
-    """An integer >= lo (not a boolean, not a fractional float), else a one-line :class:`ParameterError`."""
-    try:
-        ok = not isinstance(v, bool) and int(v) == v and v >= lo
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= {lo}")
-    return int(v)
-
-
 def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
                        dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, **_other) -> dict:
     """The checks of :func:`train_digits`, before any work (one-line :class:`ParameterError`).
@@ -199,15 +187,9 @@ def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epoc
         raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
     check_rule(rule)
     seed = check_seed(seed)
-    try:
-        ok = not isinstance(reads, bool) and int(reads) == reads and reads >= 2
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 2 (entropy over reads)")
-    reads = int(reads)
-    epochs = _count("epochs", epochs)
-    batch = _count("batch", batch)
+    reads = check_integer("reads", reads, minimum=2, why="entropy over reads")
+    epochs = check_integer("epochs", epochs, minimum=1)
+    batch = check_integer("batch", batch, minimum=1)
     lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
     check_positive("l2", l2, allow_zero=True)
     for name, v in (("dt_s", dt_s), ("f0_hz", f0_hz), ("T_K", T_K)):
