@@ -90,7 +90,7 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
         batch_tokens = w.batch_tokens if batch_tokens is None else batch_tokens
         if time_s is None and w.time_s is not None:
             time_s = w.time_s
-            notes.append("time-to-solution: the scenario's" if w.scenario else "time-to-solution: the published training time")
+            notes.append("time-to-solution: the scenario's stated time" if w.scenario else "time-to-solution: the published training time")
         bits = w.bits if bits is None else bits
     if params is None:
         raise ParameterError("params is required (number of parameters N > 0), or a --workload")
@@ -110,7 +110,7 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
         check_probability("eps", eps)
     if flops is None and tokens is not None:
         flops = training_flops(n, tokens)
-        notes.append("FLOPs = 6 N D")
+        notes.append("training FLOPs = 6 N D (N parameters, D tokens)")
     if ops is not None:
         ops = check_positive("ops", ops)
         notes.append("OPS given directly")

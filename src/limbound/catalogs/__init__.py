@@ -156,3 +156,22 @@ def best_accelerator(precision: str = "bf16") -> Accelerator:
 
 
 __all__ = ["Workload", "Accelerator", "Device", "load", "get", "workload", "accelerator", "device", "best_accelerator", "MWH_J"]
+
+
+@lru_cache(maxsize=None)
+def sources() -> dict:
+    """The reference list the catalogs cite as ``[S1]`` ... (``data/sources.toml``, copied from the project's
+    reference sheet): ``{"S1": "full citation", ...}`` in order."""
+    text = resources.files(__package__).joinpath("data", "sources.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(text))
+
+
+def cited(text: str) -> list:
+    """The source ids (``S7``) a catalog ``source`` string cites as ``[S7]``, in order of first mention."""
+    import re
+
+    out = []
+    for sid in re.findall(r"\[(S\d+)\]", text or ""):
+        if sid not in out:
+            out.append(sid)
+    return out

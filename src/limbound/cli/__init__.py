@@ -22,6 +22,10 @@ from ..errors import LimboundError
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *a, **k):  # keep the epilog's example lines as written
+        k.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*a, **k)
+
     def error(self, message):  # one line, exit 2 (argparse prints usage first otherwise)
         sys.stderr.write(f"limbound: error: {message}\n")
         raise SystemExit(2)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -41,6 +42,11 @@ def dumps(obj) -> str:
 
 def print_json(obj) -> None:
     sys.stdout.write(dumps(obj) + "\n")
+
+
+def epilog(*examples: str) -> str:
+    """The ``--help`` epilog of a command: two or three example command lines."""
+    return "examples:\n" + "\n".join(f"  {e}" for e in examples)
 
 
 def provenance(seed=None, **inputs) -> dict:
@@ -92,18 +98,134 @@ def _probability(text, name):
     return v
 
 
-def table(title: str, columns, rows) -> None:
-    """Print a table with rich (plain text when not a terminal)."""
+#: header words of columns holding text (left-aligned, may wrap between words); every other column holds
+#: numbers, which are right-aligned and never wrapped.
+TEXT_COLUMNS = {"workload", "paradigm", "name", "source", "device", "hardware", "key", "quantity", "case", "kind",
+                "criterion", "note", "notes", "what", "model", "graph", "status", "panel", "reference"}
+
+_PLAIN_BOX = None
+
+
+def console(stderr: bool = False):
+    """A rich console on stdout (or stderr) at the terminal's own width (rich's detection: ``COLUMNS``, then
+    the terminal; 80 when neither is known). No colour or markup highlighting when not a terminal."""
     from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _plain_box():
+    """A header rule of ASCII dashes and nothing else: plain aligned text when the output is piped."""
+    global _PLAIN_BOX
+    if _PLAIN_BOX is None:
+        from rich.box import Box
+
+        _PLAIN_BOX = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+    return _PLAIN_BOX
+
+
+def _is_text(header: str, cells) -> bool:
+    if header.split(" ")[0].lower() in TEXT_COLUMNS:
+        return True
+    return any(re.search(r"[A-Za-z]{3,}", c) and " " in c for c in cells)
+
+
+def table(title: str, columns, rows, *, footer=None, text_columns=(), optional=()) -> None:
+    """Print ``rows`` under ``columns`` so they fit the terminal; one short ``footer`` line (or lines) under it.
+
+    On a terminal: a rich table with light rules at the terminal's width.  Piped (not a terminal): the same
+    columns as plain aligned text, a dashed header rule and no box-drawing characters.  Numbers never wrap
+    mid-cell (their columns are ``no_wrap``); text columns (``TEXT_COLUMNS`` or ``text_columns``, or any column
+    of words) wrap between words.  When even that does not fit the width, every row is printed as a block of
+    ``column: value`` lines instead, so any number of columns (other commands add theirs) still fits.
+    Columns named in ``optional`` are dropped first (last named first) when the table is too wide; a footer
+    line then names them.
+    """
+    from rich import box as rbox
     from rich.markup import escape
     from rich.table import Table
 
-    t = Table(title=escape(title))
-    for c in columns:
-        t.add_column(escape(c), justify="right" if c not in ("workload", "paradigm", "name", "source", "device", "hardware") else "left", overflow="fold")
-    for r in rows:
-        t.add_row(*[escape(str(v)) for v in r])
-    Console(width=200).print(t)
+    con = console()
+    width = con.width
+    columns = [str(c) for c in columns]
+    cells = [["-" if v is None else str(v) for v in r] for r in rows]
+    ncol = len(columns)
+    text = [_is_text(c, [r[i] for r in cells]) or c in text_columns for i, c in enumerate(columns)]
+    need = []
+    for i, c in enumerate(columns):
+        col = [r[i] for r in cells]
+        head = max((len(w) for w in c.split()), default=1)
+        if text[i]:
+            body = max((len(w) for v in col for w in v.split()), default=1)
+        else:
+            body = max((len(v) for v in col), default=1)
+        need.append(max(head, body, 1))
+    terminal = con.is_terminal
+    keep = list(range(ncol))
+    dropped = []
+    for name in reversed(list(optional)):
+        if sum(need[i] for i in keep) + 2 * len(keep) <= width or name not in columns:
+            continue
+        i = columns.index(name)
+        keep.remove(i)
+        dropped.insert(0, name)
+    if dropped:
+        columns, text, need = [columns[i] for i in keep], [text[i] for i in keep], [need[i] for i in keep]
+        cells = [[r[i] for i in keep] for r in cells]
+        ncol = len(keep)
+    overhead = 2 * (ncol - 1)
+    if sum(need) + overhead > width:
+        _records(con, title, columns, cells, width)
+    else:
+        t = Table(title=escape(title), box=rbox.SIMPLE_HEAD if terminal else _plain_box(), show_edge=False,
+                  padding=(0, 1, 0, 0), pad_edge=False, expand=False, title_justify="left" if not terminal else "center")
+        # natural width: every header and cell on one line; if that is too wide, fix each column at its need
+        # (headers then wrap between words) and give the slack to the text columns
+        natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+        widths = natural
+        if sum(natural) + overhead > width:
+            widths = list(need)
+            slack = width - overhead - sum(widths)
+            for i in sorted(range(ncol), key=lambda i: natural[i] - widths[i]):  # most headers on one line
+                add = min(slack, natural[i] - widths[i])
+                widths[i] += add
+                slack -= add
+        for i, c in enumerate(columns):
+            t.add_column(escape(c), justify="left" if text[i] else "right",
+                         width=widths[i], overflow="fold")
+        for r in cells:
+            t.add_row(*[escape(v) for v in r])
+        con.print(t)
+    lines = [footer] if isinstance(footer, str) else list(footer or ())
+    if dropped:
+        lines.append(f"(not shown at {width} columns: {', '.join(dropped)}; a wider terminal or --json shows them)")
+    for line in lines:
+        note(line, prefix="")
+
+
+def _records(con, title, columns, cells, width) -> None:
+    """Each row as a block: its first cell, then one indented ``column: value`` line per other column."""
+    import textwrap
+
+    out = [*textwrap.wrap(title, width), ""]
+    w = min(max(len(c) for c in columns[1:]) if len(columns) > 1 else 0, width // 3)
+    for r in cells:
+        out.append(textwrap.shorten(f"{columns[0]}: {r[0]}", width, placeholder="...") if len(r[0]) > width - 2
+                   else f"{columns[0]}: {r[0]}")
+        for c, v in zip(columns[1:], r[1:]):
+            out.extend(textwrap.wrap(v, width, initial_indent=f"  {c:<{w}}  ", subsequent_indent=" " * (w + 4),
+                                     break_on_hyphens=False) or [f"  {c}"])
+    con.out("\n".join(out), highlight=False)
+
+
+def note(text: str, prefix: str = "note: ") -> None:
+    """Print one note (or any sentence) wrapped whole to the terminal's width, continuation lines indented."""
+    import textwrap
+
+    con = console()
+    lines = textwrap.wrap(f"{prefix}{text}", con.width, subsequent_indent=" " * max(len(prefix), 2),
+                          break_on_hyphens=False, break_long_words=False) or [""]
+    con.out("\n".join(lines), highlight=False)
 
 
 def g3(x) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import bounds, catalogs
 from ..units import parse_number, parse_quantity
-from ._common import add_physics_args, g3, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, g3, note, physics_kwargs, print_json, provenance, table
 
 
 def register(sub) -> None:
@@ -66,8 +66,11 @@ def run(args) -> int:
                          g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]), g3(pr["static_cim"]["energy_J"]),
                          g3(pr["accelerator"]["energy_J"]), g3(r["measured_energy_J"])])
         acc = records[0]["inputs"]["accelerator"] if records else ""
-        table(f"Energy-to-solution lower bounds, joules ({args.counting} counting; accelerator {acc})",
-              ["workload", "params", "OPS", "dt [s]", "Landauer", "LIM", "static CIM", "accelerator", "measured"], rows)
+        table(f"Energy-to-solution, joules ({args.counting} counting; accelerator {acc})",
+              ["workload", "params", "OPS", "dt [s]", "Landauer [J]", "LIM [J]", "static CIM [J]", "accelerator [J]",
+               "measured [J]"], rows, optional=("OPS", "params", "dt [s]"),
+              footer="Landauer: floor (a theorem); LIM, static CIM, accelerator: estimates (the paper's model); "
+                     "measured: the published training energy.")
         return 0
     if args.workload is None and args.params is None:
         from ..errors import ParameterError
@@ -85,10 +88,12 @@ def run(args) -> int:
                      g3(w["memory_J"]), g3(w["update_J"]), g3(w["consolidation_J"])])
     title = (f"{xi['workload'] or 'run'}: N={xi['params']:.3g}, OPS={xi['ops']:.3g} ({xi['counting']}), b={xi['bits']}, "
              f"tau={xi['time_s']:.3g} s, dt={xi['dt_s']:.3g} s, T={xi['temperature_K']:g} K, accelerator={xi['accelerator']}")
-    table(title, ["paradigm", "energy [J]", "[kWh]", "per op [J]", "per op [kT]", "memory wall [J]", "update wall [J]", "consolidation [J]"], rows)
+    table(title, ["paradigm", "energy [J]", "energy [kWh]", "per op [J]", "per op [kT]", "memory wall [J]",
+                  "update wall [J]", "consolidation [J]"], rows, optional=("per op [J]",))
     lim = rec["paradigms"]["lim"]
-    print(f"LIM barrier E_b* = {lim['barrier_kT']:.4g} kT; final-state floor N b kT ln2 = {rec['paradigms']['landauer']['final_state_floor_J']:.3g} J; "
-          f"accelerator / LIM = {rec['paradigms']['accelerator']['energy_J'] / lim['energy_J']:.3g}")
+    note(f"LIM barrier E_b* = {lim['barrier_kT']:.3g} kT; final-state floor N b kT ln2 = "
+         f"{rec['paradigms']['landauer']['final_state_floor_J']:.3g} J (floor); accelerator / LIM = "
+         f"{rec['paradigms']['accelerator']['energy_J'] / lim['energy_J']:.3g}", prefix="")
     for n in xi["notes"]:
-        print(f"note: {n}")
+        note(n)
     return 0
