@@ -58,6 +58,7 @@ from ..constants import F0_DEFAULT_HZ, YEAR_S
 from ..errors import ParameterError, check_seed
 from ..physics import lim_barrier_kT, lim_tilt_kT, retention_barrier_kT
 from ..physics.static import write_tilt_kT
+from ..stats import z_threshold  # noqa: F401  (Bonferroni threshold; one place, re-exported here)
 from . import master
 from ._rng import stream_states
 from .gillespie import Segment, gillespie, v_landscape
@@ -115,21 +116,6 @@ class Case:
         d["ok"] = bool(self.ok)
         d["checks_ok"] = bool(self.checks_ok)
         return d
-
-
-def z_threshold(m: int, alpha: float = FAMILY_ALPHA) -> float:
-    """Bonferroni per-case threshold ``Phi^-1(1 - alpha / (2 m))`` in standard errors (module notes).
-
-    >>> round(z_threshold(40), 3), round(z_threshold(1), 3)
-    (3.662, 2.576)
-    """
-    from scipy.stats import norm
-
-    if not (isinstance(m, (int, np.integer)) and m >= 1):
-        raise ParameterError(f"m={m!r} is out of range; allowed: integers >= 1")
-    if not (0.0 < alpha < 1.0):
-        raise ParameterError(f"alpha={alpha!r} is out of range; allowed: 0 < alpha < 1")
-    return float(norm.isf(alpha / (2.0 * m)))
 
 
 def judge(cases: list[Case], *, alpha: float = FAMILY_ALPHA) -> list[Case]:

@@ -132,13 +132,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.special import digamma, polygamma
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import ParameterError, check_bits, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
 from ..sim.kmc import seed_kernels, sync_step
 from ..sim.ledger import Ledger, relative_residual
+# the entropy estimators live in limbound.stats (one place); re-exported here for existing imports
+from ..stats import ENTROPY_Z, final_entropy_upper, marginal_entropies  # noqa: F401
 
 RULES = ("gradient", "anneal")
 ENGINES = ("poisson", "sync")
@@ -236,74 +237,6 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
         fwd_tot += fwd
         bwd_tot += bwd
     return heat, fwd_tot, bwd_tot
-
-
-@njit(cache=True)
-def _column_entropies(sorted_levels):
-    """Plug-in and Miller-Madow entropies (nats) of each column of a column-sorted (R, N) int array."""
-    R, N = sorted_levels.shape
-    plug = np.zeros(N)
-    mm = np.zeros(N)
-    for j in range(N):
-        h = 0.0
-        m = 0
-        run = 1
-        for r in range(1, R + 1):
-            if r < R and sorted_levels[r, j] == sorted_levels[r - 1, j]:
-                run += 1
-            else:
-                p = run / R
-                h -= p * np.log(p)
-                m += 1
-                run = 1
-        plug[j] = h
-        mm[j] = h + (m - 1) / (2.0 * R)
-    return plug, mm
-
-
-def marginal_entropies(levels_RN, n_levels):
-    """Per-memory entropies over reads, ``(plug_in, miller_madow)`` in nats, MM clipped to ``[0, ln M]``.
-
-    Parameters
-    ----------
-    levels_RN : int array (R, N), the final level of memory ``i`` in read ``r``
-    n_levels : int, M (the clip ``ln M`` is the largest entropy a memory can have)
-    """
-    lv = np.sort(np.asarray(levels_RN, dtype=np.int64), axis=0)
-    plug, mm = _column_entropies(lv)
-    return plug, np.clip(mm, 0.0, math.log(n_levels))
-
-
-#: standard errors added to the summed entropy estimate (see module notes)
-ENTROPY_Z = 2.0
-
-
-def final_entropy_upper(levels_RN, n_levels):
-    """Upper estimate of the final marginal entropies (nats), for the second-law floor (module notes).
-
-    Parameters
-    ----------
-    levels_RN : int array (R, N), R >= 2 independent reads of N memories
-    n_levels : int, M
-
-    Returns
-    -------
-    (per_memory, total) : per-memory ``min(ln M, max(H_MM, 1/2 ln(2 pi e (c_k s^2 + 1/12))))``
-        and their sum plus ``ENTROPY_Z * sqrt(N) * sqrt(psi'(k/2)) / 2``, clipped to ``N ln M``.
-    """
-    lv = np.asarray(levels_RN)
-    R, N = lv.shape
-    if R < 2:
-        raise ParameterError(f"reads={R} is out of range; allowed: >= 2 (a spread over reads is needed)")
-    k = R - 1
-    c_k = math.exp(-(float(digamma(0.5 * k)) + math.log(2.0 / k)))
-    s2 = np.var(lv.astype(float), axis=0, ddof=1)
-    h_gauss = 0.5 * np.log(2.0 * math.pi * math.e * (c_k * s2 + 1.0 / 12.0))
-    _, mm = marginal_entropies(lv, n_levels)
-    per = np.minimum(np.maximum(mm, h_gauss), math.log(n_levels))
-    sd = 0.5 * math.sqrt(float(polygamma(1, 0.5 * k)))
-    total = min(float(per.sum()) + ENTROPY_Z * math.sqrt(N) * sd, N * math.log(n_levels))
-    return per, total
 
 
 # --------------------------------------------------------------------------- results
