@@ -39,6 +39,12 @@ def _finite(name, value):
     return float(arr) if arr.ndim == 0 else arr
 
 
+def _out(x):
+    """A float for scalar input, an array otherwise."""
+    a = np.asarray(x, dtype=float)
+    return float(a) if a.ndim == 0 else a
+
+
 def _transport_term(w1, activity):
     """``2 W1^2 / A`` per interval (elementwise); 0 where nothing moves, refused where ``W1 > 0`` with ``A = 0``."""
     w = check_positive("w1", w1, allow_zero=True)
@@ -122,8 +128,8 @@ def langevin_floor_J(*, entropy_increase_nats, w2_m, gamma_kg_per_s, tau_s, T_K=
     -------
     A point mass moved 1 nm in 1 us with gamma = 1e-8 kg/s: ``1e-8 * 1e-18 / 1e-6 = 1e-20`` J.
 
-    >>> langevin_floor_J(entropy_increase_nats=0.0, w2_m=1e-9, gamma_kg_per_s=1e-8, tau_s=1e-6)
-    1e-20
+    >>> f"{langevin_floor_J(entropy_increase_nats=0.0, w2_m=1e-9, gamma_kg_per_s=1e-8, tau_s=1e-6):.6g}"
+    '1e-20'
     """
     ds = _finite("entropy_increase_nats", entropy_increase_nats)
     w2 = check_positive("w2_m", w2_m, allow_zero=True)
@@ -152,7 +158,7 @@ def memory_shift_floor_J(*, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
     f0 = check_positive("f0_hz", f0_hz)
     tau = check_positive("tau_s", tau_s)
     m = np.exp2(b)
-    return kT(T_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau))
+    return _out(kT(T_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau)))
 
 
 def second_law_workload_floor_J(*, params, bits, T_K=T_DEFAULT_K):
@@ -162,7 +168,7 @@ def second_law_workload_floor_J(*, params, bits, T_K=T_DEFAULT_K):
     4.59
     """
     n = check_positive("params", params)
-    return n * np.asarray(check_bits(bits), dtype=float) * kT(T_K) * math.log(2.0)
+    return _out(n * np.asarray(check_bits(bits), dtype=float) * kT(T_K) * math.log(2.0))
 
 
 def speed_workload_floor_J(*, params, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
@@ -172,7 +178,7 @@ def speed_workload_floor_J(*, params, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
     """
     n = check_positive("params", params)
     m = np.exp2(np.asarray(check_bits(bits), dtype=float))
-    return n * kT(T_K) * m * m / (16.0 * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s))
+    return _out(n * kT(T_K) * m * m / (16.0 * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s)))
 
 
 def workload_floors(*, params, bits, f0_hz, tau_s, T_K=T_DEFAULT_K) -> dict:
