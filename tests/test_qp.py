@@ -140,8 +140,9 @@ def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
     (dict(P=np.eye(2), q=[0.0, 0.0], A=[[1.0, 1.0]], l=[1.0], u=[0.0]), "l[0]"),
     (dict(P=np.eye(2), q=[0.0, 0.0], A=[[1.0, 1.0, 1.0]], l=[0.0], u=[1.0]), "A has shape"),
     (dict(P=np.eye(2), q=[0.0, 0.0], lb=[0.0], ub=[1.0]), "lb has length"),
-    (dict(P=np.eye(2), q=[0.0, 0.0], lb=None, ub=None), "lb and ub"),
-    (dict(P=np.eye(2), q=[0.0, 0.0], lb=[-np.inf, 0.0], ub=[1.0, 1.0]), "lb has infinite"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], lb=[np.inf, 0.0], ub=[np.inf, 1.0]), "lb has +inf"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], A=[[0.0, 0.0]], l=[1.0], u=[2.0]), "row 0 of A is zero"),
+    (dict(P=np.eye(2), q=[0.0, 0.0], A=[[2.0, 0.0], [-1.0, 0.0]], l=[1.0, -np.inf], u=[4.0, -3.0]), "bounds of x[0] cross"),
 ])
 def test_bad_qp_inputs_are_refused_in_one_line(kwargs, word):
     kw = dict(lb=[-1.0, -1.0], ub=[1.0, 1.0])
@@ -165,8 +166,8 @@ def test_bad_solver_options_and_files(tmp_path):
     with pytest.raises(ParameterError, match="does not exist"):
         load_qp(tmp_path / "missing.npz")
     bad = tmp_path / "bad.npz"
-    np.savez(bad, P=np.eye(2), q=np.zeros(2))
-    with pytest.raises(FormatError, match="lb"):
+    np.savez(bad, P=np.eye(2), A=np.eye(2))
+    with pytest.raises(FormatError, match="'q' is missing"):
         load_qp(bad)
     junk = tmp_path / "junk.npz"
     junk.write_text("not a zip")
@@ -451,3 +452,35 @@ def test_sweep_functions_check_every_point_before_any_work(monkeypatch):
         sw.sweep_qp(n=4500, bits=[4], dts=[1e-6], reads=4500)
     with pytest.raises(ParameterError, match="memory updates is out of range"):
         sw.sweep_train(bits=[4], dts=[1e-6], epochs=10**11, reads=2)
+
+
+def test_mat_layout_bounds_as_rows_and_infinities(tmp_path):
+    # the qpbenchmark/OSQP MAT layout: P stored as its upper triangle (OSQP), +-1e20 infinite, bounds as rows of A
+    import scipy.io
+    from scipy import sparse
+    P = sparse.csc_matrix(np.array([[2.0, 1.0], [0.0, 2.0]]))  # upper triangle of [[2, 1], [1, 2]]
+    A = sparse.csc_matrix(np.array([[1.0, 1.0], [-2.0, 0.0], [0.0, 1.0], [0.0, 4.0]]))
+    l = np.array([-1e20, -6.0, -1e20, -4.0])
+    u = np.array([3.0, 1e20, 1e20, 1e20])
+    f = tmp_path / "t.mat"
+    scipy.io.savemat(f, {"P": P, "q": np.array([1.0, -1.0]), "r": 2.5, "A": A, "l": l, "u": u})
+    p = load_qp(f)
+    assert np.array_equal(p.P, [[2.0, 1.0], [1.0, 2.0]]) and p.r == 2.5
+    # -2 x0 >= -6 -> x0 <= 3; x1 free from row 2; 4 x1 >= -4 -> x1 >= -1; the coupling row stays in A
+    assert np.array_equal(p.lb, [-np.inf, -1.0]) and np.array_equal(p.ub, [3.0, np.inf])
+    assert p.A.shape == (1, 2) and p.u[0] == 3.0 and p.l[0] == -np.inf
+    assert float(objective(p, np.zeros(2))) == 2.5
+    assert p.sha256 == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_bound_propagation_matches_hand_derivation():
+    from limbound.solvers.qp_input import propagate_bounds
+    # x0 + x1 <= 4, x0 - x2 >= 1, x >= 0 (x2 <= 5): x0 <= 4, x1 <= 4 (from row 0), x0 >= 1 (row 1), x2 <= x0 - 1 <= 3
+    A = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, -1.0]])
+    lb, ub = propagate_bounds(A, np.array([-np.inf, 1.0]), np.array([4.0, np.inf]), np.zeros(3),
+                              np.array([np.inf, np.inf, 5.0]))
+    assert lb == pytest.approx([1.0, 0.0, 0.0], abs=1e-8) and ub == pytest.approx([4.0, 3.0, 3.0], abs=1e-8)
+    # never loosened; a row with an unbounded other term gives nothing
+    lb, ub = propagate_bounds(np.array([[1.0, 1.0]]), np.array([0.0]), np.array([1.0]), np.array([-np.inf, 0.0]),
+                              np.full(2, np.inf))
+    assert lb[0] == -np.inf and ub == pytest.approx([1.0, np.inf])

@@ -11,7 +11,8 @@ def register(sub) -> None:
     p = sub.add_parser("qp", help="solve a convex QP on LIM memories; measured dissipation vs the bound",
                        description="Minimise 1/2 x'Px + q'x, lb <= x <= ub, l <= Ax <= u on b-bit LIM memories "
                                    "(augmented Lagrangian), with OSQP as the accuracy reference.")
-    p.add_argument("file", nargs="?", default=None, help=".npz file with keys P, q, lb, ub (A, l, u optional)")
+    p.add_argument("file", nargs="?", default=None, help=".npz file (keys P, q; A, l, u, lb, ub, r optional) or .mat file "
+                        "(qpbenchmark/OSQP layout: P, q, r, A, l, u; +-1e20 infinite)")
     p.add_argument("--random", type=int, default=None, metavar="N", help="a random well-conditioned convex QP with N variables")
     p.add_argument("--kappa", type=float, default=10.0, help="condition number of the random P (default 10)")
     p.add_argument("--bits", type=int, default=16, help="bits per memory, 2..24 (default 16)")
@@ -31,7 +32,7 @@ def run(args) -> int:
     from ..solvers.qp import check_random_inputs, check_solve_inputs, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):
-        raise ParameterError("give exactly one of FILE.npz or --random N")
+        raise ParameterError("give exactly one of FILE (.npz or .mat) or --random N")
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
     if args.sweep:

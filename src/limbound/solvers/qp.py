@@ -119,6 +119,8 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import FormatError, ParameterError, check_bits, check_integer, check_positive, check_seed
 from ..physics.lim import lim_tilt_kT
+from .qp_input import (box_start, check_dense_budget, infinite_to_inf, memory_ranges, propagate_bounds, read_mat,
+                       split_bound_rows)
 from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",
@@ -126,6 +128,10 @@ __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random
 
 _SYM_RTOL = 1e-9
 _PSD_RTOL = 1e-9
+#: a P whose smallest eigenvalue is below -_NEG_RTOL * lambda_max is refused as non-convex.  Looser than the
+#: singularity tolerance: VALUES of the Maros-Meszaros set has eigenvalues down to -1.2e-6 lambda_max (rounding of
+#: its data), which Clarabel and OSQP accept; the ADMM's regularisation sigma covers them.
+_NEG_RTOL = 1e-5
 #: largest random problem: P is dense (n x n float64, 3.2 GB at 20000)
 MAX_RANDOM_N = 20_000
 #: largest condition number of a random problem.  P = Q diag(e) Q' is formed in double precision, with rounding
@@ -158,6 +164,8 @@ class QPProblem:
     ub: np.ndarray
     eig_min: float
     eig_max: float
+    #: constant term of the objective (the MAT layout's ``r``)
+    r: float = 0.0
     source: str = "arrays"
     #: sha256 of the file the problem was read from (:func:`load_qp`), else None
     sha256: str | None = None
@@ -196,47 +204,56 @@ def _arr(name, value, ndim):
     return a
 
 
-def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="arrays") -> QPProblem:
+def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source="arrays") -> QPProblem:
     """Check and freeze a QP; every refusal is a one-line :class:`ParameterError`.
 
-    Refused: non-square, non-symmetric or non-PSD ``P``; shape mismatches;
-    NaN anywhere; infinite ``P``, ``q``, ``A``, ``lb``, ``ub``; ``lb >= ub``;
-    ``l > u``; missing ``lb``/``ub`` (the memory range must be finite).
+    ``lb``/``ub`` are optional (default: no bound); entries with ``|value| >= 1e19`` in ``l, u, lb, ub`` are
+    infinite (:data:`~limbound.solvers.qp_input.INFINITY`); rows of ``A`` with a single non-zero become bounds
+    (:func:`~limbound.solvers.qp_input.split_bound_rows`).  ``r`` is a constant added to the objective.
+    Refused: non-square, non-symmetric or non-PSD ``P``; ``P = 0``; shape mismatches; NaN anywhere; infinite
+    ``P``, ``q``, ``A``, ``r``; ``lb > ub``, ``lb = +inf`` or ``ub = -inf``; ``l > u``; dense ``P`` and ``A``
+    beyond :data:`~limbound.solvers.qp_input.MAX_DENSE_BYTES`.
     """
-    P = _arr("P", P, 2)
     q = _arr("q", q, 1)
     n = q.size
     if n == 0:
         raise ParameterError("q is empty; allowed: at least one variable")
+    m_rows = 0 if A is None else int(np.shape(A)[0]) if np.ndim(A) == 2 else 0
+    check_dense_budget(n, m_rows, source=source)
+    P = _arr("P", P, 2)
     if P.shape != (n, n):
         raise ParameterError(f"P has shape {P.shape}; allowed: ({n}, {n}) to match q of length {n}")
     for name, a in (("P", P), ("q", q)):
         if not np.all(np.isfinite(a)):
             raise ParameterError(f"{name} has infinite entries; allowed: finite numbers")
+    try:
+        r = float(r)
+    except (TypeError, ValueError):
+        raise ParameterError(f"r={r!r} is not a number; allowed: a finite constant") from None
+    if not math.isfinite(r):
+        raise ParameterError(f"r={r!r} is not finite; allowed: a finite constant")
     scale = max(float(np.max(np.abs(P))), 1e-300)
     asym = float(np.max(np.abs(P - P.T)))
     if asym > _SYM_RTOL * scale:
         raise ParameterError(f"P is not symmetric (max |P - P'| = {asym:.3g}); allowed: symmetric positive semidefinite P")
     P = 0.5 * (P + P.T)
-    eig = np.linalg.eigvalsh(P)
-    emin, emax = float(eig[0]), float(eig[-1])
     if not np.any(P):
         raise ParameterError("P = 0 (a linear program) is not supported; allowed: convex quadratic problems (P PSD, P != 0)")
-    if emin < -_PSD_RTOL * max(abs(emax), 1e-300) or emax <= 0.0:
+    eig = np.linalg.eigvalsh(P)
+    emin, emax = float(eig[0]), float(eig[-1])
+    if emin < -_NEG_RTOL * max(abs(emax), 1e-300) or emax <= 0.0:
         raise ParameterError(f"P is not positive semidefinite (smallest eigenvalue {emin:.3g}); allowed: convex problems (P PSD, P != 0)")
-    if lb is None or ub is None:
-        raise ParameterError("lb and ub are required; allowed: finite arrays of length n (the memories' level ranges)")
-    lb = _arr("lb", lb, 1)
-    ub = _arr("ub", ub, 1)
+    lb = np.full(n, -np.inf) if lb is None else infinite_to_inf(_arr("lb", lb, 1))
+    ub = np.full(n, np.inf) if ub is None else infinite_to_inf(_arr("ub", ub, 1))
     for name, a in (("lb", lb), ("ub", ub)):
         if a.size != n:
             raise ParameterError(f"{name} has length {a.size}; allowed: {n} to match q")
-        if not np.all(np.isfinite(a)):
-            raise ParameterError(f"{name} has infinite entries; allowed: finite bounds (a memory's range)")
-    bad = np.flatnonzero(lb >= ub)
+    if np.any(lb == np.inf) or np.any(ub == -np.inf):
+        raise ParameterError("lb has +inf or ub has -inf (no point allowed); allowed: lb < +inf, ub > -inf")
+    bad = np.flatnonzero(lb > ub)
     if bad.size:
         i = int(bad[0])
-        raise ParameterError(f"lb[{i}]={_num(lb[i])} >= ub[{i}]={_num(ub[i])} (infeasible or empty bounds); allowed: lb < ub")
+        raise ParameterError(f"lb[{i}]={_num(lb[i])} > ub[{i}]={_num(ub[i])} (infeasible bounds); allowed: lb <= ub")
     if A is None:
         if l is not None or u is not None:
             raise ParameterError("l/u given without A; allowed: A, l and u together")
@@ -250,8 +267,8 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
         if not np.all(np.isfinite(A)):
             raise ParameterError("A has infinite entries; allowed: finite numbers")
         m = A.shape[0]
-        l = np.full(m, -np.inf) if l is None else _arr("l", l, 1)
-        u = np.full(m, np.inf) if u is None else _arr("u", u, 1)
+        l = np.full(m, -np.inf) if l is None else infinite_to_inf(_arr("l", l, 1))
+        u = np.full(m, np.inf) if u is None else infinite_to_inf(_arr("u", u, 1))
         for name, a in (("l", l), ("u", u)):
             if a.size != m:
                 raise ParameterError(f"{name} has length {a.size}; allowed: {m} (rows of A)")
@@ -261,34 +278,56 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, source="array
             raise ParameterError(f"l[{i}]={_num(l[i])} > u[{i}]={_num(u[i])} (infeasible constraint); allowed: l <= u")
         if np.any(l == np.inf) or np.any(u == -np.inf):
             raise ParameterError("l has +inf or u has -inf (infeasible constraint); allowed: l < +inf, u > -inf")
-    return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, source=source)
+        A, l, u, lb, ub, _ = split_bound_rows(A, l, u, lb, ub)
+    return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, r=r, source=source)
+
+
+_FORMATS = ".npz (keys P, q and optionally A, l, u, lb, ub, r) or .mat (qpbenchmark/OSQP layout: P, q, r, A, l, u)"
 
 
 def load_qp(path) -> QPProblem:
-    """Read a QP from an ``.npz`` file with keys P, q, lb, ub and optionally A, l, u."""
+    """Read a QP from ``.npz`` (keys P, q; optional A, l, u, lb, ub, r) or ``.mat`` (the qpbenchmark/OSQP layout).
+
+    ``.mat``: ``P, q, r, A, l, u`` as in the Maros-Meszaros files of qpbenchmark (sparse matrices, ``+-1e20``
+    infinite, bounds as single-variable rows of ``A``), see :mod:`limbound.solvers.qp_input`.
+    """
     path = Path(path)
     if path.is_dir():
-        raise ParameterError(f"file={str(path)!r} is a directory; allowed: an .npz file with keys P, q, A, l, u, lb, ub")
+        raise ParameterError(f"file={str(path)!r} is a directory; allowed: {_FORMATS}")
     if not path.is_file():
-        raise ParameterError(f"file={str(path)!r} does not exist; allowed: an .npz file with keys P, q, A, l, u, lb, ub")
+        raise ParameterError(f"file={str(path)!r} does not exist; allowed: {_FORMATS}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ParameterError(f"file={str(path)!r} cannot be read ({type(exc).__name__}); allowed: a readable .npz file") from None
-    try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is a format error
-        raise FormatError(f"{path}: not a readable .npz file ({type(exc).__name__})") from None
-    unknown = sorted(set(data) - {"P", "q", "A", "l", "u", "lb", "ub"})
-    if unknown:
-        raise FormatError(f"{path}: unknown keys {unknown}; allowed: P, q, A, l, u, lb, ub")
-    for key in ("P", "q", "lb", "ub"):
-        if key not in data:
-            raise FormatError(f"{path}: key {key!r} is missing; required: P, q, lb, ub (A, l, u optional)")
-    prob = validate_qp(data["P"], data["q"], data.get("A"), data.get("l"), data.get("u"), data["lb"], data["ub"],
-                       source=str(path))
+        raise ParameterError(f"file={str(path)!r} cannot be read ({type(exc).__name__}); allowed: a readable {_FORMATS}") from None
+    if path.suffix.lower() == ".mat":
+        data = read_mat(path, raw)
+    else:
+        try:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+                data = {k: z[k] for k in z.files}
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is a format error
+            raise FormatError(f"{path}: not a readable .npz file ({type(exc).__name__})") from None
+        unknown = sorted(set(data) - {"P", "q", "A", "l", "u", "lb", "ub", "r"})
+        if unknown:
+            raise FormatError(f"{path}: unknown keys {unknown}; allowed: P, q, A, l, u, lb, ub, r")
+        for key in ("P", "q"):
+            if key not in data:
+                raise FormatError(f"{path}: key {key!r} is missing; required: P, q (A, l, u, lb, ub, r optional)")
+        if "r" in data:
+            rr = np.asarray(data["r"])
+            if rr.size != 1:
+                raise FormatError(f"{path}: key 'r' has shape {rr.shape}; allowed: one number")
+            data["r"] = rr.ravel()[0]
+    prob = validate_qp(data["P"], data["q"], data.get("A"), data.get("l"), data.get("u"), data.get("lb"), data.get("ub"),
+                       r=data.get("r", 0.0), source=str(path))
     return dataclasses.replace(prob, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def save_qp(path, problem: QPProblem) -> None:
+    """Write a QP as ``.npz`` (keys P, q, A, l, u, lb, ub, r)."""
+    p = problem
+    np.savez(path, P=p.P, q=p.q, A=p.A, l=p.l, u=p.u, lb=p.lb, ub=p.ub, r=p.r)
 
 
 def save_qp(path, problem: QPProblem) -> None:
@@ -360,9 +399,9 @@ def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPPr
 
 
 def objective(problem: QPProblem, x) -> np.ndarray:
-    """``1/2 x'Px + q'x`` for one point (n,) or a stack of points (R, n)."""
+    """``1/2 x'Px + q'x + r`` for one point (n,) or a stack of points (R, n)."""
     x = np.asarray(x, dtype=float)
-    return 0.5 * np.einsum("...i,ij,...j->...", x, problem.P, x) + x @ problem.q
+    return 0.5 * np.einsum("...i,ij,...j->...", x, problem.P, x) + x @ problem.q + problem.r
 
 
 def constraint_violation(problem: QPProblem, x) -> np.ndarray:
@@ -646,8 +685,10 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         max_updates = int(20 * n_pred + 2000 + walk) if rule == "gradient" else int(4 * 2**bits + 2000)
     if max_inner is None:
         max_inner = max(50, int(10 * n_pred)) if rule == "gradient" else max_updates
-    # ---- the memories, from uniformly random levels
-    arr = LIMArray(p.lb, p.ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+    # ---- the memories' finite ranges (bounds, propagated bounds, else a box: docs/theory.md), uniformly random levels
+    plb, pub = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
+    lo, hi, _, _ = memory_ranges(plb, pub, box_start(p.l, p.u, plb, pub))
+    arr = LIMArray(lo, hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
     A, l, u = p.A, p.l, p.u
     R = reads
     normA2 = float(np.linalg.norm(A, 2)) ** 2 if m else 0.0
