@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[ising,qp,train,plot,sweep]"
+	$(BIN)/python -m pip install -q -e ".[ising,qp,train,plot,sweep,uncertainty]"
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python

@@ -63,7 +63,8 @@ def operations(params, *, counting="per-operation", flops=None, tokens=None, bat
     if tokens is None:
         raise ParameterError("per-update counting needs tokens (and batch_tokens); tokens was not given")
     steps = check_positive("tokens", tokens) / check_positive("batch_tokens", 1.0 if batch_tokens is None else batch_tokens)
-    return n * max(steps, 1.0)
+    out = n * np.maximum(steps, 1.0)  # element-wise: uncertainty.py passes arrays
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def update_time_s(time_s, params, ops):

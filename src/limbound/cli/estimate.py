@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import bounds, catalogs
 from ..units import parse_number, parse_quantity
+from . import _uncertain
 from ._common import add_physics_args, g3, note, physics_kwargs, print_json, provenance, table
 
 
@@ -25,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--consolidations", default="0", help="consolidation events of a volatile short-term store (static CIM; default 0 = weights in the non-volatile array)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
+    _uncertain.add_args(p)
     p.set_defaults(func=run)
 
 
@@ -43,7 +45,20 @@ def _record(x) -> dict:
     return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}}
 
 
+def _run_uncertain(args, unc) -> int:
+    if args.workload == "all":
+        from ..errors import ParameterError
+        raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
+    fixed = _uncertain.fixed_inputs(args, unc, workload=args.workload, counting=args.counting,
+                                    accelerator=args.accelerator, device=args.device)
+    rec = _uncertain.analyse(_uncertain.U.Problem(fixed, unc), args)
+    return _uncertain.emit(rec, args, f"{args.workload or 'run'}: bands (median, 5-95 %) over uncertain inputs")
+
+
 def run(args) -> int:
+    unc = _uncertain.uncertain_inputs(args)
+    if unc:
+        return _run_uncertain(args, unc)
     if args.workload == "all":
         names = [k for k in catalogs.load("workloads")]
         records = []
