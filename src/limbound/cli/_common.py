@@ -5,6 +5,7 @@ import json
 import math
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,74 @@ def dumps(obj) -> str:
 
 def print_json(obj) -> None:
     sys.stdout.write(dumps(obj) + "\n")
+
+
+def add_thermal_args(p) -> None:
+    """``--temperature`` and ``--attempt-frequency``, the same on every command that simulates memories."""
+    g = p.add_argument_group("physics")
+    g.add_argument("--temperature", default="300K", help="bath temperature, e.g. 300K (default 300K)")
+    g.add_argument("--attempt-frequency", "--f0", dest="attempt_frequency", default="1e9/s", metavar="F0",
+                   help="attempt frequency f0, e.g. 1e9/s (default 1e9/s; --f0 is an alias)")
+
+
+def thermal_kwargs(args) -> dict:
+    """``T_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
+    from ..units import parse_quantity
+
+    return {"T_K": parse_quantity(args.temperature, "temperature", "--temperature"),
+            "f0_hz": parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency")}
+
+
+def refuse_args(p, reasons: dict) -> None:
+    """Flags that other commands take but that do not apply here: refused at parse time with the reason
+    (one line, exit 2), instead of argparse's bare "unrecognized arguments"."""
+    import argparse
+
+    class _Refuse(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            parser.error(f"{option_string} does not apply to `{parser.prog}`: {reasons[option_string]}")
+
+    for flag in reasons:
+        p.add_argument(flag, action=_Refuse, nargs="?", help=argparse.SUPPRESS)
+
+
+def add_progress_arg(p) -> None:
+    """``--no-progress``: the commands that can run for more than a few seconds show progress on stderr."""
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress display (it is shown on stderr, only when stderr is a terminal)")
+
+
+class _NoTask:
+    def update(self, *a, **k):
+        pass
+
+
+class _Task:
+    def __init__(self, bar, task):
+        self._bar, self._task = bar, task
+
+    def update(self, description=None, completed=None, total=None):
+        kw = {k: v for k, v in (("description", description), ("completed", completed), ("total", total))
+              if v is not None}
+        self._bar.update(self._task, **kw)
+
+
+@contextmanager
+def progress(args, description: str, total=None):
+    """A rich progress display on stderr while a long command works (spinner and elapsed time; a bar when
+    ``total`` is known).  Shown only when stderr is a terminal and ``--no-progress`` is not given, so piped and
+    ``--json`` output stay clean.  Yields a task with ``update(description=, completed=)``."""
+    con = console(stderr=True)
+    if getattr(args, "no_progress", False) or not con.is_terminal:
+        yield _NoTask()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    cols = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total:
+        cols += [BarColumn(), MofNCompleteColumn()]
+    with Progress(*cols, TimeElapsedColumn(), console=con, transient=True) as bar:
+        yield _Task(bar, bar.add_task(description, total=total))
 
 
 def epilog(*examples: str) -> str:

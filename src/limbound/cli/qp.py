@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from ..errors import ParameterError
 from ..units import parse_quantity
-from ._common import g3, print_json, table
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, print_json, progress, table, thermal_kwargs
 from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
     p = sub.add_parser("qp", help="solve a convex QP on LIM memories; measured dissipation vs the bound",
                        description="Minimise 1/2 x'Px + q'x, lb <= x <= ub, l <= Ax <= u on b-bit LIM memories "
-                                   "(augmented Lagrangian), with OSQP as the accuracy reference.")
+                                   "(augmented Lagrangian), with OSQP as the accuracy reference.",
+                       epilog=epilog("limbound qp --random 200 --bits 12", "limbound qp problem.npz --rule anneal --reads 8",
+                                     "limbound qp --random 50 --dt 10ns --temperature 77K --json"))
     p.add_argument("file", nargs="?", default=None, help=".npz file (keys P, q; A, l, u, lb, ub, r optional) or .mat file "
                         "(qpbenchmark/OSQP layout: P, q, r, A, l, u; +-1e20 infinite)")
     p.add_argument("--random", type=int, default=None, metavar="N", help="a random well-conditioned convex QP with N variables")
@@ -24,6 +26,8 @@ def register(sub) -> None:
     p.add_argument("--sweep", default=None, metavar="OUT.csv",
                    help="instead of one solve, sweep bits 4..16 and dt 1e-12..1e-4 s and write CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_thermal_args(p)
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
@@ -35,13 +39,14 @@ def run(args) -> int:
         raise ParameterError("give exactly one of FILE (.npz or .mat) or --random N")
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
+    th = thermal_kwargs(args)
     if args.sweep:
         from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, check_output_path
         check_output_path(args.sweep, "--sweep")  # before any work
         # every point of the sweep: the largest bits it runs (the annealing rule's update cap grows with bits)
         solve_checks = [dict(bits=b, dt_s=1e-6) for b in (max(DEFAULT_BITS), QP_BITS_FIXED)]
     else:
-        solve_checks = [dict(bits=args.bits, dt_s=dt)]
+        solve_checks = [dict(bits=args.bits, dt_s=dt, **th)]
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)
     if args.random is not None:
@@ -60,9 +65,10 @@ def run(args) -> int:
         # --bits and --dt are not used by the sweep: its axes are recorded instead (write_sweep)
         write_sweep(args, rows, QP_COLUMNS, inputs, sweep_bits_fixed=QP_BITS_FIXED)
         return 0
-    inputs.update(bits=args.bits, dt_s=dt)
-    r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
-                 reference=None if args.no_reference else "osqp")
+    inputs.update(bits=args.bits, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
+    with progress(args, f"qp: n={problem.n}, {args.reads} reads, b={args.bits}"):
+        r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
+                     reference=None if args.no_reference else "osqp", **th)
     if args.json:
         print_json(result_record(args.seed, r, inputs))
         return 0

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from ..units import parse_quantity
-from ._common import g3, print_json, table
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, print_json, progress, table, thermal_kwargs
 from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
     p = sub.add_parser("train", help="train on digits with weights in LIM memories; measured dissipation vs the bound",
                        description="Logistic regression or a small MLP on scikit-learn's digits, weights in b-bit "
-                                   "LIM memories, compared with float32 training of the same model.")
+                                   "LIM memories, compared with float32 training of the same model.",
+                       epilog=epilog("limbound train digits", "limbound train digits --model mlp --bits 6 --epochs 10",
+                                     "limbound train digits --dt 10ns --temperature 77K --json"))
     p.add_argument("dataset", choices=("digits",), help="data set (bundled with scikit-learn)")
     p.add_argument("--model", choices=("logreg", "mlp"), default="logreg", help="model (default logreg)")
     p.add_argument("--bits", type=int, default=8, help="bits per weight memory, 2..24 (default 8)")
@@ -21,6 +23,8 @@ def register(sub) -> None:
     p.add_argument("--sweep", default=None, metavar="OUT.csv",
                    help="instead of one run, sweep bits 4..16 and dt 1e-12..1e-4 s (10 epochs each) and write CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_thermal_args(p)
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
@@ -40,11 +44,13 @@ def run(args) -> int:
         # --bits, --dt and --epochs are not used by the sweep: its axes are recorded instead (write_sweep)
         write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=TRAIN_SWEEP_EPOCHS, sweep_bits_fixed=TRAIN_BITS_FIXED)
         return 0
-    inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt)
+    th = thermal_kwargs(args)
+    inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
     check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
-                       dt_s=dt, seed=args.seed)  # before any work (train_digits checks again)
-    r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
-                     dt_s=dt, seed=args.seed)
+                       dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
+    with progress(args, f"train: {args.model}, {args.epochs} epochs, {args.reads} reads"):
+        r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
+                         dt_s=dt, seed=args.seed, **th)
     if args.json:  # with every input that affects the result (lr, batch, l2, engine, C, ... as resolved)
         print_json(result_record(args.seed, r, inputs))
         return 0

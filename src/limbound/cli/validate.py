@@ -12,11 +12,16 @@ from __future__ import annotations
 import sys
 import time
 
-from ._common import print_json, provenance
+from ._common import add_progress_arg, epilog, print_json, progress, provenance
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory)")
+    p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory)",
+                              description="Run the simulators on cases with a published or exact answer (Kramers "
+                                          "escape, Schmiedl-Seifert drag, Landauer erasure, master equation, LIM, "
+                                          "static memory) and judge each by its criterion. Exit code 1 if any fails.",
+                              epilog=epilog("limbound validate --quick", "limbound validate --quick --only lim,static --detail",
+                                            "limbound validate --json > validation.json"))
     p.add_argument("--quick", action="store_true", help="smaller samples (well under a minute); same physics")
     p.add_argument("--json", action="store_true", help="print the list of cases as JSON (name, params, measured, stderr, expected, ok, detail, provenance)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random stream, integer >= 0 (default 0)")
@@ -24,6 +29,7 @@ def register(subparsers) -> None:
                    help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
     p.add_argument("--only", default=None, metavar="GROUP[,GROUP...]",
                    help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, static")
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
@@ -35,7 +41,11 @@ def run(args) -> int:
     from ..sim.validate import FAMILY_ALPHA, run_all
 
     t0 = time.perf_counter()
-    cases = run_all(quick=args.quick, seed=args.seed, only=args.only)  # refuses a bad --only / --seed before work
+    with progress(args, "validate", total=1) as task:
+        def on_group(name, done, total):
+            task.update(description=f"validate: {name}" if name else "validate", completed=done, total=total)
+        # refuses a bad --only / --seed before work
+        cases = run_all(quick=args.quick, seed=args.seed, only=args.only, on_group=on_group)
     elapsed = time.perf_counter() - t0
     n_ok = sum(c.ok for c in cases)
     if args.json:

@@ -576,13 +576,15 @@ def parse_groups(only) -> tuple[str, ...]:
     return tuple(g for g in GROUPS if g in names)
 
 
-def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alpha: float = FAMILY_ALPHA) -> list[Case]:
+def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alpha: float = FAMILY_ALPHA,
+            on_group=None) -> list[Case]:
     """Run every validation case (``quick``: smaller samples, same physics; well under a minute).
 
     ``only`` restricts to groups given by exact name, comma-separated (:func:`parse_groups`):
     kramers, drag, erasure, master, lim, static.  ``seed`` is an integer >= 0.
     The cases that ran are judged together (:func:`judge`): Bonferroni over
-    all of them, family-wise false-alarm probability ``alpha``.
+    all of them, family-wise false-alarm probability ``alpha``.  ``on_group(name, done, total)``, if given,
+    is called before each group runs and once at the end (a progress display).
     """
     seed = check_seed(seed)
     selected = parse_groups(only)
@@ -605,11 +607,15 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
             "static": lambda: static_cases(seed=seed),
         }
     cases = []
-    for name in selected:
+    for k, name in enumerate(selected):
+        if on_group is not None:
+            on_group(name, k, len(selected))
         t0 = time.perf_counter()
         out = groups[name]()
         dt = time.perf_counter() - t0
         for c in out:
             c.detail.setdefault("group_seconds", round(dt, 3))
         cases += out
+    if on_group is not None:
+        on_group("", len(selected), len(selected))
     return judge(cases, alpha=alpha)

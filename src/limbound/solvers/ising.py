@@ -354,7 +354,7 @@ def _energy_csr(indptr, indices, data, h, s):
     return e
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)  # nogil: the CLI's progress display keeps running meanwhile
 def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber, int_max,
                   best_spins, out_f, out_i):
     """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes.
