@@ -226,7 +226,7 @@ def panel_d(*, quick: bool = False, seed: int = 0) -> Panel:
     # Landauer erasure: excess work over the generalised bound against 1/tau
     er = [c for c in cases if c.name.startswith("landauer_erasure[")]
     tau = np.array([c.params["tau"] for c in er])
-    exc = np.array([c.measured - c.expected for c in er])
+    exc = np.array([c.measured - c.detail.get("landauer_bound_kT", c.expected) for c in er])
     se = np.array([c.stderr for c in er])
     fit = by.get("landauer_quasistatic_limit")
     alpha = by.get("landauer_excess_exponent")
