@@ -25,7 +25,7 @@ def test_estimate_json_keys(capsys):
     for p in ("landauer", "lim", "static_cim", "accelerator"):
         b = d["paradigms"][p]
         assert {"energy_J", "per_op_J", "walls"} <= set(b)
-        assert set(b["walls"]) == {"memory_J", "update_J", "consolidation_J"}
+        assert set(b["walls"]) == {"memory_J", "update_J", "consolidation_J", "cooling_J"}
         assert "per_op_kT" in b
     assert d["paradigms"]["lim"]["energy_J"] == pytest.approx(2.93e8, rel=0.01)
     assert d["paradigms"]["accelerator"]["energy_J"] == pytest.approx(4.24e15, rel=0.01)

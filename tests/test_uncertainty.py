@@ -205,3 +205,42 @@ def test_uncertainty_toml_with_a_catalog_range(capsys, tmp_path):
     f.write_text('[inputs.tokens]\ndistribution = "normal"\nmean = 1e12\n')
     code, out, err = run_cli(capsys, "estimate", "--workload", "brain-scale", "--uncertainty", str(f), "--no-sobol")
     assert code == 2 and "takes exactly mean, sd" in err
+
+
+def test_cooling_makes_a_cryogenic_kT_memory_cost_what_it_costs_at_ambient():
+    """Q + Q (T_amb/T - 1) = Q T_amb / T: the kT-scaled paradigms cost at 4 K (plus Carnot cooling to 300 K)
+    exactly what they cost at 300 K; the accelerator (a room-temperature figure) is unchanged."""
+    warm = bounds.estimate(bounds.resolve(workload="brain-scale"))
+    cold = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=4.0, T_ambient_K=300.0))
+    for p in ("landauer", "lim", "static_cim"):
+        assert cold[p].energy_J == pytest.approx(warm[p].energy_J, rel=1e-12), p
+        assert cold[p].cooling_J == pytest.approx(74.0 * (cold[p].energy_J - cold[p].cooling_J), rel=1e-12)
+        assert any("Carnot" in a for a in cold[p].assumptions)
+    assert cold["accelerator"].energy_J == warm["accelerator"].energy_J and cold["accelerator"].cooling_J == 0.0
+    hot = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=350.0))
+    assert all(b.cooling_J == 0.0 for b in hot.values())  # above ambient: the heat flows out by itself
+
+
+def test_cooling_in_the_monte_carlo_matches_bounds():
+    p = Problem(fixed={"workload": "brain-scale", "T_K": 4.0}, uncertain={"T_ambient_K": Dist("uniform", (250.0, 350.0))})
+    out = evaluate(p, {"T_ambient_K": np.array([300.0])})
+    cold = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=4.0))
+    assert float(out["lim"][0]) == pytest.approx(cold["lim"].energy_J, rel=1e-12)
+    floor = float(out["floor"][0])  # second-law floor paid at the wall: N b k T_amb ln 2 (+ the speed term)
+    assert floor >= 1e15 * 16 * 1.380649e-23 * 300.0 * math.log(2) * (1 - 1e-12)
+
+
+def test_cli_cryogenic_estimate_shows_the_cooling_wall(capsys):
+    code, out, _ = run_cli(capsys, "estimate", "--workload", "brain-scale", "--temperature", "4K", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["paradigms"]["lim"]["walls"]["cooling_J"] > 0 and d["inputs"]["T_ambient_K"] == 300.0
+    code, out, err = run_cli(capsys, "estimate", "--workload", "brain-scale", "--ambient", "0K")
+    assert code == 2 and "--ambient" in err
+
+
+def test_gap_with_ranges_gives_orders_bands(capsys):
+    code, out, err = run_cli(capsys, "gap", "--workload", "gpt-3", "--bits", "8..32", "--no-sobol", "--samples", "1000", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    lim = d["bands"]["orders_above_lim"]
+    assert lim["kind"] == "orders" and 8 < lim["p5"] < lim["p95"] < 12

@@ -13,11 +13,17 @@ static_cim     0 (in place)                    OPS e_static(b, dt)         n_con
 accelerator    FLOPs e_FLOP (board power)      included in memory wall     0 (checkpoints not counted)
 device         0 (cell level)                  OPS b e_write,bit           0
 =============  ==============================  ==========================  ==============================
+
+Below the ambient temperature (``T_K < T_ambient_K``) the paradigms whose
+heat scales with ``kT`` (:data:`THERMAL`) also pay a cooling wall, the
+Carnot work ``Q (T_amb/T - 1)`` to pump their heat ``Q`` to the ambient
+(:mod:`physics.cooling`); the accelerator and device figures are measured at
+room temperature and get none.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 from . import catalogs
@@ -26,11 +32,14 @@ from .counting import check_counting, operations, training_flops, update_time_s
 from .errors import ParameterError, check_bits, check_positive, check_probability
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
+from .physics.cooling import carnot_cooling_work_J
 from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, write_arrhenius_valid
 
 TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
 PARADIGMS = ("landauer", "lim", "static_cim", "accelerator")
+#: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
+THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Inputs:
     bits: int
     time_s: float
     T_K: float = T_DEFAULT_K
+    T_ambient_K: float = T_DEFAULT_K
     f0_hz: float = F0_DEFAULT_HZ
     retention_s: float = RETENTION_DEFAULT_S
     d_ret: float = D_RET_DEFAULT
@@ -70,7 +80,7 @@ class Inputs:
 
 
 def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
-            T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
+            T_K=T_DEFAULT_K, T_ambient_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
             d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations=0.0,
             accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
     """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
@@ -102,6 +112,7 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     time_s = check_positive("time_s", time_s)
     check_counting(counting)
     check_positive("temperature_K", T_K)
+    check_positive("ambient_K", T_ambient_K)
     check_positive("f0_hz", f0_hz)
     check_positive("retention_s", retention_s)
     check_probability("d_ret", d_ret)
@@ -134,7 +145,7 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
     if device is not None:
         catalogs.device(device)  # refuse unknown names before any work
-    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), f0_hz=float(f0_hz),
+    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), T_ambient_K=float(T_ambient_K), f0_hz=float(f0_hz),
                   retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
                   eps=None if eps is None else float(eps), counting=counting,
                   consolidations=check_positive("consolidations", consolidations, allow_zero=True),
@@ -155,10 +166,11 @@ class Bound:
     assumptions: tuple = ()
     sources: tuple = ()
     extras: dict = field(default_factory=dict)
+    cooling_J: float = 0.0
 
     @property
     def energy_J(self) -> float:
-        return self.memory_J + self.update_J + self.consolidation_J
+        return self.memory_J + self.update_J + self.consolidation_J + self.cooling_J
 
     def as_dict(self) -> dict:
         e = self.energy_J
@@ -166,7 +178,8 @@ class Bound:
             "paradigm": self.paradigm,
             "energy_J": e, "energy_kWh": e / 3.6e6, "energy_kT": e / kT(self.T_K),
             "per_op_J": self.per_op_J, "per_op_kT": self.per_op_kT,
-            "walls": {"memory_J": self.memory_J, "update_J": self.update_J, "consolidation_J": self.consolidation_J},
+            "walls": {"memory_J": self.memory_J, "update_J": self.update_J, "consolidation_J": self.consolidation_J,
+                      "cooling_J": self.cooling_J},
             **self.extras,
             "assumptions": list(self.assumptions), "sources": list(self.sources),
         }
@@ -251,7 +264,14 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
     """
     if paradigm not in REGISTRY:
         raise ParameterError(f"paradigm={paradigm!r} is unknown; allowed: {', '.join(REGISTRY)}")
-    return REGISTRY[paradigm](inputs)
+    b = REGISTRY[paradigm](inputs)
+    if paradigm in THERMAL and inputs.T_K < inputs.T_ambient_K:
+        w = float(carnot_cooling_work_J(b.energy_J, inputs.T_K, inputs.T_ambient_K))
+        b = replace(b, cooling_J=w, assumptions=b.assumptions + (
+            f"cooling wall: heat removed at {inputs.T_K:g} K and pumped to {inputs.T_ambient_K:g} K costs at least the "
+            f"Carnot work Q (T_amb/T - 1) = {inputs.T_ambient_K / inputs.T_K - 1:.4g} Q (a floor for this heat; the total "
+            f"stays an estimate)",), sources=b.sources + ("Carnot (1824); Callen, Thermodynamics, 2nd ed., ch. 4",))
+    return b
 
 
 def estimate(inputs: Inputs) -> dict:

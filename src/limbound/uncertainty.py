@@ -34,11 +34,12 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from . import bounds, catalogs
-from .constants import T_DEFAULT_K, kT
+from .constants import kT
 from .counting import operations, training_flops, update_time_s
 from .errors import ParameterError, check_seed
-from .physics import final_state_floor_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT, consolidation_J
+from .physics import landauer_per_op_J, lim_tilt_kT, static_per_op_kT, consolidation_J
 from .physics.cooling import carnot_cooling_work_J
+from .physics.floors import second_law_workload_floor_J, speed_workload_floor_J
 
 #: Inputs that may be uncertain: name -> domain.  Names are the SI keyword
 #: arguments of :func:`bounds.resolve`, plus ``e_flop_J`` (accelerator energy
@@ -171,7 +172,7 @@ class Problem:
     def point(self) -> bounds.Inputs:
         """The estimate at every uncertain input's median (validates the fixed inputs through :func:`bounds.resolve`)."""
         med = {k: (int(round(d.median)) if k == "bits" else d.median) for k, d in self.uncertain.items()}
-        extra = {"e_flop_J", "device_write_energy_J", "T_ambient_K", "measured_J"}
+        extra = {"e_flop_J", "device_write_energy_J", "measured_J"}
         kw = {k: v for k, v in {**self.fixed, **med}.items() if k not in extra}
         return bounds.resolve(**kw)
 
@@ -205,7 +206,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
     flops = ops if flops is None else flops
     bits, T, f0 = get("bits", x0.bits), get("T_K", x0.T_K), get("f0_hz", x0.f0_hz)
     time_s, eps = get("time_s", x0.time_s), get("eps", x0.eps)
-    t_amb = get("T_ambient_K", f.get("T_ambient_K", T_DEFAULT_K))
+    t_amb = get("T_ambient_K", x0.T_ambient_K)
     dt = update_time_s(time_s, n, ops)
     k = kT(T)
     out = {"landauer": ops * landauer_per_op_J(bits, T),
@@ -219,8 +220,9 @@ def evaluate(problem: Problem, values: dict) -> dict:
     if x0.device is not None:
         e_w = get("device_write_energy_J", catalogs.device(x0.device).write_energy_J_min)
         out["device"] = ops * bits * e_w
-    floors = {"floor_second_law": final_state_floor_J(n, bits, T)}
-    floors["floor"] = floors["floor_second_law"]
+    floors = {"floor_second_law": second_law_workload_floor_J(params=n, bits=bits, T_K=T),
+              "floor_speed": speed_workload_floor_J(params=n, bits=bits, f0_hz=f0, tau_s=time_s, T_K=T)}
+    floors["floor"] = floors["floor_second_law"] + floors["floor_speed"]
     for p in THERMAL:
         out[p] = out[p] + carnot_cooling_work_J(out[p], T, t_amb)
     for p in floors:
@@ -241,7 +243,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
 def kind_of(output: str) -> str:
     """floor, estimate, ratio or orders (THEORY §8 vocabulary)."""
     if output.startswith("orders_above_"):
-        return "orders (log10 measured / estimate)"
+        return "orders"
     if "_over_" in output:
         return "ratio"
     return "floor" if output.startswith("floor") else "estimate"

@@ -48,6 +48,8 @@ def add_args(p) -> None:
     g.add_argument("--sobol-samples", default="4096", help="Sobol base samples N (N (d+2) model runs; default 4096)")
     g.add_argument("--no-sobol", action="store_true", help="bands only, no Sobol indices")
     g.add_argument("--csv", metavar="FILE", help="also write the bands and indices as CSV (atomically)")
+    p.add_argument("--ambient", default="300K", help="ambient temperature, e.g. 300K (default 300K): below it the heat "
+                   "of the kT-scaled paradigms is pumped out at the Carnot work Q (T_amb/T - 1)")
 
 
 def _number(text, kind, name):

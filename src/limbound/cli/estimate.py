@@ -37,7 +37,8 @@ def _inputs(args, workload=None):
     cons = float(args.consolidations) if args.consolidations.replace(".", "", 1).isdigit() else parse_number(args.consolidations, "--consolidations")
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,
-                          consolidations=cons, device=args.device, **num, **kw)
+                          consolidations=cons, device=args.device,
+                          T_ambient_K=parse_quantity(args.ambient, "temperature", "--ambient"), **num, **kw)
 
 
 def _record(x) -> dict:
@@ -109,6 +110,10 @@ def run(args) -> int:
     note(f"LIM barrier E_b* = {lim['barrier_kT']:.3g} kT; final-state floor N b kT ln2 = "
          f"{rec['paradigms']['landauer']['final_state_floor_J']:.3g} J (floor); accelerator / LIM = "
          f"{rec['paradigms']['accelerator']['energy_J'] / lim['energy_J']:.3g}", prefix="")
+    cooled = {p: b["walls"]["cooling_J"] for p, b in rec["paradigms"].items() if b["walls"].get("cooling_J")}
+    if cooled:
+        print(f"cooling wall (Carnot work to pump the heat from {xi['temperature_K']:g} K to {xi['T_ambient_K']:g} K, "
+              f"included in energy): " + ", ".join(f"{p} {g3(v)} J" for p, v in cooled.items()))
     for n in xi["notes"]:
         note(n)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import bounds, catalogs
 from ..errors import ParameterError
 from ..units import parse_number, parse_quantity
+from . import _uncertain
 from ._common import add_physics_args, physics_kwargs, print_json, provenance, table
 
 
@@ -17,11 +18,28 @@ def register(sub) -> None:
     p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part)")
     p.add_argument("--json", action="store_true")
     add_physics_args(p)
+    _uncertain.add_args(p)
     p.set_defaults(func=run)
 
 
+def _run_uncertain(args, unc) -> int:
+    if args.workload == "all":
+        raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
+    fixed = _uncertain.fixed_inputs(args, unc, workload=args.workload, accelerator=args.accelerator)
+    if "measured_J" not in fixed and "measured_J" not in unc:
+        w = catalogs.workload(args.workload) if args.workload else None
+        if w is None or w.measured_energy_J is None:
+            raise ParameterError("give --measured-kwh (a number or a range), or a --workload with a published energy")
+        fixed["measured_J"] = w.measured_energy_J
+    rec = _uncertain.analyse(_uncertain.U.Problem(fixed, unc), args)
+    return _uncertain.emit(rec, args, f"{args.workload or 'measured'}: orders above each estimate, bands over uncertain inputs")
+
+
 def run(args) -> int:
-    kw = physics_kwargs(args)
+    unc = _uncertain.uncertain_inputs(args)
+    if unc:
+        return _run_uncertain(args, unc)
+    kw = {**physics_kwargs(args), "T_ambient_K": parse_quantity(args.ambient, "temperature", "--ambient")}
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     items = []
     if args.workload:
