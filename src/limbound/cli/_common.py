@@ -36,9 +36,10 @@ def _clean(o):
     return o
 
 
-def dumps(obj) -> str:
-    """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given."""
-    return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2)
+def dumps(obj, *, ascii: bool = True) -> str:
+    """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given; ``ascii=False`` keeps non-ASCII
+    characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages)."""
+    return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2, ensure_ascii=ascii)
 
 
 def print_json(obj) -> None:

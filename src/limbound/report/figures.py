@@ -66,7 +66,10 @@ class Axes:
     xlog: bool = True
     ylog: bool = True
     note: str = ""
-    legend_outside: bool = False
+    legend_outside: bool = False  # kept for callers; legends are now always drawn inside the axes
+    legend_loc: str = "best"
+    legend_ncol: int = 1
+    ylim: tuple | None = None  # (low, high), None for matplotlib's choice; room above the data for the legend
 
 
 @dataclass
@@ -97,14 +100,31 @@ class Panel:
         for a in self.axes:
             for s in a.series:
                 for i in range(len(s.x)):
-                    yield {"panel": self.key, "subplot": a.title, "series": s.name, "kind": s.kind, "index": i,
+                    yield {"panel": self.key, "subplot": plain(a.title), "series": plain(s.name), "kind": s.kind, "index": i,
                            "x": float(s.x[i]), "y": float(s.y[i]),
                            "y2": "" if s.y2 is None else float(s.y2[i]),
                            "label": "" if not s.labels else s.labels[i],
-                           "x_label": a.xlabel, "y_label": a.ylabel}
+                           "x_label": plain(a.xlabel), "y_label": plain(a.ylabel)}
+
+
+_TEX_WORDS = {r"\pm": "+-", r"\infty": "inf", r"\rm ": "", r"\,": " ", r"\;": " ", r"\ ": " ", r"\!": ""}
+
+
+def plain(text: str) -> str:
+    """A label's matplotlib mathtext (``$\\gamma L^2/\\tau$``) as plain ASCII-ish text for CSV files: the TeX
+    commands lose their backslash (``\\gamma`` -> ``gamma``), ``\\pm`` becomes ``+-``, braces and ``$`` go."""
+    import re
+
+    if "$" not in text:
+        return text
+    for k, v in _TEX_WORDS.items():
+        text = text.replace(k, v)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    return re.sub(r"[${}]", "", text)
 
 
 def _draw(ax, a: Axes) -> None:
+    labels = []  # (text, x, y) point labels, placed after everything is drawn
     for s in a.series:
         st = dict(s.style)
         if s.kind == "line":
@@ -112,39 +132,50 @@ def _draw(ax, a: Axes) -> None:
         elif s.kind == "marker":
             ax.plot(s.x, s.y, ls="none", label=s.name, **{"marker": "o", "ms": 6, **st})
             if s.labels:
-                order = np.argsort(s.x)
-                for rank, i in enumerate(order):  # alternate above/below so neighbours do not overprint
-                    t, x, y = s.labels[i], s.x[i], s.y[i]
-                    if t and np.isfinite(y):
-                        dy = 6 if rank % 2 == 0 else -10
-                        ax.annotate(t, (x, y), textcoords="offset points", xytext=(5, dy), fontsize=6.5, alpha=0.85)
+                labels += [(t, x, y) for t, x, y in zip(s.labels, s.x, s.y) if t and np.isfinite(y) and np.isfinite(x)]
         elif s.kind == "band":
             ax.fill_between(s.x, s.y, s.y2, label=s.name, **{"alpha": 0.25, **st})
         elif s.kind == "vband":
             ax.vlines(s.x, s.y, s.y2, label=s.name, **{"lw": 10, "alpha": 0.35, **st})
         elif s.kind == "errorbar":
             ax.errorbar(s.x, s.y, yerr=s.y2, ls="none", label=s.name, capsize=3, **{"marker": "o", "ms": 5, **st})
-    from matplotlib.ticker import NullFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter
 
-    if a.xlog:
-        ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())
-    if a.ylog:
-        ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(NullFormatter())
+    for axis, log in ((ax.xaxis, a.xlog), (ax.yaxis, a.ylog)):
+        if log:
+            (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
+            axis.set_minor_formatter(NullFormatter())
+            lo, hi = (ax.get_xlim() if axis is ax.xaxis else ax.get_ylim())
+            if hi / lo < 100:  # under two decades: a major tick at 1, 2, 5 x 10^k so the axis has several labels
+                axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    if a.ylim is not None:
+        ax.set_ylim(*a.ylim)
     ax.set_xlabel(a.xlabel)
     ax.set_ylabel(a.ylabel)
     if a.title:
         ax.set_title(a.title, fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
+    if labels:
+        _place_labels(ax, labels)
     if any(s.name for s in a.series):
-        if a.legend_outside:
-            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-        else:
-            ax.legend(fontsize=7, loc="best", framealpha=0.85)
-    if a.note:
-        ax.text(0.01, 0.01, a.note, transform=ax.transAxes, fontsize=6.5, va="bottom", ha="left",
-                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85})
+        ax.legend(fontsize=6.5, loc=a.legend_loc, framealpha=0.9, ncol=a.legend_ncol)
+    if a.note:  # under the axes, never over the data
+        ax.annotate(a.note, xy=(0.0, 0.0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
+                    fontsize=6.5, va="top", ha="left", color="0.25")
+
+
+def _place_labels(ax, labels) -> None:
+    """Point labels without overlaps: adjustText (the ``plot`` extra) moves them apart and draws a leader line
+    to each point; without it, labels alternate above and below their point."""
+    texts = [ax.text(x, y, f" {t}", fontsize=6.5, alpha=0.9) for t, x, y in labels]
+    try:
+        from adjustText import adjust_text
+    except ImportError:  # pragma: no cover - adjustText is in the plot extra
+        for rank, tx in enumerate(sorted(texts, key=lambda t: t.get_position()[0])):
+            tx.set_va("bottom" if rank % 2 == 0 else "top")
+        return
+    adjust_text(texts, x=[x for _, x, _ in labels], y=[y for _, _, y in labels], ax=ax,
+                arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.5}, expand=(1.3, 1.6))
 
 
 def render(panel: Panel, path) -> Path:
@@ -161,8 +192,7 @@ def render(panel: Panel, path) -> Path:
     n = len(panel.axes)
     if n == 0:
         raise ValueError(f"panel {panel.key!r} has no axes to draw")
-    outside = any(a.legend_outside for a in panel.axes)
-    width = (11.0 if outside else 7.5) if n == 1 else 5.2 * n
+    width = 8.5 if n == 1 else 5.2 * n
     fig, axs = plt.subplots(1, n, figsize=(width, 5.5 if n == 1 else 4.3), squeeze=False)
     try:
         for ax, a in zip(axs[0], panel.axes):
@@ -171,10 +201,10 @@ def render(panel: Panel, path) -> Path:
         fig.tight_layout()
         path = Path(path)
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=110, format="png")
+            fig.savefig(tmp, dpi=110, format="png", bbox_inches="tight", pad_inches=0.15)  # notes under the axes
     finally:
         plt.close(fig)
     return path
 
 
-__all__ = ["Series", "Axes", "Panel", "render", "KINDS"]
+__all__ = ["Series", "Axes", "Panel", "render", "plain", "KINDS"]

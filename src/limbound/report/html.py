@@ -15,14 +15,19 @@ from pathlib import Path
 from ..cli._common import dumps
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+*{box-sizing:border-box}
+body{overflow-wrap:break-word;font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-img{max-width:100%;border:1px solid #eee}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
-td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}
-.na{color:#a33;font-weight:600}.note{font-size:.9em;color:#444}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}
-.toc a{margin-right:1em}
+img{display:block;max-width:100%;height:auto;border:1px solid #eee}
+.scroll{max-width:100%;overflow-x:auto;margin:.5em 0}
+table{border-collapse:collapse;font-size:.85em}caption{text-align:left;font-weight:600;padding:.2em 0}
+td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right;white-space:nowrap}th{background:#f4f4f4}
+td.l,th.l{text-align:left}td.w{white-space:normal;min-width:16em}
+.na{color:#a33;font-weight:600}.note{font-size:.9em;color:#444}
+code{overflow-wrap:anywhere}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em;max-height:28em}
+details{margin:.5em 0}summary{cursor:pointer;color:#246}
+.toc a{margin-right:1em;display:inline-block}
 """
-
 
 def _esc(x) -> str:
     return _html.escape(str(x), quote=True)
@@ -43,7 +48,7 @@ def table_html(rows, *, caption: str = "") -> str:
     if not rows:
         return "<p class='note'>(empty table)</p>"
     cols = list(rows[0])
-    out = ["<table>"]
+    out = ["<div class='scroll'><table>"]
     if caption:
         out.append(f"<caption>{_esc(caption)}</caption>")
     out.append("<tr>" + "".join(f"<th class='l'>{_esc(c)}</th>" for c in cols) + "</tr>")
@@ -51,10 +56,10 @@ def table_html(rows, *, caption: str = "") -> str:
         tds = []
         for c in cols:
             v = r.get(c)
-            cls = " class='l'" if isinstance(v, str) else ""
+            cls = (" class='l w'" if len(v) > 40 else " class='l'") if isinstance(v, str) else ""
             tds.append(f"<td{cls}>{_cell(v)}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     return "\n".join(out)
 
 
@@ -75,6 +80,7 @@ def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
     """
     version = provenance.get("version", "?")
     parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>limbound {version}: energy bounds of learning</title>", f"<style>{_CSS}</style></head><body>",
              f"<h1>limbound {_esc(version)}: energy-dissipation bounds of learning</h1>",
              "<p class='note'>Reproduction of the projections of arXiv:2402.14878 (learning-in-memory, compute-in-memory, "
@@ -103,10 +109,11 @@ def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
         if p.notes:
             parts.append("<ul class='note'>" + "".join(f"<li>{_esc(n)}</li>" for n in p.notes) + "</ul>")
         if p.provenance:
-            parts.append(f"<details><summary>inputs of ({p.key})</summary><pre>{_esc(dumps(p.provenance))}</pre></details>")
+            parts.append(f"<details><summary>inputs of ({p.key})</summary><pre>{_esc(dumps(p.provenance, ascii=False))}</pre></details>")
         parts.append(f"<p class='note'>built in {p.seconds:.2f} s</p>")
     parts.append("<h2 id='provenance'>Provenance</h2>")
-    parts.append(f"<pre>{_esc(dumps(provenance))}</pre>")
+    parts.append("<details><summary>version, seeds, inputs and timings (JSON, also in provenance.json)</summary>"
+                 f"<pre>{_esc(dumps(provenance, ascii=False))}</pre></details>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

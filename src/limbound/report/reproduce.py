@@ -66,7 +66,7 @@ TITLES = {"a": "Energy-to-solution against model size", "b": "Energy per operati
           "f": "Measured dissipation against the bound: QP and training"}
 COLORS = {"landauer": "tab:blue", "lim": "tab:green", "static_cim": "tab:orange", "accelerator": "tab:red",
           "measured": "black", "floor": "tab:gray"}
-NAMES = {"landauer": "Landauer reference b kT ln2", "lim": "LIM", "static_cim": "static CIM", "accelerator": "accelerator"}
+NAMES = {"landauer": r"Landauer reference $b\ kT\ \ln2$", "lim": "LIM", "static_cim": "static CIM", "accelerator": "accelerator"}
 
 
 # ---------------------------------------------------------------- panel (a)
@@ -99,7 +99,7 @@ def panel_a(*, quick: bool = False, seed: int = 0) -> Panel:
     series = [Series(f"{NAMES[p]}" + (f" ({acc_key}, bf16 peak)" if p == "accelerator" else ""), n, e[p],
                      style={"color": COLORS[p], **({"ls": "--"} if p == "landauer" else {})})
               for p in ("accelerator", "static_cim", "lim", "landauer")]
-    series.append(Series("final-state floor N b kT ln2", n, floor, style={"color": COLORS["floor"], "ls": ":", "lw": 1.5}))
+    series.append(Series(r"final-state floor $N\ b\ kT\ \ln2$", n, floor, style={"color": COLORS["floor"], "ls": ":", "lw": 1.5}))
 
     # catalog workloads: their own bounds (own tokens/FLOPs, time) and published energies
     names, pn, lim_e, acc_e, acc_n, meas_n, meas_e, meas_names = [], [], [], [], [], [], [], []
@@ -118,9 +118,9 @@ def panel_a(*, quick: bool = False, seed: int = 0) -> Panel:
             meas_n.append(w.params)
             meas_e.append(w.measured_energy_J)
             meas_names.append(key)
-    series.append(Series("catalog workloads: LIM bound", pn, lim_e, kind="marker", labels=None,
+    series.append(Series("catalog workloads: LIM estimate", pn, lim_e, kind="marker", labels=None,
                          style={"color": COLORS["lim"], "marker": "o", "mfc": "none"}))
-    series.append(Series("catalog workloads: accelerator bound (own hardware if priced, else best part)", pn, acc_e, kind="marker",
+    series.append(Series("catalog workloads: accelerator estimate", pn, acc_e, kind="marker",
                          style={"color": COLORS["accelerator"], "marker": "s", "mfc": "none"}))
     series.append(Series("published training energy", meas_n, meas_e, kind="marker", labels=meas_names,
                          style={"color": COLORS["measured"], "marker": "*", "ms": 10}))
@@ -133,7 +133,8 @@ def panel_a(*, quick: bool = False, seed: int = 0) -> Panel:
     note = (f"lines: tokens = {CHINCHILLA_TOKENS_PER_PARAM:g} x params (Chinchilla), FLOPs = 6ND = OPS (per-operation),\n"
             f"b = {BITS_A} bits, 30 days, T = {T_DEFAULT_K:g} K; markers: each workload's own recipe;\n"
             "bars at 1e15: brain-scale band, 3e11..3e12 tokens x 16..32 bits")
-    ax = Axes("", "model size N [parameters]", "energy-to-solution [J]", series, note=note, legend_outside=True)
+    ax = Axes("", "model size $N$ [parameters]", "energy-to-solution [J]", series, note=note, legend_loc="upper left",
+              legend_ncol=2, ylim=(None, 1e32))
     ratio = band["min"]["accelerator_over_lim"], band["max"]["accelerator_over_lim"]
     return Panel("a", TITLES["a"], [ax],
                  notes=[f"Lines assume tokens = {CHINCHILLA_TOKENS_PER_PARAM:g} x parameters (Hoffmann et al. 2022, Chinchilla), "
@@ -230,16 +231,16 @@ def panel_d(*, quick: bool = False, seed: int = 0) -> Panel:
     se = np.array([c.stderr for c in er])
     fit = by.get("landauer_quasistatic_limit")
     alpha = by.get("landauer_excess_exponent")
-    ser_e = [Series("simulated mean work - bound(p) (+-1 SE)", 1.0 / tau, exc, kind="errorbar", y2=se,
+    ser_e = [Series(r"simulated mean work $-$ bound($p$) ($\pm$1 SE)", 1.0 / tau, exc, kind="errorbar", y2=se,
                     style={"color": "black"})]
     if fit is not None:
         xi = np.linspace(0.0, 1.05 / tau.min(), 50)
-        ser_e.append(Series("fit W = W_inf + B/tau, minus bound (slowest)", xi,
+        ser_e.append(Series(r"fit $W = W_\infty + B/\tau$, minus bound (slowest)", xi,
                             fit.measured - fit.expected + fit.detail["slope_kT_time"] * xi,
                             style={"color": COLORS["lim"], "ls": "--"}))
-    ax_e = Axes("Landauer erasure: excess work", "1 / tau [1/time unit gamma a^2/kT]", "excess work [kT]", ser_e,
+    ax_e = Axes("Landauer erasure: excess work", r"$1/\tau$ [1 / time unit $\gamma a^2/kT$]", "excess work [$kT$]", ser_e,
                 xlog=False, ylog=False,
-                note=(f"fitted exponent {alpha.measured:.2f} +- {alpha.stderr:.2f} (expected -1)" if alpha else ""))
+                note=(f"fitted exponent {alpha.measured:.2f} $\\pm$ {alpha.stderr:.2f} (expected $-1$)" if alpha else ""))
     # Schmiedl-Seifert dragged trap: work against tau, optimal and linear protocols
     dcfg = DRAG_QUICK if quick else DRAG_FULL
     base = by["schmiedl_seifert_optimal"]
@@ -252,28 +253,28 @@ def panel_d(*, quick: bool = False, seed: int = 0) -> Panel:
         kind = c.params["protocol"]
         pts.setdefault(kind, []).append((c.params["tau"], c.measured, c.stderr))
     tt = np.logspace(np.log10(min(dcfg["taus"] + (1.0,)) / 1.5), np.log10(max(dcfg["taus"] + (1.0,)) * 1.5), 60)
-    ser_d = [Series("optimal protocol, theory gamma L^2/(tau + 2 gamma/k)", tt,
+    ser_d = [Series(r"optimal protocol, theory $\gamma L^2/(\tau + 2\gamma/k)$", tt,
                     [optimal_drag_work(tau=t, **prm) for t in tt], style={"color": COLORS["lim"]}),
              Series("linear protocol, theory", tt, [linear_drag_work(tau=t, **prm) for t in tt],
                     style={"color": COLORS["static_cim"], "ls": "--"})]
     for kind, col in (("optimal", COLORS["lim"]), ("linear", COLORS["static_cim"])):
         arr = np.array(sorted(pts.get(kind, [])))
         if arr.size:
-            ser_d.append(Series(f"{kind}, simulated (+-1 SE)", arr[:, 0], arr[:, 1], kind="errorbar", y2=arr[:, 2],
+            ser_d.append(Series(f"{kind}, simulated ($\\pm$1 SE)", arr[:, 0], arr[:, 1], kind="errorbar", y2=arr[:, 2],
                                 style={"color": col, "marker": "o" if kind == "optimal" else "s"}))
-    ax_d = Axes(f"dragged trap (k={prm['k']:g}, L={prm['L']:g}, gamma={prm['gamma']:g})", "protocol time tau [time unit]",
-                "mean work [kT]", ser_d, xlog=True, ylog=False)
+    ax_d = Axes(f"dragged trap ($k$={prm['k']:g}, $L$={prm['L']:g}, $\\gamma$={prm['gamma']:g})",
+                r"protocol time $\tau$ [time unit]", "mean work [$kT$]", ser_d, xlog=True, ylog=False)
     # Kramers: mean well-to-well time against barrier
     kr = [c for c in cases if c.name.startswith("kramers_mfpt[")]
     eb = np.array([c.params["barrier_kT"] for c in kr])
     ee = np.linspace(eb.min() - 0.5, eb.max() + 0.5, 40)
     a, g = kr[0].params["a"], kr[0].params["gamma"]
-    ax_k = Axes("Kramers: well-to-well time", "barrier E_b [kT]", "mean first-passage time [time unit]",
-                [Series("Kramers asymptote 2 pi gamma/sqrt(U''U'') e^(E_b/kT)", ee,
+    ax_k = Axes("Kramers: well-to-well time", "barrier $E_b$ [$kT$]", "mean first-passage time [time unit]",
+                [Series(r"Kramers asymptote $2\pi\gamma/\sqrt{U''_{\min}|U''_{\max}|}\;e^{E_b/kT}$", ee,
                         [kramers_time(barrier=e, a=a, gamma=g) for e in ee], style={"color": COLORS["landauer"], "ls": "--"}),
                  Series("exact 1-D MFPT (quadrature)", eb, [c.expected for c in kr], kind="marker",
                         style={"color": COLORS["lim"], "marker": "D", "mfc": "none", "ms": 9}),
-                 Series("simulated (+-1 SE)", eb, [c.measured for c in kr], kind="errorbar", y2=[c.stderr for c in kr],
+                 Series(r"simulated ($\pm$1 SE)", eb, [c.measured for c in kr], kind="errorbar", y2=[c.stderr for c in kr],
                         style={"color": "black"})],
                 xlog=False, ylog=True)
     table = [{"case": c.name, "measured": c.measured, "stderr": c.stderr, "expected": c.expected, "ok": "yes" if c.ok else "NO",
@@ -389,7 +390,7 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
         notes.append(f"No G-set folder found (no --gset-dir, no ${GSET_ENV}, no repository ../shared/benchmarks/gset): a random "
                      f"G(n={RANDOM_GRAPH['n']}, p={RANDOM_GRAPH['p']:g}) graph with unit weights, seed {seed}, stands in; "
                      "it has no best-known cut, so the whole anneal is priced.")
-    rows = []
+    rows, whole = [], []  # whole: the paradigms' estimates of the whole anneal, per read
     for g in graphs:
         bkc = best_known.get(g.name)
         target = cfg["target_fraction"] * bkc if bkc else None
@@ -404,28 +405,59 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
             basis = "whole anneal, per read" + (" (target not reached)" if target else "")
             e = {k: v / a.reads for k, v in run.items()
                  if k in ("landauer_J", "static_cim_J", "accelerator_J", "lim_measured_J", "lim_estimate_J")}
+        law = a.second_law_floor_J()
+        whole.append({k: v / a.reads for k, v in pr["run_all_reads"].items() if k.endswith("_J")})
         rows.append({"graph": g.name, "nodes": g.n, "edges": g.m, "best_known_cut": bkc if bkc else None,
                      "target_cut": target, "sweeps": a.sweeps, "reads": a.reads, "best_cut": r.best_cut,
                      "mean_cut": r.mean_cut, "best_over_known": (r.best_cut / bkc) if bkc else None,
+                     "mean_over_known": (r.mean_cut / bkc) if bkc else None,
                      "reads_reaching_target": int(a.reached.sum()) if target else None, "energy_basis": basis,
                      "LIM_measured_J": e["lim_measured_J"], "LIM_estimate_J": e.get("lim_estimate_J"),
                      "Landauer_J": e["landauer_J"],
                      "static_CIM_J": e["static_cim_J"], "accelerator_J": e["accelerator_J"],
+                     "heat_per_read_J": law["mean_heat_J"], "heat_per_read_se_J": law["mean_heat_stderr_J"],
+                     "floor_per_read_J": law["floor_J"],
                      "first_law_residual": a.first_law_residual, "wall_s": a.wall_time_s})
     m = np.array([r["edges"] for r in rows], dtype=float)
     names = [r["graph"] for r in rows]
-    series = [Series(lab, m, [r[col] for r in rows], kind="marker", labels=names if col == "LIM_measured_J" else None,
-                     style={"color": COLORS[c], "marker": mk})
-              for lab, col, c, mk in (("accelerator (H100 SXM, 2 FLOP/attempt + 2/nonzero)", "accelerator_J", "accelerator", "s"),
-                                      ("static CIM (b = 1, dt = 1 sweep)", "static_CIM_J", "static_cim", "D"),
-                                      ("Landauer reference (kT ln2 per spin update)", "Landauer_J", "landauer", "^"),
-                                      ("LIM Ising machine, measured heat", "LIM_measured_J", "lim", "o"))]
-    if all(r["LIM_estimate_J"] is not None for r in rows):
-        series.insert(3, Series("LIM estimate e_LIM(b=1, dt=1 sweep) per spin update", m, [r["LIM_estimate_J"] for r in rows],
-                                kind="marker", style={"color": COLORS["lim"], "marker": "o", "mfc": "none"}))
-    ax = Axes("", "edges of the graph", "energy-to-solution per read [J]", series,
-              note=f"{cfg['sweeps']} sweeps x {cfg['reads']} reads, FN schedule, seed {seed}; target = "
-                   f"{cfg['target_fraction']:g} x best-known cut", legend_outside=True)
+    few = len(rows) < 3  # one or two graphs (quick mode): a linear edge axis, not one point on a log axis
+    # left: cut quality against the best-known cut (or the cut itself when none is known)
+    known = all(r["best_known_cut"] for r in rows)
+    if known:
+        q_series = [Series("best cut / best-known", m, [r["best_over_known"] for r in rows], kind="marker", labels=names,
+                           style={"color": COLORS["lim"], "marker": "o", "ms": 8}),
+                    Series("mean cut / best-known", m, [r["mean_over_known"] for r in rows], kind="marker",
+                           style={"color": COLORS["lim"], "marker": "o", "mfc": "none", "ms": 8}),
+                    Series(f"target ({cfg['target_fraction']:g} x best-known)", m, [cfg["target_fraction"]] * len(rows),
+                           kind="marker", style={"color": "0.4", "marker": "_", "ms": 20})]
+        lowest = min([cfg["target_fraction"], *(r["mean_over_known"] for r in rows)])
+        ax_q = Axes("cut quality", "edges of the graph", "cut / best-known cut", q_series, xlog=not few, ylog=False,
+                    legend_loc="lower right", ylim=(min(0.95, lowest - 0.01), 1.005))
+    else:
+        ax_q = Axes("cut quality (no best-known cut)", "edges of the graph", "cut", [
+            Series("best cut", m, [r["best_cut"] for r in rows], kind="marker", labels=names, style={"color": COLORS["lim"]}),
+            Series("mean cut", m, [r["mean_cut"] for r in rows], kind="marker",
+                   style={"color": COLORS["lim"], "mfc": "none"})], xlog=not few, ylog=False)
+    # right: the whole anneal per read -- measured heat against its second-law floor, and the paradigms' estimates
+    reads = np.array([r["reads"] for r in rows], dtype=float)
+    per_read = {k: np.array([rr[k] for rr in rows], dtype=float) for k in ("heat_per_read_J", "heat_per_read_se_J",
+                                                                        "floor_per_read_J")}
+    h_series = [Series(r"LIM Ising machine, measured heat ($\pm$1 SE)", m, per_read["heat_per_read_J"], kind="errorbar",
+                       y2=per_read["heat_per_read_se_J"], style={"color": "black"})]
+    pos = per_read["floor_per_read_J"] > 0
+    if pos.any():
+        h_series.append(Series(r"second-law floor $kT(N\ln 2 - \sum_i H_i)$", m[pos], per_read["floor_per_read_J"][pos],
+                               kind="marker", style={"color": COLORS["floor"], "marker": "v", "ms": 8}))
+    h_series += [Series(lab, m, [w[col] for w in whole], kind="marker", style={"color": COLORS[c], "marker": mk, "mfc": "none"})
+                 for lab, col, c, mk in (("accelerator estimate (H100 SXM)", "accelerator_J", "accelerator", "s"),
+                                         (r"static CIM estimate ($b$ = 1)", "static_cim_J", "static_cim", "D"),
+                                         (r"LIM estimate $e_{\rm LIM}(b=1)$ per spin update", "lim_estimate_J", "lim", "o"),
+                                         (r"Landauer $kT\ln 2$ per spin update", "landauer_J", "landauer", "^"))
+                 if all(col in w for w in whole)]
+    zero_floor = "" if pos.all() else "; floor 0 J for " + ", ".join(n for n, p_ in zip(names, pos) if not p_) + " (not drawn)"
+    ax_h = Axes("heat per read, whole anneal", "edges of the graph", "energy per read [J]", h_series, xlog=not few,
+                note=f"{cfg['sweeps']} sweeps x {cfg['reads']} reads, FN schedule, seed {seed}{zero_floor}")
+    del reads
     notes += [f"LIM Ising machine (limbound.solvers.ising, THEORY §6): {cfg['sweeps']} sweeps x {cfg['reads']} reads, "
               f"FN schedule lam(t) = lam0 ln(1 + t/t0), 1 ns per sweep at zero barrier; target cut = "
               f"{cfg['target_fraction']:g} x best-known. Measured heat is the simulator's exact energy book; the other "
@@ -434,7 +466,11 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
               "LIM estimate e_LIM(b=1, dt = one sweep) per spin update, predicted before the run).",
               "Energy is the mean per read that reached the target (until it first reached it) when a target exists and "
               "was reached; otherwise the whole anneal per read (column energy_basis)."]
-    return Panel("e", title, [ax], table=rows, notes=notes,
+    notes.append("Left: cut quality, best and mean cut of the reads over the best-known cut. Right: the whole anneal "
+                 "per read, the measured heat (simulation, mean and standard error over reads) against its second-law "
+                 "floor (THEORY §6, from the final states); the Landauer, static CIM and accelerator markers are "
+                 "estimates of the same operation counts, not floors of this run.")
+    return Panel("e", title, [ax_q, ax_h], table=rows, notes=notes,
                  provenance={"graphs": names, "sweeps": cfg["sweeps"], "reads": cfg["reads"], "seed": seed,
                              "target_fraction": cfg["target_fraction"], "gset_dir": str(folder) if folder else None,
                              "gset_source": choice.source,
@@ -463,10 +499,10 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
         bound = np.array([r["bound_J"] for r in label_rows])
         est = np.array([r["estimate_J"] for r in label_rows])
         pos = bound > 0
-        out = [Series("measured heat (mean over reads, +-1 SE)", xs, meas, kind="errorbar", y2=sem, style={"color": "black"}),
-               Series("LIM estimate e_LIM(b,dt) N n (predicted before the run)", xs, est,
+        out = [Series(r"measured heat (mean over reads, $\pm$1 SE)", xs, meas, kind="errorbar", y2=sem, style={"color": "black"}),
+               Series(r"LIM estimate $e_{\rm LIM}(b,\Delta t)\,N n$ (predicted before the run)", xs, est,
                       style={"color": COLORS["lim"], "ls": "--", "marker": "."}),
-               Series("second-law floor kT(N b ln2 - sum H_i)", xs[pos], bound[pos],
+               Series(r"second-law floor $kT(N b \ln 2 - \sum_i H_i)$", xs[pos], bound[pos],
                       style={"color": COLORS["landauer"], "marker": "v"})]
         return out
 
