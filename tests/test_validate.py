@@ -1,6 +1,7 @@
 """Fast seeded versions of every validation case, and the ``limbound validate`` command."""
 import json
 
+import numpy as np
 import pytest
 
 from limbound.cli import main
@@ -26,10 +27,20 @@ def test_kramers_fast():
 
 
 def test_drag_fast():
-    cases = V.drag_cases(n_particles=10_000, seed=1)
+    cases = V.drag_cases(n_particles=30_000, seed=1)
     _assert_all_ok(cases)
-    assert {c.name for c in cases} == {"schmiedl_seifert_optimal", "schmiedl_seifert_linear"}
+    assert {c.name for c in cases} == {"schmiedl_seifert_optimal", "schmiedl_seifert_linear",
+                                       "langevin_floor[optimal drag]", "langevin_floor[linear drag]"}
     assert set(cases[0].params) >= {"gamma", "k", "L", "tau"}
+    by = {c.name: c for c in cases}
+    opt, lin = by["langevin_floor[optimal drag]"], by["langevin_floor[linear drag]"]
+    # THEORY §8b: x_tau = L tau/(tau + 2 gamma/k) = 1, Q* = gamma x_tau^2/tau = 1 kT (k = gamma = tau = 1, L = 3)
+    assert opt.detail["analytic_Q_star_kT"] == pytest.approx(1.0)
+    assert opt.expected == pytest.approx(1.0, abs=0.04) and abs(opt.detail["tightness"] - 1) <= 0.03
+    # linear drag: heat = W_lin - (k/2) lag^2, lag = (gamma v/k)(1 - e^-1) = 3(1 - 1/e); floor = (L - lag)^2
+    lag = 3.0 * (1.0 - np.exp(-1.0))
+    assert lin.measured == pytest.approx(3.0 * 3.0 * np.exp(-1.0) - 0.5 * lag**2, abs=0.05)
+    assert lin.expected == pytest.approx((3.0 - lag) ** 2, abs=0.04) and lin.detail["tightness"] > 1.15
 
 
 def test_erasure_fast():
@@ -38,7 +49,9 @@ def test_erasure_fast():
     er = [c for c in cases if c.name.startswith("landauer_erasure[")]
     works = [c.measured for c in er]
     assert works == sorted(works, reverse=True)             # slower erasure costs less
-    assert all(c.test == "two-sided" for c in cases)
+    assert all(c.test == "two-sided" for c in cases if not c.name.startswith("langevin_floor["))
+    fl = [c for c in cases if c.name.startswith("langevin_floor[erasure")]
+    assert len(fl) == len(er) and all(c.test == "lower" and c.detail["tightness"] > 1.0 for c in fl)
     for c in er:                                            # the reference lies above Landauer's bound, ln 2 at p = 1
         assert c.expected >= c.detail["landauer_bound_kT"] - 1e-3 > 0.69
 
@@ -142,3 +155,28 @@ def test_cli_refuses_bad_only_and_seed(argv, capsys):
     assert main(["validate", "--quick", *argv]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "cases passed" not in err
+
+
+def test_cli_table_has_criterion_column(capsys):
+    assert main(["validate", "--quick", "--only", "lim"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    head = lines[0].split()
+    assert head[-3:] == ["test", "criterion", "ok"]
+    rows = [ln for ln in lines[1:] if ln.startswith("lim_")]
+    assert rows and all(" 2-sided " in ln and "|z|<=" in ln and ln.rstrip().endswith("yes") for ln in rows)
+    assert "each case judged by its criterion" in lines[-1]
+
+
+def test_judge_margin_is_added_to_z_window_and_must_exceed_is_a_power_requirement():
+    # two-sided with a stated margin: |d| <= z* SE + abs_tol (z* = 2.576 for one comparison)
+    inside = V.Case("a", {}, 1.0 + 2.576 * 0.1 + 0.049, 0.1, 1.0, abs_tol=0.05)
+    outside = V.Case("b", {}, 1.0 + 2.576 * 0.1 + 0.051, 0.1, 1.0, abs_tol=0.05)
+    assert V.judge([inside])[0].ok and not V.judge([outside])[0].ok
+    assert inside.rule == "|d|<=2.58SE+0.05"
+    # a measurement that agrees with its expected value but cannot tell it from a competitor 0.2 away fails
+    weak = V.Case("c", {}, 1.0, 0.1, 1.0, must_exceed=0.8)
+    strong = V.Case("d", {}, 1.0, 0.05, 1.0, must_exceed=0.8)
+    assert not V.judge([weak])[0].ok and V.judge([strong])[0].ok
+    # one-sided: far above a bound passes, and the rule says so
+    low = V.judge([V.Case("e", {}, 26.0, 1.0, 0.0, test="lower")])[0]
+    assert low.ok and low.rule.startswith("z>=-")
