@@ -46,9 +46,11 @@ def test_walls_add_up_and_are_labelled():
         assert d["energy_kWh"] == pytest.approx(d["energy_J"] / 3.6e6)
         assert d["sources"], name
     st_ = bounds.energy_to_solution(x, "static_cim")
-    # consolidation wall: n_cons N b (kT ln2 + e_static), THEORY §2c
-    expected = 10 * 1e9 * 16 * (2.871e-21 + st_.per_op_J)
-    assert st_.consolidation_J == pytest.approx(expected, rel=1e-3)
+    assert st_.consolidation_J == 0.0  # weights live in the non-volatile array (THEORY §4)
+    # volatile CIM's consolidation wall: n_cons N (b kT ln2 + e_static per word), THEORY §2c'
+    vol = bounds.energy_to_solution(x, "volatile_cim")
+    expected = 10 * 1e9 * (16 * 2.8710e-21 + st_.per_op_J)
+    assert vol.consolidation_J == pytest.approx(expected, rel=1e-3)
 
 
 def test_every_accelerator_bound_below_every_published_energy():

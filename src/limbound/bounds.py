@@ -1,18 +1,30 @@
 """Energy-to-solution of a learning run on each paradigm, with the breakdown by wall (THEORY §4).
 
+Every paradigm's figure is an **estimate** (THEORY §8): the paper's model of
+one protocol class under stated assumptions (each in ``assumptions``), not a
+bound.  The **floors** of the same workload (theorems, THEORY §8a) come from
+:func:`floors`, and every output shows both.  (The module keeps its name and
+``Bound`` its name so that scripts keep working.)
+
 One front door, :func:`energy_to_solution`, dispatching through a registry of
 paradigms; one result type, :class:`Bound`, that every paradigm fills alike
 so reports never branch:
 
-=============  ==============================  ==========================  ==============================
-paradigm       memory wall                     update wall                 consolidation wall
-=============  ==============================  ==========================  ==============================
-landauer       0                               OPS b kT ln 2               0 (final-state floor beside)
-lim            0 (in place)                    OPS e_LIM(b, dt)            0 (barrier raised in place)
-static_cim     0 (in place)                    OPS e_static(b, dt)         n_cons N b (kT ln 2 + e_static)
-accelerator    FLOPs e_FLOP (board power)      included in memory wall     0 (checkpoints not counted)
-device         0 (cell level)                  OPS b e_write,bit           0
-=============  ==============================  ==========================  ==============================
+============  ==========================  =======================  =========================================
+paradigm      memory wall                 update wall              consolidation wall
+============  ==========================  =======================  =========================================
+landauer      0                           OPS b kT ln 2            0 (final-state floor beside)
+lim           0 (in place)                OPS e_LIM(b, dt)         0 (barrier raised in place)
+static_cim    0 (in place)                OPS e_static(b, dt)      0 (weights live in the non-volatile array)
+volatile_cim  0 (in place)                OPS e_LIM(b, dt)         n_cons N (b kT ln 2 + e_static(b, dt_c))
+accelerator   FLOPs e_FLOP (board power)  included in memory wall  0 (checkpoints not counted)
+device        0 (cell level)              OPS b e_write,bit        0
+============  ==========================  =======================  =========================================
+
+``n_cons`` (THEORY §2c'): one per optimizer step by default (``steps = tokens /
+batch_tokens``; from ``FLOPs / 6N`` tokens when only FLOPs are known; ``OPS /
+N`` when only OPS is), ``"per-epoch"`` with ``epochs``, or a number (e.g. of
+checkpoints).  ``dt_c`` = ``dt`` (THEORY §2c').
 
 Below the ambient temperature (``T_K < T_ambient_K``) the paradigms whose
 heat scales with ``kT`` (:data:`THERMAL`) also pay a cooling wall, the
@@ -37,7 +49,9 @@ from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, wri
 
 TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
-PARADIGMS = ("landauer", "lim", "static_cim", "accelerator")
+PARADIGMS = ("landauer", "lim", "static_cim", "volatile_cim", "accelerator")
+#: named consolidation policies of the volatile store (THEORY §2c'); a number >= 0 is also accepted
+CONSOLIDATION_POLICIES = ("per-step", "per-epoch")
 #: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
@@ -60,6 +74,7 @@ class Inputs:
     eps: float | None = None
     counting: str = "per-operation"
     consolidations: float = 0.0
+    consolidation_policy: str = "per-step"
     accelerator: str = ""
     precision: str = "bf16"
     workload: str | None = None
@@ -81,15 +96,16 @@ class Inputs:
 
 def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
             T_K=T_DEFAULT_K, T_ambient_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
-            d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations=0.0,
-            accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
+            d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations="per-step",
+            epochs=None, accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
     """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
 
     A catalog ``workload`` supplies params, tokens, FLOPs, batch and time
     where they are not given explicitly; defaults then fill ``bits`` (16) and
     ``time_s`` (30 days).  ``ops`` overrides the counting; FLOPs for the
     accelerator come from ``flops``, else ``6 N D``, else ``ops`` (stated in
-    ``notes``).
+    ``notes``).  ``consolidations`` sets ``n_cons`` of ``volatile_cim`` (module notes): ``"per-step"``
+    (default), ``"per-epoch"`` (needs ``epochs``) or a number >= 0.
     """
     notes = []
     if workload is not None:
@@ -141,6 +157,8 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     if not (0.0 < dt < float("inf")):
         raise ParameterError(f"time x params / ops = {dt!r} s per update is not a finite time > 0; "
                              f"allowed: time, params and ops giving a finite update time")
+    n_cons, policy = _consolidations(consolidations, epochs, n=n, tokens=tokens, flops=flops, ops=ops,
+                                     batch_tokens=batch_tokens, notes=notes)
     acc = catalogs.best_accelerator(precision) if accelerator is None else catalogs.accelerator(accelerator)
     acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
     if device is not None:
@@ -148,13 +166,38 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), T_ambient_K=float(T_ambient_K), f0_hz=float(f0_hz),
                   retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
                   eps=None if eps is None else float(eps), counting=counting,
-                  consolidations=check_positive("consolidations", consolidations, allow_zero=True),
-                  accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))
+                  consolidations=n_cons, consolidation_policy=policy, accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))
+
+
+def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_tokens, notes) -> tuple[float, str]:
+    """``(n_cons, policy)`` of the volatile store (module notes); a refused value is a one-line ParameterError."""
+    if isinstance(consolidations, str):
+        if consolidations == "per-step":
+            batch = 1.0 if batch_tokens is None else check_positive("batch_tokens", batch_tokens)
+            if tokens is not None:
+                steps = tokens / batch
+                notes.append("consolidation per optimizer step: n_cons = tokens / batch_tokens"
+                             + ("" if batch_tokens else " (batch 1, online)"))
+            elif flops is not None:
+                steps = flops / (6.0 * n) / batch
+                notes.append("consolidation per optimizer step: n_cons = (FLOPs / 6N) / batch_tokens")
+            else:
+                steps = ops / n
+                notes.append("consolidation per optimizer step: n_cons = OPS / N")
+            return max(float(steps), 1.0), "per-step"
+        if consolidations == "per-epoch":
+            if epochs is None:
+                raise ParameterError("consolidations='per-epoch' needs epochs (a number > 0); none was given")
+            return check_positive("epochs", epochs), "per-epoch"
+        raise ParameterError(f"consolidations={consolidations!r} is unknown; allowed: "
+                             f"{', '.join(CONSOLIDATION_POLICIES)} or a number >= 0")
+    return check_positive("consolidations", consolidations, allow_zero=True), "given"
 
 
 @dataclass(frozen=True)
 class Bound:
-    """Energy-to-solution of one paradigm with its breakdown by wall."""
+    """Energy-to-solution *estimate* of one paradigm with its breakdown by wall (THEORY §8: an estimate,
+    despite the historical class name)."""
 
     paradigm: str
     memory_J: float
@@ -175,7 +218,7 @@ class Bound:
     def as_dict(self) -> dict:
         e = self.energy_J
         return {
-            "paradigm": self.paradigm,
+            "paradigm": self.paradigm, "kind": "estimate",
             "energy_J": e, "energy_kWh": e / 3.6e6, "energy_kT": e / kT(self.T_K),
             "per_op_J": self.per_op_J, "per_op_kT": self.per_op_kT,
             "walls": {"memory_J": self.memory_J, "update_J": self.update_J, "consolidation_J": self.consolidation_J,
@@ -207,16 +250,31 @@ def _lim(x: Inputs) -> Bound:
 def _static(x: Inputs) -> Bound:
     d = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, x.d_ret, x.d_w, x.f0_hz, x.eps))
     k = kT(x.T_K)
-    cons = float(consolidation_J(x.params, x.bits, x.consolidations, d * k, x.T_K)) if x.consolidations else 0.0
-    return Bound("static_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
+    return Bound("static_cim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
                  assumptions=(f"barrier held at the retention barrier ({x.retention_s:.3g} s at failure {x.d_ret:g})",
                               f"each write completes within dt with probability 1 - {x.d_w:g}"
                               + ("" if write_arrhenius_valid(x.dt_s, x.d_w, x.f0_hz) else
                                  " (dt < ln(1/d_w)/f0: the write tilt removes the barrier, Arrhenius extrapolated)"),
-                              "weights in the non-volatile array (no consolidation)" if not x.consolidations else
-                              f"volatile short-term store consolidated {x.consolidations:g} times"),
+                              "weights live in the non-volatile array: no consolidation"),
                  sources=("THEORY §2c",),
                  extras={"write_tilt_kT": d})
+
+
+def _volatile(x: Inputs) -> Bound:
+    """Updates in a volatile store at ``e_LIM(b, dt)``, consolidation into non-volatile memory (THEORY §2c')."""
+    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, x.eps))
+    k = kT(x.T_K)
+    e_st = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, x.d_ret, x.d_w, x.f0_hz, x.eps)) * k
+    cons = float(consolidation_J(x.params, x.bits, x.consolidations, e_st, x.T_K))
+    return Bound("volatile_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
+                 assumptions=("updates in a low-barrier volatile store at the LIM tilt e_LIM(b, dt), no retention paid per update",
+                              f"consolidation {x.consolidation_policy}: n_cons = {x.consolidations:.4g} events, each reads and "
+                              f"resets every word in the store (b kT ln 2) and writes it into non-volatile memory "
+                              f"(e_static(b, dt_c) per word, dt_c = dt)"),
+                 sources=("THEORY §2c'", "THEORY §4"),
+                 extras={"tilt_kT": d, "n_consolidations": x.consolidations,
+                         "consolidation_policy": x.consolidation_policy,
+                         "consolidation_per_word_J": x.bits * k * math.log(2.0) + e_st})
 
 
 def _accelerator(x: Inputs) -> Bound:
@@ -248,11 +306,12 @@ def _device(x: Inputs) -> Bound:
                  extras={"device": dev.key, "device_name": dev.name, "write_time_feasible": feasible})
 
 
-REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "accelerator": _accelerator, "device": _device}
+REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "volatile_cim": _volatile,
+            "accelerator": _accelerator, "device": _device}
 
 
 def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
-    """Energy-to-solution lower bound of ``paradigm`` for resolved ``inputs``.
+    """Energy-to-solution estimate of ``paradigm`` for resolved ``inputs`` (THEORY §4, §8).
 
     Example
     -------
@@ -280,9 +339,25 @@ def estimate(inputs: Inputs) -> dict:
 
 
 def gap_orders(measured_J: float, inputs: Inputs) -> dict:
-    """Orders of magnitude (log10) a measured energy sits above each paradigm's bound."""
+    """Orders of magnitude (log10) a measured energy sits above each paradigm's estimate."""
     m = check_positive("measured_J", measured_J)
     return {p: math.log10(m / b.energy_J) for p, b in estimate(inputs).items()}
+
+
+def floors(inputs: Inputs) -> dict:
+    """The workload's floors (THEORY §8a), theorems beside the estimates: second-law ``N b kT ln 2``, speed
+    term ``N kT M^2 / (16 f0 tau)``, total; and how far the LIM estimate sits above the total, with why."""
+    from .physics.floors import workload_floors
+
+    f = workload_floors(params=inputs.params, bits=inputs.bits, f0_hz=inputs.f0_hz, tau_s=inputs.time_s, T_K=inputs.T_K)
+    lim = energy_to_solution(inputs, "lim").energy_J
+    ratio = lim / f["total_J"]
+    f["lim_estimate_over_floor"] = ratio
+    f["why"] = (f"the LIM estimate is {ratio:.3g}x the floor: it charges e_LIM = {lim / inputs.ops / kT(inputs.T_K):.3g} kT "
+                f"on each of OPS = {inputs.ops:.3g} operations ({inputs.ops / inputs.params:.3g} per parameter), each an "
+                f"irreversible precise step by a fixed tilt; the floor pays once for the {inputs.bits} bits each "
+                f"parameter ends with, plus the transport the time allows (speed term)")
+    return f
 
 
 def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerator=None, **kw) -> dict:
@@ -304,4 +379,5 @@ def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerato
             "points": rows}
 
 
-__all__ = ["Inputs", "Bound", "resolve", "energy_to_solution", "estimate", "gap_orders", "brain_scale_band", "PARADIGMS", "REGISTRY"]
+__all__ = ["Inputs", "Bound", "resolve", "energy_to_solution", "estimate", "floors", "gap_orders", "brain_scale_band",
+           "PARADIGMS", "REGISTRY", "CONSOLIDATION_POLICIES"]

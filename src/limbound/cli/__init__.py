@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="limbound", description="Energy-dissipation lower bounds of learning: LIM, compute-in-memory, Landauer, accelerators.")
+    parser = _Parser(prog="limbound", description="Energy dissipation of learning: floors (theorems), estimates (LIM, compute-in-memory, Landauer reference, accelerators) and measured simulations.")
     parser.add_argument("--version", action="version", version=f"limbound {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True

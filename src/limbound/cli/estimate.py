@@ -1,4 +1,10 @@
-"""``limbound estimate``: energy-to-solution on every paradigm, with the walls."""
+"""``limbound estimate``: energy-to-solution estimates on every paradigm, with the walls, and the workload's floors.
+
+Every figure says its kind (THEORY §8): the paradigms' figures are *estimates*
+(the paper's model, assumptions listed in ``--json``); ``floors`` are theorems
+(second-law ``N b kT ln 2``, speed term ``N kT M^2 / (16 f0 tau)``).  The JSON
+keys under ``paradigms`` are unchanged so scripts keep working.
+"""
 from __future__ import annotations
 
 from .. import bounds, catalogs
@@ -8,9 +14,10 @@ from ._common import add_physics_args, g3, note, physics_kwargs, print_json, pro
 
 
 def register(sub) -> None:
-    p = sub.add_parser("estimate", help="energy-to-solution lower bounds (LIM, Landauer, static CIM, accelerator)",
-                       description="Energy-to-solution of a training or optimization run on each paradigm, "
-                                   "with the breakdown by wall (memory, update, consolidation).")
+    p = sub.add_parser("estimate", help="energy-to-solution estimates (LIM, Landauer reference, static/volatile CIM, accelerator) and floors",
+                       description="Energy-to-solution estimates of a training or optimization run on each paradigm, "
+                                   "with the breakdown by wall (memory, update, consolidation), and the workload's "
+                                   "floors (theorems: second law, speed term).")
     p.add_argument("--workload", help="a catalog workload (see `limbound workloads`), or 'all' for one row each")
     p.add_argument("--params", help="number of parameters N, e.g. 1e15")
     src = p.add_mutually_exclusive_group()
@@ -23,7 +30,11 @@ def register(sub) -> None:
                    help="per-operation (OPS = FLOPs, default) or per-update (OPS = N steps)")
     p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part in the catalog)")
     p.add_argument("--device", help="also price the run on a memory technology from `limbound devices` (cell-level write energy)")
-    p.add_argument("--consolidations", default="0", help="consolidation events of a volatile short-term store (static CIM; default 0 = weights in the non-volatile array)")
+    p.add_argument("--consolidations", default="per-step",
+                   help="consolidations of volatile CIM's short-term store into non-volatile memory: per-step "
+                        "(default: one per optimizer step, tokens / batch-tokens), per-epoch (needs --epochs), "
+                        "or a number (e.g. checkpoints)")
+    p.add_argument("--epochs", default=None, help="epochs of the run (for --consolidations per-epoch)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
     _uncertain.add_args(p)
@@ -34,16 +45,19 @@ def _inputs(args, workload=None):
     kw = physics_kwargs(args)
     num = {k: parse_number(getattr(args, k), f"--{k.replace('_', '-')}") for k in ("params", "tokens", "flops", "ops", "batch_tokens")
            if getattr(args, k) is not None}
-    cons = float(args.consolidations) if args.consolidations.replace(".", "", 1).isdigit() else parse_number(args.consolidations, "--consolidations")
+    cons = args.consolidations
+    if cons not in bounds.CONSOLIDATION_POLICIES:
+        cons = float(cons) if cons.replace(".", "", 1).isdigit() else parse_number(cons, "--consolidations")
+    epochs = None if args.epochs is None else parse_number(args.epochs, "--epochs")
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,
-                          consolidations=cons, device=args.device,
+                          consolidations=cons, epochs=epochs, device=args.device,
                           T_ambient_K=parse_quantity(args.ambient, "temperature", "--ambient"), **num, **kw)
 
 
 def _record(x) -> dict:
     est = bounds.estimate(x)
-    return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}}
+    return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}, "floors": bounds.floors(x)}
 
 
 def _run_uncertain(args, unc) -> int:
@@ -79,13 +93,15 @@ def run(args) -> int:
         for r in records:
             x, pr = r["inputs"], r["paradigms"]
             rows.append([x["workload"], g3(x["params"]), g3(x["ops"]), g3(x["dt_s"]),
-                         g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]), g3(pr["static_cim"]["energy_J"]),
+                         g3(r["floors"]["total_J"]), g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]),
+                         g3(pr["static_cim"]["energy_J"]), g3(pr["volatile_cim"]["energy_J"]),
                          g3(pr["accelerator"]["energy_J"]), g3(r["measured_energy_J"])])
         acc = records[0]["inputs"]["accelerator"] if records else ""
         table(f"Energy-to-solution, joules ({args.counting} counting; accelerator {acc})",
-              ["workload", "params", "OPS", "dt [s]", "Landauer [J]", "LIM [J]", "static CIM [J]", "accelerator [J]",
-               "measured [J]"], rows, optional=("OPS", "params", "dt [s]"),
-              footer="Landauer: floor (a theorem); LIM, static CIM, accelerator: estimates (the paper's model); "
+              ["workload", "params", "OPS", "dt [s]", "floor [J]", "Landauer ref. [J]", "LIM [J]", "static CIM [J]",
+               "volatile CIM [J]", "accelerator [J]", "measured [J]"], rows, optional=("OPS", "params", "dt [s]"),
+              footer="floor: a theorem (N b kT ln2 + speed term, THEORY §8a); Landauer reference (b kT ln2 per "
+                     "operation), LIM, static CIM, volatile CIM, accelerator: estimates (the paper's model); "
                      "measured: the published training energy.")
         return 0
     if args.workload is None and args.params is None:
@@ -104,11 +120,16 @@ def run(args) -> int:
                      g3(w["memory_J"]), g3(w["update_J"]), g3(w["consolidation_J"])])
     title = (f"{xi['workload'] or 'run'}: N={xi['params']:.3g}, OPS={xi['ops']:.3g} ({xi['counting']}), b={xi['bits']}, "
              f"tau={xi['time_s']:.3g} s, dt={xi['dt_s']:.3g} s, T={xi['temperature_K']:g} K, accelerator={xi['accelerator']}")
-    table(title, ["paradigm", "energy [J]", "energy [kWh]", "per op [J]", "per op [kT]", "memory wall [J]",
-                  "update wall [J]", "consolidation [J]"], rows, optional=("per op [J]",))
+    table(title, ["paradigm", "estimate [J]", "estimate [kWh]", "per op [J]", "per op [kT]", "memory wall [J]",
+                  "update wall [J]", "consolidation [J]"], rows, optional=("per op [J]",),
+          footer="every row is an estimate (the paper's model under the assumptions in --json), not a bound")
+    fl = rec["floors"]
+    table("floors (theorems, THEORY §8a)", ["floor", "energy [J]"],
+          [["second law N b kT ln2", g3(fl["second_law_J"])], ["speed term N kT M^2/(16 f0 tau)", g3(fl["speed_J"])],
+           ["total", g3(fl["total_J"])]])
+    note(fl["why"], prefix="")
     lim = rec["paradigms"]["lim"]
-    note(f"LIM barrier E_b* = {lim['barrier_kT']:.3g} kT; final-state floor N b kT ln2 = "
-         f"{rec['paradigms']['landauer']['final_state_floor_J']:.3g} J (floor); accelerator / LIM = "
+    note(f"LIM barrier E_b* = {lim['barrier_kT']:.3g} kT; accelerator / LIM = "
          f"{rec['paradigms']['accelerator']['energy_J'] / lim['energy_J']:.3g}", prefix="")
     cooled = {p: b["walls"]["cooling_J"] for p, b in rec["paradigms"].items() if b["walls"].get("cooling_J")}
     if cooled:

@@ -1,4 +1,4 @@
-"""``limbound gap``: how many orders of magnitude a measured training energy sits above each bound."""
+"""``limbound gap``: how many orders of magnitude a measured training energy sits above each paradigm's estimate."""
 from __future__ import annotations
 
 from .. import bounds, catalogs
@@ -9,7 +9,7 @@ from ._common import add_physics_args, physics_kwargs, print_json, provenance, t
 
 
 def register(sub) -> None:
-    p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each bound")
+    p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate")
     p.add_argument("--workload", help="a catalog workload with a published energy, or 'all'")
     p.add_argument("--measured-kwh", help="measured energy in kWh (with --flops and --params)")
     p.add_argument("--flops", help="training FLOPs (with --measured-kwh)")
@@ -64,7 +64,8 @@ def run(args) -> int:
     if args.json:
         print_json({**provenance(), "gaps": out})
         return 0
-    table("Orders of magnitude (log10) the measured energy sits above each bound",
-          ["workload", "measured [J]", *bounds.PARADIGMS],
+    heads = [{"volatile_cim": "volatile"}.get(p, p) for p in bounds.PARADIGMS]
+    table("Orders of magnitude (log10) the measured energy sits above each estimate",
+          ["workload", "measured [J]", *heads],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])
     return 0

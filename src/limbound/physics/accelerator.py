@@ -1,4 +1,4 @@
-"""Digital accelerator lower bound: the memory wall, measured (THEORY §2d).
+"""Digital accelerator estimate: the memory wall, from published board power and peak throughput (THEORY §2d).
 
 A chip's best published efficiency at full utilisation is board power over
 peak dense throughput at the training precision; a board-power figure holds

@@ -1,4 +1,4 @@
-"""Compute-in-memory on a static-barrier non-volatile memory: the update wall (THEORY §2c).
+"""Compute-in-memory on a static-barrier non-volatile memory: the update wall (THEORY §2c); consolidation (§2c').
 
 The barrier stays at the retention barrier ``E_ret``; a write within ``dt``
 must tilt the landscape until the forward rate completes it with probability
@@ -64,13 +64,18 @@ def static_per_op_J(bits, dt_s, T_K=T_DEFAULT_K, retention_s=RETENTION_DEFAULT_S
 
 
 def consolidation_J(params, bits, n_consolidations, static_per_op_J_, T_K=T_DEFAULT_K):
-    """Consolidation wall of a volatile short-term store.
+    """Consolidation wall of a volatile short-term store (THEORY §2c'), an estimate in J.
 
-    ``n_cons N b (kT ln 2 + e_static)``: every consolidation event moves all
-    ``N b`` bits into long-term memory, each costing a read/reset (``kT ln 2``)
-    and a long-term write (``e_static``).
+    ``E_cons = n_cons N (b kT ln 2 + e_static)``: at each of ``n_cons`` consolidation events every one of the
+    ``N`` words is read and reset in the short-term store (``b kT ln 2``, the Landauer reference of one b-bit
+    word) and written into the long-term non-volatile memory (``e_static``, one level written per word:
+    ``static_per_op_J_`` is per word, not per bit).
+
+    >>> from limbound.constants import kT
+    >>> round(consolidation_J(1, 16, 1, 99.65 * kT(300.0)) / kT(300.0), 2)   # 16 ln 2 + 99.65
+    110.74
     """
     n = check_positive("params", params)
     b = check_bits(bits)
     c = check_positive("n_consolidations", n_consolidations, allow_zero=True)
-    return c * n * b * (landauer_J(T_K) + static_per_op_J_)
+    return c * n * (b * landauer_J(T_K) + check_positive("static_per_op_J", static_per_op_J_))
