@@ -57,7 +57,7 @@ KINDS = ("uniform", "loguniform", "integer", "triangular", "normal", "lognormal"
 TRUNCATE_SD = 6.0
 _U_LO, _U_HI = float(ndtr(-TRUNCATE_SD)), float(ndtr(TRUNCATE_SD))
 #: Paradigms whose energy scales with kT (and so pays Carnot cooling below ambient).
-THERMAL = ("landauer", "lim", "static_cim")
+THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,16 @@ def evaluate(problem: Problem, values: dict) -> dict:
            "lim": ops * lim_tilt_kT(bits, dt, f0, eps) * k}
     e_st = static_per_op_kT(bits, dt, get("retention_s", x0.retention_s), get("d_ret", x0.d_ret), get("d_w", x0.d_w),
                             f0, eps) * k
-    cons = get("consolidations", x0.consolidations)
-    out["static_cim"] = ops * e_st + (consolidation_J(n, bits, cons, e_st, T) if np.any(np.asarray(cons) > 0) else 0.0)
+    out["static_cim"] = ops * e_st  # weights in the non-volatile array: no consolidation (THEORY §4)
+    if "consolidations" in values:
+        cons = values["consolidations"]
+    elif x0.consolidation_policy == "per-step":  # one per optimizer step, as bounds.resolve derives it
+        b_ = 1.0 if batch is None else batch
+        cons = np.maximum((tokens if tokens is not None else
+                           (flops_given / (6.0 * n) if flops_given is not None else ops / n)) / b_, 1.0)
+    else:
+        cons = x0.consolidations
+    out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_st, T)  # THEORY §2c'
     e_flop = get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
     out["accelerator"] = flops * e_flop
     if x0.device is not None:

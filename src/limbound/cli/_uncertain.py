@@ -149,8 +149,8 @@ def fixed_inputs(args, uncertain: dict, **extra) -> dict:
     out = {}
     for dest, (si, kind) in OPTIONS.items():
         text = getattr(args, dest, None)
-        if text is None or si in uncertain or (dest == "consolidations" and str(text) == "0"):
-            continue
+        if text is None or si in uncertain or (dest == "consolidations" and str(text) in ("per-step", "per-epoch")):
+            continue  # a named consolidation policy is passed by the caller (bounds.resolve resolves it)
         if dest == "bits":
             out[si] = int(_number(text, kind, "--bits"))
         else:

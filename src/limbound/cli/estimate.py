@@ -64,8 +64,11 @@ def _run_uncertain(args, unc) -> int:
     if args.workload == "all":
         from ..errors import ParameterError
         raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
+    policy = args.consolidations if args.consolidations in bounds.CONSOLIDATION_POLICIES else None
+    epochs = None if args.epochs is None else parse_number(args.epochs, "--epochs")
     fixed = _uncertain.fixed_inputs(args, unc, workload=args.workload, counting=args.counting,
-                                    accelerator=args.accelerator, device=args.device)
+                                    accelerator=args.accelerator, device=args.device, consolidations=policy,
+                                    epochs=epochs)
     rec = _uncertain.analyse(_uncertain.U.Problem(fixed, unc), args)
     return _uncertain.emit(rec, args, f"{args.workload or 'run'}: bands (median, 5-95 %) over uncertain inputs")
 
