@@ -244,3 +244,18 @@ def test_gap_with_ranges_gives_orders_bands(capsys):
     d = json.loads(out)
     lim = d["bands"]["orders_above_lim"]
     assert lim["kind"] == "orders" and 8 < lim["p5"] < lim["p95"] < 12
+
+
+def test_reproduce_band_and_tornado_panels(tmp_path):
+    pytest.importorskip("matplotlib")
+    from limbound.report import reproduce as rp
+
+    res = rp.reproduce(tmp_path, quick=True, only=("g", "h"), progress=False)
+    assert [p.key for p in res.panels if p.ok] == ["g", "h"]
+    for key in ("g", "h"):
+        assert (tmp_path / "figures" / rp.FIG_FILES[key]).stat().st_size > 10_000
+    g = {r["output"]: r for r in next(p for p in res.panels if p.key == "g").table}
+    assert 8.8e7 <= g["lim"]["p5"] < g["lim"]["p95"] <= 1.7e9 and g["floor"]["kind"] == "floor"
+    h = next(p for p in res.panels if p.key == "h")
+    first = [r for r in h.table if r["output"] == "lim"][0]
+    assert first["input"] == "tokens"  # LIM ~ D: the token count swings it most

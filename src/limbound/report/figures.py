@@ -17,7 +17,7 @@ import numpy as np
 from ..fileio import atomic_path
 
 #: Series kinds understood by :func:`render`.
-KINDS = ("line", "marker", "band", "vband", "errorbar")
+KINDS = ("line", "marker", "band", "vband", "errorbar", "hbar")
 
 
 @dataclass
@@ -31,7 +31,8 @@ class Series:
     kind : ``"line"``, ``"marker"``, ``"band"`` (fill between ``y`` and ``y2``
         over ``x``), ``"vband"`` (a vertical bar at each ``x`` from ``y`` to
         ``y2``) or ``"errorbar"`` (markers at ``y`` with ``+-y2``)
-    y2 : upper edge of a band, or the standard error of an errorbar
+    y2 : upper edge of a band, the standard error of an errorbar, or the right end of an hbar
+        (``"hbar"``: a horizontal bar at row ``x`` from ``y`` to ``y2``, e.g. a 5-95 % band or a tornado)
     labels : text annotation per point (e.g. workload names), optional
     style : matplotlib keyword arguments (colour, marker, line style)
     """
@@ -139,8 +140,18 @@ def _draw(ax, a: Axes) -> None:
             ax.vlines(s.x, s.y, s.y2, label=s.name, **{"lw": 10, "alpha": 0.35, **st})
         elif s.kind == "errorbar":
             ax.errorbar(s.x, s.y, yerr=s.y2, ls="none", label=s.name, capsize=3, **{"marker": "o", "ms": 5, **st})
+        elif s.kind == "hbar":  # a horizontal bar per row x, from y to y2; labels name the rows
+            ax.barh(s.x, s.y2 - s.y, left=s.y, label=s.name, **{"height": 0.6, "alpha": 0.6, **st})
+            if s.labels:  # rows of several hbar series share one axis: keep every series' row names
+                rows = {**getattr(ax, "_hbar_rows", {}), **dict(zip(s.x.tolist(), s.labels))}
+                ax._hbar_rows = rows
+                ax.set_yticks(list(rows))
+                ax.set_yticklabels(list(rows.values()), fontsize=7)
     from matplotlib.ticker import LogLocator, NullFormatter
 
+    bars = [s for s in a.series if s.kind == "hbar" and len(s.x)]
+    if bars and a.xlog:  # log axes do not autoscale to bars: span every bar, with a margin
+        ax.set_xlim(min(float(np.min(s.y)) for s in bars) / 3.0, max(float(np.max(s.y2)) for s in bars) * 3.0)
     for axis, log in ((ax.xaxis, a.xlog), (ax.yaxis, a.ylog)):
         if log:
             (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")

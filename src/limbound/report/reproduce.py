@@ -551,6 +551,12 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
 
 
 BUILDERS = {"a": panel_a, "b": panel_b, "c": panel_c, "d": panel_d, "e": panel_e, "f": panel_f}
+# (g), (h): uncertainty bands and sensitivity of the brain-scale projection (report/uncertainty_panels.py)
+from .uncertainty_panels import FIG_FILES_GH, TITLES_GH, panel_g, panel_h  # noqa: E402
+PANELS = PANELS + ("g", "h")
+FIG_FILES.update(FIG_FILES_GH)
+TITLES.update(TITLES_GH)
+BUILDERS.update({"g": panel_g, "h": panel_h})
 
 
 # ---------------------------------------------------------------- orchestration
