@@ -68,7 +68,7 @@ def test_malformed_files_name_file_and_line(tmp_path, text, line, match):
 
 
 def test_missing_file_is_a_format_error(tmp_path):
-    with pytest.raises(FormatError, match="cannot read"):
+    with pytest.raises(FormatError, match="does not exist"):
         read_gset(tmp_path / "nope.txt")
 
 

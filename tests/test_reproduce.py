@@ -44,7 +44,8 @@ def test_every_promised_file_is_written(quick_abc):
         assert png.read_bytes()[:8] == PNG and png.stat().st_size > 10_000
     for name in ("report.html", "provenance.json", "data/figure_data.csv"):
         assert (out / name).stat().st_size > 0
-    assert not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".limbound-owner.json"]  # no temp files left
+    assert not (out / "INCOMPLETE").exists()  # a finished run leaves no INCOMPLETE marker
 
 
 def test_html_embeds_each_figure_and_needs_no_other_file(quick_abc):

@@ -207,7 +207,8 @@ def test_local_cluster_scratch_is_a_temporary_folder_removed_afterwards(tmp_path
     assert used.startswith(str(tmp / "limbound-dask-"))  # our own folder, not dask's default place
     assert not list(tmp.iterdir())  # removed after the run
     assert not (tmp_path / "dask-default").exists()
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["failed", "manifest.json", "points", "results.parquet"]
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [".limbound-owner.json", "failed", "manifest.json", "points",
+                                                                  "results.parquet"]  # no INCOMPLETE, no .lock
 
 
 def test_sweep_on_an_existing_scheduler(tmp_path):

@@ -37,11 +37,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
+
 
 from . import catalogs
 from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .counting import check_counting, operations, training_flops, update_time_s
-from .errors import ParameterError, check_bits, check_positive, check_probability
+from .constants import check_temperature
+from .errors import ParameterError, ParameterTypeError, check_bits, check_positive, check_probability, check_real, check_text
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
 from .physics.cooling import carnot_cooling_work_J
@@ -108,6 +111,12 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     (default), ``"per-epoch"`` (needs ``epochs``) or a number >= 0.
     """
     notes = []
+    _check_types(locals())
+    given = [k for k, v in (("tokens", tokens), ("flops", flops), ("ops", ops)) if v is not None]
+    if len(given) > 1:  # as the CLI's --tokens/--flops/--ops (one of them)
+        raise ParameterError(f"{' and '.join(given)} are both given; allowed: one of tokens, flops or ops "
+                             "(FLOPs = 6 N D from tokens)")
+    check_temperature(T_K)
     if workload is not None:
         w = catalogs.workload(workload)
         params = w.params if params is None else params
@@ -191,7 +200,36 @@ def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_toke
             return check_positive("epochs", epochs), "per-epoch"
         raise ParameterError(f"consolidations={consolidations!r} is unknown; allowed: "
                              f"{', '.join(CONSOLIDATION_POLICIES)} or a number >= 0")
-    return check_positive("consolidations", consolidations, allow_zero=True), "given"
+    return check_positive("consolidations", check_real("consolidations", consolidations, allowed="a number >= 0, "
+                                                       "'per-step' or 'per-epoch'"), allow_zero=True), "given"
+
+
+#: Keyword arguments of :func:`resolve` that are numbers, and those that are names.
+_NUMBERS = ("params", "tokens", "flops", "ops", "time_s", "T_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
+            "batch_tokens", "epochs")
+_NAMES = ("counting", "accelerator", "precision", "workload", "device")
+def _check_types(kw: dict) -> None:
+    """Every argument of :func:`resolve` has its type: a real number (never a bool, a list or a string) or a name."""
+    for name in _NUMBERS:
+        if kw[name] is not None:
+            check_real(name, kw[name])
+    for name in _NAMES:
+        if kw[name] is not None:
+            check_text(name, kw[name])
+    if kw["bits"] is not None and (isinstance(kw["bits"], bool) or not isinstance(kw["bits"], (int, float))
+                                   and not hasattr(kw["bits"], "__int__")):
+        raise ParameterTypeError(f"bits={kw['bits']!r} is a {type(kw['bits']).__name__}; allowed: integers 1..64")
+
+
+def _check_finite_result(inputs: "Inputs", bounds: dict) -> None:
+    """Refuse (one line) inputs whose energies leave the double range: inf/nan/subnormal is never a result."""
+    for p, b in bounds.items():
+        for what, v in (("energy", b.energy_J), ("per-op energy", b.per_op_J)):
+            if not (math.isfinite(v) and (v == 0.0 or abs(v) >= 2.2250738585072014e-308)):
+                raise ParameterError(
+                    f"the {p} {what} is {v!r} J at these inputs (params={inputs.params:g}, ops={inputs.ops:g}, "
+                    f"T={inputs.T_K:g} K, retention={inputs.retention_s:g} s, consolidations={inputs.consolidations:g}): "
+                    "outside the double range; allowed: inputs whose energies are finite normal doubles")
 
 
 @dataclass(frozen=True)
@@ -321,6 +359,8 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
     >>> f"{energy_to_solution(x, 'lim').energy_J:.2e}"
     '2.93e+08'
     """
+    if not isinstance(inputs, Inputs):
+        raise ParameterTypeError(f"inputs={inputs!r} is a {type(inputs).__name__}; allowed: an Inputs from resolve(...)")
     if paradigm not in REGISTRY:
         raise ParameterError(f"paradigm={paradigm!r} is unknown; allowed: {', '.join(REGISTRY)}")
     b = REGISTRY[paradigm](inputs)
@@ -334,13 +374,24 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
 
 
 def estimate(inputs: Inputs) -> dict:
-    """Every paradigm for one set of inputs: ``{paradigm: Bound}`` (``device`` only when one is named)."""
-    return {p: energy_to_solution(inputs, p) for p in REGISTRY if p != "device" or inputs.device is not None}
+    """Every paradigm for one set of inputs: ``{paradigm: Bound}`` (``device`` only when one is named).
+
+    Inputs whose energies leave the double range (inf, nan, subnormal) are refused in one line.
+    """
+    if not isinstance(inputs, Inputs):
+        raise ParameterTypeError(f"inputs={inputs!r} is a {type(inputs).__name__}; allowed: an Inputs from resolve(...)")
+    try:
+        with np.errstate(all="ignore"):
+            out = {p: energy_to_solution(inputs, p) for p in REGISTRY if p != "device" or inputs.device is not None}
+    except OverflowError:
+        out = {"(overflow)": Bound("(overflow)", math.inf, 0.0, 0.0, math.inf, math.inf, inputs.T_K)}
+    _check_finite_result(inputs, out)
+    return out
 
 
 def gap_orders(measured_J: float, inputs: Inputs) -> dict:
     """Orders of magnitude (log10) a measured energy sits above each paradigm's estimate."""
-    m = check_positive("measured_J", measured_J)
+    m = check_positive("measured_J", check_real("measured_J", measured_J))
     return {p: math.log10(m / b.energy_J) for p, b in estimate(inputs).items()}
 
 

@@ -9,7 +9,7 @@ import math
 
 from scipy import constants as _c
 
-from .errors import check_positive
+from .errors import ParameterError, check_positive, check_real
 
 #: Boltzmann constant, J/K (exact SI, CODATA 2018).
 k_B: float = _c.Boltzmann
@@ -47,3 +47,20 @@ def landauer_J(T_K=T_DEFAULT_K):
     2.871
     """
     return kT(T_K) * math.log(2.0)
+
+
+#: ``kT`` must stay a normal double well inside the range (products with counts and ln-terms follow it).
+KT_RANGE_J = (1e-290, 1e290)
+
+
+def check_temperature(T_K, name: str = "T_K") -> float:
+    """A bath temperature whose ``kT`` is a normal double (``T >= 7.2e-268 K``); one-line error otherwise.
+
+    >>> check_temperature(300.0)
+    300.0
+    """
+    T = check_positive(name, check_real(name, T_K, allowed="a temperature in K > 0"))
+    if not KT_RANGE_J[0] <= k_B * T <= KT_RANGE_J[1]:
+        raise ParameterError(f"{name}={T_K!r} K gives kT = {k_B * T:.3g} J, outside the normal double range; "
+                             f"allowed: {name} >= {KT_RANGE_J[0] / k_B:.2g} K")
+    return T

@@ -31,11 +31,49 @@ class FormatError(LimboundError, ValueError):
     """An input file is malformed (the message names the file and line)."""
 
 
+class ParameterTypeError(ParameterError, TypeError):
+    """An argument of the wrong type (a string, a list, None or a boolean where a number is wanted).
+
+    Both a :class:`TypeError` (Python's convention) and a :class:`ParameterError`
+    (so the CLI and the sweeps report it as one line, like every bad input).
+    """
+
+
 def _describe(value) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:
         return repr(arr.item())
     return f"array of shape {arr.shape}"
+
+
+def _short(value) -> str:
+    r = repr(value)
+    return r if len(r) <= 40 else f"{r[:12]}...({len(r)} characters)"
+
+
+def check_real(name: str, value, *, allowed: str = "a finite number") -> float:
+    """A single real number (int or float, numpy scalars too) as a finite float.
+
+    A boolean, a string, ``None``, a list or any other type is a
+    :class:`ParameterTypeError` (``params=True`` is not 1); an integer beyond
+    the double range (``10**400``) and NaN/inf are a :class:`ParameterError`.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterTypeError(f"{name}={_short(value)} is a {type(value).__name__}; allowed: {allowed}")
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ParameterError(f"{name}={_short(value)} is beyond the double range; allowed: {allowed}") from None
+    if not math.isfinite(x):
+        raise ParameterError(f"{name}={value!r} is not finite; allowed: {allowed}")
+    return x
+
+
+def check_text(name: str, value, *, allowed: str = "a name (string)") -> str:
+    """A string (a catalog key, a choice); anything else is a :class:`ParameterTypeError`."""
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: {allowed}")
+    return value
 
 
 def check_positive(name: str, value, *, allow_zero: bool = False):
@@ -62,6 +100,8 @@ def check_probability(name: str, value):
 
 def check_bits(value, name: str = "bits"):
     """Return bits of precision as int/array of ints, refusing anything outside 1..64."""
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: integers 1..64")
     arr = np.asarray(value)
     if arr.size == 0:
         raise ParameterError(f"{name} is empty; allowed: integers 1..64")
@@ -82,8 +122,11 @@ def check_integer(name: str, value, *, minimum: int, maximum: int | None = None,
     One-line :class:`ParameterError` otherwise, e.g. ``reads=1 is out of range;
     allowed: integers >= 2 (entropy over reads)`` (``why`` goes in the parentheses).
     """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        allowed = f"integers {minimum}..{maximum}" if maximum is not None else f"integers >= {minimum}"
+        raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: {allowed}")
     try:
-        ok = (not isinstance(value, (bool, np.bool_)) and int(value) == value and value >= minimum
+        ok = (int(value) == value and value >= minimum
               and (maximum is None or value <= maximum))
     except (TypeError, ValueError, OverflowError):
         ok = False

@@ -1,20 +1,262 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Files in and out, one policy in one place: atomic writes, output checks before any work, bounded inputs.
+
+Writing (every command that writes goes through here):
+
+* :func:`atomic_path` / :func:`atomic_write_text`: a reader sees the old file
+  or the new one, never half of one (temporary file beside, then rename).
+* :func:`check_output_file`: before any work, refuse an empty path, a path
+  that exists and is not a regular file (a directory, FIFO, device, socket:
+  a rename would replace the node), a missing or read-only parent folder.
+* :func:`check_out_dir`: the same for a result folder (``--out``), and each
+  file the command will write in it (``files``) must be a regular file or
+  absent.
+* :func:`claim_out_dir`: a folder remembers which command (and which config)
+  wrote it, in ``DIR/.limbound-owner.json``; another command or config is
+  refused unless ``force`` (``--force``).
+* :func:`mark_incomplete` / :func:`clear_incomplete`: ``DIR/INCOMPLETE`` says
+  a run started and did not finish (with the reason when it failed), so a
+  half-written folder never looks finished.
+
+Reading: :func:`check_input_file` refuses anything that is not a regular file
+(FIFOs and devices would block or never end) or is larger than a stated cap.
+
+All refusals are one-line :class:`~limbound.errors.ParameterError` naming the
+option (``name``), what it got and what is allowed.
+"""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
+from .errors import ParameterError
 
+OWNER_FILE = ".limbound-owner.json"
+INCOMPLETE_FILE = "INCOMPLETE"
+#: Default cap of an input file read whole (graphs, configs, CSV): 256 MiB.
+MAX_INPUT_BYTES = 256 * 2**20
+
+
+def _kind(mode: int) -> str:
+    for test, what in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _nonempty(path, name: str, what: str) -> Path:
+    if path is None or not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"{name}={path!r} is not a path; allowed: {what}")
+    if str(path) == "" or str(path).strip() == "":
+        raise ParameterError(f"{name}={str(path)!r} is empty; allowed: {what}")
+    if "\x00" in str(path):
+        raise ParameterError(f"{name}={str(path)!r} contains a NUL byte; allowed: {what}")
+    return Path(path)
+
+
+def check_input_file(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> Path:
+    """Refuse (one line) an input that is missing, not a regular file (FIFO, device, directory) or too large."""
+    p = _nonempty(path, name, what)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise ParameterError(f"{name}={str(path)!r} does not exist; allowed: {what}") from None
+    except OSError as exc:
+        raise ParameterError(f"{name}={str(path)!r} cannot be read ({exc.strerror or type(exc).__name__}); "
+                             f"allowed: {what}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ParameterError(f"{name}={str(path)!r} is {_kind(st.st_mode)}, not a regular file; allowed: {what}")
+    if st.st_size > max_bytes:
+        raise ParameterError(f"{name}={str(path)!r} is {st.st_size / 2**20:.4g} MiB; allowed: {what} of at most "
+                             f"{max_bytes / 2**20:.4g} MiB")
+    if not os.access(p, os.R_OK):
+        raise ParameterError(f"{name}={str(path)!r} is not readable; allowed: {what}")
+    return p
+
+
+def read_input_bytes(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> bytes:
+    """The bytes of a checked input file (:func:`check_input_file`), read with the cap enforced again."""
+    p = check_input_file(path, name=name, max_bytes=max_bytes, what=what)
+    with open(p, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew since the check
+        raise ParameterError(f"{name}={str(path)!r} is larger than {max_bytes / 2**20:.4g} MiB; allowed: {what} "
+                             f"of at most {max_bytes / 2**20:.4g} MiB")
+    return data
+
+
+def _existing_not_regular(p: Path):
+    """The kind of an existing non-regular node at ``p`` (following symlinks), or None."""
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            return "a dangling symbolic link"
+        return None
+    except OSError:
+        return None
+    return None if stat.S_ISREG(st.st_mode) else _kind(st.st_mode)
+
+
+def _probe_writable(folder: Path) -> str | None:
+    """None if a file can be created (and is removed) in ``folder``, else why not."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".limbound-write-test-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
+def check_output_file(path, *, name: str = "output") -> Path:
+    """Refuse, before any work, an output file path that cannot be written by :func:`atomic_path`.
+
+    Refused: an empty path; a path that exists and is not a regular file (a
+    directory, a FIFO, a device such as ``/dev/null``, a socket -- the atomic
+    rename would replace that node); a parent folder that does not exist or
+    where no file can be created.  An existing regular file is replaced.
+    """
+    allowed = "a file path (e.g. out.csv) in an existing writable folder"
+    p = _nonempty(path, name, allowed)
+    bad = _existing_not_regular(p)
+    if bad:
+        raise ParameterError(f"{name}={str(path)!r} is {bad}; allowed: {allowed} (never a directory, device or FIFO)")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ParameterError(f"{name}={str(path)!r}: folder {str(parent)!r} does not exist; allowed: {allowed}")
+    why = _probe_writable(parent)
+    if why:
+        raise ParameterError(f"{name}={str(path)!r}: cannot create a file in folder {str(parent)!r} ({why}); "
+                             f"allowed: {allowed}")
+    return p
+
+
+def check_out_dir(path, *, name: str = "--out", files=()) -> Path:
+    """Refuse an output folder that cannot be one, without creating anything.
+
+    ``path`` must be a writable folder, or not exist yet below a writable
+    folder; every relative path in ``files`` (what the command will write
+    there) must be absent or a regular file.  One-line :class:`ParameterError` otherwise.
+    """
+    allowed = "a folder (created if missing)"
+    p = _nonempty(path, name, allowed)
+    if p.exists() or os.path.islink(p):
+        if not p.is_dir():
+            what = _existing_not_regular(p) or "a file"
+            raise ParameterError(f"{name}={str(path)!r} is {what}, not a folder; allowed: {allowed}")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise ParameterError(f"{name}={str(path)!r} is not writable; allowed: a writable folder")
+        for f in files:
+            bad = _existing_not_regular(p / f)
+            if bad:
+                raise ParameterError(f"{name}={str(path)!r}: {f} there is {bad}; allowed: a folder where {f} is "
+                                     "a regular file or absent (remove it, or choose another --out)")
+        return p
+    parent = p.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ParameterError(f"{name}={str(path)!r} cannot be created ({parent} is not a writable folder); "
+                             "allowed: a folder below a writable one")
+    return p
+
+
+def make_out_dir(path, *, name: str = "--out", files=()) -> Path:
+    """Create the output folder (and parents) after :func:`check_out_dir`; an OS refusal becomes one line."""
+    p = check_out_dir(path, name=name, files=files)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"{name}={str(path)!r} cannot be created ({exc.strerror or type(exc).__name__}); "
+                             "allowed: a folder below a writable one") from None
+    return p
+
+
+# ------------------------------------------------------------------ ownership of a result folder
+#: Files that identify a folder written by a command before owner files existed.
+_LEGACY_MARKS = {"sweep": ("manifest.json",), "reproduce": ("provenance.json", "report.html")}
+
+
+def read_owner(path) -> dict | None:
+    """``{"command", "key", ...}`` of the folder ``path`` (None: no limbound output there)."""
+    p = Path(path)
+    f = p / OWNER_FILE
+    if f.is_file():
+        try:
+            rec = json.loads(f.read_text(encoding="utf-8"))
+            if isinstance(rec, dict) and isinstance(rec.get("command"), str):
+                return rec
+        except (OSError, ValueError):
+            pass
+        return {"command": "?", "key": None}
+    for command, marks in _LEGACY_MARKS.items():
+        if any((p / m).exists() for m in marks):
+            return {"command": command, "key": None}
+    return None
+
+
+def check_owner(path, command: str, key: str | None = None, *, force: bool = False, name: str = "--out",
+                describe: str = "") -> dict | None:
+    """Refuse (one line) writing ``command``'s results into a folder another command or config wrote.
+
+    ``key`` identifies the config (e.g. a sweep's grid hash); None accepts any
+    earlier run of the same command.  ``force`` accepts anything.  Returns the
+    previous owner record (None for a new or foreign-but-empty folder).
+    """
+    p = Path(path)
+    if not p.is_dir():
+        return None
+    prev = read_owner(p)
+    if prev is None or force:
+        return prev
+    if prev["command"] != command:
+        raise ParameterError(f"{name}={str(path)!r} holds the output of `limbound {prev['command']}`, not of "
+                             f"`limbound {command}`; allowed: a new {name}, or --force to write there anyway")
+    if key is not None and prev.get("key") not in (None, key):
+        what = describe or "config"
+        raise ParameterError(f"{name}={str(path)!r} holds a {command} of another {what} ({str(prev.get('key'))[:12]}, "
+                             f"this one is {key[:12]}); allowed: the same {what} to resume, a new {name}, or --force")
+    return prev
+
+
+def claim_out_dir(path, command: str, key: str | None = None, **extra) -> None:
+    """Record ``command`` (and ``key``) as the owner of folder ``path`` (atomic)."""
+    rec = {"command": command, "key": key, **extra}
+    atomic_write_text(Path(path) / OWNER_FILE, json.dumps(rec, indent=2) + "\n")
+
+
+def mark_incomplete(path, reason: str = "running") -> None:
+    """Write ``DIR/INCOMPLETE``: the folder's results are not (yet) whole, and why."""
+    atomic_write_text(Path(path) / INCOMPLETE_FILE,
+                      f"{reason}\n(written {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}, pid {os.getpid()}; "
+                      "removed when a run finishes)\n")
+
+
+def clear_incomplete(path) -> None:
+    (Path(path) / INCOMPLETE_FILE).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ atomic writes
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; on success rename it over ``path``, else remove it.
 
     For writers that want a file name (``savefig``, ``to_parquet``).  The
     result gets ordinary permissions (``0666 & ~umask``), not mkstemp's 0600.
+    A ``path`` that exists and is not a regular file (a directory, a device,
+    a FIFO) is refused (:func:`check_output_file`), never replaced.
     """
     path = Path(path)
+    bad = _existing_not_regular(path)
+    if bad:
+        raise ParameterError(f"{str(path)!r} is {bad}; allowed: a regular file path (it is never replaced)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp" + path.suffix)
     os.close(fd)
@@ -23,6 +265,9 @@ def atomic_path(path):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        bad = _existing_not_regular(path)  # appeared while we computed
+        if bad:
+            raise ParameterError(f"{str(path)!r} is {bad}; allowed: a regular file path (it is never replaced)")
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -31,7 +276,121 @@ def atomic_path(path):
 
 
 def atomic_write_text(path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically."""
+    """Write ``text`` to ``path`` atomically (UTF-8)."""
     with atomic_path(path) as tmp:
-        with open(tmp, "w", newline="") as fh:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
             fh.write(text)
+
+
+# ------------------------------------------------------------------ lock on a result folder
+LOCK_FILE = ".lock"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def _proc_start(pid: int):
+    """Start time of ``pid`` in clock ticks since boot (Linux), to tell a reused pid apart; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _lock_stale(rec: dict) -> bool:
+    """A lock is stale when its holder ran on this host and that process is gone (or its pid was reused)."""
+    import socket
+
+    if rec.get("host") != socket.gethostname():
+        return False
+    pid = rec.get("pid")
+    if not isinstance(pid, int) or not _pid_alive(pid):
+        return True
+    start = rec.get("start")
+    return start is not None and _proc_start(pid) not in (None, start)
+
+
+class FolderLock:
+    """An exclusive lock on a result folder: ``DIR/.lock`` holds the pid and host of the run.
+
+    A second run is refused in one line naming the holder; a lock left by a
+    killed run on this host (its pid gone) is taken over.  A lock from another
+    host cannot be checked: it is refused with the path to remove if that run
+    is dead.  Use as a context manager; the lock is removed on exit.
+    """
+
+    def __init__(self, folder, *, name: str = "--out"):
+        self.path = Path(folder) / LOCK_FILE
+        self.name = name
+        self.took_over = None
+
+    def _record(self) -> dict:
+        import socket
+
+        return {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid()),
+                "since_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def acquire(self) -> "FolderLock":
+        mine = self._record()
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try:
+                    rec = json.loads(self.path.read_text(encoding="utf-8"))
+                    if not isinstance(rec, dict):
+                        raise ValueError
+                except FileNotFoundError:
+                    continue  # released meanwhile
+                except (OSError, ValueError):
+                    rec = {}  # a lock being written this instant, or garbage
+                    if time.time() - self.path.stat().st_mtime < 5.0:
+                        time.sleep(0.2)
+                        continue
+                if rec and not _lock_stale(rec):
+                    raise ParameterError(
+                        f"{self.name}={str(self.path.parent)!r} is in use by another run (pid {rec.get('pid')} on host "
+                        f"{rec.get('host')}, since {rec.get('since_utc')}); allowed: wait for it, use another "
+                        f"{self.name}, or remove {self.path} if that run is dead")
+                # stale: take over by renaming our own record over it (atomic), then check we hold it
+                self.took_over = rec
+                tmp = self.path.with_name(f".lock.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(mine), encoding="utf-8")
+                os.replace(tmp, self.path)
+                time.sleep(0.05)
+                try:
+                    if json.loads(self.path.read_text(encoding="utf-8")).get("pid") == mine["pid"]:
+                        return self
+                except (OSError, ValueError):
+                    pass
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(mine))
+            return self
+        raise ParameterError(f"{self.name}={str(self.path.parent)!r}: could not take the lock {self.path}; "
+                             "allowed: one run per folder at a time")
+
+    def release(self) -> None:
+        try:
+            rec = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if rec.get("pid") == os.getpid():
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+        return False

@@ -55,14 +55,15 @@ def parse_quantity(text, kind: str, name: str) -> float:
     return value
 
 
-def parse_number(text, name: str, *, integer: bool = False) -> float:
-    """Parse a plain positive number such as ``"1e15"``; one-line error otherwise."""
+def parse_number(text, name: str, *, integer: bool = False, allow_zero: bool = False) -> float:
+    """Parse a plain positive (or, with ``allow_zero``, non-negative) number such as ``"1e15"``; one-line error otherwise."""
+    rng = ">= 0" if allow_zero else "> 0"
     try:
         value = float(text)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={text!r} is not a number; allowed: a finite number > 0") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(f"{name}={text!r} is out of range; allowed: a finite number > 0")
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name}={text!r} is not a number; allowed: a finite number {rng}") from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ParameterError(f"{name}={text!r} is out of range; allowed: a finite number {rng}")
     if integer and value != round(value):
         raise ParameterError(f"{name}={text!r} is not a whole number")
     return value

@@ -44,17 +44,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ClosedStream:
+    """Stands for a standard stream the caller closed: any write is an OSError (one line, exit 2)."""
+
+    encoding = "utf-8"
+
+    def write(self, text):
+        raise OSError(9, "standard output is closed; allowed: run with stdout open (e.g. > file)")
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _streams() -> None:
+    """Text the terminal's encoding cannot show (e.g. '§' under PYTHONIOENCODING=ascii) is escaped, never a crash."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, _ClosedStream())
+        elif hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a detached stream
+                pass
+
+
 def main(argv=None) -> int:
+    _streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full disk or closed pipe is reported here, not as an exception at exit
+        return code
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        import os
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
     except LimboundError as exc:
         sys.stderr.write(f"limbound: error: {exc}\n")
         return 2
-    except OSError as exc:  # a path the user gave cannot be read or written
+    except OSError as exc:  # a path the user gave cannot be read or written, or stdout is full/closed
         where = f": {exc.filename}" if exc.filename else ""
         sys.stderr.write(f"limbound: error: {exc.strerror or exc}{where}\n")
+        import errno
+        import os
+        if exc.errno in (errno.ENOSPC, errno.EIO) and exc.filename is None:  # stdout full: drop what is buffered
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
         return 2
     except MemoryError:
         sys.stderr.write("limbound: error: the problem is too large for this machine's memory; reduce its size\n")

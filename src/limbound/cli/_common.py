@@ -56,9 +56,10 @@ def add_thermal_args(p) -> None:
 
 def thermal_kwargs(args) -> dict:
     """``T_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
+    from ..constants import check_temperature
     from ..units import parse_quantity
 
-    return {"T_K": parse_quantity(args.temperature, "temperature", "--temperature"),
+    return {"T_K": check_temperature(parse_quantity(args.temperature, "temperature", "--temperature"), "--temperature"),
             "f0_hz": parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency")}
 
 
@@ -137,11 +138,12 @@ def add_physics_args(p, *, time_default="30d") -> None:
 
 def physics_kwargs(args) -> dict:
     """Parse the physics options to SI keyword arguments of the API."""
+    from ..constants import check_temperature
     from ..errors import check_bits
     from ..units import parse_number, parse_quantity
 
     out = {
-        "T_K": parse_quantity(args.temperature, "temperature", "--temperature"),
+        "T_K": check_temperature(parse_quantity(args.temperature, "temperature", "--temperature"), "--temperature"),
         "f0_hz": parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency"),
         "retention_s": parse_quantity(args.retention, "time", "--retention"),
         "d_ret": _probability(args.retention_failure, "--retention-failure"),

@@ -41,6 +41,10 @@ def register(sub) -> None:
                    help="target cut: report the energy dissipated until a read first reaches it")
     p.add_argument("--barrier", type=float, default=0.0, metavar="KT",
                    help="barrier above the upper well in kT; a sweep lasts exp(barrier)/f0 (default 0)")
+    p.add_argument("--merge-duplicates", action="store_true",
+                   help="sum the weights of an edge listed twice (default: refuse the file, naming both lines)")
+    p.add_argument("--max-time", default=None, metavar="TIME",
+                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_thermal_args(p)
     add_progress_arg(p)
@@ -51,12 +55,19 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..solvers.gset import read_gset, solve_maxcut
-    from ..solvers.ising import check_time_scale
+    from ..budget import anneal_seconds, check_budget, parse_max_time
+    from ..errors import check_integer
+    from ..solvers.ising import check_memory, check_time_scale
 
+    max_time = parse_max_time(args.max_time)
+    check_integer("--sweeps", args.sweeps, minimum=1)
+    check_integer("--reads", args.reads, minimum=1)
     th = thermal_kwargs(args)
     T_K, f0 = th["T_K"], th["f0_hz"]
     check_time_scale(f0, args.barrier, T_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work
-    graph = read_gset(args.graph)
+    graph = read_gset(args.graph, merge_duplicates=args.merge_duplicates)
+    check_memory(graph.n, args.sweeps, args.reads)
+    check_budget(*anneal_seconds(graph.n, args.sweeps, args.reads)[::-1], max_time)  # before any work
     with progress(args, f"anneal {graph.name}: {args.reads} reads x {args.sweeps} sweeps"):
         res = solve_maxcut(graph, target_cut=args.target, sweeps=args.sweeps, reads=args.reads,
                            schedule=args.schedule, beta_range=args.beta_range, seed=args.seed,

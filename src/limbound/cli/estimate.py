@@ -47,7 +47,7 @@ def _inputs(args, workload=None):
            if getattr(args, k) is not None}
     cons = args.consolidations
     if cons not in bounds.CONSOLIDATION_POLICIES:
-        cons = float(cons) if cons.replace(".", "", 1).isdigit() else parse_number(cons, "--consolidations")
+        cons = parse_number(cons, "--consolidations", allow_zero=True)
     epochs = None if args.epochs is None else parse_number(args.epochs, "--epochs")
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,

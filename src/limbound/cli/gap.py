@@ -42,6 +42,11 @@ def run(args) -> int:
     kw = {**physics_kwargs(args), "T_ambient_K": parse_quantity(args.ambient, "temperature", "--ambient")}
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     items = []
+    extra = [f"--{k.replace('_', '-')}" for k in ("measured_kwh", "measured", "flops", "params")
+             if getattr(args, k, None) is not None]
+    if args.workload and extra:  # never silently ignored
+        raise ParameterError(f"--workload and {', '.join(extra)} are both given; allowed: --workload NAME|all (its "
+                             "published energy), or --measured-kwh with --flops and --params")
     if args.workload:
         names = [k for k, w in catalogs.load("workloads").items() if w.measured_energy_J] if args.workload == "all" else [args.workload]
         for name in names:

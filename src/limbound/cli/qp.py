@@ -28,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
+    p.add_argument("--max-time", default=None, metavar="TIME",
+                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
     p.set_defaults(func=run)
 
 
@@ -40,7 +42,7 @@ def run(args) -> int:
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
     th = thermal_kwargs(args)
-    if args.sweep:
+    if args.sweep is not None:
         from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, check_output_path
         check_output_path(args.sweep, "--sweep")  # before any work
         # every point of the sweep: the largest bits it runs (the annealing rule's update cap grows with bits)
@@ -49,15 +51,27 @@ def run(args) -> int:
         solve_checks = [dict(bits=args.bits, dt_s=dt, **th)]
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)
+    from ..budget import check_budget, parse_max_time, qp_seconds
+    from ..fileio import check_input_file
+
+    max_time = parse_max_time(args.max_time)
+    if args.file is not None:
+        from ..solvers.qp import _FORMATS
+        check_input_file(args.file, name="FILE", what=_FORMATS)
     if args.random is not None:
         check_random_inputs(args.random, seed=args.seed, kappa=args.kappa)
     for kw in solve_checks:
         check_solve_inputs(args.random, rule=args.rule, reads=args.reads, seed=args.seed, **kw)
+    if args.random is not None:  # the work budget of a dense random QP, before building it (front door)
+        from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
+        solves = 1 if args.sweep is None else len(DEFAULT_BITS) + len(DEFAULT_DTS)
+        check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=solves)[::-1],
+                     max_time)
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,
                   rule=args.rule, reads=args.reads, reference=not args.no_reference)
-    if args.sweep:
+    if args.sweep is not None:
         from ..solvers.sweeps import QP_COLUMNS, sweep_qp
         for kw in solve_checks:
             check_solve_inputs(problem.n, rule=args.rule, reads=args.reads, seed=args.seed, **kw)

@@ -15,6 +15,7 @@ def register(sub) -> None:
     p.add_argument("--gset-dir", default=None, metavar="DIR",
                    help="folder of G-set graphs (G<n>.txt, best_known.csv) for panel (e); default: $LIMBOUND_GSET_DIR, "
                         "else the repository's ../shared/benchmarks/gset (dev checkout), else a seeded random graph")
+    p.add_argument("--force", action="store_true", help="write into a folder another limbound command wrote")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
@@ -36,7 +37,7 @@ def run(args) -> int:
     seed = _seed(args.seed)
     only = parse_only(args.only)
     res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not (args.no_progress or args.json),
-                    gset_dir=args.gset_dir)
+                    gset_dir=args.gset_dir, force=args.force)
     if args.json:
         print_json(res.as_dict())
         return 0

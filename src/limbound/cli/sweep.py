@@ -21,6 +21,10 @@ def register(sub) -> None:
     p.add_argument("--workers", default="2", help="workers of the local cluster (default 2)")
     p.add_argument("--threads", action="store_true", help="local cluster of threads instead of processes")
     p.add_argument("--max-points", default=None, help="run at most this many pending points, then stop (resume later)")
+    p.add_argument("--force", action="store_true",
+                   help="run into a --out that holds another config's (or command's) results")
+    p.add_argument("--max-time", default=None, metavar="TIME",
+                   help="refuse sweeps estimated longer than this, e.g. 2h, or 'none' (default 10min)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
@@ -39,24 +43,36 @@ def _count(text, name, minimum):
 
 
 def run(args) -> int:
-    from ..report.sweep import load_config, run_sweep
+    import sys
+
+    from ..budget import parse_max_time
+    from ..report.sweep import is_input_failure, load_config, run_sweep
 
     workers = _count(args.workers, "--workers", 1)
     max_points = None if args.max_points is None else _count(args.max_points, "--max-points", 0)
+    max_time = parse_max_time(args.max_time)
     cfg = load_config(args.config)
-    out = Path(args.out) if args.out else Path("out") / f"sweep_{Path(args.config).stem}"
+    out = args.out if args.out is not None else Path("out") / f"sweep_{Path(args.config).stem}"  # "" is refused
     res = run_sweep(cfg, out, scheduler=args.scheduler, n_workers=workers, processes=not args.threads,
-                    max_points=max_points, progress=not (args.no_progress or args.json))
+                    max_points=max_points, progress=not (args.no_progress or args.json), force=args.force,
+                    max_time_s=max_time)
+    for pid, err in list(res.failed.items())[:5]:
+        sys.stderr.write(f"limbound: point {pid} failed: {err}\n")
+    if len(res.failed) > 5:
+        sys.stderr.write(f"limbound: ... and {len(res.failed) - 5} more failed points (see {res.manifest})\n")
+    if res.rejected:
+        sys.stderr.write(f"limbound: {len(res.rejected)} point file(s) failed validation, moved to "
+                         f"{res.out_dir / 'rejected'} and recomputed (e.g. {next(iter(res.rejected.values()))})\n")
     if args.json:
         print_json(res.as_dict())
     else:
         print(f"{res.total} points: {res.skipped} already done, {res.ran} run now on {res.scheduler}, "
               f"{len(res.failed)} failed, {res.total - res.rows} without a result; {res.seconds:.1f} s")
-        for pid, err in list(res.failed.items())[:5]:
-            print(f"failed {pid}: {err}")
-        if len(res.failed) > 5:
-            print(f"... and {len(res.failed) - 5} more failures (see {res.manifest})")
         print(f"results: {res.store} ({res.rows} rows); manifest: {res.manifest}")
-        if not res.complete:
+    if not res.complete:
+        if res.failed and not res.retryable:
+            sys.stderr.write("limbound: the failed points fail because of their inputs: a rerun will not fix them; "
+                             "change the config (see the errors above)\n")
+        elif not args.json and (res.retryable or res.total - res.rows > len(res.failed)):
             print("incomplete: rerun the same command to resume")
     return 1 if res.failed else 0

@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
+    p.add_argument("--max-time", default=None, metavar="TIME",
+                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
     p.set_defaults(func=run)
 
 
@@ -32,14 +34,26 @@ def run(args) -> int:
     from ..errors import check_seed
     from ..solvers.train import check_train_inputs, train_digits
 
+    from ..budget import check_budget, parse_max_time, train_seconds
+    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
+
+    max_time = parse_max_time(args.max_time)
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
+
+    def budget(epochs, runs=1):
+        w = check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
+                               epochs=epochs, seed=args.seed)
+        s, what = train_seconds(runs * w["work"])
+        check_budget(what, s, max_time)
+
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
-    if args.sweep:
+    if args.sweep is not None:
         from ..solvers.sweeps import DEFAULT_BITS, TRAIN_BITS_FIXED, TRAIN_COLUMNS, TRAIN_SWEEP_EPOCHS, check_output_path, sweep_train
         check_output_path(args.sweep, "--sweep")  # before any work
         check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
                            epochs=TRAIN_SWEEP_EPOCHS, seed=args.seed)
+        budget(TRAIN_SWEEP_EPOCHS, len(DEFAULT_BITS) + len(DEFAULT_DTS))
         rows = sweep_train(model=args.model, rule=args.rule, reads=args.reads, seed=args.seed)
         # --bits, --dt and --epochs are not used by the sweep: its axes are recorded instead (write_sweep)
         write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=TRAIN_SWEEP_EPOCHS, sweep_bits_fixed=TRAIN_BITS_FIXED)
@@ -48,6 +62,7 @@ def run(args) -> int:
     inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
     check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                        dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
+    budget(args.epochs)
     with progress(args, f"train: {args.model}, {args.epochs} epochs, {args.reads} reads"):
         r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                          dt_s=dt, seed=args.seed, **th)

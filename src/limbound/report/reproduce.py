@@ -621,7 +621,7 @@ CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "l
 
 
 def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progress: bool = True,
-              gset_dir=None) -> ReproduceResult:
+              gset_dir=None, force: bool = False) -> ReproduceResult:
     """Regenerate every figure, table, CSV and the HTML report into ``out_dir``.
 
     Parameters
@@ -634,22 +634,49 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     gset_dir : folder of G-set graphs for panel (e); default: ``$LIMBOUND_GSET_DIR``, else the repository's
         ``../shared/benchmarks/gset`` (dev checkout), else a seeded random graph (:func:`find_gset_dir`).
         The choice and the path are recorded in ``provenance.json`` (``gset``) and in the HTML.
+    force : write into a folder another limbound command wrote (e.g. a sweep's ``--out``); refused otherwise
+
+    The folder policy is :mod:`limbound.fileio`'s: every file the run writes must be a regular file or absent
+    (checked before any work); ``DIR/INCOMPLETE`` exists while the run works and stays, with the error, if it
+    fails -- so a half report never passes for a whole one.
 
     Returns
     -------
     ReproduceResult with the paths written and the status of every panel.
     """
-    from . import html
-    from .figures import render
-
     keys = parse_only(only)
     seed = check_seed(seed)
-    from .sweep import make_out_dir
+    from ..fileio import check_owner, claim_out_dir, clear_incomplete, make_out_dir, mark_incomplete
 
     # a bad --gset-dir is refused before any work (also when panel (e) is not built); recorded only with (e)
     gset = find_gset_dir(gset_dir) if ("e" in keys or gset_dir is not None) else None
     gset = gset if "e" in keys else None
+    from ..fileio import check_out_dir
+    check_out_dir(out_dir, files=["report.html", "provenance.json", "data/figure_data.csv", "data/table_e.csv",
+                                  *(f"figures/{f}" for f in FIG_FILES.values())])
+    for sub in ("figures", "data"):  # these two must be folders (or absent)
+        q = Path(out_dir) / sub
+        if q.exists() and not q.is_dir():
+            raise ParameterError(f"--out={str(out_dir)!r}: {sub} there is not a folder; allowed: a folder where "
+                                 f"{sub} is a folder or absent")
+    check_owner(out_dir, "reproduce", force=force)
     out = make_out_dir(out_dir)  # last check before any work: a bad --out is refused with nothing written
+    claim_out_dir(out, "reproduce")
+    mark_incomplete(out, "limbound reproduce is running (or was killed)")
+    try:
+        res = _build(out, keys, quick, seed, gset, progress)
+    except BaseException as exc:
+        mark_incomplete(out, f"limbound reproduce failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                        " -- the files here are partial")
+        raise
+    clear_incomplete(out)
+    return res
+
+
+def _build(out, keys, quick, seed, gset, progress) -> ReproduceResult:
+    from . import html
+    from .figures import render
+
     t0 = time.perf_counter()
     res = ReproduceResult(out_dir=out, seed=int(seed), quick=bool(quick))
     figs = {}

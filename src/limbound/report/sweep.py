@@ -62,6 +62,7 @@ import importlib
 import itertools
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -74,7 +75,7 @@ import numpy as np
 
 from .. import __version__
 from ..cli._common import dumps
-from ..fileio import atomic_path, atomic_write_text
+from ..fileio import atomic_path, atomic_write_text, check_out_dir, make_out_dir
 from ..errors import FormatError, LimboundError, ParameterError
 
 STORES = ("parquet", "csv")
@@ -90,7 +91,9 @@ class Kind:
     ``func(inputs: dict, seed: int | None) -> dict`` returns flat scalar
     results (numbers or strings).  ``check(inputs)`` raises
     :class:`ParameterError` for inputs that cannot run; it is called for every
-    point before any point is submitted.
+    point before any point is submitted.  ``cost(inputs)`` estimates the CPU
+    seconds of one point from :mod:`limbound.budget`'s measured rates (None:
+    negligible), for the sweep's work budget.
     """
 
     name: str
@@ -98,16 +101,17 @@ class Kind:
     random: bool
     check: object = None
     doc: str = ""
+    cost: object = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, func, *, random: bool, check=None, doc: str = "") -> Kind:
+def register_kind(name: str, func, *, random: bool, check=None, doc: str = "", cost=None) -> Kind:
     """Add (or replace) a task kind; ``func`` must be importable by the workers (a module-level function)."""
     if not doc and func.__doc__:
         doc = func.__doc__.strip().splitlines()[0]
-    k = Kind(name, func, bool(random), check, doc)
+    k = Kind(name, func, bool(random), check, doc, cost)
     KINDS[name] = k
     return k
 
@@ -334,7 +338,7 @@ def task_estimate(inputs: dict, seed=None) -> dict:
     return row
 
 
-register_kind("estimate", task_estimate, random=False, check=_check_estimate)
+register_kind("estimate", task_estimate, random=False, check=_check_estimate, cost=lambda inputs: 1e-3)
 
 
 # ------------------------------------------------------------------ simulation and solver kinds
@@ -378,6 +382,14 @@ def _check_validate(inputs: dict) -> None:
     _check_values("validate", inputs)
     _kwargs_for(_validate_func(inputs), {k: v for k, v in inputs.items() if k != "group"}, kind="validate",
                 extra=("group",))
+    from ..solvers.ising import MEMORY_FRACTION, physical_memory_bytes
+
+    _, biggest = _validate_scale(inputs)
+    need, limit = VALIDATE_BYTES_PER_UNIT * biggest, MEMORY_FRACTION * physical_memory_bytes()
+    if need > limit:
+        raise ParameterError(f"{biggest:.3g} particles or memories need about {need / 2**30:.3g} GiB "
+                             f"({VALIDATE_BYTES_PER_UNIT} B each); allowed: at most {limit / 2**30:.3g} GiB "
+                             f"({MEMORY_FRACTION:g} of this machine's memory)")
 
 
 def task_validate(inputs: dict, seed=0) -> dict:
@@ -518,23 +530,79 @@ def task_train(inputs: dict, seed=0) -> dict:
                               "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")}
 
 
-#: Optional kinds: name -> (module that must be importable, task, input check).
-_OPTIONAL: dict = {"validate": ("limbound.sim.validate", task_validate, _check_validate),
-                   "anneal": ("limbound.solvers.gset", task_anneal, _check_anneal),
-                   "qp": ("limbound.solvers.qp", task_qp, _check_qp),
-                   "train": ("limbound.solvers.train", task_train, _check_train)}
+def _defaults(func) -> dict:
+    import inspect
+
+    return {n: p.default for n, p in inspect.signature(func).parameters.items()}
+
+
+def _cost_anneal(inputs: dict) -> float:
+    from ..budget import anneal_seconds
+    from ..solvers.ising import anneal
+
+    d = _defaults(anneal)
+    return anneal_seconds(_graph_nodes(inputs["graph"]), inputs.get("sweeps", d["sweeps"]),
+                          inputs.get("reads", d["reads"]))[0]
+
+
+def _cost_qp(inputs: dict) -> float:
+    from ..budget import qp_seconds
+
+    return qp_seconds(inputs["n"], reads=inputs.get("reads", 4))[0]
+
+
+def _cost_train(inputs: dict) -> float:
+    from ..budget import train_seconds
+    from ..solvers.train import check_train_inputs, train_digits
+
+    return train_seconds(check_train_inputs(**_kwargs_for(train_digits, _with_dt(inputs), kind="train"))["work"])[0]
+
+
+#: Seconds of one validation group at its defaults (``limbound validate --json``, group_seconds, reference machine).
+VALIDATE_GROUP_S = {"kramers": 60.0, "drag": 10.0, "erasure": 60.0, "master": 10.0, "lim": 10.0, "static": 10.0}
+#: Bytes of memory per particle or memory of a validation group (state, RNG, books, temporaries: ~16 doubles).
+VALIDATE_BYTES_PER_UNIT = 128
+
+
+def _validate_scale(inputs: dict) -> tuple[float, float]:
+    """(work relative to the group's defaults, largest particle/memory count) of a validate point."""
+    d = _defaults(_validate_func(inputs))
+    ratio, biggest = 1.0, 0.0
+    for name in ("n_particles", "n_memories", "n_rate"):
+        if name in inputs and name in d:
+            given, dflt = np.sum(inputs[name]), np.sum(d[name])
+            ratio *= float(given) / float(dflt)
+            biggest = max(biggest, float(np.max(inputs[name])))
+    for name in ("dt", "dt_s"):
+        if name in inputs and name in d and not isinstance(inputs[name], str):
+            ratio *= float(np.min(d[name])) / float(np.min(inputs[name]))
+    for name in ("taus", "tau"):
+        if name in inputs and name in d:
+            ratio *= float(np.sum(inputs[name])) / float(np.sum(d[name]))
+    return ratio, biggest
+
+
+def _cost_validate(inputs: dict) -> float:
+    return VALIDATE_GROUP_S[inputs["group"]] * _validate_scale(inputs)[0]
+
+
+#: Optional kinds: name -> (module that must be importable, task, input check, cost).
+_OPTIONAL: dict = {"validate": ("limbound.sim.validate", task_validate, _check_validate, _cost_validate),
+                   "anneal": ("limbound.solvers.gset", task_anneal, _check_anneal, _cost_anneal),
+                   "qp": ("limbound.solvers.qp", task_qp, _check_qp, _cost_qp),
+                   "train": ("limbound.solvers.train", task_train, _check_train, _cost_train)}
 
 
 def _optional_kinds() -> None:
     """Register the simulation and solver kinds whose modules are installed in this tree."""
-    for name, (module, func, check) in _OPTIONAL.items():
+    for name, (module, func, check, cost) in _OPTIONAL.items():
         if name in KINDS:
             continue
         try:
             importlib.import_module(module)
         except ImportError:
             continue
-        register_kind(name, func, random=True, check=check)
+        register_kind(name, func, random=True, check=check, cost=cost)
 
 
 def available_kinds() -> dict:
@@ -612,8 +680,19 @@ def point_id(kind: str, inputs: dict, seed) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _axis_number(name: str, how: str, v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise FormatError(f"grid.{name}.{how}: {v!r} is not a finite number; allowed: {how} = [a, b, n] with numbers a, b")
+    return float(v)
+
+
 def _expand(name: str, spec):
-    """A grid axis: a list of values, or ``{logspace|linspace = [a, b, n]}``, or ``{range = [start, stop, step]}``."""
+    """A grid axis: a list of values, or ``{logspace|linspace = [a, b, n]}``, or ``{range = [start, stop, step]}``.
+
+    Counts are checked before any list is built (at most :data:`limbound.budget.MAX_GRID_POINTS` values).
+    """
+    from ..budget import MAX_GRID_POINTS
+
     if isinstance(spec, list):
         if not spec:
             raise FormatError(f"grid.{name} is an empty list; give at least one value")
@@ -622,15 +701,25 @@ def _expand(name: str, spec):
         (how, args), = spec.items()
         if how in ("logspace", "linspace") and isinstance(args, list) and len(args) == 3:
             a, b, n = args
-            if not (isinstance(n, int) and n >= 1):
-                raise FormatError(f"grid.{name}.{how}: the count {n!r} must be an integer >= 1")
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_GRID_POINTS:
+                raise FormatError(f"grid.{name}.{how}: the count {n!r} is not allowed; allowed: an integer "
+                                  f"1..{MAX_GRID_POINTS}")
+            a, b = _axis_number(name, how, a), _axis_number(name, how, b)
+            if how == "logspace" and max(abs(a), abs(b)) > 307:
+                raise FormatError(f"grid.{name}.logspace = {args!r}: 10**{max(abs(a), abs(b)):g} leaves the double "
+                                  "range; allowed: exponents within -307..307")
             vals = np.logspace(a, b, n) if how == "logspace" else np.linspace(a, b, n)
             return [float(v) for v in vals]
-        if how == "range" and isinstance(args, list) and len(args) == 3 and all(isinstance(v, int) for v in args):
-            vals = list(range(*args))
-            if not vals:
+        if how == "range" and isinstance(args, list) and len(args) == 3 and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in args):
+            if args[2] == 0:
+                raise FormatError(f"grid.{name}.range = {args!r}: the step is 0; allowed: a step != 0")
+            r = range(*args)
+            if not len(r):
                 raise FormatError(f"grid.{name}.range = {args!r} is empty")
-            return vals
+            if len(r) > MAX_GRID_POINTS:
+                raise FormatError(f"grid.{name}.range = {args!r} has {len(r)} values; allowed: at most {MAX_GRID_POINTS}")
+            return list(r)
     raise FormatError(f"grid.{name} = {spec!r} is not a grid axis; allowed: a list, "
                       "{logspace = [a, b, n]}, {linspace = [a, b, n]} or {range = [start, stop, step]} (integers)")
 
@@ -706,6 +795,12 @@ def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
     for name, vals in grid.items():
         for v in vals:
             _check_shape(where, f"grid.{name}", v)
+    from ..budget import MAX_GRID_POINTS
+
+    total = math.prod(len(v) for v in grid.values()) * len(seeds)
+    if total > MAX_GRID_POINTS:
+        raise FormatError(f"{where}: the grid has {total} points ({' x '.join(str(len(v)) for v in grid.values())} x "
+                          f"{len(seeds)} seeds); allowed: at most {MAX_GRID_POINTS} points per sweep")
     fixed = {a: _resolve_path(kind, a, v, base_dir) for a, v in fixed.items()}
     grid = {a: [_resolve_path(kind, a, v, base_dir) for v in vals] for a, vals in grid.items()}
     cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
@@ -731,15 +826,14 @@ def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
 
 def load_config(path) -> SweepConfig:
     """Read and validate a sweep TOML file; relative file inputs (``graph``) are relative to its folder."""
+    from ..fileio import read_input_bytes
+
     p = Path(path)
-    if not p.is_file():
-        raise ParameterError(f"config={str(path)!r} is not a file; allowed: a sweep TOML file")
+    data = read_input_bytes(path, name="config", max_bytes=4 * 2**20, what="a sweep TOML file")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise FormatError(f"{p}: not a text file (not UTF-8); allowed: a sweep TOML file") from None
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read ({exc.strerror or type(exc).__name__})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -747,50 +841,79 @@ def load_config(path) -> SweepConfig:
     return parse_config(data, path=str(p), base_dir=p.absolute().parent)
 
 
-# ------------------------------------------------------------------ output folder
-def check_out_dir(path, *, name: str = "--out") -> Path:
-    """Refuse an output folder that cannot be one, without creating anything.
-
-    ``path`` must be a writable folder, or not exist yet below a writable
-    folder.  Raises :class:`ParameterError` (one line) otherwise.
-    """
-    p = Path(path)
-    if p.exists():
-        if not p.is_dir():
-            raise ParameterError(f"{name}={str(path)!r} is a file, not a folder; allowed: a folder (created if missing)")
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise ParameterError(f"{name}={str(path)!r} is not writable; allowed: a writable folder")
-        return p
-    parent = p.absolute().parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise ParameterError(f"{name}={str(path)!r} cannot be created ({parent} is not a writable folder); "
-                             "allowed: a folder below a writable one")
-    return p
-
-
-def make_out_dir(path, *, name: str = "--out") -> Path:
-    """Create the output folder (and parents) after :func:`check_out_dir`; an OS refusal becomes one line."""
-    p = check_out_dir(path, name=name)
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ParameterError(f"{name}={str(path)!r} cannot be created ({exc.strerror or type(exc).__name__}); "
-                             "allowed: a folder below a writable one") from None
-    return p
-
-
 # ------------------------------------------------------------------ store
-def _read_point(path: Path):
-    """A finished point file, or None if unreadable (never produced by our atomic writes, but be safe)."""
+#: Result schema of each built-in kind: key -> "num" (a finite number), "num?" (or null), "int", "int?", "str",
+#: "bool".  A point file whose result lacks a key or has the wrong type is not trusted on resume.
+_SCHEMAS = {
+    "estimate": {"ops": "num", "flops": "num", "dt_s": "num", "bits_used": "int", "time_s_used": "num",
+                 "accelerator_key": "str", "counting_used": "str", "lim_energy_J": "num", "landauer_energy_J": "num",
+                 "static_cim_energy_J": "num", "accelerator_energy_J": "num", "lim_barrier_kT": "num",
+                 "accelerator_over_lim": "num", "final_state_floor_J": "num"},
+    "anneal": {"nodes": "int", "edges": "int", "best_cut": "num", "mean_cut": "num", "reads_reaching_target": "int?",
+               "energy_to_target_J": "num?", "first_law_residual": "num", "wall_time_s": "num"},
+    "qp": {"objective": "num", "dissipated_J": "num", "dissipated_sem_J": "num?", "bound_J": "num?",
+           "estimate_J": "num?", "updates": "int", "converged": "bool", "wall_time_s": "num"},
+    "train": {"test_accuracy": "num", "float_test_accuracy": "num?", "dissipated_J": "num", "bound_J": "num?",
+              "estimate_J": "num?", "updates": "int", "n_params": "int", "wall_time_s": "num"},
+    "validate": {"n_cases": "int", "n_ok": "int"},
+}
+
+
+def _type_ok(tag: str, v) -> bool:
+    if tag.endswith("?") and v is None:
+        return True
+    tag = tag.rstrip("?")
+    if tag == "str":
+        return isinstance(v, str)
+    if tag == "bool":
+        return isinstance(v, bool)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    return isinstance(v, int) if tag == "int" else math.isfinite(v)
+
+
+def point_problem(rec, stem: str, point: dict | None = None, kind: str | None = None) -> str | None:
+    """Why a point file's record cannot be trusted as the result of ``point`` (None: it can).
+
+    Checked: a dict with this id and status "ok", the point's kind, seed and inputs, a flat result of
+    scalars, and the kind's result schema (:data:`_SCHEMAS`).
+    """
+    if not isinstance(rec, dict):
+        return "not a JSON object"
+    if rec.get("id") != stem or rec.get("status") != "ok":
+        return "id or status do not match"
+    if kind is not None and rec.get("kind") != kind:
+        return f"kind {rec.get('kind')!r} is not {kind!r}"
+    if point is not None:
+        if rec.get("seed") != point["seed"]:
+            return f"seed {rec.get('seed')!r} is not {point['seed']!r}"
+        if json.dumps(rec.get("inputs"), sort_keys=True) != json.dumps(_canon_inputs(point["inputs"]), sort_keys=True):
+            return "inputs differ from the point's"
+    result = rec.get("result")
+    if not isinstance(result, dict):
+        return "no result table"
+    for k, v in result.items():
+        if not (v is None or isinstance(v, (str, bool, int, float))):
+            return f"result {k!r} is not a scalar"
+    for k, tag in _SCHEMAS.get(kind or rec.get("kind"), {}).items():
+        if k not in result:
+            return f"result {k!r} is missing"
+        if not _type_ok(tag, result[k]):
+            return f"result {k}={result[k]!r} is not {'a number' if tag.startswith('num') else 'an ' + tag.rstrip('?')}"
+    return None
+
+
+def _canon_inputs(inputs: dict) -> dict:
+    return json.loads(dumps(inputs))
+
+
+def _read_point(path: Path, point: dict | None = None, kind: str | None = None):
+    """A finished point file, or None if unreadable or not a valid result (:func:`point_problem`)."""
     try:
         rec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(rec, dict) or rec.get("id") != path.stem or rec.get("status") != "ok":
-        return None
-    return rec
+    return None if point_problem(rec, path.stem, point, kind) else rec
 
 
 def finished_ids(out_dir) -> set:
@@ -799,6 +922,28 @@ def finished_ids(out_dir) -> set:
     if not d.is_dir():
         return set()
     return {p.stem for p in d.glob("*.json") if not p.name.startswith(".") and _read_point(p) is not None}
+
+
+def scan_points(cfg: "SweepConfig", out_dir) -> tuple[set, dict]:
+    """``(done, bad)``: ids of the grid's points with a valid result file, and ``{id: why}`` for files there that
+    fail validation (wrong content, truncated, another point's inputs) -- those are recomputed."""
+    d = Path(out_dir) / "points"
+    done, bad = set(), {}
+    if not d.is_dir():
+        return done, bad
+    for p in cfg.points():
+        f = d / f"{p['id']}.json"
+        if not f.exists():
+            continue
+        try:
+            why = point_problem(json.loads(f.read_text(encoding="utf-8")), p["id"], p, cfg.kind)
+        except (OSError, ValueError) as exc:
+            why = f"unreadable ({type(exc).__name__})"
+        if why is None:
+            done.add(p["id"])
+        else:
+            bad[p["id"]] = why
+    return done, bad
 
 
 def store_versions(out_dir) -> dict:
@@ -851,7 +996,7 @@ def consolidate(cfg: SweepConfig, out_dir) -> tuple:
     out = Path(out_dir)
     rows = []
     for p in cfg.points():
-        rec = _read_point(out / "points" / f"{p['id']}.json")
+        rec = _read_point(out / "points" / f"{p['id']}.json", p, cfg.kind)
         if rec is None:
             continue
         row = {"point_id": p["id"], "kind": cfg.kind, "seed": p["seed"]}
@@ -890,19 +1035,36 @@ class SweepResult:
     manifest: Path
     seconds: float
     scheduler: str
+    rejected: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
         return self.rows == self.total
 
+    @property
+    def retryable(self) -> dict:
+        """The failures a rerun may fix (a worker died, a connection dropped), not those of the inputs."""
+        return {k: v for k, v in self.failed.items() if not is_input_failure(v)}
+
     def as_dict(self) -> dict:
         return {"version": __version__, "out_dir": str(self.out_dir), "total": self.total, "skipped": self.skipped,
                 "ran": self.ran, "failed": self.failed, "rows": self.rows, "complete": self.complete,
                 "store": str(self.store), "manifest": str(self.manifest), "seconds": round(self.seconds, 3),
-                "scheduler": self.scheduler}
+                "scheduler": self.scheduler, "rejected": self.rejected, "retryable": sorted(self.retryable)}
 
 
-def _write_manifest(cfg: SweepConfig, out: Path, done: set, failed: dict, scheduler: str, created: str) -> Path:
+#: Error types of a point that its inputs cause: rerunning the same point fails the same way.
+INPUT_ERRORS = ("ParameterError", "ParameterTypeError", "FormatError", "CatalogError", "MemoryError", "ValueError",
+                "TypeError", "KeyError", "ZeroDivisionError", "OverflowError", "FloatingPointError")
+
+
+def is_input_failure(error: str) -> bool:
+    """True if a point's recorded error (``"Type: message"``) comes from its inputs, not from the cluster."""
+    return str(error).split(":", 1)[0].strip() in INPUT_ERRORS
+
+
+def _write_manifest(cfg: SweepConfig, out: Path, done: set, failed: dict, scheduler: str, created: str,
+                    status: str = "running", rejected: dict | None = None) -> Path:
     pts = []
     for p in cfg.points():
         st = "done" if p["id"] in done else ("failed" if p["id"] in failed else "pending")
@@ -915,7 +1077,8 @@ def _write_manifest(cfg: SweepConfig, out: Path, done: set, failed: dict, schedu
            "config_sha256": cfg.sha256, "store": cfg.store, "seeds": cfg.seeds, "scheduler": scheduler,
            "created_utc": created, "updated_utc": _now(), "total": len(pts), "done": n_done,
            "failed": sum(e["status"] == "failed" for e in pts), "pending": sum(e["status"] == "pending" for e in pts),
-           "complete": n_done == len(pts), "points": pts}
+           "complete": n_done == len(pts), "status": "complete" if n_done == len(pts) else status,
+           "rejected_point_files": rejected or {}, "points": pts}
     path = out / "manifest.json"
     atomic_write_text(path, dumps(man) + "\n")
     return path
@@ -966,8 +1129,31 @@ def _close(client, cluster) -> None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+#: Local workers at most per CPU core (a remote scheduler's workers are not capped here).
+WORKERS_PER_CORE = 4
+#: Seconds between manifest rewrites while points finish (and always after the last one).
+MANIFEST_EVERY_S = 1.0
+
+
+def grid_key(cfg: SweepConfig) -> str:
+    """Identity of a sweep's grid: sha256 of its kind, store and point ids (not its name or comments)."""
+    text = json.dumps({"kind": cfg.kind, "store": cfg.store, "ids": [p["id"] for p in cfg.points()]})
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def estimate_seconds(cfg: SweepConfig, points=None) -> tuple[float, str]:
+    """CPU seconds of ``points`` (default all) from the kinds' cost models (:mod:`limbound.budget` rates)."""
+    k = available_kinds()[cfg.kind]
+    pts = cfg.points() if points is None else points
+    if k.cost is None:
+        return 0.0, f"{len(pts)} points"
+    total = sum(k.cost(p["inputs"]) for p in pts)
+    return total, f"{len(pts)} points of kind {cfg.kind!r}, {total:.3g} CPU-seconds"
+
+
 def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int = 2, processes: bool = True,
-              max_points: int | None = None, progress: bool = True) -> SweepResult:
+              max_points: int | None = None, progress: bool = True, force: bool = False,
+              max_time_s="default") -> SweepResult:
     """Run (or resume) a sweep.
 
     Parameters
@@ -975,36 +1161,83 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     config : a :class:`SweepConfig`, a parsed TOML dict, or the path of a TOML file
     out_dir : result folder (``points/``, ``failed/``, ``manifest.json``, ``results.parquet``)
     scheduler : address of an existing Dask scheduler; None starts a LocalCluster
-    n_workers, processes : size and kind of the LocalCluster (ignored with ``scheduler``)
+    n_workers, processes : size and kind of the LocalCluster (ignored with ``scheduler``); at most
+        :data:`WORKERS_PER_CORE` x CPU cores
     max_points : run at most this many pending points, then stop (a bounded run; the rest stay pending)
     progress : show a rich progress bar
+    force : run into a folder that holds another config's (or command's) results
+    max_time_s : work budget in seconds (default :data:`limbound.budget.DEFAULT_MAX_TIME_S`; None: no limit);
+        the pending points' estimated CPU time divided by the workers must fit
+
+    The folder: ``DIR/.lock`` (pid, host) while a run works in it -- a second run is refused, a lock left by a
+    killed run on this host is taken over; ``DIR/INCOMPLETE`` until every point has a result; the manifest is
+    rewritten atomically as points finish; point files that fail validation (:func:`point_problem`) are moved
+    to ``DIR/rejected/`` and recomputed.
 
     Returns
     -------
     SweepResult; ``complete`` is True when every point of the grid has a result.
     """
+    from ..budget import DEFAULT_MAX_TIME_S, check_budget
+    from ..errors import check_integer
+    from ..fileio import FolderLock, check_owner, claim_out_dir, clear_incomplete, mark_incomplete
+
     t0 = time.perf_counter()
+    max_time_s = DEFAULT_MAX_TIME_S if max_time_s == "default" else max_time_s
     cfg = config if isinstance(config, SweepConfig) else (
         parse_config(config) if isinstance(config, dict) else load_config(config))
-    if n_workers < 1:
-        raise ParameterError(f"n_workers={n_workers!r} is not allowed; allowed: an integer >= 1")
-    if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0):
-        raise ParameterError(f"max_points={max_points!r} is not allowed; allowed: an integer >= 0")
-    out = check_out_dir(out_dir)  # nothing is created before every input is checked and the cluster is up
+    cores = os.cpu_count() or 1
+    check_integer("n_workers", n_workers, minimum=1, maximum=None if scheduler else WORKERS_PER_CORE * cores,
+                  why="" if scheduler else f"{WORKERS_PER_CORE} per CPU core of this machine; more with a scheduler")
+    if max_points is not None:
+        check_integer("max_points", max_points, minimum=0)
+    store_name = "results.parquet" if cfg.store == "parquet" else "results.csv"
+    out = check_out_dir(out_dir, files=["manifest.json", store_name, "INCOMPLETE"])
+    for sub in ("points", "failed", "rejected"):
+        q = out / sub
+        if (q.exists() or q.is_symlink()) and not q.is_dir():
+            raise ParameterError(f"--out={str(out_dir)!r}: {sub} there is not a folder; allowed: a folder where {sub} "
+                                 "is a folder or absent")
     check_same_version(out)
+    key = grid_key(cfg)
+    check_owner(out, "sweep", key, force=force, describe="sweep config")
+    points = cfg.points()
+    done, _ = scan_points(cfg, out)
+    pending = [p for p in points if p["id"] not in done]
+    if max_points is not None:
+        pending = pending[:max_points]
+    if not scheduler:  # the budget of a local cluster is known before it starts
+        cpu, what = estimate_seconds(cfg, pending)
+        check_budget(f"{what} on {n_workers} workers", cpu / n_workers, max_time_s)
+    existed = out.exists()
+    make_out_dir(out)
+    client = cluster = None
+    with FolderLock(out):
+        try:
+            return _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0,
+                               force)
+        except BaseException:
+            if not existed and not any(x.name != ".lock" for x in out.iterdir()):
+                shutil.rmtree(out, ignore_errors=True)  # nothing of ours to keep: as if never started
+            raise
+
+
+def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0, force):
+    from ..budget import check_budget
+    from ..fileio import claim_out_dir, clear_incomplete, mark_incomplete
+
+    # under the lock: what another run finished meanwhile is not redone
+    done, bad = scan_points(cfg, out)
+    pending = [p for p in pending if p["id"] not in done]
+    points = cfg.points()
+    skipped = len(points) - len([p for p in points if p["id"] not in done])
     created = _now()
     old = out / "manifest.json"
     if old.is_file():
         try:
             created = json.loads(old.read_text()).get("created_utc", created)
-        except ValueError:
+        except (ValueError, AttributeError):
             pass
-    points = cfg.points()
-    done = finished_ids(out) & {p["id"] for p in points}
-    pending = [p for p in points if p["id"] not in done]
-    skipped = len(points) - len(pending)
-    if max_points is not None:
-        pending = pending[:max_points]
     failed: dict = {}
     sched_name = scheduler or "none (nothing to run)"
     ran = 0
@@ -1012,27 +1245,52 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     if pending:
         client, cluster, sched_name = _client(scheduler, n_workers=n_workers, processes=processes)
     try:
-        make_out_dir(out)
+        if scheduler and pending:  # now the cluster's size is known
+            n = max(1, len(client.scheduler_info().get("workers", {})))
+            cpu, what = estimate_seconds(cfg, pending)
+            check_budget(f"{what} on {n} workers", cpu / n, max_time_s)
+        claim_out_dir(out, "sweep", key, config_sha256=cfg.sha256, kind=cfg.kind)
         for sub in ("points", "failed"):
             make_out_dir(out / sub, name="--out subfolder")
+        if bad:  # never trusted, never lost: moved aside and recomputed
+            make_out_dir(out / "rejected", name="--out subfolder")
+            for pid in bad:
+                os.replace(out / "points" / f"{pid}.json", out / "rejected" / f"{pid}.json")
         _clean_temp(out)
-        _write_manifest(cfg, out, done, failed, sched_name, created)
+        state = {"last": 0.0}
+
+        def manifest(status="running", final=False):
+            if final or time.monotonic() - state["last"] >= MANIFEST_EVERY_S:
+                _write_manifest(cfg, out, done, failed, sched_name, created, status, bad)
+                state["last"] = time.monotonic()
+
+        mark_incomplete(out, f"sweep {cfg.name or cfg.kind!r} running or stopped early (see manifest.json)")
+        manifest(final=True)
         if pending:
             try:
-                ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped)
+                ran = _execute(client, cfg, pending, out, done, failed, progress=progress, skipped=skipped,
+                               on_point=manifest)
             except BaseException:  # interrupted (Ctrl-C): record what finished, then stop
-                _write_manifest(cfg, out, done, failed, sched_name, created)
+                _write_manifest(cfg, out, done, failed, sched_name, created, "interrupted", bad)
                 consolidate(cfg, out)
                 raise
     finally:
         _close(client, cluster)
-    manifest = _write_manifest(cfg, out, done, failed, sched_name, created)
+    complete = len(done & {p["id"] for p in points}) == len(points)
+    status = "complete" if complete else ("failed" if failed else "incomplete")
+    manifest_path = _write_manifest(cfg, out, done, failed, sched_name, created, status, bad)
     store, rows = consolidate(cfg, out)
+    if complete:
+        clear_incomplete(out)
+    else:
+        mark_incomplete(out, f"sweep {status}: {len(points) - len(done)} of {len(points)} points without a result "
+                        f"({len(failed)} failed; see manifest.json)")
     return SweepResult(out_dir=out, total=len(points), skipped=skipped, ran=ran, failed=failed, rows=rows, store=store,
-                       manifest=manifest, seconds=time.perf_counter() - t0, scheduler=sched_name)
+                       manifest=manifest_path, seconds=time.perf_counter() - t0, scheduler=sched_name, rejected=bad)
 
 
-def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progress: bool, skipped: int) -> int:
+def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progress: bool, skipped: int,
+             on_point=None) -> int:
     from distributed import as_completed
 
     futures = {}
@@ -1062,6 +1320,8 @@ def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progre
                 failed[p["id"]] = rec["error"]
             ran += 1
             bar.advance(task)
+            if on_point is not None:
+                on_point()
     return ran
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError, ParameterError, check_positive
+from ..fileio import read_input_bytes
 from .ising import AnnealResult, IsingProblem, anneal
 
 __all__ = ["MaxCutGraph", "read_gset", "maxcut_to_ising", "cut_values", "ising_from_bqm", "maxcut_bqm",
@@ -69,21 +71,33 @@ def _parse_int(tok, path, lineno, what):
     return v
 
 
-def read_gset(path) -> MaxCutGraph:
+#: Largest G-set / rudy file read (bytes): 10x the largest G-set graph file (G81, ~0.5 MiB) and then some.
+MAX_GRAPH_BYTES = 64 * 2**20
+#: Largest node count of a graph file (the anneal's arrays and budget are checked separately).
+MAX_GRAPH_NODES = 10_000_000
+
+
+def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> MaxCutGraph:
     """Read a G-set / rudy file (see module notes).
+
+    The file must be a regular file of at most :data:`MAX_GRAPH_BYTES` (a FIFO
+    or a device is refused, never read).  An edge listed twice (``1 2`` and
+    ``1 2`` or ``2 1``) is refused naming both lines, unless
+    ``merge_duplicates`` (``--merge-duplicates``), which sums their weights.
 
     Raises
     ------
     FormatError
-        naming ``file:line`` for a missing or malformed header, a malformed
+        for a path that is not a regular file of bounded size, and naming ``file:line`` for a missing or malformed header, a malformed
         edge line, a node outside ``1..n``, a self-loop, a non-finite weight,
-        or an edge count different from the header.
+        a duplicate edge, or an edge count different from the header.
     """
-    path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        data = read_input_bytes(path, name=name, max_bytes=MAX_GRAPH_BYTES,
+                                what="a G-set/rudy text file ('n m' then 'i j w' lines)")
+    except ParameterError as exc:  # a missing file, a FIFO, a device: a FormatError of the graph file
+        raise FormatError(str(exc)) from None
+    path = Path(path)
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
@@ -95,6 +109,7 @@ def read_gset(path) -> MaxCutGraph:
         raise FormatError(f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: not a text G-set/rudy file "
                           f"(NUL byte); expected 'n m' then 'i j w' lines")
     header = None
+    n_lines = 0
     ii, jj, ww = [], [], []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -108,6 +123,10 @@ def read_gset(path) -> MaxCutGraph:
             m = _parse_int(tok[1], path, lineno, "m")
             if n < 1 or m < 0:
                 raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n >= 1, m >= 0")
+            if n > MAX_GRAPH_NODES or m > n * (n - 1) // 2:
+                raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n <= {MAX_GRAPH_NODES}, "
+                                  f"m <= n(n-1)/2 (a simple graph)")
+            seen = {}
             header = (n, m, lineno)
             continue
         if len(tok) not in (2, 3):
@@ -128,29 +147,61 @@ def read_gset(path) -> MaxCutGraph:
             raise FormatError(f"{path}:{lineno}: node {a if not 1 <= a <= n else b} outside 1..{n}")
         if a == b:
             raise FormatError(f"{path}:{lineno}: self-loop on node {a}; a cut has no self-loops")
+        n_lines += 1
+        if n_lines > header[1]:
+            raise FormatError(f"{path}:{lineno}: more edge lines than the header's m={header[1]} (line {header[2]})")
+        key = (min(a, b), max(a, b))
+        if key in seen:
+            first = seen[key]
+            if not merge_duplicates:
+                raise FormatError(f"{path}:{lineno}: edge {a} {b} repeats the edge of line {first[0]}; allowed: each "
+                                  "edge once (or --merge-duplicates to sum their weights)")
+            ww[first[1]] += w
+            continue
+        seen[key] = (lineno, len(ii))
         ii.append(a - 1)
         jj.append(b - 1)
         ww.append(w)
     if header is None:
         raise FormatError(f"{path}:1: empty file; expected a header 'n m'")
     n, m, hline = header
-    if len(ii) != m:
-        raise FormatError(f"{path}:{hline}: header says m={m} edges but the file has {len(ii)}")
+    if n_lines != m:
+        raise FormatError(f"{path}:{hline}: header says m={m} edges but the file has {n_lines}")
     return MaxCutGraph(n, np.asarray(ii, dtype=np.int64), np.asarray(jj, dtype=np.int64),
                        np.asarray(ww, dtype=np.float64), name=path.stem, sha256=digest)
 
 
 def read_best_known(path) -> dict[str, float]:
-    """``instance -> best_known_cut`` from a ``best_known.csv`` (columns instance, ..., best_known_cut)."""
+    """``instance -> best_known_cut`` from a ``best_known.csv`` (columns instance, ..., best_known_cut).
+
+    Refused (:class:`FormatError` naming ``file:line``): not UTF-8 text, a
+    header without both columns, an empty or repeated instance, a cut that is
+    not a finite number >= 0.  The file must be a regular file (<= 16 MiB).
+    """
+    data = read_input_bytes(path, name="best_known.csv", max_bytes=16 * 2**20,
+                            what="a CSV with columns instance and best_known_cut")
     path = Path(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: not a UTF-8 text CSV; expected columns instance and best_known_cut") from None
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    if not rows.fieldnames or not {"instance", "best_known_cut"} <= set(rows.fieldnames):
+        raise FormatError(f"{path}:1: header {rows.fieldnames!r} lacks columns 'instance' and 'best_known_cut'")
     out = {}
-    with path.open(newline="") as fh:
-        rows = csv.DictReader(fh)
-        for lineno, row in enumerate(rows, start=2):
-            try:
-                out[row["instance"]] = float(row["best_known_cut"])
-            except (KeyError, TypeError, ValueError):
-                raise FormatError(f"{path}:{lineno}: needs columns 'instance' and numeric 'best_known_cut'") from None
+    for row in rows:
+        lineno = rows.line_num
+        name, cut = row.get("instance"), row.get("best_known_cut")
+        try:
+            value = float(cut)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not name or not name.strip() or not math.isfinite(value) or value < 0:
+            raise FormatError(f"{path}:{lineno}: needs a non-empty 'instance' and a 'best_known_cut' that is a finite "
+                              f"number >= 0; got {name!r}, {cut!r}")
+        if name in out:
+            raise FormatError(f"{path}:{lineno}: instance {name!r} is listed twice")
+        out[name] = value
     return out
 
 

@@ -189,7 +189,12 @@ class IsingProblem:
         order = np.argsort(key, kind="stable")
         key, vals = key[order], vals[order]
         uniq, start = np.unique(key, return_index=True)
-        summed = np.add.reduceat(vals, start) if vals.size else vals
+        with np.errstate(over="ignore", invalid="ignore"):
+            summed = np.add.reduceat(vals, start) if vals.size else vals
+            total = float(np.abs(summed).sum()) + float(np.abs(hh).sum())
+        if not math.isfinite(total) or total > 1e306:
+            raise ParameterError(f"the couplings and fields sum to {total:.3g} in magnitude (sum |J| + |h|), so energies "
+                                 "leave the double range; allowed: sum |J| + |h| <= 1e306 (rescale the weights)")
         keep = summed != 0.0
         uniq, summed = uniq[keep], summed[keep]
         r = uniq // max(n, 1)
@@ -255,16 +260,20 @@ def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=
     if schedule not in SCHEDULES:
         raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
     n = problem.n
+    # every sum and square is taken on the couplings divided by their largest magnitude ``scale`` (beta H is
+    # invariant under J -> J/c, beta -> c beta), so weights from 1e-300 to 1e300 neither underflow nor overflow
     absd = np.abs(problem.data)
-    rowsum = _row_sums(problem, absd) + np.abs(problem.h)
-    big = float(rowsum.max()) if n else 0.0
-    if big == 0.0:
+    ah = np.abs(problem.h)
+    scale = max(float(absd.max()) if absd.size else 0.0, float(ah.max()) if ah.size else 0.0)
+    if scale == 0.0:
         return 0.1, 1.0
-    hot = math.log(2.0) / (2.0 * big)
+    rowsum = _row_sums(problem, absd / scale) + ah / scale
+    big = float(rowsum.max())
+    hot = math.log(2.0) / (2.0 * big) / scale
     if schedule != "geometric":
-        sq = _row_sums(problem, absd ** 2)
-        sigma = math.sqrt(float(np.mean(sq + problem.h ** 2)))
-        return hot, max(COLD_FIELD_UNITS / sigma, hot)
+        sq = _row_sums(problem, (absd / scale) ** 2)
+        sigma = math.sqrt(float(np.mean(sq + (ah / scale) ** 2)))
+        return _in_range(hot, max(COLD_FIELD_UNITS / sigma / scale, hot), scale)
     per_min = np.full(n, np.inf)  # smallest nonzero |term| per spin
     if absd.size:
         rows = np.repeat(np.arange(n), np.diff(problem.indptr))
@@ -274,8 +283,18 @@ def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=
     finite = per_min[np.isfinite(per_min)]
     small = float(finite.min())
     n_min = int(np.sum(finite == small))
-    cold = math.log(n_min / cold_excitation) / (2.0 * small)
-    return hot, max(cold, hot)
+    cold = math.log(n_min / cold_excitation) / (2.0 * (small / scale)) / scale
+    return _in_range(hot, max(cold, hot), scale, small)
+
+
+def _in_range(hot: float, cold: float, scale: float, small: float | None = None) -> tuple[float, float]:
+    """The default range if it is a pair of finite normal doubles; else a one-line refusal naming the weights."""
+    if all(math.isfinite(b) and b >= 2.2250738585072014e-308 for b in (hot, cold)):
+        return hot, cold
+    span = f"{small:.3g}..{scale:.3g}" if small is not None else f"up to {scale:.3g}"
+    raise ParameterError(f"the couplings' magnitudes ({span}) put the default beta range at ({hot:.3g}, {cold:.3g}) per "
+                         "unit of H, outside the double range; allowed: weights (and fields) between about 1e-300 and "
+                         "1e300 -- rescale them -- or an explicit beta_range (--beta-range)")
 
 
 def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *, fn_t0_sweeps=None,
@@ -714,6 +733,14 @@ def check_time_scale(f0_hz, barrier_kT, T_K, *, names=("f0_hz", "barrier_kT", "T
     return dt
 
 
+def physical_memory_bytes() -> int:
+    """This machine's physical memory (bytes; 16 GiB where the OS does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 16 * 2**30
+
+
 def check_memory(n, sweeps, reads) -> int:
     """Refuse an anneal whose arrays would not fit: ``~ 32 S + 4 R n + 256 R`` bytes against half the RAM.
 
@@ -722,11 +749,7 @@ def check_memory(n, sweeps, reads) -> int:
     estimate in bytes.
     """
     need = 32 * int(sweeps) + 4 * int(reads) * int(n) + 256 * int(reads)
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        ram = 16 * 2**30
-    limit = int(MEMORY_FRACTION * ram)
+    limit = int(MEMORY_FRACTION * physical_memory_bytes())
     if need > limit:
         raise ParameterError(f"sweeps={sweeps}, reads={reads} on {n} spins need about {need / 2**30:.3g} GiB "
                              f"(32 B per sweep, 4 B per spin per read); allowed: at most {limit / 2**30:.3g} GiB "

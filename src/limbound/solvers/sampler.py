@@ -19,7 +19,7 @@ import secrets
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import LimboundError
+from ..errors import LimboundError, ParameterTypeError
 from .gset import ising_from_bqm
 from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, anneal
 
@@ -78,6 +78,9 @@ class LIMAnnealingSampler(dimod.Sampler):
         ``seed=None`` draws a fresh seed and records it in ``info['seed']``.
         Unknown keywords are ignored with a warning (dimod convention).
         """
+        if not isinstance(bqm, dimod.BinaryQuadraticModel):
+            raise ParameterTypeError(f"bqm={bqm!r:.60} is a {type(bqm).__name__}; allowed: a dimod.BinaryQuadraticModel "
+                                     "(or call sample_ising(h, J) / sample_qubo(Q))")
         self.remove_unknown_kwargs(**kwargs)
         if seed is None:
             seed = secrets.randbits(63)

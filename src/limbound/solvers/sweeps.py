@@ -20,14 +20,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParameterError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, check_output_file
 from .qp import _rel_gap, check_random_inputs, check_solve_inputs, checked_reference, random_qp, solve_qp
 from .train import check_train_inputs, train_digits
 
@@ -50,28 +48,9 @@ TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "upda
 
 
 def check_output_path(path, name="--sweep") -> Path:
-    """Refuse, before any work, an output path that cannot be written: a directory, a missing parent, or a
-    folder where no file can be created.
-
-    The parent directory must exist (it is not created), ``path`` must not be a directory, and a temporary
-    file must be creatable (and is removed) in the parent: the CSV is written there atomically, through a
-    temporary file, so that is exactly what the final write needs.
-    """
-    p = Path(path)
-    if str(path) == "" or p.is_dir():
-        raise ParameterError(f"{name}={str(path)!r} is a directory; allowed: a file path (e.g. out.csv) in an existing directory")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ParameterError(f"{name}={str(path)!r}: directory {str(parent)!r} does not exist; allowed: a file path in an existing directory")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=".limbound-write-test-")
-        os.close(fd)
-        os.unlink(tmp)
-    except OSError as exc:
-        why = exc.strerror or type(exc).__name__
-        raise ParameterError(f"{name}={str(path)!r}: cannot create a file in directory {str(parent)!r} ({why}); "
-                             f"allowed: a file path in a writable directory") from None
-    return p
+    """Refuse, before any work, an output path that cannot be written (:func:`limbound.fileio.check_output_file`:
+    empty, a directory, a device or FIFO, a missing or read-only folder)."""
+    return check_output_file(path, name=name)
 
 
 def _points(bits, dts, design, bits_fixed, dt_fixed):

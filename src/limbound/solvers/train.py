@@ -201,7 +201,7 @@ def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epoc
         raise ParameterError(f"epochs={epochs} x {math.ceil(N_TRAIN / batch)} minibatches x reads={reads} x {n_params} "
                              f"parameters = {work:.3g} memory updates is out of range; allowed: <= {MAX_TRAIN_WORK:g} "
                              f"(about an hour): fewer epochs or reads, or a larger batch")
-    return dict(bits=bits, seed=seed, reads=reads, epochs=epochs, batch=batch, lr=lr)
+    return dict(bits=bits, seed=seed, reads=reads, epochs=epochs, batch=batch, lr=lr, work=work)
 
 
 def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,

@@ -1,0 +1,78 @@
+"""The rates behind limbound's work budgets (limbound.budget), measured on this machine in one run.
+
+Each rate is measured on the same counts the budget checks use, so a refusal
+("this run needs about 3.2 h ...") can be checked against this script:
+
+* anneal: attempted spin updates per second of :func:`limbound.solvers.ising.anneal` (G11 or a
+  random graph of 800 nodes, 400 sweeps x 8 reads, after a warm-up) -> ``SPIN_UPDATES_PER_S``;
+* QP reference: seconds of ``random_qp(n)`` + ``osqp_reference`` divided by ``n^3`` (largest n measured)
+  -> ``QP_REFERENCE_S_PER_N3``;
+* QP LIM solve: seconds of ``solve_qp(reference=None)`` divided by ``reads x updates x n^2``
+  -> ``QP_LIM_S_PER_N2_UPDATE``;
+* training: memory updates (epochs x minibatches x reads x parameters) per second of ``train_digits``
+  -> ``TRAIN_UPDATES_PER_S``.
+
+Printed: each measured value next to the constant in limbound.budget; the constants are rounded so
+that estimates err on the fast side (a refused run really takes at least the estimate).
+
+Usage: ``.venv/bin/python benchmarks/bench_budget.py`` (about 30 s).
+"""
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from limbound import budget
+
+
+def main() -> int:
+    from limbound.solvers.gset import read_gset
+    from limbound.solvers.ising import anneal
+    from limbound.solvers.gset import maxcut_to_ising
+
+    g11 = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gset" / "G11.txt"
+    if g11.is_file():
+        prob = maxcut_to_ising(read_gset(g11))
+    else:
+        from limbound.report.reproduce import random_maxcut_graph
+        prob = maxcut_to_ising(random_maxcut_graph(800, 0.01, seed=0))
+    anneal(prob, sweeps=20, reads=2, seed=0)  # warm-up (numba)
+    t = time.perf_counter()
+    r = anneal(prob, sweeps=400, reads=8, seed=1)
+    dt = time.perf_counter() - t
+    rate = prob.n * 400 * 8 / dt
+    print(f"anneal: {rate:.3g} spin updates/s (wall, n={prob.n});   budget.SPIN_UPDATES_PER_S = {budget.SPIN_UPDATES_PER_S:.3g}")
+
+    from limbound.solvers.qp import osqp_reference, random_qp, solve_qp
+    c3 = []
+    for n in (200, 400, 800):
+        t = time.perf_counter()
+        p = random_qp(n, seed=0)
+        osqp_reference(p)
+        c3.append((time.perf_counter() - t) / n**3)
+        print(f"QP n={n}: random_qp + OSQP reference {c3[-1] * n**3:.3g} s = {c3[-1]:.3g} s x n^3")
+    print(f"QP reference: {c3[-1]:.3g} s per n^3 (n=800);   budget.QP_REFERENCE_S_PER_N3 = {budget.QP_REFERENCE_S_PER_N3:.3g}")
+    c2 = []
+    for n in (100, 300):
+        p = random_qp(n, seed=0)
+        t = time.perf_counter()
+        res = solve_qp(p, reads=4, reference=None, seed=0)
+        c2.append((time.perf_counter() - t) / (4 * max(res.updates, 1) * n**2))
+        print(f"QP LIM n={n}: {res.updates} updates x 4 reads: {c2[-1]:.3g} s per update per n^2")
+    print(f"QP LIM: {max(c2):.3g} s per update per n^2;   budget.QP_LIM_S_PER_N2_UPDATE = {budget.QP_LIM_S_PER_N2_UPDATE:.3g}")
+
+    from limbound.solvers.train import N_TRAIN, _n_params, train_digits
+    epochs, reads, batch = 3, 2, 32
+    t = time.perf_counter()
+    train_digits(model="logreg", epochs=epochs, reads=reads, seed=0, float_reference=False)
+    dt = time.perf_counter() - t
+    work = epochs * math.ceil(N_TRAIN / batch) * reads * _n_params("logreg")
+    print(f"train: {work / dt:.3g} memory updates/s;   budget.TRAIN_UPDATES_PER_S = {budget.TRAIN_UPDATES_PER_S:.3g}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""Work budgets: a run's wall time estimated from measured rates, checked before any work.
+
+Every command that can run long counts its work first (spin updates,
+OSQP/LIM work of a dense QP, grid points) and divides by a rate measured on
+the reference machine (2 cores) by ``benchmarks/bench_budget.py``, which
+prints the same rates from the same counts.  Beyond ``max_time_s`` (default
+:data:`DEFAULT_MAX_TIME_S`, 10 minutes) the run is refused in one line with
+the estimate and the flag that lifts it (``--max-time 2h``; ``--max-time
+none`` for no limit).  Estimates are deliberately on the fast side (a
+refused run would really take at least that long); a faster machine is
+lifted with the flag, never silently.
+"""
+from __future__ import annotations
+
+import math
+
+from .errors import ParameterError
+
+#: Default budget of one command (s): about 10 minutes on the 2-core reference machine.
+DEFAULT_MAX_TIME_S = 600.0
+
+# Rates measured by benchmarks/bench_budget.py on the reference machine (2 cores, numba 2 threads),
+# rounded up (an estimate from them is a lower bound on the wall time).
+#: anneal kernel (limbound.solvers.ising.anneal): attempted spin updates per second, G11 (800 nodes), 2 threads.
+SPIN_UPDATES_PER_S = 1.5e8   # measured 1.38e8 (G11, 400 sweeps x 8 reads)
+#: dense random QP of n variables (limbound.solvers.qp.random_qp + osqp_reference): ~ c3 n^3 seconds.
+QP_REFERENCE_S_PER_N3 = 2.0e-9   # measured 2.06e-9 at n=800 (1.06 s)
+#: LIM solve of a dense random QP: ~ c2 n^2 seconds per read and per predicted update (matrix-vector products).
+QP_LIM_S_PER_N2_UPDATE = 2.5e-9   # measured 2.88e-9 at n=300 (4.1e-8 at n=100: overheads)
+#: digits training (limbound.solvers.train): memory updates per second.
+TRAIN_UPDATES_PER_S = 7.0e4   # measured 6.61e4 (logreg, 3 epochs x 2 reads)
+#: sweep grid: points at most (the grid is counted before any list is built).
+MAX_GRID_POINTS = 100_000
+
+
+def parse_max_time(text, name: str = "--max-time"):
+    """``--max-time`` in seconds (``"2h"``, ``"90s"``, ``600``); ``"none"``/``"inf"`` -> None (no limit)."""
+    if text is None:
+        return DEFAULT_MAX_TIME_S
+    if isinstance(text, str) and text.strip().lower() in ("none", "inf", "unlimited", "off"):
+        return None
+    from .units import parse_quantity
+
+    return parse_quantity(text, "time", name)
+
+
+def fmt_seconds(s: float) -> str:
+    """``s`` as a short human time: 42 s, 12 min, 3.1 h, 2.0e+03 days."""
+    if not math.isfinite(s):
+        return "forever"
+    if s < 120:
+        return f"{s:.3g} s"
+    if s < 7200:
+        return f"{s / 60:.3g} min"
+    if s < 3 * 86400:
+        return f"{s / 3600:.3g} h"
+    return f"{s / 86400:.3g} days"
+
+
+def _flag_value(s: float) -> str:
+    """A ``--max-time`` value a bit above ``s`` (whole hours or minutes)."""
+    if not math.isfinite(s) or s > 1e9:
+        return "none"
+    if s < 3600:
+        return f"{math.ceil(s / 60) + 1}min"
+    return f"{math.ceil(s / 3600) + 1}h"
+
+
+def check_budget(what: str, seconds: float, max_time_s=DEFAULT_MAX_TIME_S, *, flag: str = "--max-time") -> float:
+    """Refuse (one line) a run estimated above ``max_time_s``; return the estimate.
+
+    ``what`` describes the work and its rate, e.g. ``"8e12 spin updates at 1.5e8/s"``.
+    ``max_time_s=None`` means no limit.
+    """
+    if max_time_s is None:
+        return seconds
+    if not seconds <= max_time_s:
+        raise ParameterError(f"this run needs about {fmt_seconds(seconds)} ({what}, rate measured by "
+                             f"benchmarks/bench_budget.py); allowed: up to {fmt_seconds(max_time_s)} "
+                             f"({flag} {_flag_value(seconds)} lifts it)")
+    return seconds
+
+
+def anneal_seconds(n, sweeps, reads) -> tuple[float, str]:
+    """Seconds and a description of ``reads x sweeps x n`` spin updates."""
+    updates = float(n) * float(sweeps) * float(reads)
+    return updates / SPIN_UPDATES_PER_S, f"{updates:.3g} spin updates at {SPIN_UPDATES_PER_S:.2g}/s"
+
+
+def qp_seconds(n, *, reads=4, updates=1000, reference=True, solves=1) -> tuple[float, str]:
+    """Seconds and a description of a dense random QP of ``n`` variables: the generator and the OSQP reference
+    (``~n^3``, once), then ``solves`` LIM solves of ``reads x updates`` sweeps of ``n^2``."""
+    n = float(n)
+    ref = QP_REFERENCE_S_PER_N3 * n**3
+    lim = QP_LIM_S_PER_N2_UPDATE * n**2 * float(reads) * float(updates) * solves
+    return ref + lim, (f"dense QP n={n:.0f}: generator + {'OSQP reference' if reference else 'checks'} "
+                       f"~{QP_REFERENCE_S_PER_N3:.2g} s x n^3, then {solves} LIM solve(s) x {reads} reads x "
+                       f"~{updates:.3g} updates x {QP_LIM_S_PER_N2_UPDATE:.2g} s x n^2")
+
+
+def train_seconds(work) -> tuple[float, str]:
+    return float(work) / TRAIN_UPDATES_PER_S, f"{float(work):.3g} memory updates at {TRAIN_UPDATES_PER_S:.2g}/s"
