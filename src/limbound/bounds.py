@@ -112,10 +112,9 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     """
     notes = []
     _check_types(locals())
-    given = [k for k, v in (("tokens", tokens), ("flops", flops), ("ops", ops)) if v is not None]
-    if len(given) > 1:  # as the CLI's --tokens/--flops/--ops (one of them)
-        raise ParameterError(f"{' and '.join(given)} are both given; allowed: one of tokens, flops or ops "
-                             "(FLOPs = 6 N D from tokens)")
+    if tokens is not None and flops is not None:  # as the CLI's --tokens/--flops: FLOPs = 6 N D from tokens
+        raise ParameterError("tokens and flops are both given; allowed: one of them (FLOPs = 6 N D from tokens); "
+                             "ops may be given with either")
     check_temperature(T_K)
     if workload is not None:
         w = catalogs.workload(workload)
