@@ -141,6 +141,9 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     check_positive("retention_s", retention_s)
     check_probability("d_ret", d_ret)
     check_probability("d_w", d_w)
+    if not float(f0_hz) * float(retention_s) / float(d_ret) <= 1e300:  # E_ret = ln(f0 T_ret / d_ret), THEORY §1
+        raise ParameterError(f"retention_s={retention_s!r} with f0_hz={f0_hz!r} and d_ret={d_ret!r}: f0 T_ret / d_ret "
+                             "leaves the double range; allowed: f0 x retention / d_ret <= 1e300")
     if eps is not None:
         check_probability("eps", eps)
     if flops is None and tokens is not None:
@@ -204,7 +207,7 @@ def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_toke
 
 
 #: Keyword arguments of :func:`resolve` that are numbers, and those that are names.
-_NUMBERS = ("params", "tokens", "flops", "ops", "time_s", "T_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
+_NUMBERS = ("params", "tokens", "flops", "ops", "time_s", "T_K", "T_ambient_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
             "batch_tokens", "epochs")
 _NAMES = ("counting", "accelerator", "precision", "workload", "device")
 def _check_types(kw: dict) -> None:
