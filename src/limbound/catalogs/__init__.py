@@ -99,7 +99,92 @@ class Device:
     notes: str = ""
 
 
-_KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device}
+@dataclass(frozen=True)
+class Chip:
+    """A measured neuromorphic or in-memory chip: one published efficiency, where it was read, what it counts."""
+
+    key: str
+    name: str
+    source: str
+    where_read: str
+    value_as_printed: str
+    counts: str
+    what: str
+    verified: bool
+    value: float | None = None
+    unit: str | None = None
+    rate_per_s: float | None = None
+    training: bool = False
+    check: str = ""
+    year: int | None = None
+    notes: str = ""
+
+    def __post_init__(self):
+        _check_verified("chips", self.key, self.verified, self.where_read, self.value is not None and self.unit is not None)
+
+    def energy_per_count_J(self) -> float:
+        """The printed value converted to joules per counted item (``counts``), explicitly by unit."""
+        return energy_per_count_J(self.value, self.unit, self.rate_per_s, where=f"chips.toml [{self.key}]")
+
+
+@dataclass(frozen=True)
+class IsingMachine:
+    """A physical Ising machine's published time- and energy-to-solution on a stated MaxCut instance."""
+
+    key: str
+    name: str
+    source: str
+    where_read: str
+    value_as_printed: str
+    instance: str
+    metric: str
+    verified: bool
+    n_spins: int | None = None
+    time_to_solution_s: float | None = None
+    energy_to_solution_J: float | None = None
+    check: str = ""
+    year: int | None = None
+    notes: str = ""
+
+    def __post_init__(self):
+        _check_verified("ising_machines", self.key, self.verified, self.where_read,
+                        self.energy_to_solution_J is not None or self.time_to_solution_s is not None)
+
+
+def _check_verified(kind, key, verified, where_read, has_value):
+    """A row marked verified must say where it was read and carry an absolute value."""
+    if verified and (not where_read.strip() or where_read.lstrip().upper().startswith("NOT") or not has_value):
+        raise CatalogError(f"{kind}.toml [{key}]: verified = true needs where_read (where the value was read in the "
+                           f"source) and an absolute value")
+
+
+#: Units a chip's efficiency may be printed in, as joules per counted item (rate-based "W" needs rate_per_s).
+_PER_COUNT_UNITS = {"J": 1.0, "mJ": 1e-3, "uJ": 1e-6, "nJ": 1e-9, "pJ": 1e-12, "fJ": 1e-15}
+
+
+def energy_per_count_J(value, unit, rate_per_s=None, *, where="") -> float:
+    """Joules per counted item from a printed value: ``TOPS/W`` -> ``1/(value 1e12)``, ``W`` at ``rate_per_s`` ->
+    ``value / rate``, an energy unit -> ``value`` times its factor.
+
+    >>> round(energy_per_count_J(12.4, "TOPS/W") * 1e15, 1)  # fJ per operation
+    80.6
+    >>> round(energy_per_count_J(0.063, "W", 30) * 1e3, 2)  # mJ per frame
+    2.1
+    """
+    if value is None or unit is None:
+        raise CatalogError(f"{where}: no absolute value was read (value_as_printed is relative or missing)")
+    if unit == "TOPS/W":
+        return 1.0 / (value * 1e12)
+    if unit == "W":
+        if rate_per_s is None:
+            raise CatalogError(f"{where}: a power in W needs rate_per_s (items per second) to give an energy per item")
+        return value / rate_per_s
+    if unit in _PER_COUNT_UNITS:
+        return value * _PER_COUNT_UNITS[unit]
+    raise CatalogError(f"{where}: unit {unit!r} is unknown; allowed: TOPS/W, W (with rate_per_s), {', '.join(_PER_COUNT_UNITS)}")
+
+
+_KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device, "chips": Chip, "ising_machines": IsingMachine}
 
 
 def _validate(kind: str, key: str, row: dict):
@@ -155,7 +240,7 @@ def best_accelerator(precision: str = "bf16") -> Accelerator:
     return min(usable, key=lambda a: a.energy_per_flop_J(precision))
 
 
-__all__ = ["Workload", "Accelerator", "Device", "load", "get", "workload", "accelerator", "device", "best_accelerator", "MWH_J"]
+__all__ = ["Workload", "Accelerator", "Device", "Chip", "IsingMachine", "energy_per_count_J", "load", "get", "workload", "accelerator", "device", "best_accelerator", "MWH_J"]
 
 
 @lru_cache(maxsize=None)
