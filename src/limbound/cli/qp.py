@@ -88,7 +88,11 @@ def run(args) -> int:
         return 0
     table(f"LIM QP: {problem.source}, n={problem.n}, m={problem.m}, b={args.bits}, rule={args.rule}, dt={dt:g} s",
           ["quantity", "value"],
-          [["objective (mean over reads)", g3(r.objective)], ["reference objective (OSQP)", g3(r.reference_objective)],
+          [["status", r.status],
+           ["residuals: primal, dual, gap (tolerance)",
+            f"{g3(r.primal_residual)}, {g3(r.dual_residual)}, {g3(r.duality_gap)} ({g3(r.tolerance)})"],
+           ["objective (mean over reads)", g3(r.objective)],
+           ["reference objective (OSQP)", f"{g3(r.reference_objective)} ({r.reference_status})"],
            ["relative gap", g3(r.rel_gap)], ["constraint violation", g3(r.constraint_violation)],
            *bound_rows(r),
            ["updates (predicted)", f"{r.updates} ({r.predicted_updates:.4g}, {r.convergence_class})"],

@@ -170,6 +170,24 @@ def _stays_inside(li, d, n_fwd, n_bwd, top):
 
 
 @njit(cache=True)
+def _first_of_k(total, k):
+    """Smallest of ``k`` distinct positions drawn uniformly from ``0..total-1`` (rejection; ``k`` small)."""
+    pos = np.empty(k, dtype=np.int64)
+    got = 0
+    while got < k:
+        c = np.random.randint(0, total)
+        dup = False
+        for t in range(got):
+            if pos[t] == c:
+                dup = True
+                break
+        if not dup:
+            pos[got] = c
+            got += 1
+    return pos.min()
+
+
+@njit(cache=True)
 def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
     """Exact continuous-time move of memories in linear tilts over one update (see module notes).
 
@@ -218,6 +236,22 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
                         li -= d * k
                         bwd += k
                     break
+                if rb <= 16 and rf >= 64 * rb:
+                    # few backward attempts among many forward ones (a strong tilt): jump to the next backward
+                    # attempt.  In a uniformly random order its position is the smallest of rb distinct uniform
+                    # positions among rf + rb, and what follows is again a uniformly random order (exact)
+                    j = _first_of_k(rf + rb, rb)
+                    room = top - li if d > 0 else li
+                    k = j if j <= room else room
+                    li += d * k
+                    fwd += k
+                    rf -= j
+                    rb -= 1
+                    nxt = li - d
+                    if nxt >= 0 and nxt <= top:
+                        li = nxt
+                        bwd += 1
+                    continue
                 if np.random.random() * (rf + rb) < rf:
                     rf -= 1
                     nxt = li + d

@@ -116,12 +116,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import FormatError, ParameterError, check_bits, check_integer, check_positive, check_seed
 from ..physics.lim import lim_tilt_kT
+from . import qp_admm, qp_input
 from .qp_input import (box_start, check_dense_budget, infinite_to_inf, memory_ranges, propagate_bounds, read_mat,
                        split_bound_rows)
-from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, final_entropy_upper, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",
            "check_random_inputs", "check_solve_inputs"]
@@ -554,6 +555,13 @@ class QPResult(VersusBound):
     wall_time_s: float
     books: dict
     inputs: dict = field(default_factory=dict)
+    #: solved / inaccurate / max_iter / time_limit / infeasible / unbounded (module notes of qp_admm)
+    status: str = "inaccurate"
+    #: worst read: primal residual, dual residual, duality gap (relative, see qp_admm), and the tolerance
+    primal_residual: float = math.nan
+    dual_residual: float = math.nan
+    duality_gap: float = math.nan
+    tolerance: float = math.nan
 
     @property
     def energy_to_solution_J(self) -> float:
@@ -575,7 +583,12 @@ class QPResult(VersusBound):
             "convergence_class": self.convergence_class,
             "kappa": self.kappa,
             "outer_iterations": self.outer_iterations,
-            "converged": self.converged,
+            "status": self.status,
+            "primal_residual": self.primal_residual,
+            "dual_residual": self.dual_residual,
+            "duality_gap": self.duality_gap,
+            "tolerance": self.tolerance,
+            "converged": self.converged,  # deprecated alias of status == "solved"
             "time_to_solution_s": self.time_to_solution_s,
             "wall_time_s": self.wall_time_s,
             "objective_per_read": self.objective_per_read.tolist(),
@@ -624,9 +637,115 @@ def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, 
     return bits, seed
 
 
+#: the order in which one read's status overrides the others' in the result (the worst read speaks)
+_STATUS_ORDER = ("infeasible", "unbounded", "time_limit", "max_iter", "inaccurate", "solved")
+
+
+def _bank0_floor(arr, n, T_K) -> float:
+    """Second-law floor of a banked run (THEORY §6), J: ``kT sum_i (b ln 2 - H_i(tau))`` over the variables' bank-0
+    memories (upper entropy estimate, :func:`~limbound.solvers.lim_memory.final_entropy_upper`).  The finer banks'
+    final entropies are bounded by their maximum ``b ln 2``, equal to their initial entropy: they add nothing
+    (conservative, and free of the few-reads bias of estimating nearly uniform final distributions)."""
+    lv = arr.levels_RN[:, :n]
+    h_up = final_entropy_upper(lv, arr.M)[1]
+    return float(kT(T_K) * (n * arr.bits * math.log(2.0) - h_up))
+
+
+def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter, time_limit_s, banks, f_ref,
+                ref_status, est, n_pred, klass, kappa, t0, read_energy_J, reference, C) -> QPResult:
+    """The gradient rule: OSQP's ADMM on LIM memories (:mod:`limbound.solvers.qp_admm`) inside the adaptive box.
+
+    Box stages (docs/theory.md): memory ranges from the bounds and the propagated bounds, cut to a box of
+    half-width ``s`` (:func:`~limbound.solvers.qp_input.box_start`); a stage that ends unsolved with a variable
+    at an artificial face is re-solved from fresh random levels with ``s`` grown by ``BOX_GROWTH`` (every stage's
+    heat and floor booked); beyond ``BOX_MAX`` the status is ``unbounded``.
+    """
+    deadline = t0 + float(time_limit_s)
+    plb, pub, proven_infeasible = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
+    half = box_start(p.l, p.u, plb, pub)
+    top = 2**bits - 1
+    stages = []
+    while True:
+        lo, hi, art_lo, art_hi = memory_ranges(plb, pub, half)
+        # a margin beyond the true faces: the ADMM iterate is infeasible on its way and the memories must be able
+        # to hold it (clipped, the iteration stalls at a wrong fixed point); the bounds are rows of the ADMM and
+        # are met to its tolerance at the end
+        mu = np.maximum(qp_admm.FACE_MARGIN * (hi - lo), 1e-4 * (1.0 + np.abs(lo) + np.abs(hi)))
+        lo = np.where(art_lo, lo, lo - mu)
+        hi = np.where(art_hi, hi, hi + mu)
+        bk = qp_admm.Banks(lo, hi, banks, top)
+        arr = LIMArray(bk.lo, bk.hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K,
+                       seed=seed + 7919 * len(stages))
+        out = qp_admm.drive(p, arr, bk, bounds=(plb, pub), eps=eps, max_iter=max_iter, deadline=deadline, faces=(art_lo, art_hi))
+        books = arr.books()
+        X = bk.values(arr)
+        stages.append({"box_half_width": float(half), "books": books, "updates": int(out["updates"]),
+                       "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, T_K)})
+        status_r = out["status"]
+        reach = 2.0 * bk.reach  # within the finer banks' reach of an artificial face
+        on_face = bool(np.any((art_lo & (X <= lo + reach)) | (art_hi & (X >= hi - reach))))
+        grow = np.any(status_r == "box") or (on_face and np.all(np.isin(status_r, ("max_iter", "inaccurate"))))
+        if grow:
+            if half * qp_input.BOX_GROWTH > qp_input.BOX_MAX:
+                status_r = np.array(["unbounded"] * reads, dtype=object)
+            elif time.perf_counter() > deadline:
+                status_r = np.array(["time_limit"] * reads, dtype=object)
+            else:
+                half *= qp_input.BOX_GROWTH
+                continue
+        break
+    if proven_infeasible:  # bound propagation found implied bounds that cross
+        status_r = np.array(["infeasible"] * reads, dtype=object)
+    wall = time.perf_counter() - t0
+    status = next(s_ for s_ in _STATUS_ORDER if np.any(status_r == s_))
+    f_reads = objective(p, X)
+    gaps = _rel_gap(f_reads, f_ref) if math.isfinite(f_ref) else np.full(reads, math.nan)
+    viol = float(np.max(constraint_violation(p, X)))
+    best = int(np.argmin(np.where(status_r == "solved", f_reads, np.inf))) if np.any(status_r == "solved") else 0
+    heat = sum(st["books"].heat_per_read_J for st in stages)
+    diss = float(np.mean(heat))
+    sem = float(np.std(heat, ddof=1) / math.sqrt(reads))
+    floor = float(sum(st["floor_J"] for st in stages))
+    upd = sum(st["updates"] for st in stages)
+    bd = arr.books_dict(books, rule="gradient", engine=engine, n_predicted=n_pred,
+                        admm_iterations_per_read=out["iters"].tolist(), status_per_read=status_r.tolist(),
+                        rho_final_per_read=out["rho"].tolist(), polished_per_read=out["polished"].tolist(),
+                        memories_per_variable=banks, memory_reads_per_run=upd * p.n * banks,
+                        box_stages=[{"box_half_width": st["box_half_width"], "updates": st["updates"],
+                                     "heat_J": float(np.mean(st["books"].heat_per_read_J)),
+                                     "floor_J": st["floor_J"], "status_per_read": st["status"]}
+                                    for st in stages],
+                        primal_residual_per_read=out["prim"].tolist(), dual_residual_per_read=out["dual"].tolist(),
+                        duality_gap_per_read=out["gap"].tolist(), updates_per_read=[upd] * reads)
+    bd.update(dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor)
+    # per variable (the estimate counts one memory per variable), all stages' heat
+    bd["walk"] = books.walk_breakdown(p.n, arr.D, n_pred)
+    along = diss / kT(T_K) / (arr.D * p.n)
+    bd["walk"].update(levels_along_tilt_per_param=along,
+                      levels_excess_per_param=along - bd["walk"]["levels_net_per_param"])
+    return QPResult(
+        x=X[best], objective=float(np.mean(f_reads)), objective_per_read=f_reads,
+        reference_objective=f_ref, reference_status=ref_status,
+        rel_gap=float(_rel_gap(np.mean(f_reads), f_ref)) if math.isfinite(f_ref) else math.nan,
+        rel_gap_worst_read=float(np.max(gaps)), constraint_violation=viol,
+        dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor, estimate_J=est,
+        memory_wall_J=float(read_energy_J) * upd * p.n * banks,
+        updates=int(upd), predicted_updates=n_pred, convergence_class=klass, kappa=kappa,
+        outer_iterations=int(np.max(out["iters"])), converged=status == "solved", time_to_solution_s=upd * dt_s,
+        wall_time_s=wall, books=bd, status=status,
+        primal_residual=float(np.max(out["prim"])), dual_residual=float(np.max(out["dual"])),
+        duality_gap=float(np.max(out["gap"])), tolerance=float(eps),
+        inputs={"n": p.n, "m": p.m, "bits": bits, "rule": "gradient", "reads": reads, "dt_s": dt_s, "f0_hz": f0_hz,
+                "T_K": T_K, "seed": seed, "engine": engine, "source": p.source, "sha256": p.sha256,
+                "read_energy_J": read_energy_J, "reference": reference, "eps": eps, "max_iter": max_iter,
+                "time_limit_s": time_limit_s, "banks": banks, "C": C},
+    )
+
+
 def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ,
              T_K=T_DEFAULT_K, seed=0, engine="poisson", max_updates=None, inner_tol=0.5, max_inner=None,
-             max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0) -> QPResult:
+             max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0, eps=1e-4,
+             max_iter=4000, time_limit_s=60.0, banks=3) -> QPResult:
     """Solve a convex QP on LIM memories and keep the energy books (THEORY §6).
 
     Parameters
@@ -652,6 +771,11 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         before the LIM solve; with ``None`` infeasible linear constraints are not detected
     read_energy_J : energy per memory read (memory wall; 0 in the ideal LIM model)
     C : constant of the sublinear class when ``P`` is singular (THEORY §3)
+    eps, max_iter, time_limit_s, banks : gradient rule (OSQP's ADMM on the memories, :mod:`limbound.solvers.qp_admm`):
+        tolerance of the status ``solved`` (primal, dual residual and duality gap, relative), iterations per read,
+        the run's wall-clock budget (status ``time_limit`` when it runs out) and memories per variable
+        (precision banks).  ``max_updates``, ``inner_tol``, ``max_inner``, ``max_outer``, ``constraint_tol`` and
+        ``rho`` steer the annealing rule only.
     """
     if isinstance(problem, dict):
         unknown = sorted(set(problem) - {"P", "q", "A", "l", "u", "lb", "ub"})
@@ -665,10 +789,15 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     bits, seed = check_solve_inputs(n, bits=bits, rule=rule, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed,
                                     reference=reference, read_energy_J=read_energy_J, inner_tol=inner_tol,
                                     constraint_tol=constraint_tol, max_updates=max_updates)
-    # ---- the reference first: a problem OSQP finds infeasible is refused before any LIM work
+    # ---- the reference first (recorded, not trusted: a problem OSQP does not solve is still solved here; an
+    # error OSQP raises at setup, e.g. P non-convex at its precision, is refused)
     f_ref, status = math.nan, "not computed"
     if reference == "osqp":
-        _, f_ref, status = checked_reference(p)
+        _, f_ref, status = osqp_reference(p)
+        if status.startswith("error"):
+            checked_reference(p)
+        if status not in OSQP_ACCEPTED:
+            f_ref = math.nan
     t0 = time.perf_counter()
     # ---- the prediction, before the run (THEORY §3)
     kappa = p.kappa
@@ -683,10 +812,15 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         v_max = 2.0 * f0_hz * dt_s * math.sinh(0.5 * float(lim_tilt_kT(bits, dt_s, f0_hz)))
         walk = 2.0 * 2**bits / min(max(v_max, 1e-12), 2.0**bits)
         max_updates = int(20 * n_pred + 2000 + walk) if rule == "gradient" else int(4 * 2**bits + 2000)
+    if rule == "gradient":
+        return _solve_admm(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
+                           eps=eps, max_iter=max_iter, time_limit_s=time_limit_s, banks=banks, f_ref=f_ref,
+                           ref_status=status, est=est, n_pred=n_pred, klass=klass, kappa=kappa, t0=t0,
+                           read_energy_J=read_energy_J, reference=reference, C=C)
     if max_inner is None:
         max_inner = max(50, int(10 * n_pred)) if rule == "gradient" else max_updates
     # ---- the memories' finite ranges (bounds, propagated bounds, else a box: docs/theory.md), uniformly random levels
-    plb, pub = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
+    plb, pub, _ = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
     lo, hi, _, _ = memory_ranges(plb, pub, box_start(p.l, p.u, plb, pub))
     arr = LIMArray(lo, hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
     A, l, u = p.A, p.l, p.u

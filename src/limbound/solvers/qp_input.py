@@ -116,6 +116,9 @@ def split_bound_rows(A, l, u, lb, ub):
 def propagate_bounds(A, l, u, lb, ub, *, passes=PROPAGATION_PASSES):
     """Bounds on ``x`` implied by ``l <= Ax <= u`` and ``lb <= x <= ub`` (module notes); never looser than given.
 
+    Returns ``(lb, ub, infeasible)``; ``infeasible`` is True when an implied lower bound exceeds an upper one
+    (no point satisfies the constraints; the bounds are then those of the last consistent pass).
+
     For row ``i`` and variable ``j`` with ``a = A[i, j] != 0``: ``a x_j <= u_i - min_{x} sum_{k != j} a_ik x_k``
     and ``a x_j >= l_i - max_{x} sum_{k != j} a_ik x_k``, where the min/max over the current box is finite
     only if every other term is bounded on that side.
@@ -123,7 +126,7 @@ def propagate_bounds(A, l, u, lb, ub, *, passes=PROPAGATION_PASSES):
     lb = lb.astype(float).copy()
     ub = ub.astype(float).copy()
     if A.shape[0] == 0:
-        return lb, ub
+        return lb, ub, False
     Ap = np.maximum(A, 0.0)
     An = np.minimum(A, 0.0)
     nz = A != 0
@@ -155,10 +158,13 @@ def propagate_bounds(A, l, u, lb, ub, *, passes=PROPAGATION_PASSES):
             new_lb = np.where(new_lb > lb, new_lb - 1e-9 * (1.0 + np.abs(new_lb)), lb)
             # only a meaningful tightening counts (no endless creeping by tiny amounts)
             gain = (new_ub < ub - 1e-6 * (1.0 + np.abs(ub))) | (new_lb > lb + 1e-6 * (1.0 + np.abs(lb)))
+            cross = new_lb > new_ub + 1e-9 * (1.0 + np.abs(new_ub))
+            if np.any(cross):  # the rows and bounds admit no point: a proof of infeasibility
+                return lb, ub, True
             lb, ub = np.minimum(new_lb, new_ub), np.maximum(new_ub, new_lb)
             if not np.any(gain):
                 break
-    return lb, ub
+    return lb, ub, False
 
 
 #: the adaptive box starts at half-width ``BOX_START * (1 + largest finite |bound|)`` and grows by

@@ -1,0 +1,389 @@
+"""The gradient-rule QP driver: OSQP's ADMM with its iterate held in b-bit LIM memories (THEORY §6; docs/theory.md).
+
+Algorithm (Stellato et al., "OSQP: an operator splitting solver for quadratic programs", Math. Prog. Comp. 12,
+637 (2020), Algorithm 1, with its Ruiz equilibration, adaptive ``rho``, infeasibility certificates and solution
+polishing), on ``min 1/2 x'Px + q'x`` s.t. ``l <= Cx <= u`` where ``C`` stacks ``A`` and the rows of the bounded
+variables (``lb <= x <= ub``):
+
+    solve (P + sigma I + C' R C) xt = sigma x - q + C'(R z - y)      (R = diag(rho_i); digital, factorised)
+    x+ = alpha xt + (1 - alpha) x                                    (written into the memories, see below)
+    z+ = clip(alpha C xt + (1 - alpha) z + y / rho, l, u)
+    y+ = y + rho (alpha C xt + (1 - alpha) z - z+)
+
+The iterate ``x`` lives in the memories.  Each iteration moves them to ``x+`` with one gradient-rule update
+(:meth:`~limbound.solvers.lim_memory.LIMArray.gradient_step` with ``g = x - x+``, ``eta = 1``: mean drift
+``x+ - x``, every net level along the tilt releasing ``D``), and the next iteration reads them back: their
+grid and their hop noise are part of the iteration.  ``z``, ``y`` and the factorisation live in the digital
+driver (like the multipliers before; their digital cost is not in the books).
+
+Precision banks.  A b-bit memory resolves ``1/(2**b - 1)`` of its range; a QP's equality rows need more than
+that (measured on the Maros-Meszaros set: rounding the optimum to a 16-bit grid of a tight range violates
+rows by up to 17 on QGROW7).  Each variable is therefore held by ``banks`` memories whose values add up:
+bank 0 spans the variable's range, bank ``k`` spans ``+-bank_span`` levels of bank ``k - 1``
+(``2 * 64 / 65535``, ~1/512 of its spacing at b = 16).  A move is given to the coarsest bank whose
+spacing it needs (a bank keeps its level while the finer banks can absorb the rest).  All banks start from
+uniformly random levels and every hop of every bank is booked; ``estimate_J`` counts one memory per variable
+(the paper's model), the books count all of them.
+
+Status (honest: computed on the values the memories hold, with the multipliers of the driver, unscaled,
+as qpbenchmark computes them): ``solved`` iff for every read the primal residual (each row's violation over
+``1 + |bound|``), the dual residual ``||Px + q + C'y||_inf / (1 + max(||Px||, ||q||, ||C'y||))`` and the
+duality gap ``|x'Px + q'x + u'y+ + l'y-| / max(1, |f(x)|)`` are all at most
+``eps``; ``infeasible`` on OSQP's primal-infeasibility certificate; ``max_iter`` / ``time_limit`` when the
+budget ran out (residuals reported).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import scipy.linalg as sla
+from scipy import sparse
+
+#: ADMM constants of OSQP (Stellato et al. 2020, Section 5)
+SIGMA = 1e-6
+ALPHA = 1.6
+RHO_EQ_FACTOR = 1e3
+RHO_MIN, RHO_MAX = 1e-6, 1e6
+RUIZ_ITERS = 25
+#: fine-bank half span in levels of the next coarser bank: ``max(2, (2**b - 1) // 1024)`` (64 at b = 16: each bank
+#: resolves ~1/512 of the coarser bank's level; 2 at b <= 11)
+def bank_span(top):
+    return max(2, int(top) // 1024)
+CHECK_EVERY = 10
+POLISH_EVERY = 50
+EPS_PINF = 1e-5
+#: memory ranges reach this fraction of their width beyond the true bounds (the iterate may be infeasible on its way)
+FACE_MARGIN = 0.1
+#: consecutive checks (CHECK_EVERY iterations apart) with a target beyond an artificial face before the box grows
+FACE_CHECKS = 30
+
+
+def ruiz(P, C, iters=RUIZ_ITERS):
+    """Ruiz equilibration of the KKT matrix ``[P C'; C 0]`` and cost scaling, as in OSQP (Stellato et al. 2020, §5.1).
+
+    Returns ``(d, e, c)``: scaled data ``c D P D``, ``c D q``, ``E C D``, bounds ``E l, E u``.
+    """
+    n, m = P.shape[0], C.shape[0]
+    d = np.ones(n)
+    e = np.ones(m)
+    Ps, Cs = P.copy(), C.copy()
+    for _ in range(iters):
+        col = np.maximum(np.max(np.abs(Ps), axis=0), np.max(np.abs(Cs), axis=0) if m else 0.0)
+        row = np.max(np.abs(Cs), axis=1) if m else np.zeros(0)
+        dd = 1.0 / np.sqrt(np.clip(col, 1e-4, 1e4))
+        ee = 1.0 / np.sqrt(np.clip(row, 1e-4, 1e4)) if m else np.zeros(0)
+        Ps = dd[:, None] * Ps * dd[None, :]
+        Cs = ee[:, None] * Cs * dd[None, :]
+        d *= dd
+        e *= ee
+    # cost scaling: the mean column norm of P (OSQP's rule, without q to keep c independent of the data scale)
+    gamma = float(np.mean(np.max(np.abs(Ps), axis=0)))
+    c = 1.0 / min(max(gamma, 1e-4), 1e4)
+    return d, e, c
+
+
+def residuals(P, q, r, C, l, u, X, Y):
+    """Unscaled primal, dual residuals and duality gap, relative as in the module notes; arrays over reads.
+
+    ``X`` (R, n) the memory values, ``Y`` (R, m) the multipliers of ``l <= Cx <= u`` (positive: upper side).
+    Multipliers pointing at an infinite bound are dropped (they would make the gap infinite).
+    """
+    fin_u, fin_l = np.isfinite(u), np.isfinite(l)
+    Y = np.where(fin_u, np.maximum(Y, 0.0), 0.0) + np.where(fin_l, np.minimum(Y, 0.0), 0.0)
+    CX = (C @ X.T).T
+    with np.errstate(invalid="ignore"):
+        viol = np.maximum(np.where(fin_l, (l - CX) / (1.0 + np.abs(l)), 0.0),
+                          np.where(fin_u, (CX - u) / (1.0 + np.abs(u)), 0.0))
+    prim = np.max(np.maximum(viol, 0.0), axis=1) if C.shape[0] else np.zeros(X.shape[0])
+    PX = X @ P
+    CtY = (C.T @ Y.T).T
+    dres = PX + q + CtY
+    nrm = lambda a: np.max(np.abs(a), axis=1) if a.shape[1] else np.zeros(a.shape[0])  # noqa: E731
+    dual = nrm(dres) / (1.0 + np.maximum(np.maximum(nrm(PX), np.max(np.abs(q))), nrm(CtY)))
+    xPx = np.einsum("ri,ri->r", X, PX)
+    qx = X @ q
+    supp = np.where(fin_u, u, 0.0) @ np.maximum(Y, 0.0).T + np.where(fin_l, l, 0.0) @ np.minimum(Y, 0.0).T
+    supp = np.atleast_1d(supp)
+    # relative to the objective itself (with its constant r), as the objective error is judged: a gap that is
+    # small against cancelling terms x'Px ~ -q'x but not against f (HS268: f* = 1e-5, terms ~ 1.4e4) is not small
+    f = 0.5 * xPx + qx + r
+    gap = np.abs(xPx + qx + supp) / np.maximum(1.0, np.abs(f))
+    return prim, dual, gap
+
+
+class Banks:
+    """The memories of ``K`` precision banks of ``n`` variables in one :class:`LIMArray` (module notes)."""
+
+    def __init__(self, lo, hi, banks, top):
+        self.n = lo.size
+        self.K = int(banks)
+        # finer bank k spans +-w_k, w_k = bank_span delta_{k-1}: in units of delta_0, w_k = f_k
+        f, fk = [], 1.0
+        span_levels = bank_span(top)
+        for _ in range(1, self.K):
+            fk = span_levels * fk
+            f.append(fk)
+            fk = 2.0 * fk / top
+        # bank 0 is shrunk by the finer banks' reach so that the sum stays in [lo, hi] (bounds held by the memories)
+        reach = sum(f)
+        d0 = (hi - lo) / (top + 2.0 * reach)
+        span = [(lo + reach * d0, hi - reach * d0)] + [(-fk * d0, fk * d0) for fk in f]
+        self.lo = np.concatenate([s_[0] for s_ in span])
+        self.hi = np.concatenate([s_[1] for s_ in span])
+        self.delta = (self.hi - self.lo) / top
+        #: the range of each variable (the sum of the banks' ranges) and what the finer banks add to bank 0
+        self.range = (lo, hi)
+        self.reach = reach * d0
+
+    def values(self, arr):
+        """Variable values, the sum of the banks, (R, n)."""
+        return arr.values.reshape(arr.R, self.K, self.n).sum(axis=1)
+
+    def targets(self, arr, x_t):
+        """Per-memory targets for the variable targets ``x_t`` (R, n): the coarsest bank that must move moves."""
+        V = arr.values.reshape(arr.R, self.K, self.n)
+        lo = self.lo.reshape(self.K, self.n)
+        hi = self.hi.reshape(self.K, self.n)
+        dl = self.delta.reshape(self.K, self.n)
+        T = np.empty_like(V)
+        rem = x_t.copy()
+        for k in range(self.K):
+            if k < self.K - 1:
+                finer = 0.5 * (hi[k + 1] - lo[k + 1]) * 0.5  # half of the next bank's half span
+                keep = np.abs(rem - V[:, k]) <= finer
+                grid = lo[k] + np.round((np.clip(rem, lo[k], hi[k]) - lo[k]) / dl[k]) * dl[k]
+                T[:, k] = np.where(keep, V[:, k], grid)
+            else:
+                T[:, k] = np.clip(rem, lo[k], hi[k])
+            rem = rem - T[:, k]
+        return T.reshape(arr.R, self.K * self.n)
+
+
+def stack_constraints(p, lb, ub):
+    """``C, l, u``: the rows of ``A`` and one row per variable with a finite bound ``lb``/``ub``.
+
+    The bounds passed are the problem's with the propagated ones (valid, redundant): the memories hold every
+    variable inside them, so the ADMM must know them, or its iterate would ask for values the memories cannot take.
+    """
+    n = p.n
+    bounded = np.flatnonzero(np.isfinite(lb) | np.isfinite(ub))
+    C = np.vstack([p.A, np.eye(n)[bounded]]) if bounded.size else p.A.copy()
+    l = np.concatenate([p.l, lb[bounded]])
+    u = np.concatenate([p.u, ub[bounded]])
+    return C, l, u
+
+
+class ADMM:
+    """OSQP's ADMM for all reads side by side (each read its own ``rho``, ``z``, ``y``, stopping), module notes."""
+
+    def __init__(self, p, C, l, u):
+        self.p = p
+        self.C, self.l, self.u = C, l, u
+        self.d, self.e, self.c = ruiz(p.P, C)
+        d, e, c = self.d, self.e, self.c
+        self.Ps = c * d[:, None] * p.P * d[None, :]
+        self.qs = c * d * p.q
+        self.Cs = sparse.csr_matrix(e[:, None] * C * d[None, :])
+        self.CsT = self.Cs.T.tocsr()
+        self.Csp = sparse.csr_matrix(C)
+        with np.errstate(invalid="ignore"):
+            self.ls = e * l
+            self.us = e * u
+        self.eq = (l == u)
+        self._fac = {}
+
+    def rho_vec(self, rho):
+        return np.where(self.eq, RHO_EQ_FACTOR * rho, rho)
+
+    def factor(self, rho):
+        key = float(rho)
+        if key not in self._fac:
+            if len(self._fac) > 8:
+                self._fac.clear()
+            rv = self.rho_vec(rho)
+            K = self.Ps + SIGMA * np.eye(self.p.n) + (self.CsT @ sparse.diags(rv) @ self.Cs).toarray()
+            self._fac[key] = sla.lu_factor(K, check_finite=False)
+        return self._fac[key]
+
+    def step(self, xs, zs, ys, rho):
+        """One ADMM iteration of one read (scaled variables); returns ``(x+, z+, y+, xt)``."""
+        rv = self.rho_vec(rho)
+        rhs = SIGMA * xs - self.qs + self.CsT @ (rv * zs - ys)
+        xt = sla.lu_solve(self.factor(rho), rhs, check_finite=False)
+        zt = self.Cs @ xt
+        x_new = ALPHA * xt + (1.0 - ALPHA) * xs
+        zr = ALPHA * zt + (1.0 - ALPHA) * zs
+        z_new = np.clip(zr + ys / rv, self.ls, self.us)
+        y_new = ys + rv * (zr - z_new)
+        return x_new, z_new, y_new
+
+    def new_rho(self, xs, zs, ys, rho):
+        """OSQP's adaptive rho: ``rho sqrt(r_prim / r_dual)`` with both residuals normalised (scaled space)."""
+        Cx = self.Cs @ xs
+        rp = np.max(np.abs(Cx - zs)) / max(np.max(np.abs(Cx)), np.max(np.abs(zs)), 1e-30)
+        Px = self.Ps @ xs
+        Cty = self.CsT @ ys
+        rd = np.max(np.abs(Px + self.qs + Cty)) / max(np.max(np.abs(Px)), np.max(np.abs(Cty)), np.max(np.abs(self.qs)), 1e-30)
+        r = rho * math.sqrt(max(rp, 1e-30) / max(rd, 1e-30))
+        return float(min(max(r, RHO_MIN), RHO_MAX))
+
+    def unscale_y(self, ys):
+        return self.e * ys / self.c
+
+    def polish(self, x, y):
+        """OSQP's polishing (Stellato et al. 2020, §4): solve the equality-constrained QP on the active set guessed
+        from ``z = Cx`` and ``y`` (unscaled; lower-active where ``z - l < -y``, upper-active where ``u - z < y``),
+        three steps of iterative refinement.  Returns ``(x, y)`` or None."""
+        p = self.p
+        z = self.Csp @ x
+        with np.errstate(invalid="ignore"):
+            act_l = (z - self.l < -y) & np.isfinite(self.l)
+            act_u = (self.u - z < y) & np.isfinite(self.u)
+        act_l |= self.eq
+        act_u &= ~act_l
+        rows = np.flatnonzero(act_l | act_u)
+        b = np.where(act_u, self.u, self.l)[rows]
+        Ca = self.C[rows]
+        n, k = p.n, rows.size
+        delta = 1e-7 * max(1.0, float(np.max(np.abs(p.P))))
+        K = np.block([[p.P, Ca.T], [Ca, np.zeros((k, k))]])
+        Kreg = K + np.diag(np.concatenate([np.full(n, delta), np.full(k, -delta)]))
+        rhs = np.concatenate([-p.q, b])
+        try:
+            fac = sla.lu_factor(Kreg, check_finite=False)
+            sol = sla.lu_solve(fac, rhs, check_finite=False)
+            for _ in range(3):
+                sol = sol + sla.lu_solve(fac, rhs - K @ sol, check_finite=False)
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+        if not np.all(np.isfinite(sol)):
+            return None
+        yp = np.zeros(self.C.shape[0])
+        yp[rows] = sol[n:]
+        return sol[:n], yp
+
+
+def drive(p, arr, banks: Banks, *, bounds, eps, max_iter, deadline, faces=None, rho0=0.1):
+    """Run the ADMM on the memories of ``arr`` until every read stops (module notes).
+
+    ``faces = (art_lo, art_hi)``: which faces of the ranges ``banks.range`` are artificial (the adaptive box);
+    when the ADMM's target of some read lies beyond an artificial face at ``FACE_CHECKS`` consecutive checks,
+    every running read stops with status ``"box"`` (the caller grows the box and solves again).
+
+    Returns per-read arrays ``status`` (str), ``iters``, ``prim``, ``dual``, ``gap``, final ``Y`` (unscaled),
+    ``rho``, ``polished`` and the number of memory updates.
+    """
+    C, l, u = stack_constraints(p, *bounds)
+    adm = ADMM(p, C, l, u)
+    R, n, m = arr.R, p.n, C.shape[0]
+    X = banks.values(arr)
+    XS = X / adm.d
+    ZS = np.clip((adm.Cs @ XS.T).T, adm.ls, adm.us)
+    YS = np.zeros((R, m))
+    rho = np.full(R, float(rho0))
+    status = np.array(["running"] * R, dtype=object)
+    iters = np.zeros(R, dtype=np.int64)
+    polished = np.zeros(R, dtype=bool)
+    Ypol = np.zeros((R, m))
+    prev_YS = YS.copy()
+    prim = np.full(R, np.inf)
+    dual = np.full(R, np.inf)
+    gap = np.full(R, np.inf)
+    updates = 0
+
+    def write(targets_x, active):
+        """One gradient-rule update moving the memories of the active reads towards ``targets_x`` (R, n)."""
+        nonlocal updates
+        T = banks.targets(arr, targets_x)
+        G = arr.values - T
+        arr.gradient_step(G, 1.0, active=active)
+        updates += 1
+
+    Xpol = np.zeros((R, n))
+    beyond = 0
+    pol_age = np.zeros(R, dtype=np.int64)
+    it = 0
+    while True:
+        act = status == "running"
+        if not np.any(act):
+            break
+        if time.perf_counter() > deadline:
+            status[act] = "time_limit"
+            break
+        target = X.copy()
+        for r in np.flatnonzero(act):
+            if polished[r]:
+                target[r] = Xpol[r]  # walk to the polished point
+                pol_age[r] += 1
+            else:
+                xs_n, ZS[r], YS[r] = adm.step(XS[r], ZS[r], YS[r], rho[r])
+                target[r] = xs_n * adm.d
+        write(target, act)
+        X = banks.values(arr)
+        XS = X / adm.d
+        iters[act] += 1
+        it += 1
+        if it % CHECK_EVERY:
+            continue
+        if faces is not None:
+            lo, hi = banks.range
+            out = (faces[0] & (target < lo)) | (faces[1] & (target > hi))
+            beyond = beyond + 1 if np.any(out[act]) else 0
+            if beyond >= FACE_CHECKS:
+                status[act] = "box"
+                break
+        Y = np.array([adm.unscale_y(YS[r]) for r in range(R)])
+        Yuse = np.where(polished[:, None], Ypol, Y)
+        pr, du, ga = residuals(p.P, p.q, p.r, adm.Csp, l, u, X, Yuse)
+        for r in np.flatnonzero(act):
+            prim[r], dual[r], gap[r] = pr[r], du[r], ga[r]
+            if pr[r] <= eps and du[r] <= eps and ga[r] <= eps:
+                status[r] = "solved"
+                continue
+            if iters[r] >= max_iter:
+                status[r] = "max_iter"
+                continue
+            if polished[r]:
+                if pol_age[r] >= 4 * CHECK_EVERY:  # the grid cannot hold the polished point: back to the ADMM
+                    polished[r] = False
+                continue
+            # primal infeasibility certificate (Stellato et al. 2020, §3.4) on the unscaled multiplier step
+            dy = adm.unscale_y(YS[r] - prev_YS[r])
+            ndy = float(np.max(np.abs(dy))) if m else 0.0
+            if ndy > 1e-30:
+                supp = (np.where(np.isfinite(u), u, 0.0) @ np.maximum(dy, 0.0)
+                        + np.where(np.isfinite(l), l, 0.0) @ np.minimum(dy, 0.0))
+                ok_sides = not (np.any((dy > 0) & ~np.isfinite(u)) or np.any((dy < 0) & ~np.isfinite(l)))
+                if ok_sides and np.max(np.abs(adm.Csp.T @ dy)) <= EPS_PINF * ndy and supp < -EPS_PINF * ndy:
+                    status[r] = "infeasible"
+                    continue
+            if iters[r] % POLISH_EVERY == 0 and max(pr[r], du[r]) < 1e-2:
+                got = adm.polish(X[r], Y[r])
+                if got is not None:
+                    xp, yp = got
+                    pp, dp, gp = residuals(p.P, p.q, p.r, adm.Csp, l, u, xp[None, :], yp[None, :])
+                    if pp[0] <= 0.1 * eps and dp[0] <= 0.1 * eps and gp[0] <= 0.1 * eps:
+                        # the polished point becomes the target: the memories walk there (booked)
+                        polished[r] = True
+                        pol_age[r] = 0
+                        Xpol[r] = xp
+                        Ypol[r] = yp
+                        YS[r] = adm.c * yp / adm.e
+                        ZS[r] = np.clip(adm.Cs @ (xp / adm.d), adm.ls, adm.us)
+                        continue
+            if iters[r] % (5 * CHECK_EVERY) == 0:
+                nr = adm.new_rho(XS[r], ZS[r], YS[r], rho[r])
+                if nr > 5 * rho[r] or nr < 0.2 * rho[r]:
+                    rho[r] = nr
+        prev_YS = YS.copy()
+    Y = np.array([adm.unscale_y(YS[r]) for r in range(R)])
+    Y = np.where(polished[:, None], Ypol, Y)
+    X = banks.values(arr)
+    prim, dual, gap = residuals(p.P, p.q, p.r, adm.Csp, l, u, X, Y)
+    for r in range(R):
+        if status[r] == "solved" and not (prim[r] <= eps and dual[r] <= eps and gap[r] <= eps):
+            status[r] = "inaccurate"
+    return {"status": status, "iters": iters, "prim": prim, "dual": dual, "gap": gap, "Y": Y, "rho": rho,
+            "polished": polished, "updates": updates, "C": C, "l": l, "u": u}
