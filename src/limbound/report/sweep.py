@@ -1200,7 +1200,7 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
                                  "is a folder or absent")
     check_same_version(out)
     key = grid_key(cfg)
-    check_owner(out, "sweep", key, force=force, describe="sweep config")
+    check_owner(out, "sweep", key, force=force, describe="config")
     points = cfg.points()
     done, _ = scan_points(cfg, out)
     pending = [p for p in points if p["id"] not in done]
