@@ -20,7 +20,7 @@ from ._common import add_progress_arg, epilog, print_json, progress, provenance
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory)",
+    p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory) and the floors (Langevin, protocol design)",
                               description="Run the simulators on cases with a published or exact answer (Kramers "
                                           "escape, Schmiedl-Seifert drag, Landauer erasure, master equation, LIM, "
                                           "static memory) and judge each by its criterion. Exit code 1 if any fails.",
@@ -32,7 +32,7 @@ def register(subparsers) -> None:
     p.add_argument("--detail", action="store_true",
                    help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
     p.add_argument("--only", default=None, metavar="GROUP[,GROUP...]",
-                   help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, static")
+                   help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, static, design")
     add_progress_arg(p)
     p.set_defaults(func=run)
 

@@ -187,6 +187,19 @@ def panel_c(*, quick: bool = False, seed: int = 0) -> Panel:
                  Series(NAMES["lim"], dt, lim, style={"color": COLORS["lim"]}),
                  Series(NAMES["landauer"] + " (flat)", dt, land, style={"color": COLORS["landauer"], "ls": "--"})],
                 ylog=True)
+    design = _design_points(quick)
+    if design:
+        x = np.array([r["dt_s"] for r in design])
+        left.series += [
+            Series("fixed tilt, reliable 1-level shift (master eq.)", x, [r["fixed_tilt_heat_kT"] for r in design],
+                   kind="marker", style={"color": COLORS["lim"], "marker": "s", "mfc": "none"}),
+            Series("shaped protocol, optimised (master eq.)", x, [r["shaped_heat_kT"] for r in design],
+                   kind="marker", style={"color": "black", "marker": "o"})]
+        pos = [r for r in design if r["shaped_floor_kT"] > 0]
+        if pos:
+            left.series.append(Series("floor §8a of the shaped protocol (where > 0)", [r["dt_s"] for r in pos],
+                                      [r["shaped_floor_kT"] for r in pos], kind="marker",
+                                      style={"color": COLORS["landauer"], "marker": "v"}))
     right = Axes("LIM barrier between updates", "time per update dt [s]", "barrier E_b* [kT]",
                  [Series("LIM barrier E_b*", dt, bar, style={"color": COLORS["lim"]}),
                   Series("retention barrier E_ret (10 y)", dt, np.full_like(dt, float(retention_barrier_kT(RETENTION_DEFAULT_S, D_RET_DEFAULT))),
@@ -195,8 +208,27 @@ def panel_c(*, quick: bool = False, seed: int = 0) -> Panel:
     return Panel("c", TITLES["c"], [left, right],
                  notes=[f"b = {BITS_C}, T = {T_DEFAULT_K:g} K, f0 = 1e9 /s. LIM: D = max(D_prec, 2 arcsinh(1/(2 f0 dt))), barrier "
                         "E_b* = ln(2 f0 dt sinh(D/2)) rising as updates slow (consolidation in place, THEORY §2b). Static CIM: "
-                        "D_w = 2 ln(T_ret ln(1/d_w)/(d_ret dt)) (THEORY §2c). Landauer reference does not depend on dt."],
-                 provenance={"dt_s": [1e-15, 1.0, len(dt)], "bits": BITS_C, "T_K": T_DEFAULT_K})
+                        "D_w = 2 ln(T_ret ln(1/d_w)/(d_ret dt)) (THEORY §2c). Landauer reference does not depend on dt.",
+                        "Markers: one memory shifted by one level in dt to b bits (TV <= 2^-b; docs/theory.md §7a), exact "
+                        "master-equation heat of the fixed tilt (the paper's protocol class) and of a 4-segment shaped "
+                        "protocol optimised for heat, with the §8a floor of the shaped protocol (its own activity)."],
+                 provenance={"dt_s": [1e-15, 1.0, len(dt)], "bits": BITS_C, "T_K": T_DEFAULT_K,
+                             "protocol_design": [{k: r[k] for k in ("dt_f0", "fixed_tilt_heat_kT", "shaped_heat_kT",
+                                                                    "shaped_floor_kT", "fixed_tilt_floor_kT")}
+                                                 for r in design]})
+
+
+#: dt * f0 of the protocol-design points in panel (c) (sim/protocol_design.py; docs/theory.md §7a)
+DESIGN_DT_F0 = {"quick": (1.0, 1e3), "full": (1.0, 10.0, 100.0, 1e3, 1e4)}
+
+
+def _design_points(quick: bool) -> list[dict]:
+    """Fixed tilt, optimised shift and floor of one b-bit memory at a few dt (empty if sim is not in the tree)."""
+    pd = _try_import("limbound.sim.protocol_design")
+    if pd is None:
+        return []
+    return pd.design_table(bits=(BITS_C,), dt_f0=DESIGN_DT_F0["quick" if quick else "full"],
+                           maxiter=20 if quick else 80)
 
 
 # ---------------------------------------------------------------- optional panels (d)-(f)

@@ -37,6 +37,7 @@ class MasterResult:
     p_segments : (n_segments, M) occupations at the end of each segment
     mean_heat_kT, mean_work_kT : mean heat released and work done over the schedule
     mean_U_start_kT, mean_U_end_kT : mean energy at start (first landscape) and end (last landscape)
+    mean_hops : expected number of hops (both directions) over the schedule, the activity ``A_tau`` of THEORY §8a
     """
 
     p_end: np.ndarray
@@ -45,6 +46,7 @@ class MasterResult:
     mean_work_kT: float
     mean_U_start_kT: float
     mean_U_end_kT: float
+    mean_hops: float = 0.0
 
     @property
     def first_law_residual(self) -> float:
@@ -98,10 +100,11 @@ def _run_schedule(p, segs, f0_hz, advance) -> MasterResult:
 
     At each boundary the landscape changes at fixed occupations (work
     ``p . (U - U_prev)``); within a segment ``advance(p, R, U, T, heat)``
-    returns the occupations at its end and ``heat`` plus the mean heat
-    released during the segment.
+    returns the occupations at its end, ``heat`` plus the mean heat
+    released during the segment, and the expected hops during it.
     """
     heat = 0.0
+    hops = 0.0
     work = 0.0
     U_prev = segs[0][1]
     U_start = float(p @ U_prev)
@@ -109,11 +112,12 @@ def _run_schedule(p, segs, f0_hz, advance) -> MasterResult:
     for T, U, eb in segs:
         work += float(p @ (U - U_prev))
         R = rate_matrix(U, eb, f0_hz)
-        p, heat = advance(p, R, U, T, heat)
+        p, heat, a = advance(p, R, U, T, heat)
+        hops += a
         p_seg.append(p.copy())
         U_prev = U
     return MasterResult(p_end=p, p_segments=np.array(p_seg), mean_heat_kT=heat, mean_work_kT=work,
-                        mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev))
+                        mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev), mean_hops=hops)
 
 
 def solve(p0, segments, *, f0_hz: float) -> MasterResult:
@@ -135,10 +139,11 @@ def solve(p0, segments, *, f0_hz: float) -> MasterResult:
         E = expm(big)
         occ_int = p @ E[:M, M:]           # int_0^T p(s) ds
         heat += float(occ_int @ _heat_rate(R, U))
+        hops = float(occ_int @ -np.diag(R))  # total exit rate of each level, integrated over occupation
         p = p @ E[:M, :M]
         p = np.clip(p, 0.0, None)
         p /= p.sum()
-        return p, heat
+        return p, heat, hops
 
     return _run_schedule(p, segs, f0_hz, exact)
 
@@ -157,9 +162,12 @@ def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult
         if np.min(np.diag(P)) < 0:
             raise ParameterError(f"h_s={h!r} is too long for these rates; allowed: h_s <= 1/max total rate")
         hv = h * _heat_rate(R, U)
+        av = -h * np.diag(R)
+        hops = 0.0
         for _ in range(int(round(T / h))):
             heat += float(p @ hv)
+            hops += float(p @ av)
             p = p @ P
-        return p, heat
+        return p, heat, hops
 
     return _run_schedule(p, segs, f0_hz, uniformized)

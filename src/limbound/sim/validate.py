@@ -726,7 +726,14 @@ def _rate_estimate(first_hop_s, window_s, n, *, kind):
 # The suite
 # ----------------------------------------------------------------------------------------------
 
-GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static")
+def design_cases(**kw) -> list[Case]:
+    """Protocol design: shift one memory by one level in dt (:func:`limbound.sim.validate_floors.design_cases`)."""
+    from .validate_floors import design_cases as _design
+
+    return _design(**kw)
+
+
+GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static", "design")
 
 
 def parse_groups(only) -> tuple[str, ...]:
@@ -746,7 +753,7 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
     """Run every validation case (``quick``: smaller samples, same physics; well under a minute).
 
     ``only`` restricts to groups given by exact name, comma-separated (:func:`parse_groups`):
-    kramers, drag, erasure, master, lim, static.  ``seed`` is an integer >= 0.
+    kramers, drag, erasure, master, lim, static, design.  ``seed`` is an integer >= 0.
     The cases that ran are judged together (:func:`judge`): Bonferroni over
     all of them, family-wise false-alarm probability ``alpha``.  ``on_group(name, done, total)``, if given,
     is called before each group runs and once at the end (a progress display).
@@ -761,6 +768,7 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
             "master": lambda: master_cases(n_memories=50_000, seed=seed),
             "lim": lambda: lim_cases(n_memories=20_000, seed=seed),
             "static": lambda: static_cases(n_memories=100_000, probs=(1e-2,), n_rate=20_000, seed=seed),
+            "design": lambda: design_cases(bits=(4,), dt_f0=(1e3,), maxiter=30, seed=seed),
         }
     else:
         groups = {
@@ -770,6 +778,7 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
             "master": lambda: master_cases(seed=seed),
             "lim": lambda: lim_cases(seed=seed),
             "static": lambda: static_cases(seed=seed),
+            "design": lambda: design_cases(bits=(4, 8), dt_f0=(1.0, 1e3), maxiter=80, n_memories=100_000, seed=seed),
         }
     cases = []
     for k, name in enumerate(selected):

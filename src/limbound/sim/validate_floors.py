@@ -71,3 +71,63 @@ def heat_minus_floor(heat, x0, x1, *, gamma: float, tau: float, entropy_start_na
         loo.append(float(heat[keep].mean()) - f["floor_kT"])
     _, se = jackknife(d_full, loo)
     return {**full, "mean_heat_kT": float(heat.mean()), "se_kT": se, "tightness": float(heat.mean()) / full["floor_kT"]}
+
+
+# ----------------------------------------------------------------------------------------------
+# Protocol design (THEORY §8a, §8c; docs/theory.md §7a)
+# ----------------------------------------------------------------------------------------------
+
+#: the designed protocol must save at least this fraction of the fixed tilt's heat where dt is long
+DESIGN_MIN_SAVING = 0.5
+#: dt * f0 from which "long" applies (the fixed tilt's barrier is then well above 0)
+DESIGN_LONG_DT_F0 = 100.0
+
+
+def design_cases(*, bits=(4,), dt_f0=(1e3,), f0_hz: float = 1e9, n_segments: int = 4, maxiter: int = 40,
+                 n_memories: int = 20_000, seed: int = 0) -> list:
+    """Shift one memory by one level in ``dt`` (:mod:`limbound.sim.protocol_design`): fixed tilt, shaped, floors.
+
+    Per ``(b, dt)``:
+
+    * ``design_fixed_tilt[...]`` (exact): the fixed tilt's exact heat >= its §8a floor, success
+      ``TV <= 2^-b``, window edges empty (< 1e-9);
+    * ``design_shaped[...]`` (exact): the same for the optimised protocol, and where ``dt f0 >=
+      DESIGN_LONG_DT_F0`` its heat at most ``(1 - DESIGN_MIN_SAVING)`` of the fixed tilt's;
+    * ``design_shaped_kmc[...]`` (two-sided): the optimised schedule run by the continuous-time KMC
+      (:func:`limbound.sim.gillespie.gillespie`, ``n_memories`` started from ``p0``): mean heat within
+      ``z* SE`` of the master equation's, the independent side of the design's numbers.
+    """
+    from .gillespie import Segment, gillespie
+    from .protocol_design import fixed_tilt, shaped, shift_task
+    from .validate import Case, _mean_se, judge
+
+    cases = []
+    for j, (b, x) in enumerate((b, x) for b in bits for x in dt_f0):
+        task = shift_task(b, x / f0_hz, f0_hz)
+        fx = fixed_tilt(task)
+        sh = shaped(task, n_segments=n_segments, start=fx, maxiter=maxiter)
+        tag = f"b={b},dt*f0={x:g}"
+        params = {"bits": int(b), "dt_s": task.dt_s, "f0_hz": f0_hz, "dt_f0": float(x), "epsilon": task.epsilon,
+                  "D_b_kT": task.D_b, "window_levels": task.n_levels, "n_segments": n_segments}
+        long_dt = x >= DESIGN_LONG_DT_F0
+        for r in (fx, sh):
+            ok = r.heat_kT >= r.floor_kT - 1e-9 and r.tv <= task.epsilon * (1 + 1e-9) and r.window_mass < 1e-9
+            crit = "exact: heat >= §8a floor with the protocol's own activity; TV(p, q) <= 2^-b; window edges < 1e-9"
+            if r is sh:
+                ok = ok and (not long_dt or sh.heat_kT <= (1.0 - DESIGN_MIN_SAVING) * fx.heat_kT)
+                crit += f"; dt f0 >= {DESIGN_LONG_DT_F0:g}: heat <= {1 - DESIGN_MIN_SAVING:g} x fixed tilt"
+            cases.append(Case(f"design_{r.name}[{tag}]", params, r.heat_kT, 0.0, r.floor_kT, test="exact", checks_ok=ok,
+                              detail={**r.as_dict(), "fixed_over_shaped": fx.heat_kT / sh.heat_kT,
+                                      "unit": "kT", "criterion": crit}))
+        rng = np.random.default_rng([seed, 9, j])
+        lv0 = rng.choice(task.n_levels, size=n_memories, p=task.p0).astype(np.int64)
+        sched = [Segment(0.0, task.hold_start, 0.0)] + [Segment(T, np.asarray(U), e) for T, U, e in sh.segments] \
+            + [Segment(0.0, task.hold_end, 0.0)]
+        k = gillespie(lv0, task.n_levels, sched, seed=seed * 1009 + 700 + j, f0_hz=f0_hz)
+        m, se = _mean_se(k.heat_kT)
+        cases.append(Case(f"design_shaped_kmc[{tag}]", params | {"n_memories": n_memories}, m, se, sh.heat_kT,
+                          detail={"first_law_residual": k.first_law_residual, "mean_hops": float((k.hops_up + k.hops_dn).mean()),
+                                  "master_activity": sh.activity,
+                                  "criterion": "two-sided: KMC mean heat of the optimised schedule within z* SE of "
+                                               "the master equation's"}))
+    return judge(cases)
