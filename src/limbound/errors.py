@@ -150,3 +150,21 @@ def check_finite(name: str, value):
 
 def isfinite_number(x) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def did_you_mean(word, choices) -> str:
+    """``" did you mean 'gpt-3'?"`` for the closest of ``choices`` to a mistyped ``word`` (difflib; case and
+    the separators - _ . ignored), or ``""`` when none is close."""
+    import difflib
+
+    def norm(s):
+        return str(s).lower().replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
+
+    choices = [str(c) for c in choices]
+    exact = [c for c in choices if norm(c) == norm(word)] or \
+        [c for c in choices if norm(word) and norm(c).startswith(norm(word))][:1]  # h100 -> h100-sxm
+    close = exact or difflib.get_close_matches(norm(word), [norm(c) for c in choices], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    best = exact[0] if exact else next(c for c in choices if norm(c) == close[0])
+    return f" did you mean {best!r}?"

@@ -21,7 +21,8 @@ _TIME = {
 }
 _TEMP = {"k": 1.0}
 _FREQ = {"/s": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12}
-_ENERGY = {"j": 1.0, "kj": 1e3, "mj": 1e6, "gj": 1e9, "kwh": 3.6e6, "mwh": 3.6e9, "gwh": 3.6e12}
+_ENERGY = {"j": 1.0, "kj": 1e3, "mj": 1e6, "gj": 1e9, "tj": 1e12, "wh": 3.6e3, "kwh": 3.6e6, "mwh": 3.6e9,
+           "gwh": 3.6e12, "twh": 3.6e15}  # case-insensitive: MJ is mega (no milli- or pico-joules here)
 
 _NUM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 

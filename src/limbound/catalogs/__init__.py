@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..errors import CatalogError
+from ..errors import CatalogError, did_you_mean
 from ..physics.accelerator import energy_per_flop_J
 
 MWH_J = 3.6e9  # 1 MWh in joules
@@ -218,7 +218,8 @@ def get(kind: str, key: str):
     """One catalog row by name; unknown names list what is allowed."""
     rows = load(kind)
     if key not in rows:
-        raise CatalogError(f"{kind[:-1] if kind != 'hardware' else 'hardware'} {key!r} is unknown; allowed: {', '.join(rows)}")
+        raise CatalogError(f"{kind[:-1] if kind != 'hardware' else 'hardware'} {key!r} is unknown;"
+                           f"{did_you_mean(key, rows)} allowed: {', '.join(rows)}")
     return rows[key]
 
 

@@ -21,12 +21,30 @@ from .. import __version__
 from ..errors import LimboundError
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal as usual; the epilog's example lines kept as written."""
+
+    def _fill_text(self, text, width, indent):
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 class _Parser(argparse.ArgumentParser):
-    def __init__(self, *a, **k):  # keep the epilog's example lines as written
-        k.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+    def __init__(self, *a, **k):
+        k.setdefault("formatter_class", _Formatter)
         super().__init__(*a, **k)
 
     def error(self, message):  # one line, exit 2 (argparse prints usage first otherwise)
+        import re
+
+        from ..errors import did_you_mean
+
+        m = re.match(r"argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if m:  # a mistyped choice (a command, --schedule ...): name the closest one
+            choices = [c.strip().strip("'") for c in m.group(3).split(",")]
+            message = f"argument {m.group(1)}: invalid choice: {m.group(2)!r};{did_you_mean(m.group(2), choices)} " \
+                      f"allowed: {', '.join(choices)}"
         sys.stderr.write(f"limbound: error: {message}\n")
         raise SystemExit(2)
 

@@ -173,7 +173,7 @@ def _probability(text, name):
 #: header words of columns holding text (left-aligned, may wrap between words); every other column holds
 #: numbers, which are right-aligned and never wrapped.
 TEXT_COLUMNS = {"workload", "paradigm", "name", "source", "device", "hardware", "key", "quantity", "case", "kind",
-                "criterion", "note", "notes", "what", "model", "graph", "status", "panel", "reference"}
+                "criterion", "note", "notes", "what", "model", "graph", "status", "panel", "reference", "run", "problem"}
 
 _PLAIN_BOX = None
 

@@ -33,6 +33,7 @@ OPTIONS = {
     "attempt_frequency": ("f0_hz", "frequency"), "retention": ("retention_s", "time"),
     "retention_failure": ("d_ret", "probability"), "write_failure": ("d_w", "probability"),
     "consolidations": ("consolidations", None), "measured_kwh": ("measured_J", "kwh"),
+    "measured": ("measured_J", "energy"),
 }
 _FUNC = re.compile(r"^\s*([a-z]+)\s*\((.*)\)\s*$")
 _BARE = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")

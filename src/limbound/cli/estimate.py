@@ -10,14 +10,16 @@ from __future__ import annotations
 from .. import bounds, catalogs
 from ..units import parse_number, parse_quantity
 from . import _uncertain
-from ._common import add_physics_args, g3, note, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
 
 
 def register(sub) -> None:
     p = sub.add_parser("estimate", help="energy-to-solution estimates (LIM, Landauer reference, static/volatile CIM, accelerator) and floors",
                        description="Energy-to-solution estimates of a training or optimization run on each paradigm, "
                                    "with the breakdown by wall (memory, update, consolidation), and the workload's "
-                                   "floors (theorems: second law, speed term).")
+                                   "floors (theorems: second law, speed term).",
+                       epilog=epilog("limbound estimate --workload gpt-3", "limbound estimate --params 1e15 --tokens 1e12 --bits 16 --time 30d",
+                                     "limbound estimate --workload all --json"))
     p.add_argument("--workload", help="a catalog workload (see `limbound workloads`), or 'all' for one row each")
     p.add_argument("--params", help="number of parameters N, e.g. 1e15")
     src = p.add_mutually_exclusive_group()

@@ -1,22 +1,39 @@
 """``limbound gap``: how many orders of magnitude a measured training energy sits above each paradigm's estimate."""
 from __future__ import annotations
 
+import argparse
+import sys
+
 from .. import bounds, catalogs
 from ..errors import ParameterError
 from ..units import parse_number, parse_quantity
 from . import _uncertain
-from ._common import add_physics_args, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
 
 
 def register(sub) -> None:
-    p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate")
-    p.add_argument("--workload", help="a catalog workload with a published energy, or 'all'")
-    p.add_argument("--measured-kwh", help="measured energy in kWh (with --flops and --params)")
-    p.add_argument("--flops", help="training FLOPs (with --measured-kwh)")
-    p.add_argument("--params", help="number of parameters (with --measured-kwh)")
-    p.add_argument("--time", default=None, help="time-to-solution (default: published, else 30d)")
-    p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part)")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate",
+                       description="How many orders of magnitude (log10) a measured training energy sits above each "
+                                   "paradigm's energy-to-solution (Landauer floor; LIM, static CIM, accelerator "
+                                   "estimates): a catalog workload's published energy, your own measurement, or the "
+                                   "runs of a CodeCarbon emissions.csv.",
+                       epilog=epilog("limbound gap --workload all", "limbound gap --measured 1287MWh --flops 3.14e23 --params 1.75e11",
+                                     "limbound gap --codecarbon emissions.csv --workload bert-large"))
+    p.add_argument("--workload", help="a catalog workload with a published energy, or 'all'; with --codecarbon or "
+                                      "--measured: the workload the measurement is of (its params and FLOPs)")
+    p.add_argument("--measured", help="measured energy with its unit, e.g. 1287MWh, 4.6TJ, 3e9J (with --flops and "
+                                      "--params, or a --workload)")
+    p.add_argument("--measured-kwh", help=argparse.SUPPRESS)  # deprecated alias: --measured NkWh
+    p.add_argument("--codecarbon", metavar="EMISSIONS.csv",
+                   help="a CodeCarbon emissions.csv: each run's energy_consumed (kWh) and duration (time-to-solution "
+                        "unless --time); the workload from --workload or --params with --flops/--tokens")
+    p.add_argument("--flops", help="training FLOPs (with --measured or --codecarbon)")
+    p.add_argument("--tokens", help="training tokens (with --params: FLOPs = 6 N D)")
+    p.add_argument("--params", help="number of parameters (with --measured or --codecarbon)")
+    p.add_argument("--time", default=None, help="time-to-solution (default: published, CodeCarbon's duration, else 30d)")
+    p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part; with --codecarbon the "
+                                         "part its gpu_model names, if the catalog has it)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
     _uncertain.add_args(p)
     p.set_defaults(func=run)
@@ -29,48 +46,110 @@ def _run_uncertain(args, unc) -> int:
     if "measured_J" not in fixed and "measured_J" not in unc:
         w = catalogs.workload(args.workload) if args.workload else None
         if w is None or w.measured_energy_J is None:
-            raise ParameterError("give --measured-kwh (a number or a range), or a --workload with a published energy")
+            raise ParameterError("give --measured ENERGY (a value with its unit, or a range), or a --workload with a published energy")
         fixed["measured_J"] = w.measured_energy_J
     rec = _uncertain.analyse(_uncertain.U.Problem(fixed, unc), args)
     return _uncertain.emit(rec, args, f"{args.workload or 'measured'}: orders above each estimate, bands over uncertain inputs")
 
 
+def _deprecated_kwh(args) -> None:
+    """``--measured-kwh N`` is the old spelling of ``--measured NkWh``: accepted, with a note on stderr."""
+    if args.measured_kwh is not None:
+        if args.measured is not None:
+            raise ParameterError("give --measured (with its unit) or the deprecated --measured-kwh, not both")
+        sys.stderr.write("limbound: note: --measured-kwh is deprecated; write --measured "
+                         f"{args.measured_kwh}kWh\n")
+
+
+def _workload_inputs(args, time_s, kw):
+    """The run a measurement is of: a catalog --workload, or --params with --flops or --tokens."""
+    if args.workload:
+        return bounds.resolve(workload=args.workload, time_s=time_s, accelerator=args.accelerator, **kw)
+    if args.params is None or (args.flops is None and args.tokens is None):
+        raise ParameterError("a measured energy needs the run it is of: --workload NAME, or --params with --flops "
+                             "or --tokens")
+    num = {k: parse_number(getattr(args, k), f"--{k}") for k in ("flops", "tokens") if getattr(args, k) is not None}
+    return bounds.resolve(params=parse_number(args.params, "--params"), time_s=time_s, accelerator=args.accelerator,
+                          **num, **kw)
+
+
+def _run_codecarbon(args, kw, time_s) -> int:
+    from ..codecarbon import match_accelerator, read_emissions
+
+    if args.workload == "all":
+        raise ParameterError("--codecarbon compares with one workload: give --workload NAME or --params with --flops")
+    runs = read_emissions(args.codecarbon)
+    matched = None
+    if args.accelerator is None:
+        matched = match_accelerator(runs[0].gpu_model, catalogs.load("hardware"))
+        if matched is not None:
+            args.accelerator = matched
+    out = []
+    for r in runs:  # each run priced over its own duration unless --time is given
+        x = _workload_inputs(args, time_s if time_s is not None else r.duration_s, kw)
+        out.append({"run_id": r.run_id, "codecarbon": r.as_dict(), "measured_energy_J": r.energy_J,
+                    "inputs": x.as_dict(), "orders_above": bounds.gap_orders(r.energy_J, x)})
+    if args.json:
+        print_json({**provenance(codecarbon=str(args.codecarbon), workload=args.workload,
+                                 accelerator_from_gpu_model=matched), "gaps": out})
+        return 0
+    table(f"Orders of magnitude (log10) each CodeCarbon run sits above each paradigm "
+          f"({args.workload or 'given run'}, accelerator {out[0]['inputs']['accelerator']})",
+          ["run", "measured [J]", "duration [s]", *bounds.PARADIGMS],
+          [[f"{i} {o['codecarbon']['timestamp'][:10]}".strip(), g3(o["measured_energy_J"]), g3(o["codecarbon"]["duration_s"]),
+            *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for i, o in enumerate(out, start=1)],
+          footer="measured: CodeCarbon's energy_consumed (CPU + GPU + RAM, kWh); landauer: floor; lim, static_cim, "
+                 "accelerator: estimates.")
+    r0 = runs[0]
+    note(f"hardware: {r0.gpu_model or 'no GPU'}; {r0.cpu_model or 'cpu not recorded'}"
+         + (f"; accelerator estimate on {matched} (matched from gpu_model)" if matched else ""))
+    return 0
+
+
 def run(args) -> int:
+    _deprecated_kwh(args)
+    if args.codecarbon is None and args.measured is None and args.measured_kwh is None and \
+            (args.flops is not None or args.params is not None) and args.workload is None:
+        raise ParameterError("--flops/--params describe a measured run: add --measured ENERGY (e.g. 1287MWh)")
     unc = _uncertain.uncertain_inputs(args)
     if unc:
         return _run_uncertain(args, unc)
     kw = {**physics_kwargs(args), "T_ambient_K": parse_quantity(args.ambient, "temperature", "--ambient")}
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     items = []
-    extra = [f"--{k.replace('_', '-')}" for k in ("measured_kwh", "measured", "flops", "params")
-             if getattr(args, k, None) is not None]
-    if args.workload and extra:  # never silently ignored
-        raise ParameterError(f"--workload and {', '.join(extra)} are both given; allowed: --workload NAME|all (its "
-                             "published energy), or --measured-kwh with --flops and --params")
-    if args.workload:
+    extra = [f"--{k}" for k in ("flops", "params", "tokens") if getattr(args, k, None) is not None]
+    if args.workload and extra:  # never silently ignored: the workload brings its own params and FLOPs
+        raise ParameterError(f"--workload and {', '.join(extra)} are both given; allowed: --workload NAME (its params "
+                             "and FLOPs; with --measured ENERGY, a measurement of it), or --params with --flops/--tokens")
+    if args.codecarbon is not None:
+        return _run_codecarbon(args, kw, time_s)
+    measured = None
+    if args.measured is not None:
+        measured = parse_quantity(args.measured, "energy", "--measured")
+    elif args.measured_kwh is not None:
+        measured = parse_number(args.measured_kwh, "--measured-kwh") * 3.6e6
+    if measured is not None:
+        if args.workload == "all":
+            raise ParameterError("--measured is one run's energy: give --workload NAME (not all) or --params with --flops")
+        x = _workload_inputs(args, time_s, kw)
+        items.append((args.workload or "measured", measured, x))
+    elif args.workload:
         names = [k for k, w in catalogs.load("workloads").items() if w.measured_energy_J] if args.workload == "all" else [args.workload]
         for name in names:
             w = catalogs.workload(name)
             if w.measured_energy_J is None:
                 with_energy = ", ".join(k for k, v in catalogs.load("workloads").items() if v.measured_energy_J)
-                raise ParameterError(f"workload {name!r} has no published energy; use --measured-kwh, or one of: {with_energy}")
+                raise ParameterError(f"workload {name!r} has no published energy; give --measured ENERGY, or one of: {with_energy}")
             x = bounds.resolve(workload=name, time_s=time_s, accelerator=args.accelerator, **kw)
             items.append((name, w.measured_energy_J, x))
-    elif args.measured_kwh is not None:
-        if args.flops is None or args.params is None:
-            raise ParameterError("--measured-kwh needs --flops and --params")
-        m = parse_number(args.measured_kwh, "--measured-kwh") * 3.6e6
-        x = bounds.resolve(params=parse_number(args.params, "--params"), flops=parse_number(args.flops, "--flops"),
-                           time_s=time_s, accelerator=args.accelerator, **kw)
-        items.append(("measured", m, x))
     else:
-        raise ParameterError("give --workload NAME|all, or --measured-kwh with --flops and --params")
+        raise ParameterError("give --workload NAME|all, --measured ENERGY (e.g. 1287MWh) with --flops and --params, "
+                             "or --codecarbon emissions.csv")
     out = [{"workload": n, "measured_energy_J": m, "inputs": x.as_dict(), "orders_above": bounds.gap_orders(m, x)} for n, m, x in items]
     if args.json:
         print_json({**provenance(), "gaps": out})
         return 0
-    heads = [{"volatile_cim": "volatile"}.get(p, p) for p in bounds.PARADIGMS]
-    table("Orders of magnitude (log10) the measured energy sits above each estimate",
-          ["workload", "measured [J]", *heads],
+    table("Orders of magnitude (log10) the measured energy sits above each paradigm (landauer: floor; others: estimates)",
+          ["workload", "measured [J]", *bounds.PARADIGMS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])
     return 0

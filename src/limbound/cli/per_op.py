@@ -5,12 +5,13 @@ from ..constants import kT
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, static_per_op_kT
 from ..physics.static import write_arrhenius_valid
 from ..units import parse_quantity
-from ._common import add_physics_args, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, epilog, physics_kwargs, print_json, provenance, table
 
 
 def register(sub) -> None:
     p = sub.add_parser("per-op", help="energy per operation: Landauer, LIM, static CIM",
-                       description="Per-operation energy of each physical paradigm at a precision and update time.")
+                       description="Per-operation energy of each physical paradigm at a precision and update time.",
+                       epilog=epilog("limbound per-op", "limbound per-op --bits 8 --dt 10ns", "limbound per-op --temperature 4K --json"))
     p.add_argument("--dt", default="1us", help="time for one update of one parameter, e.g. 1us (default 1us)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)

@@ -1,13 +1,15 @@
 """``limbound reproduce``: every figure, table and CSV of the report, and the HTML page, from scratch."""
 from __future__ import annotations
 
-from ._common import print_json
+from ._common import epilog, print_json
 
 
 def register(sub) -> None:
     p = sub.add_parser("reproduce", help="regenerate every figure, table, CSV and the HTML report",
                        description="Regenerate the figures (a)-(f), the G-set table, a CSV of every plotted number and "
-                                   "one self-contained HTML report into DIR.")
+                                   "one self-contained HTML report into DIR.",
+                       epilog=epilog("limbound reproduce --quick --out out/", "limbound reproduce --out out/ --only a,b",
+                                     "limbound reproduce --out out/ --gset-dir ~/gset --seed 3"))
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.add_argument("--quick", action="store_true", help="small grids and short simulations (under 2 minutes on 2 cores)")
     p.add_argument("--seed", default="0", help="seed of every random panel (integer >= 0, default 0)")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import print_json
+from ._common import epilog, print_json
 
 
 def register(sub) -> None:
@@ -13,7 +13,10 @@ def register(sub) -> None:
                                    "atomically; rerunning skips finished points. Results: DIR/results.parquet "
                                    "(or .csv) and DIR/manifest.json. Every input is checked before a cluster starts "
                                    "or DIR is created. Relative file paths in CONFIG (graph) are relative to CONFIG's "
-                                   "folder. A DIR written by another limbound version is refused (use a new --out).")
+                                   "folder. A DIR written by another limbound version is refused (use a new --out).",
+                       epilog=epilog("limbound sweep examples/sweep_brain_scale.toml",
+                                     "limbound sweep grid.toml --out out/grid --max-points 10",
+                                     "limbound sweep grid.toml --scheduler tcp://host:8786"))
     p.add_argument("config", metavar="CONFIG.toml", help="sweep description (see examples/sweep_brain_scale.toml)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: start a local cluster)")

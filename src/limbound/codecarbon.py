@@ -1,0 +1,91 @@
+"""Read a CodeCarbon ``emissions.csv``: the measured energy of a training run, its duration and hardware.
+
+CodeCarbon (https://mlco2.github.io/codecarbon/output.html) appends one row per tracked run with, among
+others, ``duration`` (seconds), ``energy_consumed`` (kWh: CPU + GPU + RAM), ``cpu_energy``, ``gpu_energy``,
+``ram_energy`` (kWh), ``cpu_model``, ``gpu_model``, ``gpu_count``, ``run_id``, ``project_name`` and
+``timestamp``.  Only ``energy_consumed`` and ``duration`` are required here; every value is checked (finite,
+energy > 0) and a bad file is a one-line :class:`FormatError` naming the file and line.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FormatError
+
+KWH_J = 3.6e6
+REQUIRED = ("energy_consumed", "duration")
+
+
+@dataclass(frozen=True)
+class CodeCarbonRun:
+    """One row of ``emissions.csv``: energy in joules (from kWh), duration in seconds, the hardware strings."""
+
+    run_id: str
+    project: str
+    timestamp: str
+    energy_J: float
+    duration_s: float
+    cpu_model: str = ""
+    gpu_model: str = ""
+    gpu_count: str = ""
+    gpu_energy_J: float | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _float(text, path, line, col, *, positive):
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise FormatError(f"{path}:{line}: {col}={text!r} is not a number") from None
+    if not math.isfinite(v) or v < 0 or (positive and v == 0):
+        raise FormatError(f"{path}:{line}: {col}={text!r} is out of range; allowed: a finite number "
+                          f"{'> 0' if positive else '>= 0'}")
+    return v
+
+
+def read_emissions(path) -> list[CodeCarbonRun]:
+    """Every run of a CodeCarbon ``emissions.csv`` (one per row), in file order."""
+    path = Path(path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        cols = reader.fieldnames or []
+        missing = [c for c in REQUIRED if c not in cols]
+        if missing:
+            raise FormatError(f"{path}:1: not a CodeCarbon emissions.csv: no column {', '.join(missing)} "
+                              "(expected CodeCarbon's header: timestamp, project_name, run_id, duration, emissions, "
+                              "..., energy_consumed, ...)")
+        runs = []
+        for line, row in enumerate(reader, start=2):
+            ge = row.get("gpu_energy")
+            runs.append(CodeCarbonRun(
+                run_id=row.get("run_id") or f"row {line - 1}", project=row.get("project_name") or "",
+                timestamp=row.get("timestamp") or "",
+                energy_J=_float(row["energy_consumed"], path, line, "energy_consumed", positive=True) * KWH_J,
+                duration_s=_float(row["duration"], path, line, "duration", positive=True),
+                cpu_model=row.get("cpu_model") or "", gpu_model=row.get("gpu_model") or "",
+                gpu_count=row.get("gpu_count") or "",
+                gpu_energy_J=None if ge in (None, "") else _float(ge, path, line, "gpu_energy", positive=False) * KWH_J))
+    if not runs:
+        raise FormatError(f"{path}: no runs (a header without rows)")
+    return runs
+
+
+def match_accelerator(gpu_model: str, keys) -> str | None:
+    """The catalog accelerator a CodeCarbon ``gpu_model`` string names (``"4 x NVIDIA A100 80GB PCIe"`` ->
+    ``a100``), or None when none matches.  Longest catalog key first, so ``h100`` is not taken for ``h100-sxm``."""
+    text = re.sub(r"[^a-z0-9]+", " ", gpu_model.lower())
+    words = set(text.split())
+    for key in sorted(keys, key=len, reverse=True):
+        stem = key.split("-")[0]
+        if key.replace("-", " ") in text or stem in words:
+            return key
+    return None
+
+
+__all__ = ["CodeCarbonRun", "read_emissions", "match_accelerator", "KWH_J"]
