@@ -50,8 +50,8 @@ def test_estimate_row_cells_whole_at_80_columns():
 
 def test_gap_table_has_every_paradigm_at_80():
     out = limbound("gap", "--workload", "all", columns=80)
-    header = next(l for l in out.splitlines() if l.startswith("workload"))
-    for p in ("landauer", "lim", "static_cim", "accelerator"):
+    header = " ".join(l for l in out.splitlines()[:5])  # headers may wrap between words
+    for p in ("Landauer", "LIM", "static", "accelerator"):
         assert p in header
     gpt3 = next(l for l in out.splitlines() if l.startswith("gpt-3")).split()
     # 1287 MWh = 4.63e12 J (FACTS.md Table A)

@@ -11,6 +11,14 @@ from . import _uncertain
 from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
 
 
+def _header(paradigm: str) -> str:
+    """A paradigm's column header: words, so a narrow terminal wraps it between them (static_cim -> static CIM)."""
+    return {"landauer": "Landauer", "lim": "LIM"}.get(paradigm, paradigm.replace("_cim", " CIM").replace("_", " "))
+
+
+_HEADERS = [_header(p) for p in bounds.PARADIGMS]
+
+
 def register(sub) -> None:
     p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate",
                        description="How many orders of magnitude (log10) a measured training energy sits above each "
@@ -95,7 +103,7 @@ def _run_codecarbon(args, kw, time_s) -> int:
         return 0
     table(f"Orders of magnitude (log10) each CodeCarbon run sits above each paradigm "
           f"({args.workload or 'given run'}, accelerator {out[0]['inputs']['accelerator']})",
-          ["run", "measured [J]", "duration [s]", *bounds.PARADIGMS],
+          ["run", "measured [J]", "duration [s]", *_HEADERS],
           [[f"{i} {o['codecarbon']['timestamp'][:10]}".strip(), g3(o["measured_energy_J"]), g3(o["codecarbon"]["duration_s"]),
             *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for i, o in enumerate(out, start=1)],
           footer="measured: CodeCarbon's energy_consumed (CPU + GPU + RAM, kWh); landauer: floor; lim, static_cim, "
@@ -150,6 +158,6 @@ def run(args) -> int:
         print_json({**provenance(), "gaps": out})
         return 0
     table("Orders of magnitude (log10) the measured energy sits above each paradigm (landauer: floor; others: estimates)",
-          ["workload", "measured [J]", *bounds.PARADIGMS],
+          ["workload", "measured [J]", *_HEADERS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])
     return 0
