@@ -65,8 +65,7 @@ def _deprecated_kwh(args) -> None:
     if args.measured_kwh is not None:
         if args.measured is not None:
             raise ParameterError("give --measured (with its unit) or the deprecated --measured-kwh, not both")
-        sys.stderr.write("limbound: note: --measured-kwh is deprecated; write --measured "
-                         f"{args.measured_kwh}kWh\n")
+        args.deprecated_note = f"limbound: note: --measured-kwh is deprecated; write --measured {args.measured_kwh}kWh\n"
 
 
 def _workload_inputs(args, time_s, kw):
@@ -153,6 +152,8 @@ def run(args) -> int:
     else:
         raise ParameterError("give --workload NAME|all, --measured ENERGY (e.g. 1287MWh) with --flops and --params, "
                              "or --codecarbon emissions.csv")
+    if getattr(args, "deprecated_note", None):  # after every check: a refusal stays one line
+        sys.stderr.write(args.deprecated_note)
     out = [{"workload": n, "measured_energy_J": m, "inputs": x.as_dict(), "orders_above": bounds.gap_orders(m, x)} for n, m, x in items]
     if args.json:
         print_json({**provenance(), "gaps": out})
