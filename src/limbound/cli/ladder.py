@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from ..errors import ParameterError
-from ._common import g3, print_json, provenance, table
+from ._common import epilog, g3, print_json, provenance, table
 
 
 def register(sub) -> None:
     p = sub.add_parser("ladder", help="floor -> LIM estimate -> static CIM -> measured chips -> accelerators, with sources",
                        description="Place a training workload (--workload) or a G-set MaxCut instance (--ising) on the "
                                    "ladder floor -> estimates -> measured chips / Ising machines -> accelerators. Units "
-                                   "are converted explicitly; a rung counting something else is refused in one line.")
+                                   "are converted explicitly; a rung counting something else is refused in one line.",
+                       epilog=epilog("limbound ladder --workload gpt-3", "limbound ladder --ising G1 --sweeps 300 --reads 8",
+                                     "limbound ladder --workload llama-65b --include-unverified --json"))
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--workload", help="a catalog workload, e.g. gpt-3")
     g.add_argument("--ising", metavar="INSTANCE", help="a G-set instance in the G-set folder, e.g. G1")
