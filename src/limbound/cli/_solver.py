@@ -5,16 +5,19 @@ from ._common import g3, print_json, provenance
 
 
 def bound_rows(r) -> list:
-    """Table rows of a result's measured heat against its second-law floor and LIM estimate.
+    """Table rows of a result's measured heat against its floor (THEORY §8a) and the LIM estimate.
 
     ``r`` is a :class:`~limbound.solvers.lim_memory.VersusBound` result
     (:class:`~limbound.solvers.qp.QPResult`, :class:`~limbound.solvers.train.TrainResult`).
+    Every energy says its kind: measured, floor (a theorem) or estimate (the paper's model).
     """
-    return [["dissipated [J] (mean over reads)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
-            ["second-law floor bound_J [J]", g3(r.bound_J)],
-            ["(dissipated - bound) / standard error", g3(r.second_law_margin_sem)],
-            ["LIM estimate estimate_J [J]", g3(r.estimate_J)],
-            ["tightness (dissipated / bound)", g3(r.tightness)],
+    parts = r.books.get("floor_parts") or {}
+    return [["measured: heat [J] (mean over reads +- SE)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
+            ["floor [J] (entropy + speed, THEORY §8a)", g3(r.floor_J)],
+            ["  floor parts: entropy / speed [J]", f"{g3(parts.get('entropy_J'))} / {g3(parts.get('speed_J'))}"],
+            ["  floor holds (measured + 3 SE >= floor)", str(r.books.get("floor_holds"))],
+            ["estimate: LIM e_LIM x N x predicted updates [J]", g3(r.estimate_J)],
+            ["tightness (measured / floor)", g3(r.tightness)],
             ["measured / estimate", g3(r.measured_over_estimate)]]
 
 

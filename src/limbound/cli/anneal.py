@@ -86,6 +86,7 @@ def run(args) -> int:
     run_p = a["priced"]["run_all_reads"]
     tgt_p = a["priced"]["to_target_mean_per_read"] or {}
     law = a.get("second_law") or {}
+    fl = a.get("floor") or {}
     target = args.target is not None
     se = law.get("mean_heat_stderr_J")
     rows = [  # quantity, kind, whole run (all reads) [, to target: mean per read]
@@ -94,7 +95,8 @@ def run(args) -> int:
         ["heat per read, mean ± SE [J]", "measured",
          f"{g3(out['energy_dissipated_per_read_J'])} ± {g3(se)}" if se is not None else g3(out["energy_dissipated_per_read_J"]),
          g3(tgt_p.get("lim_measured_J"))],
-        ["second-law floor per read [J]", "floor", g3(law.get("floor_J")), ""],
+        ["floor per read (entropy + speed, THEORY §8a) [J]", "floor", g3(fl.get("floor_J")), ""],
+        ["tightness (measured / floor)", "ratio", g3(fl.get("tightness")), ""],
         ["heat, all reads [J]", "measured", g3(run_p["lim_measured_J"]), ""],
         ["heat to 99 % success by restarts [J]", "measured", "", g3(out["energy_to_solution_99_J"])],
         ["LIM e_LIM(b=1) x spin updates [J]", "estimate", g3(run_p["lim_estimate_J"]), g3(tgt_p.get("lim_estimate_J"))],
@@ -110,7 +112,7 @@ def run(args) -> int:
         rows = [r[:3] for r in rows if r[2] != ""]
     table(f"limbound anneal {graph.name} ({graph.n} nodes, {graph.m} edges, schedule {args.schedule})",
           ["quantity", "kind", "whole run, all reads", *(["to target, mean per read"] if target else [])], rows,
-          footer="measured: simulation; floor: second-law theorem for this run; estimate: each paradigm's model "
+          footer="measured: simulation; floor: THEORY §8a theorem for this run (tree entropy bound + transport); estimate: each paradigm's model "
                  "priced per spin update (Landauer x updates assumes one bit erased per update, which an anneal "
                  "does not do: only the floor row bounds the measured heat).")
     return 0

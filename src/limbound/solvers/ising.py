@@ -646,6 +646,46 @@ class AnnealResult(ArrayBooks):
                         "kT ((N-1) ln2 - sum_{i>0} H_i). Valid for the mean heat: second_law_holds is "
                         "mean + 3 SE >= floor."}
 
+    def floor(self) -> dict:
+        """THEORY §8a floor of the mean heat per read, its parts, tightness and whether the mean heat clears it.
+
+        * entropy part ``kT [N ln 2 - S_tau(upper)]``: the larger of the tree (Chow-Liu) bound on a maximum-``|J|``
+          spanning tree fixed from the couplings alone (:func:`limbound.stats.tree_entropy_upper`, jackknife +
+          2 SE) and the marginal floor of :meth:`second_law_floor_J`; both are conservative, so is the larger;
+        * speed part ``2 kT W1^2 / A``: ``W1 >= sum_i max(0, |p_i(+) - 1/2| - 3 SE)`` (spins start at 1/2, THEORY
+          §8a spin form), ``A <=`` mean flips per read + 3 SE (every flip is one hop).
+
+        Runs must start uniformly random (the default) and have >= :data:`MIN_FLOOR_READS` reads; otherwise 0.
+        ``floor_holds``: mean heat + 3 SE >= floor.
+        """
+        from ..stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper
+
+        k = self.kT_J
+        q_mean, q_se = mean_se(self.heat_kT) if self.reads > 0 else (0.0, 0.0)
+        ent = spd = 0.0
+        tree_nats = None
+        if self.extra.get("random_start", True) and self.reads >= MIN_FLOOR_READS and self.n > 0:
+            tree = self.extra.get("floor_tree")
+            if tree is not None and len(tree):
+                tree_nats = tree_entropy_upper(self.samples, tree)["upper_nats"]
+                ent = self.n * math.log(2.0) - tree_nats
+            ent = max(ent, self.second_law_floor_J()["floor_J"] / k)
+            up = (self.samples > 0).astype(float)
+            p = up.mean(axis=0)
+            se = up.std(axis=0, ddof=1) / math.sqrt(self.reads)
+            w1 = float(np.sum(np.maximum(0.0, np.abs(p - 0.5) - MARGIN_Z * se)))
+            a_up = activity_upper_counted(self.flips.astype(float))
+            spd = 2.0 * w1 * w1 / a_up if a_up > 0 else 0.0
+        f = ent + spd
+        return {"floor_J": f * k, "floor_parts": {"entropy_J": ent * k, "speed_J": spd * k},
+                "tree_entropy_upper_nats": tree_nats,
+                "mean_heat_J": q_mean * k, "mean_heat_stderr_J": q_se * k,
+                "tightness": q_mean / f if f > 0 else math.inf,
+                "floor_holds": bool(q_mean + 3.0 * q_se >= f),
+                "method": "THEORY §8a: kT [N ln2 - S_tau(upper)] + 2 kT W1^2/A; S_tau by the tree bound on a "
+                          "maximum-|J| spanning tree fixed from the couplings (jackknife + 2 SE) or the marginal "
+                          "estimate, whichever gives the larger floor; W1 spin form minus 3 SE; A = flips + 3 SE"}
+
     def as_dict(self) -> dict:
         """JSON-ready summary (no per-spin arrays)."""
         k = self.kT_J
@@ -671,7 +711,7 @@ class AnnealResult(ArrayBooks):
                                  if self.target_energy is not None and np.any(self.reached) else None),
             "spin_updates": self.reads * self.attempts, "flips": int(self.flips.sum()),
             "spin_updates_per_s": self.spin_updates_per_s, "time_s": self.wall_time_s,
-            "priced": self.priced(), "second_law": self.second_law_floor_J(),
+            "priced": self.priced(), "second_law": self.second_law_floor_J(), "floor": self.floor(),
             "definitions": dict(JSON_DEFINITIONS),
         }
 
@@ -882,10 +922,21 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
         nnz_to_target=out_i[:, _I_NNZ_T].copy(), betas=betas, schedule=sched, n=n, sweeps=sweeps,
         reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
         f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
-        extra={"z2_symmetric": not bool(np.any(problem.h))})
+        extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
+               "floor_tree": floor_tree(problem)})
 
 
 # --------------------------------------------------------------------------- pricing and floors
+
+def floor_tree(problem: IsingProblem) -> np.ndarray:
+    """Edges (E, 2) of a maximum-``|J|`` spanning forest of the coupling graph: the tree of the entropy bound,
+    fixed from the problem alone, never from the reads (THEORY §8a)."""
+    from ..stats import max_abs_spanning_tree
+
+    rows = np.repeat(np.arange(problem.n), np.diff(problem.indptr))
+    upper = rows < problem.indices
+    return max_abs_spanning_tree(problem.n, rows[upper], problem.indices[upper], problem.data[upper])
+
 
 def _accelerator_e_flop_J() -> tuple[float, str]:
     """Energy per FLOP of the reference accelerator: H100 SXM, BF16 dense, from the hardware catalog (THEORY §2d)."""

@@ -141,6 +141,10 @@ from ..sim.ledger import Ledger, relative_residual
 # the entropy estimators live in limbound.stats (one place); re-exported here for existing imports
 from ..stats import ENTROPY_Z, final_entropy_upper, marginal_entropies  # noqa: F401
 
+#: standard errors taken off the segmented speed term (jackknife over reads), and of the floor_holds test
+SPEED_Z = 3.0
+FLOOR_HOLDS_Z = 3.0
+
 RULES = ("gradient", "anneal")
 ENGINES = ("poisson", "sync")
 #: Refuse a sync-engine update needing more sub-steps than this (use the poisson engine).
@@ -292,6 +296,34 @@ class MemoryBooks:
     hops_forward: int
     hops_backward: int
     levels_net: float
+    #: THEORY §8a segmented speed term (kT): estimate, its standard error, the conservative value used
+    speed_estimate_kT: float = 0.0
+    speed_se_kT: float = 0.0
+    speed_lower_kT: float = 0.0
+    transport_center: str = "range centre"
+
+    @property
+    def floor_J(self) -> float:
+        """The finite-time floor of THEORY §8a for the mean heat (J): entropy term + segmented speed term."""
+        return self.bound_J + self.speed_lower_kT * kT(self.ledger.T_K)
+
+    def floor_dict(self) -> dict:
+        """``floor_J`` with its parts, tightness and whether the mean heat clears it (module notes)."""
+        k = kT(self.ledger.T_K)
+        f = self.floor_J
+        m, se = self.dissipated_J, self.dissipated_sem_J
+        return {"floor_J": f, "floor_parts": {"entropy_J": self.bound_J, "speed_J": self.speed_lower_kT * k},
+                "floor_speed_estimate_J": self.speed_estimate_kT * k, "floor_speed_se_J": self.speed_se_kT * k,
+                "tightness": m / f if f > 0 else math.inf,
+                "floor_margin_sem": (m - f) / se if se > 0 else (math.inf if m >= f else -math.inf),
+                "floor_holds": bool(m + FLOOR_HOLDS_Z * se >= f),
+                "floor_method": ("THEORY §8a segmented: kT [S_0 - S_tau(upper)] + 2 kT sum_(update k, memory i) "
+                                 "W1_ki^2 / A_ki; W1_ki >= |E f_i(n_k+1) - E f_i(n_k)| with f_i = -|n - c_i| "
+                                 f"(c_i: {self.transport_center}, fixed before the run), its square by the "
+                                 "U-statistic over read pairs; A_ki the expected attempts from the rates (>= hops); "
+                                 f"speed term minus {SPEED_Z:g} jackknife SE over reads; floor_holds: "
+                                 f"mean heat + {FLOOR_HOLDS_Z:g} SE >= floor; valid for open-loop protocols, the drivers "
+                                 "read the memories (feedback), so a violation would show here")}
 
     @property
     def dissipated_J(self) -> float:
@@ -348,8 +380,17 @@ class VersusBound:
 
     @property
     def tightness(self) -> float:
-        """``dissipated_J / bound_J`` (inf when the bound is not positive)."""
-        return self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf
+        """``dissipated_J / floor_J``: measured over the THEORY §8a floor (inf when the floor is not positive)."""
+        f = self.floor_J
+        return self.dissipated_J / f if f > 0 else math.inf
+
+    @property
+    def floor_J(self) -> float:
+        """THEORY §8a floor (entropy + segmented speed term) from ``books``; the second-law ``bound_J`` if absent."""
+        return float(self._books().get("floor_J", self.bound_J))
+
+    def _books(self) -> dict:
+        return getattr(self, "books", None) or {}
 
     @property
     def measured_over_estimate(self) -> float:
@@ -361,9 +402,13 @@ class VersusBound:
         return {
             "dissipated_J": self.dissipated_J,
             "dissipated_sem_J": self.dissipated_sem_J,
+            "floor_J": self.floor_J,
+            "floor_parts": self._books().get("floor_parts"),
+            "floor_holds": self._books().get("floor_holds"),
             "bound_J": self.bound_J,
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
+            "tightness_second_law": self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf,
             "measured_over_estimate": self.measured_over_estimate,
             "dissipated_minus_3sem_J": self.dissipated_J - 3.0 * self.dissipated_sem_J,
             "second_law_margin_sem": self.second_law_margin_sem,
@@ -451,6 +496,61 @@ class LIMArray:
         self.updates = 0
         self.substeps = 0
         self._levels_start = self.levels.copy()
+        # THEORY §8a segmented speed term: per update sum_i 2 W1_i^2 / A_i, all reads and leave-one-out
+        self._center = np.full(self.N, self.top / 2.0)
+        self.transport_center = "range centre"
+        self._speed_full = 0.0
+        self._speed_loo = np.zeros(self.R)
+
+    def set_transport_center(self, values, *, label) -> None:
+        """Fix the centre ``c_i`` of the test functions ``f_i = -|n - c_i|`` (values, clipped to the range).
+
+        Must be chosen without looking at the reads (e.g. a reference solution computed before the run).
+        """
+        v = np.asarray(values, dtype=float).ravel()
+        if v.shape != (self.N,) or not np.all(np.isfinite(v)):
+            raise ParameterError(f"transport centre has shape {v.shape}; allowed: ({self.N},) finite values")
+        self._center = np.clip((v - self.lb) / self.delta, 0.0, float(self.top))
+        self.transport_center = str(label)
+
+    def _attempts(self, barrier, dU_up, dU_dn):
+        """Expected hop attempts of each memory in one update, ``f0 dt (e^{-(E_b + dU_up/2)} + e^{-(E_b + dU_dn/2)})``.
+
+        An upper estimate of its expected hops (attempts blocked at an edge are null events).
+        """
+        with np.errstate(over="ignore"):
+            a = self.f0dt * (np.exp(-(barrier + 0.5 * dU_up)) + np.exp(-(barrier + 0.5 * dU_dn)))
+        return np.where(np.isfinite(barrier), a, 0.0)
+
+    def _segment(self, before, attempts) -> None:
+        """Book one update as a segment of the THEORY §8a floor (module notes, ``floor_J``).
+
+        Per memory ``i``: ``W1(p_k^i, p_k+1^i) >= |E Delta f_i|`` with ``f_i(n) = -|n - c_i|`` (1-Lipschitz,
+        fixed before the run); ``(E Delta f_i)^2`` by the unbiased U-statistic over read pairs
+        ``(S^2 - sum_r d_r^2) / (R (R-1))``; ``A_i`` by the mean expected attempts over reads.  The same for
+        every leave-one-out set of reads (jackknife standard error).
+        """
+        R, N = self.R, self.N
+        if R < 3:
+            return
+        c = self._center
+        d = (np.abs(before.reshape(R, N) - c) - np.abs(self.levels.reshape(R, N) - c)).astype(float)
+        moved = np.any(d != 0, axis=0)
+        if not np.any(moved):
+            return
+        d = d[:, moved]
+        a = attempts.reshape(R, N)[:, moved]
+        S = d.sum(axis=0)
+        Q2 = (d * d).sum(axis=0)
+        Asum = a.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            full = np.where(Asum > 0, 2.0 * (S * S - Q2) / (R * (R - 1)) / (Asum / R), 0.0)
+            Sl = S - d
+            Ql = Q2 - d * d
+            Al = (Asum - a) / (R - 1)
+            loo = np.where(Al > 0, 2.0 * (Sl * Sl - Ql) / ((R - 1) * (R - 2)) / Al, 0.0)
+        self._speed_full += float(full.sum())
+        self._speed_loo += loo.sum(axis=1)
 
     # ----------------------------------------------------------- views
     @property
@@ -518,6 +618,8 @@ class LIMArray:
         if live is not None:  # frozen reads keep their landscape (no work)
             a, b, c = (np.where(live, new, old) for new, old in ((a, self._a), (b, self._b), (c, self._c)))
         self._set_landscape(a, b, c)
+        before = self.levels.copy()
+        att = self._attempts(barrier, -s * self.D, s * self.D)
         if engine == "poisson":
             heat, fwd, bwd = _advance_linear(self.levels, self.top, direction, barrier, self.D, self.f0dt, self.heat_mem)
             self.hops_forward += int(fwd)
@@ -525,6 +627,7 @@ class LIMArray:
             self.substeps += 1
         else:
             heat = self._advance_sync(barrier)
+        self._segment(before, att)
         self.updates += 1
         return {"heat_kT": float(heat), "asked_levels_mean": float(np.mean(np.minimum(v, self.v_max)))}
 
@@ -612,7 +715,10 @@ class LIMArray:
         eb = np.maximum(math.log(self.f0dt) + np.maximum(lse, floor) - np.log(att), 0.0) + 1e-9
         if live is not None:
             eb = np.where(live, eb, 1e300)  # no hop within dt: exp(-1e300) = 0
+        att_exp = self._attempts(eb, dU_up, dU_dn)
+        before = self.levels.copy()
         q, _ = sync_step(self.levels, self.M, dU_up, dU_dn, eb, self.dt_s, self.f0_hz, self.heat_mem)
+        self._segment(before, att_exp)
         moved = self.levels - n0.astype(np.int64)
         downhill = ((moved > 0) & (dU_up < 0)) | ((moved < 0) & (dU_dn < 0))
         self.hops_forward += int(np.count_nonzero(downhill))
@@ -638,6 +744,12 @@ class LIMArray:
         ledger = Ledger(U_start_kT=float(self.U_start_mem.sum()), U_end_kT=float(U_end.sum()),
                         work_kT=float(W.sum()), heat_kT=float(Q.sum()), T_K=self.T_K)
         net = np.abs(self.levels - self._levels_start).sum() / self.R
+        if self.R >= 3:
+            loo = self._speed_loo
+            se = math.sqrt((self.R - 1) / self.R * float(np.sum((loo - loo.mean()) ** 2)))
+        else:  # no pair of reads left out: no speed term
+            se = 0.0
+        speed = self._speed_full
         return MemoryBooks(
             heat_per_read_J=Q * k, work_per_read_J=W * k, dU_per_read_J=dU * k,
             first_law_residual=resid, ledger=ledger,
@@ -645,6 +757,8 @@ class LIMArray:
             entropy_initial_nats=float(h0), entropy_final_mm_nats=float(mm.sum()),
             bound_mm_J=float(k * (h0 - mm.sum())), entropy_final_upper_nats=float(h_up),
             hops_forward=self.hops_forward, hops_backward=self.hops_backward, levels_net=float(net),
+            speed_estimate_kT=speed, speed_se_kT=se, speed_lower_kT=max(0.0, speed - SPEED_Z * se),
+            transport_center=self.transport_center,
         )
 
 
@@ -654,6 +768,7 @@ class LIMArray:
         The engine is ``"sync"`` for the anneal rule (it always uses the synchronous step).
         """
         bd = books.as_dict()
+        bd.update(books.floor_dict())
         bd.update({"rule": rule, "engine": engine if rule == "gradient" else "sync", "D_kT": self.D,
                    "e_lim_J": self.e_lim_J})
         bd.update(extra)

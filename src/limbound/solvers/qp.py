@@ -791,13 +791,13 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
                                     constraint_tol=constraint_tol, max_updates=max_updates)
     # ---- the reference first (recorded, not trusted: a problem OSQP does not solve is still solved here; an
     # error OSQP raises at setup, e.g. P non-convex at its precision, is refused)
-    f_ref, status = math.nan, "not computed"
+    f_ref, status, x_ref = math.nan, "not computed", None
     if reference == "osqp":
-        _, f_ref, status = osqp_reference(p)
+        x_ref, f_ref, status = osqp_reference(p)
         if status.startswith("error"):
             checked_reference(p)
         if status not in OSQP_ACCEPTED:
-            f_ref = math.nan
+            f_ref, x_ref = math.nan, None
     t0 = time.perf_counter()
     # ---- the prediction, before the run (THEORY §3)
     kappa = p.kappa
@@ -823,6 +823,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     plb, pub, _ = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
     lo, hi, _, _ = memory_ranges(plb, pub, box_start(p.l, p.u, plb, pub))
     arr = LIMArray(lo, hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+    if x_ref is not None and np.all(np.isfinite(x_ref)):  # THEORY §8a floor: transport towards a point fixed in advance
+        arr.set_transport_center(x_ref, label="the OSQP reference solution, computed before the run")
     A, l, u = p.A, p.l, p.u
     R = reads
     normA2 = float(np.linalg.norm(A, 2)) ** 2 if m else 0.0

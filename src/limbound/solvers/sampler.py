@@ -103,6 +103,9 @@ class LIMAnnealingSampler(dimod.Sampler):
             "anneal_time_s": res.sweeps * res.sweep_time_s, "spin_updates_per_s": res.spin_updates_per_s,
             "num_sweeps": res.sweeps, "seed": seed, "energy_offset": offset,
         }
+        fl = res.floor()  # THEORY §8a floor of the mean heat per read (theorem), with its parts
+        info.update({"floor_J": fl["floor_J"], "floor_parts": fl["floor_parts"], "tightness": fl["tightness"],
+                     "floor_holds": fl["floor_holds"]})
         return dimod.SampleSet.from_samples_bqm(
             (samples, labels), bqm, info=info,
             heat_J=res.heat_J, work_J=res.work_J, num_flips=res.flips)
