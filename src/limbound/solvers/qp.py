@@ -122,7 +122,7 @@ from ..physics.lim import lim_tilt_kT
 from . import qp_admm, qp_input
 from .qp_input import (box_start, check_dense_budget, infinite_to_inf, memory_ranges, propagate_bounds, read_mat,
                        split_bound_rows)
-from .lim_memory import LIMArray, final_entropy_upper, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
+from .lim_memory import LIMArray, final_entropy_upper, floor_summary, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",
            "check_random_inputs", "check_solve_inputs"]
@@ -652,7 +652,7 @@ def _bank0_floor(arr, n, T_K) -> float:
 
 
 def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter, time_limit_s, banks, f_ref,
-                ref_status, est, n_pred, klass, kappa, t0, read_energy_J, reference, C) -> QPResult:
+                ref_status, est, n_pred, klass, kappa, t0, read_energy_J, reference, C, x_ref=None) -> QPResult:
     """The gradient rule: OSQP's ADMM on LIM memories (:mod:`limbound.solvers.qp_admm`) inside the adaptive box.
 
     Box stages (docs/theory.md): memory ranges from the bounds and the propagated bounds, cut to a box of
@@ -676,11 +676,16 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter
         bk = qp_admm.Banks(lo, hi, banks, top)
         arr = LIMArray(bk.lo, bk.hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K,
                        seed=seed + 7919 * len(stages))
+        if x_ref is not None and np.all(np.isfinite(x_ref)):  # THEORY §8a speed term: transport towards a point
+            # fixed before the run, bank 0 towards the reference solution, the finer banks towards their centre 0
+            arr.set_transport_center(np.concatenate([x_ref] + [np.zeros(p.n)] * (bk.K - 1)),
+                                     label="the OSQP reference solution (bank 0; finer banks: 0), computed before the run")
         out = qp_admm.drive(p, arr, bk, bounds=(plb, pub), eps=eps, max_iter=max_iter, deadline=deadline, faces=(art_lo, art_hi))
         books = arr.books()
         X = bk.values(arr)
         stages.append({"box_half_width": float(half), "books": books, "updates": int(out["updates"]),
-                       "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, T_K)})
+                       "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, T_K),
+                       "speed_J": books.speed_lower_kT * kT(T_K)})
         status_r = out["status"]
         reach = 2.0 * bk.reach  # within the finer banks' reach of an artificial face
         on_face = bool(np.any((art_lo & (X <= lo + reach)) | (art_hi & (X >= hi - reach))))
@@ -718,6 +723,12 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter
                         primal_residual_per_read=out["prim"].tolist(), dual_residual_per_read=out["dual"].tolist(),
                         duality_gap_per_read=out["gap"].tolist(), updates_per_read=[upd] * reads)
     bd.update(dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor)
+    # THEORY §8a floor over all stages (each a run from fresh random levels: heats and floors add)
+    k = kT(T_K)
+    bd.update(floor_summary(entropy_J=floor, speed_J=float(sum(st["speed_J"] for st in stages)),
+                            speed_estimate_J=float(sum(st["books"].speed_estimate_kT for st in stages)) * k,
+                            speed_se_J=math.sqrt(sum(st["books"].speed_se_kT ** 2 for st in stages)) * k,
+                            mean_J=diss, sem_J=sem, center=books.transport_center))
     # per variable (the estimate counts one memory per variable), all stages' heat
     bd["walk"] = books.walk_breakdown(p.n, arr.D, n_pred)
     along = diss / kT(T_K) / (arr.D * p.n)
@@ -816,7 +827,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         return _solve_admm(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
                            eps=eps, max_iter=max_iter, time_limit_s=time_limit_s, banks=banks, f_ref=f_ref,
                            ref_status=status, est=est, n_pred=n_pred, klass=klass, kappa=kappa, t0=t0,
-                           read_energy_J=read_energy_J, reference=reference, C=C)
+                           read_energy_J=read_energy_J, reference=reference, C=C, x_ref=x_ref)
     if max_inner is None:
         max_inner = max(50, int(10 * n_pred)) if rule == "gradient" else max_updates
     # ---- the memories' finite ranges (bounds, propagated bounds, else a box: docs/theory.md), uniformly random levels
