@@ -116,3 +116,11 @@ def test_cli_ladder_ising_on_a_gset_instance(capsys):
     assert rows["floor"]["kind"] == "floor"
     code, out, err = run_cli(capsys, "ladder", "--ising", "G999")
     assert code == 2 and "allowed: G1" in err and err.count("\n") == 1
+
+
+def test_cli_lists_the_measured_catalogs(capsys):
+    code, out, _ = run_cli(capsys, "chips", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["fn-dam"]["verified"] is True and d["loihi"]["verified"] is False
+    code, out, _ = run_cli(capsys, "ising-machines")
+    assert code == 0 and "sawim-50" in out
