@@ -49,8 +49,15 @@ def test_walls_add_up_and_are_labelled():
     assert st_.consolidation_J == 0.0  # weights live in the non-volatile array (THEORY §4)
     # volatile CIM's consolidation wall: n_cons N (b kT ln2 + e_static per word), THEORY §2c'
     vol = bounds.energy_to_solution(x, "volatile_cim")
-    expected = 10 * 1e9 * (16 * 2.8710e-21 + st_.per_op_J)
-    assert vol.consolidation_J == pytest.approx(expected, rel=1e-3)
+    # by hand: dt = 30 d x 1e9 / 6e19 = 4.32e-5 s; e_static = D_w = 2 ln(T_ret ln(1/d_w)/(d_ret dt)) =
+    # 2 ln(315576000 x 13.815511 / (1e-6 x 4.32e-5)) = 92.122 kT (> D_prec = 11.783) = 3.8157e-19 J
+    assert x.ops == pytest.approx(6e19) and 30 * 86400 * 1e9 / 6e19 == pytest.approx(4.32e-5)
+    d_w = 2 * math.log(315576000 * math.log(1e6) / (1e-6 * 4.32e-5))
+    assert d_w == pytest.approx(92.122, abs=1e-3)
+    kt = 1.380649e-23 * 300
+    expected = 10 * 1e9 * (16 * kt * math.log(2) + d_w * kt)     # n_cons N (b kT ln2 + e_static), THEORY §2c'
+    assert vol.consolidation_J == pytest.approx(expected, rel=1e-6)
+    assert vol.consolidation_J == pytest.approx(4.2750e-9, rel=1e-4)   # the same, as a number
 
 
 def test_every_accelerator_bound_below_every_published_energy():

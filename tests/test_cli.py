@@ -1,5 +1,6 @@
 """The CLI as a user meets it: JSON keys, human units, and one-line errors with exit code 2."""
 import json
+import math
 import subprocess
 import sys
 
@@ -61,6 +62,18 @@ def test_gap(capsys):
     assert code == 0 and d["orders_above"]["lim"] > 8 and d["orders_above"]["accelerator"] > 0
     code, out, _ = run_cli(capsys, "gap", "--measured-kwh", "1287000", "--flops", "3.14e23", "--params", "1.75e11", "--json")
     assert code == 0
+    g = json.loads(out)["gaps"][0]
+    # by hand: 1,287,000 kWh = 4.6332e12 J; dt = 30 d x 1.75e11 / 3.14e23 = 1.4446e-6 s (long: D = D_prec)
+    # LIM: 3.14e23 ops x ln(2^17 - 1) kT = 3.14e23 x 11.783494 x 4.141947e-21 J = 1.53255e4 J -> 10^8.4805 below
+    # Landauer reference: 3.14e23 x 16 ln2 kT = 1.44238e4 J -> 10^8.5068
+    # accelerator (default B200, 1000 W / 2.25e15 FLOP/s BF16 dense = 0.4444 pJ/FLOP): 1.3956e11 J -> 10^1.5211
+    assert g["measured_energy_J"] == pytest.approx(1287000 * 3.6e6, rel=1e-12)
+    assert g["inputs"]["dt_s"] == pytest.approx(30 * 86400 * 1.75e11 / 3.14e23, rel=1e-9)
+    kt = 1.380649e-23 * 300
+    assert g["orders_above"]["lim"] == pytest.approx(math.log10(4.6332e12 / (3.14e23 * 11.783494 * kt)), abs=1e-5)
+    assert g["orders_above"]["lim"] == pytest.approx(8.4805, abs=1e-4)
+    assert g["orders_above"]["landauer"] == pytest.approx(8.5068, abs=1e-4)
+    assert g["orders_above"]["accelerator"] == pytest.approx(math.log10(4.6332e12 / (3.14e23 * 1000 / 2.25e15)), abs=2e-3)
 
 
 BAD = [

@@ -45,26 +45,39 @@ def test_lim_one_bit_is_ln3():
 def test_tilted_rates_detailed_balance():
     rp, rm = tilted_rates(np.array([3.0, 10.0]), np.array([2.0, 7.5]), 1e9)
     np.testing.assert_allclose(rp / rm, np.exp([2.0, 7.5]), rtol=1e-12)
-    assert float(arrhenius_rate(np.log(1e9), 1e9)) == pytest.approx(1.0)
+    # Arrhenius (THEORY §1): E_b = 20 kT at f0 = 1e9 /s -> 1e9 e^-20 = 2.0611536e0 /s
+    assert float(arrhenius_rate(20.0, 1e9)) == pytest.approx(2.061153622438558, rel=1e-12)
 
 
-def test_lim_barrier_delivers_one_level_per_dt():
-    # (r+ - r-) dt = 1 at E_b* (THEORY §2b), for a slow and a fast update
-    for bits, dt in ((16, 1e-6), (8, 1e-3), (4, 1e-9)):
-        d, eb = float(lim_tilt_kT(bits, dt)), float(lim_barrier_kT(bits, dt))
-        rp, rm = tilted_rates(eb, d, 1e9)
-        if eb > 0:
-            assert (rp - rm) * dt == pytest.approx(1.0, rel=1e-9)
-        else:  # speed-limited: zero barrier, tilt grown until the drift is one level per dt
-            assert (rp - rm) * dt >= 1.0 - 1e-9
+# Hand-computed values (python's math module on THEORY §2b-c's closed forms; not the package's code):
+#   D_prec = ln(2^(b+1) - 1); E_b* = ln(2 f0 dt sinh(D/2)); D_w = 2 ln(T_ret ln(1/d_w) / (d_ret dt))
+#   b=16, dt=1 us: D = 11.783494, E_b* = 12.799495 (THEORY §5: 12.80)
+#   b=8,  dt=1 ms: D = 6.236370,  E_b* = 16.931736
+#   b=4,  dt=1 ns: D = 3.433987,  E_b* = 1.684204
+#   b=16, dt=1 ps: D_speed = 2 asinh(1/(2e-3)) = 13.815513 (THEORY §5: 13.82; barrier 0)
+#   D_w(10 y Julian, 1e-6, 1e-6): 99.653446 at 1 us (THEORY §5: 99.65), 85.837936 at 1 ms
+@pytest.mark.parametrize("bits,dt,D,Eb", [(16, 1e-6, 11.783494, 12.799495), (8, 1e-3, 6.236370, 16.931736),
+                                          (4, 1e-9, 3.433987, 1.684204)])
+def test_lim_tilt_and_barrier_hand_values(bits, dt, D, Eb):
+    assert float(lim_tilt_kT(bits, dt)) == pytest.approx(D, abs=2e-6)
+    assert float(lim_barrier_kT(bits, dt)) == pytest.approx(Eb, abs=2e-6)
 
 
-def test_static_write_completes_within_dt():
-    # r+ dt = ln(1/d_w) at the retention barrier with the write tilt (THEORY §2c)
-    dt, tret = 1e-6, 10 * YEAR_S
-    d = float(write_tilt_kT(dt, tret, 1e-6, 1e-6, 1e9))
-    rp, _ = tilted_rates(float(retention_barrier_kT(tret, 1e-6, 1e9)), d, 1e9)
-    assert rp * dt == pytest.approx(math.log(1e6), rel=1e-9)
+def test_lim_speed_limited_hand_value():
+    assert float(lim_tilt_kT(16, 1e-12)) == pytest.approx(13.815513, abs=2e-6)
+    assert float(lim_barrier_kT(16, 1e-12)) <= 0.0          # barrier-free: the tilt alone delivers the drift
+
+
+def test_tilted_rates_hand_values():
+    # r+- = f0 exp(-(E_b -+ D/2)) (THEORY §1): E_b = 10, D = 4 -> f0 e^-8, f0 e^-12
+    rp, rm = tilted_rates(10.0, 4.0, 1e9)
+    assert float(rp) == pytest.approx(1e9 * 3.3546262790251185e-04, rel=1e-12)   # e^-8
+    assert float(rm) == pytest.approx(1e9 * 6.1442123533282098e-06, rel=1e-12)   # e^-12
+
+
+@pytest.mark.parametrize("dt,value", [(1e-6, 99.653446), (1e-3, 85.837936)])
+def test_static_write_tilt_hand_values(dt, value):
+    assert float(write_tilt_kT(dt, 10 * YEAR_S, 1e-6, 1e-6, 1e9)) == pytest.approx(value, abs=2e-6)
 
 
 def test_h100_energy_per_flop():

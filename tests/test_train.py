@@ -33,10 +33,12 @@ def test_logreg_b8_reaches_093_on_digits():
 def test_mlp_and_annealing_rule_run_and_obey_the_floor():
     r = train_digits(model="mlp", bits=8, epochs=4, seed=1)
     assert r.n_params == 64 * 32 + 32 + 32 * 10 + 10
-    assert r.test_accuracy > 0.8
+    # reached (seed 1): 0.912 mean over reads, 0.903 worst read, float32 0.928; seeds 0-5 give 0.89-0.91
+    assert r.test_accuracy >= 0.90 and min(r.test_accuracy_per_read) >= 0.89
     _second_law(r)
     a = train_digits(model="logreg", bits=6, rule="anneal", epochs=3, seed=2)
-    assert a.test_accuracy > 0.7
+    # reached (seed 2): 0.902 mean, 0.892 worst read; seeds 0-5 give 0.90-0.93
+    assert a.test_accuracy >= 0.89 and min(a.test_accuracy_per_read) >= 0.88
     _second_law(a)
     assert a.books["first_law_residual"] < 1e-10
 

@@ -197,7 +197,7 @@ def _prop_se(p: float, n: int) -> float:
 KRAMERS_DT_MARGIN = 0.01
 #: Largest relative standard error a Kramers case may have (issue 9: enough to tell exact from Kramers).
 KRAMERS_MAX_REL_SE = 0.02
-KRAMERS_SPLITTING_QUICK = {"n_replicas": 24, "n_trials": 4000, "n_flux": 32, "t_flux": 10.0}
+KRAMERS_SPLITTING_QUICK = {"n_replicas": 32, "n_trials": 5000, "n_flux": 24, "t_flux": 10.0}
 KRAMERS_SPLITTING_FULL = {"n_replicas": 40, "n_trials": 40000, "n_flux": 64, "t_flux": 20.0}
 
 
