@@ -499,7 +499,7 @@ def test_qafiro_a_wrong_answer_is_never_solved():
     # published optimum -1.59078179 (Maros & Meszaros 1999; README of the shared set)
     p = load_qp(os.path.join(_MM, "QAFIRO.mat"))
     f_star = -1.59078179
-    cut = solve_qp(p, bits=16, reads=2, seed=0, reference=None, max_iter=20)  # stopped far from the optimum
+    cut = solve_qp(p, bits=16, reads=2, seed=0, reference=None, max_iter=4)  # stopped far from the optimum
     assert abs(cut.objective - f_star) > 1e-3 and cut.status == "max_iter" and cut.converged is False
     r = solve_qp(p, bits=16, reads=2, seed=0, reference=None)
     assert r.status == "solved" and r.converged is True
@@ -511,3 +511,16 @@ def test_qafiro_a_wrong_answer_is_never_solved():
     assert np.all(r.x >= p.lb - 1e-3 * (1 + np.abs(p.lb))) and np.all(r.x <= p.ub + 1e-3 * (1 + np.abs(p.ub)))
     _second_law(r)
     assert r.books["first_law_residual"] < 1e-9
+
+
+@pytest.mark.parametrize("method", ["ipm", "admm"])
+def test_both_drivers_solve_a_random_qp_to_the_osqp_reference(method):
+    prob = random_qp(30, seed=4)
+    r = solve_qp(prob, bits=16, seed=1, method=method)
+    assert r.status == "solved" and r.reference_status == "solved"
+    assert r.rel_gap < 1e-4 and r.constraint_violation < 1e-3
+    assert max(r.primal_residual, r.dual_residual, r.duality_gap) <= r.tolerance
+    _second_law(r)
+    assert r.books["first_law_residual"] < 1e-9
+    with pytest.raises(ParameterError, match="method"):
+        solve_qp(prob, method="newton")

@@ -119,7 +119,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import FormatError, ParameterError, check_bits, check_integer, check_positive, check_seed
 from ..physics.lim import lim_tilt_kT
-from . import qp_admm, qp_input
+from . import qp_admm, qp_input, qp_ipm
 from .qp_input import (box_start, check_dense_budget, infinite_to_inf, memory_ranges, propagate_bounds, read_mat,
                        split_bound_rows)
 from .lim_memory import LIMArray, final_entropy_upper, floor_summary, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
@@ -651,7 +651,11 @@ def _bank0_floor(arr, n, T_K) -> float:
     return float(kT(T_K) * (n * arr.bits * math.log(2.0) - h_up))
 
 
-def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter, time_limit_s, banks, f_ref,
+#: gradient-rule drivers: name -> (module, default iterations per read)
+DRIVERS = {"ipm": (qp_ipm, 200), "admm": (qp_admm, 4000)}
+
+
+def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, method, eps, max_iter, time_limit_s, banks, f_ref,
                 ref_status, est, n_pred, klass, kappa, t0, read_energy_J, reference, C, x_ref=None) -> QPResult:
     """The gradient rule: OSQP's ADMM on LIM memories (:mod:`limbound.solvers.qp_admm`) inside the adaptive box.
 
@@ -667,30 +671,31 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter
     stages = []
     while True:
         lo, hi, art_lo, art_hi = memory_ranges(plb, pub, half)
-        # a margin beyond the true faces: the ADMM iterate is infeasible on its way and the memories must be able
-        # to hold it (clipped, the iteration stalls at a wrong fixed point); the bounds are rows of the ADMM and
-        # are met to its tolerance at the end
+        # the box is a constraint of this stage (its faces are rows of the driver like the true bounds); if the
+        # answer touches an artificial face, the box may bind: grow it and solve again
+        bl = np.where(art_lo, lo, plb)
+        bu = np.where(art_hi, hi, pub)
+        # the memories reach a margin beyond every face: the driver's iterate is infeasible on its way and the
+        # memories must be able to hold it (clipped, an iteration can stall at a wrong fixed point); the bounds
+        # are met to the driver's tolerance at the end
         mu = np.maximum(qp_admm.FACE_MARGIN * (hi - lo), 1e-4 * (1.0 + np.abs(lo) + np.abs(hi)))
-        lo = np.where(art_lo, lo, lo - mu)
-        hi = np.where(art_hi, hi, hi + mu)
-        bk = qp_admm.Banks(lo, hi, banks, top)
+        bk = qp_admm.Banks(lo - mu, hi + mu, banks, top)
         arr = LIMArray(bk.lo, bk.hi, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K,
                        seed=seed + 7919 * len(stages))
         if x_ref is not None and np.all(np.isfinite(x_ref)):  # THEORY §8a speed term: transport towards a point
             # fixed before the run, bank 0 towards the reference solution, the finer banks towards their centre 0
             arr.set_transport_center(np.concatenate([x_ref] + [np.zeros(p.n)] * (bk.K - 1)),
                                      label="the OSQP reference solution (bank 0; finer banks: 0), computed before the run")
-        out = qp_admm.drive(p, arr, bk, bounds=(plb, pub), eps=eps, max_iter=max_iter, deadline=deadline, faces=(art_lo, art_hi))
+        out = DRIVERS[method][0].drive(p, arr, bk, bounds=(bl, bu), eps=eps, max_iter=max_iter, deadline=deadline)
         books = arr.books()
         X = bk.values(arr)
         stages.append({"box_half_width": float(half), "books": books, "updates": int(out["updates"]),
                        "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, T_K),
                        "speed_J": books.speed_lower_kT * kT(T_K)})
         status_r = out["status"]
-        reach = 2.0 * bk.reach  # within the finer banks' reach of an artificial face
-        on_face = bool(np.any((art_lo & (X <= lo + reach)) | (art_hi & (X >= hi - reach))))
-        grow = np.any(status_r == "box") or (on_face and np.all(np.isin(status_r, ("max_iter", "inaccurate"))))
-        if grow:
+        near = 1e-3 * half
+        on_face = bool(np.any((art_lo & (X <= bl + near)) | (art_hi & (X >= bu - near))))
+        if on_face and not np.any(status_r == "time_limit"):
             if half * qp_input.BOX_GROWTH > qp_input.BOX_MAX:
                 status_r = np.array(["unbounded"] * reads, dtype=object)
             elif time.perf_counter() > deadline:
@@ -749,14 +754,14 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, eps, max_iter
         inputs={"n": p.n, "m": p.m, "bits": bits, "rule": "gradient", "reads": reads, "dt_s": dt_s, "f0_hz": f0_hz,
                 "T_K": T_K, "seed": seed, "engine": engine, "source": p.source, "sha256": p.sha256,
                 "read_energy_J": read_energy_J, "reference": reference, "eps": eps, "max_iter": max_iter,
-                "time_limit_s": time_limit_s, "banks": banks, "C": C},
+                "time_limit_s": time_limit_s, "banks": banks, "method": method, "C": C},
     )
 
 
 def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ,
              T_K=T_DEFAULT_K, seed=0, engine="poisson", max_updates=None, inner_tol=0.5, max_inner=None,
              max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0, eps=1e-4,
-             max_iter=4000, time_limit_s=60.0, banks=3) -> QPResult:
+             max_iter=None, time_limit_s=60.0, banks=4, method="ipm") -> QPResult:
     """Solve a convex QP on LIM memories and keep the energy books (THEORY §6).
 
     Parameters
@@ -782,8 +787,11 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         before the LIM solve; with ``None`` infeasible linear constraints are not detected
     read_energy_J : energy per memory read (memory wall; 0 in the ideal LIM model)
     C : constant of the sublinear class when ``P`` is singular (THEORY §3)
-    eps, max_iter, time_limit_s, banks : gradient rule (OSQP's ADMM on the memories, :mod:`limbound.solvers.qp_admm`):
-        tolerance of the status ``solved`` (primal, dual residual and duality gap, relative), iterations per read,
+    method : gradient-rule driver whose iterate the memories hold: ``"ipm"`` (default, interior point,
+        :mod:`limbound.solvers.qp_ipm`) or ``"admm"`` (OSQP's ADMM, :mod:`limbound.solvers.qp_admm`)
+    eps, max_iter, time_limit_s, banks : gradient rule:
+        tolerance of the status ``solved`` (primal, dual residual and duality gap, relative), iterations per read
+        (default 200 for ipm, 4000 for admm),
         the run's wall-clock budget (status ``time_limit`` when it runs out) and memories per variable
         (precision banks).  ``max_updates``, ``inner_tol``, ``max_inner``, ``max_outer``, ``constraint_tol`` and
         ``rho`` steer the annealing rule only.
@@ -824,8 +832,16 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         walk = 2.0 * 2**bits / min(max(v_max, 1e-12), 2.0**bits)
         max_updates = int(20 * n_pred + 2000 + walk) if rule == "gradient" else int(4 * 2**bits + 2000)
     if rule == "gradient":
+        if method not in DRIVERS:
+            raise ParameterError(f"method={method!r} is unknown; allowed: {', '.join(DRIVERS)}")
+        if max_iter is None:
+            max_iter = DRIVERS[method][1]
+        max_iter = check_integer("max_iter", max_iter, minimum=1)
+        check_positive("time_limit_s", time_limit_s)
+        check_positive("eps", eps)
+        banks = check_integer("banks", banks, minimum=1, maximum=4)
         return _solve_admm(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
-                           eps=eps, max_iter=max_iter, time_limit_s=time_limit_s, banks=banks, f_ref=f_ref,
+                           method=method, eps=eps, max_iter=max_iter, time_limit_s=time_limit_s, banks=banks, f_ref=f_ref,
                            ref_status=status, est=est, n_pred=n_pred, klass=klass, kappa=kappa, t0=t0,
                            read_energy_J=read_energy_J, reference=reference, C=C, x_ref=x_ref)
     if max_inner is None:
