@@ -170,7 +170,7 @@ def propagate_bounds(A, l, u, lb, ub, *, passes=PROPAGATION_PASSES):
 #: the adaptive box starts at half-width ``BOX_START * (1 + largest finite |bound|)`` and grows by
 #: ``BOX_GROWTH`` while the solution sits on an artificial face; beyond ``BOX_MAX`` the problem is reported
 #: unbounded (docs/theory.md)
-BOX_START = 1e3
+BOX_START = 10.0
 BOX_GROWTH = 16.0
 BOX_MAX = 1e12
 
