@@ -37,15 +37,91 @@ dimod = _require_dimod()
 __all__ = ["LIMAnnealingSampler"]
 
 
-class LIMAnnealingSampler(dimod.Sampler):
+#: dwave-samplers' beta_schedule_type values (SimulatedAnnealingSampler), with the same meaning
+DWAVE_SCHEDULES = ("linear", "geometric", "custom")
+#: dwave-samplers' proposal_acceptance_criteria -> limbound's acceptance
+DWAVE_ACCEPTANCE = {"Metropolis": "metropolis", "Gibbs": "glauber"}
+
+
+def dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range, beta_schedule):
+    """The per-sweep betas of dwave-samplers' ``SimulatedAnnealingSampler`` for the same arguments.
+
+    ``linear``/``geometric``: ``num_sweeps / num_sweeps_per_beta`` betas from ``beta_range[0]`` to
+    ``beta_range[1]`` (``numpy.linspace`` / ``numpy.geomspace``; one beta = the cold end), each held for
+    ``num_sweeps_per_beta`` sweeps; ``custom``: ``beta_schedule`` as given, each held likewise.  Returns
+    ``(per-sweep betas, per-beta schedule, beta_range)``.
+    """
+    from ..errors import ParameterError
+
+    if isinstance(num_sweeps_per_beta, bool) or not isinstance(num_sweeps_per_beta, (int, np.integer)) \
+            or num_sweeps_per_beta < 1:
+        raise ParameterError(f"num_sweeps_per_beta={num_sweeps_per_beta!r} is not allowed; allowed: an integer >= 1")
+    if beta_schedule_type not in DWAVE_SCHEDULES:
+        raise ParameterError(f"beta_schedule_type={beta_schedule_type!r} is unknown; allowed: {', '.join(DWAVE_SCHEDULES)}")
+    if beta_schedule_type == "custom":
+        if beta_schedule is None:
+            raise ParameterError("beta_schedule is required for beta_schedule_type='custom'")
+        sched = np.array(beta_schedule, dtype=float).ravel()
+        if sched.size == 0 or not np.all(np.isfinite(sched)) or sched.min() < 0:
+            raise ParameterError("beta_schedule must be a non-empty list of finite betas >= 0")
+        if num_sweeps is not None and num_sweeps != sched.size * num_sweeps_per_beta:
+            raise ParameterError(f"num_sweeps={num_sweeps} does not match beta_schedule ({sched.size} betas) x "
+                                 f"num_sweeps_per_beta={num_sweeps_per_beta}; allowed: None or their product")
+        if beta_range is not None and (beta_range[0] != sched[0] or beta_range[-1] != sched[-1]):
+            raise ParameterError("beta_range must be None or match the ends of beta_schedule for 'custom'")
+        beta_range = [float(sched[0]), float(sched[-1])]
+    else:
+        if beta_schedule is not None:
+            raise ParameterError(f"beta_schedule is only for beta_schedule_type='custom' (got {beta_schedule_type!r})")
+        num_sweeps = 1000 if num_sweeps is None else num_sweeps
+        num_betas, rem = divmod(int(num_sweeps), num_sweeps_per_beta)
+        if rem or num_betas < 1:
+            raise ParameterError(f"num_sweeps={num_sweeps} is not a positive multiple of num_sweeps_per_beta="
+                                 f"{num_sweeps_per_beta}")
+        lo, hi = (float(b) for b in beta_range)
+        if min(lo, hi) < 0 or (beta_schedule_type == "geometric" and min(lo, hi) <= 0):
+            raise ParameterError(f"beta_range={list(beta_range)!r} is out of range; allowed: betas >= 0 (> 0 geometric)")
+        if num_betas == 1:
+            sched = np.array([hi])
+        else:
+            sched = (np.linspace if beta_schedule_type == "linear" else np.geomspace)(lo, hi, num=num_betas)
+        beta_range = [lo, hi]
+    return np.repeat(sched, num_sweeps_per_beta), sched, beta_range
+
+
+def _merge(results):
+    """One :class:`~limbound.solvers.ising.AnnealResult` from single-read results run one after another."""
+    import dataclasses
+
+    first = results[0]
+    if len(results) == 1:
+        return first
+    upd = {}
+    for f in dataclasses.fields(first):
+        v = getattr(first, f.name)
+        if isinstance(v, np.ndarray) and f.name != "betas" and v.shape[:1] == (1,):
+            upd[f.name] = np.concatenate([getattr(r, f.name) for r in results])
+    return dataclasses.replace(first, reads=len(results), wall_time_s=sum(r.wall_time_s for r in results), **upd)
+
+
+class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
     """Simulated annealing in barrier-modulated two-well memories, with exact energy books.
 
-    Every read starts from uniformly random spins and follows the schedule
+    Every read starts from uniformly random spins (or ``initial_states``) and follows the schedule
     (the seeds' ``fn``, ``lam0 ln(1+t/t0)``, by default; ``linear``; ``geometric``) in
     the effective inverse temperature ``beta = lam/kT`` (per unit of the BQM
     energy).  The heat each flip releases, ``-lam dE``, and the work of the
     schedule, ``(lam_new - lam_old) E``, are summed per read; the first law
     is checked on every read.
+
+    dwave-samplers' parameters are accepted with ``SimulatedAnnealingSampler``'s meaning: ``beta_range``,
+    ``beta_schedule_type`` (``linear``, ``geometric``, ``custom`` with ``beta_schedule``),
+    ``num_sweeps_per_beta``, ``initial_states`` with ``initial_states_generator`` (``none``, ``tile``,
+    ``random``), ``interrupt_function`` (called between reads; ``True`` stops and returns the reads done),
+    ``proposal_acceptance_criteria`` (``Metropolis``, ``Gibbs``) and ``seed``.  Giving ``beta_schedule_type``
+    selects dwave's schedule exactly (no read-out hold); without it the ``schedule`` option applies.
+    ``info`` carries ``beta_range``, ``beta_schedule_type`` and ``timing`` (``preprocessing_ns``,
+    ``sampling_ns``, ``postprocessing_ns``) as dwave-samplers' does.
 
     Examples
     --------
@@ -63,42 +139,105 @@ class LIMAnnealingSampler(dimod.Sampler):
             "num_reads": [], "num_sweeps": [], "schedule": ["schedule_options"], "beta_range": [],
             "seed": [], "acceptance": ["acceptance_options"], "temperature_K": [], "f0_hz": [],
             "barrier_kT": [], "fn_t0_sweeps": [], "readout_fraction": [], "readout_factor": [],
+            "beta_schedule_type": ["beta_schedule_options"], "beta_schedule": [], "num_sweeps_per_beta": [],
+            "initial_states": [], "initial_states_generator": [], "interrupt_function": [],
+            "proposal_acceptance_criteria": [],
         }
         self.properties = {
             "schedule_options": SCHEDULES, "acceptance_options": ACCEPTANCES,
+            "beta_schedule_options": DWAVE_SCHEDULES,
             "energy_units": "heat_J / work_J in joules; beta per unit of BQM energy",
         }
 
-    def sample(self, bqm, *, num_reads=16, num_sweeps=1000, schedule="fn", beta_range=None,
+    def sample(self, bqm, *, num_reads=None, num_sweeps=None, schedule="fn", beta_range=None,
                seed=None, acceptance="metropolis", temperature_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
                barrier_kT=0.0, fn_t0_sweeps=None, readout_fraction=READOUT_FRACTION,
-               readout_factor=READOUT_FACTOR, **kwargs):
-        """Sample ``bqm`` (any vartype); keyword options as in :func:`limbound.solvers.ising.anneal`.
+               readout_factor=READOUT_FACTOR, beta_schedule_type=None, beta_schedule=None, num_sweeps_per_beta=1,
+               initial_states=None, initial_states_generator="random", interrupt_function=None,
+               proposal_acceptance_criteria=None, **kwargs):
+        """Sample ``bqm`` (any vartype); keyword options as in :func:`limbound.solvers.ising.anneal`, and
+        dwave-samplers' (class notes).
 
+        ``num_reads`` defaults to 16 (or the number of ``initial_states``), ``num_sweeps`` to 1000.
         ``seed=None`` draws a fresh seed and records it in ``info['seed']``.
         Unknown keywords are ignored with a warning (dimod convention).
         """
+        import time
+
+        from ..errors import ParameterError
+        from .ising import default_beta_range
+
+        t0 = time.perf_counter_ns()
         if not isinstance(bqm, dimod.BinaryQuadraticModel):
             raise ParameterTypeError(f"bqm={bqm!r:.60} is a {type(bqm).__name__}; allowed: a dimod.BinaryQuadraticModel "
                                      "(or call sample_ising(h, J) / sample_qubo(Q))")
         self.remove_unknown_kwargs(**kwargs)
+        if interrupt_function is not None and not callable(interrupt_function):
+            raise ParameterTypeError(f"interrupt_function={interrupt_function!r:.60} is not callable")
+        if proposal_acceptance_criteria is not None:
+            if proposal_acceptance_criteria not in DWAVE_ACCEPTANCE:
+                raise ParameterError(f"proposal_acceptance_criteria={proposal_acceptance_criteria!r} is unknown; "
+                                     f"allowed: {', '.join(DWAVE_ACCEPTANCE)}")
+            acceptance = DWAVE_ACCEPTANCE[proposal_acceptance_criteria]
         if seed is None:
             seed = secrets.randbits(63)
         problem, offset = ising_from_bqm(bqm)
-        res = anneal(problem, sweeps=num_sweeps, reads=num_reads, schedule=schedule, beta_range=beta_range,
-                     seed=seed, acceptance=acceptance, T_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT,
-                     fn_t0_sweeps=fn_t0_sweeps, readout_fraction=readout_fraction, readout_factor=readout_factor)
         labels = list(problem.labels or ())
+        spins = None
+        if initial_states is not None:  # dimod's own parsing (as dwave-samplers), then to +-1 in our order
+            parsed = self.parse_initial_states(bqm, num_reads=num_reads, initial_states=initial_states,
+                                               initial_states_generator=initial_states_generator,
+                                               seed=int(seed) % 2**32)
+            num_reads = parsed.num_reads
+            st = parsed.initial_states
+            if st.vartype is dimod.BINARY:
+                st = st.change_vartype(dimod.SPIN, inplace=False)
+            order = [st.variables.index(v) for v in labels]
+            spins = np.asarray(st.record.sample, dtype=np.int8)[:, order]
+        num_reads = 16 if num_reads is None else num_reads
+        kw = dict(seed=seed, acceptance=acceptance, T_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT)
+        if beta_schedule_type is not None:
+            if beta_schedule_type not in DWAVE_SCHEDULES:
+                raise ParameterError(f"beta_schedule_type={beta_schedule_type!r} is unknown; allowed: "
+                                     f"{', '.join(DWAVE_SCHEDULES)}")
+            if beta_range is None and beta_schedule_type != "custom":
+                beta_range = default_beta_range(problem, beta_schedule_type)
+            betas, per_beta, beta_range = dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta,
+                                                      beta_range, beta_schedule)
+            kw.update(sweeps=betas.size, betas=betas)
+        else:
+            kw.update(sweeps=1000 if num_sweeps is None else num_sweeps, schedule=schedule, beta_range=beta_range,
+                      fn_t0_sweeps=fn_t0_sweeps, readout_fraction=readout_fraction, readout_factor=readout_factor)
+        t1 = time.perf_counter_ns()
+        if interrupt_function is None:
+            res = anneal(problem, reads=num_reads, initial_states=spins, **kw)
+        else:  # one read at a time, read r with its own seed from `seed`, the function asked between reads
+            from .ising import _check_count
+
+            _check_count("reads", num_reads)
+            child = np.random.SeedSequence(int(seed)).generate_state(num_reads, dtype=np.uint64)
+            done = []
+            for r in range(num_reads):
+                one = dict(kw, seed=int(child[r] >> np.uint64(1)))
+                done.append(anneal(problem, reads=1, initial_states=None if spins is None else spins[r:r + 1], **one))
+                if interrupt_function():
+                    break
+            res = _merge(done)
+        t2 = time.perf_counter_ns()
         samples = res.samples
         if bqm.vartype is dimod.BINARY:
             samples = ((samples + 1) // 2).astype(np.int8)
+        used = res.betas
         info = {
             "energy_dissipated_J": float(res.heat_J.sum()),
             "energy_dissipated_per_read_J": float(res.heat_J.mean()), "work_J": float(res.work_J.sum()),
             "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
             "first_law_residual": res.first_law_residual,
             "schedule": dict(res.schedule), "acceptance": acceptance,
-            "lambda_range_J": [float(res.betas[0]) * res.kT_J, float(res.betas[-1]) * res.kT_J] if res.betas.size else [],
+            "beta_range": list(beta_range) if beta_schedule_type is not None else
+            ([float(used[0]), float(used[-1])] if used.size else []),
+            "beta_schedule_type": beta_schedule_type or res.schedule.get("schedule"),
+            "lambda_range_J": [float(used[0]) * res.kT_J, float(used[-1]) * res.kT_J] if used.size else [],
             "temperature_K": res.T_K, "sweep_time_s": res.sweep_time_s,
             "anneal_time_s": res.sweeps * res.sweep_time_s, "spin_updates_per_s": res.spin_updates_per_s,
             "num_sweeps": res.sweeps, "seed": seed, "energy_offset": offset,
@@ -106,6 +245,12 @@ class LIMAnnealingSampler(dimod.Sampler):
         fl = res.floor()  # THEORY §8a floor of the mean heat per read (theorem), with its parts
         info.update({"floor_J": fl["floor_J"], "floor_parts": fl["floor_parts"], "tightness": fl["tightness"],
                      "floor_holds": fl["floor_holds"]})
-        return dimod.SampleSet.from_samples_bqm(
+        if beta_schedule_type is not None:
+            info["beta_schedule"] = per_beta.tolist()
+            info["num_sweeps_per_beta"] = num_sweeps_per_beta
+        out = dimod.SampleSet.from_samples_bqm(
             (samples, labels), bqm, info=info,
             heat_J=res.heat_J, work_J=res.work_J, num_flips=res.flips)
+        out.info["timing"] = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1,
+                              "postprocessing_ns": time.perf_counter_ns() - t2}
+        return out
