@@ -24,11 +24,13 @@ DEFAULT_MAX_TIME_S = 600.0
 #: anneal kernel (limbound.solvers.ising.anneal): attempted spin updates per second, G11 (800 nodes), 2 threads.
 SPIN_UPDATES_PER_S = 1.5e8   # measured 1.38e8 (G11, 400 sweeps x 8 reads)
 #: dense random QP of n variables (limbound.solvers.qp.random_qp + osqp_reference): ~ c3 n^3 seconds.
-QP_REFERENCE_S_PER_N3 = 2.0e-9   # measured 2.06e-9 at n=800 (1.06 s)
-#: LIM solve of a dense random QP: ~ c2 n^2 seconds per read and per predicted update (matrix-vector products).
-QP_LIM_S_PER_N2_UPDATE = 2.5e-9   # measured 2.88e-9 at n=300 (4.1e-8 at n=100: overheads)
+QP_REFERENCE_S_PER_N3 = 2.0e-9   # measured 2.1e-9 .. 3.3e-9 at n=800 (1.1 .. 1.7 s, loaded machine)
+#: LIM solve of a QP, per read and per update: a fixed cost (Python and the hop engine) ...
+QP_LIM_S_PER_UPDATE = 4.0e-4   # measured 4.3e-4 at n=30 (gradient rule, 30 updates x 4 reads)
+#: ... plus ~c2 n^2 seconds (the dense matrix-vector products).
+QP_LIM_S_PER_N2_UPDATE = 1.0e-8   # measured 1.3e-8 from n=30 to n=300
 #: digits training (limbound.solvers.train): memory updates per second.
-TRAIN_UPDATES_PER_S = 7.0e4   # measured 6.61e4 (logreg, 3 epochs x 2 reads)
+TRAIN_UPDATES_PER_S = 1.0e5   # measured 6.6e4 .. 1.0e5 (logreg, 3 epochs x 2 reads)
 #: sweep grid: points at most (the grid is counted before any list is built).
 MAX_GRID_POINTS = 100_000
 
@@ -87,15 +89,33 @@ def anneal_seconds(n, sweeps, reads) -> tuple[float, str]:
     return updates / SPIN_UPDATES_PER_S, f"{updates:.3g} spin updates at {SPIN_UPDATES_PER_S:.2g}/s"
 
 
-def qp_seconds(n, *, reads=4, updates=1000, reference=True, solves=1) -> tuple[float, str]:
+#: solve_qp's default cap on outer iterations of a read (``max_iter``): no read runs more updates.
+QP_MAX_ITER = 4000.0
+
+
+def qp_updates(rule="gradient", bits=16, kappa=10.0) -> float:
+    """Updates per read the budget assumes: the THEORY §3 prediction for the gradient rule (linear class,
+    condition number ``kappa``; :func:`limbound.counting.updates_for_convergence`) up to solve_qp's
+    ``max_iter`` (:data:`QP_MAX_ITER`), the cap
+    ``4 * 2**bits + 2000`` for the annealing rule (one level per update)."""
+    if rule == "anneal":
+        return 4.0 * 2.0**int(bits) + 2000.0
+    from .counting import updates_for_convergence
+
+    pred = float(updates_for_convergence("linear", int(bits), kappa=max(float(kappa), 1.0)))
+    return min(max(pred, 10.0), QP_MAX_ITER)
+
+
+def qp_seconds(n, *, reads=4, updates=111.0, reference=True, solves=1) -> tuple[float, str]:
     """Seconds and a description of a dense random QP of ``n`` variables: the generator and the OSQP reference
-    (``~n^3``, once), then ``solves`` LIM solves of ``reads x updates`` sweeps of ``n^2``."""
+    (``~n^3``, once), then ``solves`` LIM solves of ``reads x updates`` updates (fixed cost + ``n^2`` each)."""
     n = float(n)
     ref = QP_REFERENCE_S_PER_N3 * n**3
-    lim = QP_LIM_S_PER_N2_UPDATE * n**2 * float(reads) * float(updates) * solves
+    per = QP_LIM_S_PER_UPDATE + QP_LIM_S_PER_N2_UPDATE * n**2
+    lim = per * float(reads) * float(updates) * solves
     return ref + lim, (f"dense QP n={n:.0f}: generator + {'OSQP reference' if reference else 'checks'} "
                        f"~{QP_REFERENCE_S_PER_N3:.2g} s x n^3, then {solves} LIM solve(s) x {reads} reads x "
-                       f"~{updates:.3g} updates x {QP_LIM_S_PER_N2_UPDATE:.2g} s x n^2")
+                       f"~{updates:.3g} updates x ({QP_LIM_S_PER_UPDATE:.2g} s + {QP_LIM_S_PER_N2_UPDATE:.2g} s x n^2)")
 
 
 def train_seconds(work) -> tuple[float, str]:

@@ -51,7 +51,7 @@ def run(args) -> int:
         solve_checks = [dict(bits=args.bits, dt_s=dt, **th)]
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)
-    from ..budget import check_budget, parse_max_time, qp_seconds
+    from ..budget import check_budget, parse_max_time, qp_seconds, qp_updates
     from ..fileio import check_input_file
 
     max_time = parse_max_time(args.max_time)
@@ -65,8 +65,9 @@ def run(args) -> int:
     if args.random is not None:  # the work budget of a dense random QP, before building it (front door)
         from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
         solves = 1 if args.sweep is None else len(DEFAULT_BITS) + len(DEFAULT_DTS)
-        check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=solves)[::-1],
-                     max_time)
+        bits = args.bits if args.sweep is None else max(DEFAULT_BITS)
+        check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=solves,
+                                 updates=qp_updates(args.rule, bits, args.kappa))[::-1], max_time)
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,

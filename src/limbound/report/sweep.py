@@ -546,9 +546,11 @@ def _cost_anneal(inputs: dict) -> float:
 
 
 def _cost_qp(inputs: dict) -> float:
-    from ..budget import qp_seconds
+    from ..budget import qp_seconds, qp_updates
 
-    return qp_seconds(inputs["n"], reads=inputs.get("reads", 4))[0]
+    return qp_seconds(inputs["n"], reads=inputs.get("reads", 4),
+                      updates=qp_updates(inputs.get("rule", "gradient"), inputs.get("bits", 16),
+                                         inputs.get("kappa", 10.0)))[0]
 
 
 def _cost_train(inputs: dict) -> float:
