@@ -178,7 +178,7 @@ def judge(cases: list[Case], *, alpha: float = FAMILY_ALPHA) -> list[Case]:
 def _rule(c: Case, thr: float) -> str:
     """Short pass rule of a judged case, e.g. ``|z|<=3.66``, ``z>=-3.66``, ``|d|<=3.66SE+0.8``, ``exact``."""
     if c.test == "exact":
-        return "exact"
+        return c.detail.get("rule", "exact")
     tol = f"+{c.abs_tol:.2g}" if c.abs_tol > 0 else ""
     if c.test == "two-sided":
         r = f"|z|<={thr:.2f}" if not tol else f"|d|<={thr:.2f}SE{tol}"

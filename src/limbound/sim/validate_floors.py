@@ -118,7 +118,9 @@ def design_cases(*, bits=(4,), dt_f0=(1e3,), f0_hz: float = 1e9, n_segments: int
                 crit += f"; dt f0 >= {DESIGN_LONG_DT_F0:g}: heat <= {1 - DESIGN_MIN_SAVING:g} x fixed tilt"
             cases.append(Case(f"design_{r.name}[{tag}]", params, r.heat_kT, 0.0, r.floor_kT, test="exact", checks_ok=ok,
                               detail={**r.as_dict(), "fixed_over_shaped": fx.heat_kT / sh.heat_kT,
-                                      "unit": "kT", "criterion": crit}))
+                                      "unit": "kT", "criterion": crit,
+                                      "rule": "exact: >=floor" + (f", <={1 - DESIGN_MIN_SAVING:g}x fixed"
+                                                                  if r is sh and long_dt else "")}))
         rng = np.random.default_rng([seed, 9, j])
         lv0 = rng.choice(task.n_levels, size=n_memories, p=task.p0).astype(np.int64)
         sched = [Segment(0.0, task.hold_start, 0.0)] + [Segment(T, np.asarray(U), e) for T, U, e in sh.segments] \
