@@ -43,12 +43,12 @@ def _exact_heat_kT(M, signs, eb, D):
     return q
 
 
-def _run(seed, *, alternate, bits=4, N=4, R=4, K=12):
+def _run(seed, *, alternate, bits=4, N=4, R=4, K=12, vmax=3.0):
     rng = np.random.default_rng(1000 + seed)
     M = 2 ** bits
     arr = LIMArray(np.zeros(N), np.ones(N), bits=bits, reads=R, dt_s=DT, f0_hz=F0, seed=seed)
     g = rng.choice([-1.0, 1.0], N)
-    v = rng.uniform(0.02, 0.3, N) if alternate else rng.uniform(0.2, 3.0, N)  # asked levels per update
+    v = rng.uniform(0.02, 0.3, N) if alternate else rng.uniform(0.2, vmax, N)  # asked levels per update
     eta = v * arr.delta
     if not alternate:  # transport towards the edge the drift points to, fixed before the run
         arr.set_transport_center(np.where(g < 0, 1.0, 0.0), label="the edge the drift points to")
@@ -58,7 +58,7 @@ def _run(seed, *, alternate, bits=4, N=4, R=4, K=12):
     b = arr.books()
     eb = np.maximum(np.log(arr.v_max / v), 0.0)
     exact = sum(_exact_heat_kT(M, [-sk * np.sign(g[i]) for sk in signs], eb[i], arr.D) for i in range(N))
-    return b.floor_J / kT(), exact, b.speed_lower_kT
+    return b.floor_J / kT(), exact, b.speed_lower_kT, b.conditional_kT
 
 
 @pytest.mark.parametrize("alternate", [False, True], ids=["drift", "back-and-forth"])
@@ -105,3 +105,27 @@ def test_segment_book_by_hand():
     assert arr._speed_full == pytest.approx(2 * (10 / 6) / 2)
     # leave read 0 out: d = 2, 1: U = (9 - 5) / 2 = 2, A = 2: 2 * 2 / 2
     assert arr._speed_loo[0] == pytest.approx(2.0)
+
+
+def test_conditional_floor_below_exact_mean_heat_and_informative_on_fast_updates():
+    """Large moves per update (2..10 levels): the per-update conditional floor (valid with feedback) carries."""
+    out = np.array([_run(s, alternate=False, bits=6, K=6, vmax=10.0) for s in range(40)])
+    assert np.all(out[:, 0] <= out[:, 1])
+    assert np.all(out[:, 3] <= out[:, 1])
+    assert np.median(out[:, 3] / out[:, 1]) > 0.1
+
+
+def test_mutant_conditional_floor_doubled_without_edges(monkeypatch):
+    """Transport term doubled (4 W1^2/A: the logarithmic-mean step read wrongly), W1 = mu+ - mu- also next to
+    the edge, no entropy penalty: fast updates (up to 60 levels in 64) put it above the exact heat."""
+    def mutant(self, before, direction, barrier):
+        moving = np.isfinite(barrier) & (direction != 0)
+        eb = barrier[moving]
+        mf = self.f0dt * np.exp(-(eb - 0.5 * self.D))
+        mb = self.f0dt * np.exp(-(eb + 0.5 * self.D))
+        per = np.zeros(self.R * self.N)
+        per[moving] = 4.0 * (mf - mb) ** 2 / (mf + mb)
+        self._cond += per.reshape(self.R, self.N).sum(axis=1)
+    monkeypatch.setattr(lim_memory.LIMArray, "_conditional", mutant)
+    out = np.array([_run(s, alternate=False, bits=6, K=3, vmax=60.0) for s in range(20)])
+    assert np.sum(out[:, 3] > out[:, 1]) > 5

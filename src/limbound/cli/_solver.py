@@ -13,8 +13,9 @@ def bound_rows(r) -> list:
     """
     parts = r.books.get("floor_parts") or {}
     return [["measured: heat [J] (mean over reads +- SE)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
-            ["floor [J] (entropy + speed, THEORY §8a)", g3(r.floor_J)],
-            ["  floor parts: entropy / speed [J]", f"{g3(parts.get('entropy_J'))} / {g3(parts.get('speed_J'))}"],
+            ["floor [J] (THEORY §8a, the larger below)", g3(r.floor_J)],
+            ["  ensemble floor: entropy + speed [J]", f"{g3(parts.get('entropy_J'))} + {g3(parts.get('speed_J'))}"],
+            ["  conditional floor (per update) [J]", g3(r.books.get("floor_conditional_J"))],
             ["  floor holds (measured + 3 SE >= floor)", str(r.books.get("floor_holds"))],
             ["estimate: LIM e_LIM x N x predicted updates [J]", g3(r.estimate_J)],
             ["tightness (measured / floor)", g3(r.tightness)],

@@ -278,11 +278,18 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
 
 
 # --------------------------------------------------------------------------- results
-def floor_summary(*, entropy_J, speed_J, speed_estimate_J, speed_se_J, mean_J, sem_J, center) -> dict:
-    """The floor block of a run's books (THEORY §8a): ``floor_J``, parts, tightness, ``floor_holds``, method."""
-    f = entropy_J + speed_J
+def floor_summary(*, entropy_J, speed_J, speed_estimate_J, speed_se_J, mean_J, sem_J, center,
+                  conditional_J=None) -> dict:
+    """The floor block of a run's books (THEORY §8a): ``floor_J``, parts, tightness, ``floor_holds``, method.
+
+    ``floor_J`` is the larger of the ensemble floor (entropy + segmented speed term) and, when given, the
+    per-update conditional floor (``conditional_J``, :meth:`LIMArray._conditional`); both are reported.
+    """
+    ens = entropy_J + speed_J
+    f = ens if conditional_J is None else max(ens, conditional_J)
     m, se = mean_J, sem_J
     return {"floor_J": f, "floor_parts": {"entropy_J": entropy_J, "speed_J": speed_J},
+            "floor_ensemble_J": ens, "floor_conditional_J": conditional_J,
             "floor_speed_estimate_J": speed_estimate_J, "floor_speed_se_J": speed_se_J,
             "tightness": m / f if f > 0 else math.inf,
             "floor_margin_sem": (m - f) / se if se > 0 else (math.inf if m >= f else -math.inf),
@@ -293,7 +300,10 @@ def floor_summary(*, entropy_J, speed_J, speed_estimate_J, speed_se_J, mean_J, s
                              "U-statistic over read pairs; A_ki the expected attempts from the rates (>= hops); "
                              f"speed term minus {SPEED_Z:g} jackknife SE over reads; floor_holds: "
                              f"mean heat + {FLOOR_HOLDS_Z:g} SE >= floor; valid for open-loop protocols, the drivers "
-                             "read the memories (feedback), so a violation would show here")}
+                             "read the memories (feedback), so a violation would show here; floor_conditional_J: "
+                             "per read and update, conditional on the driver's record (rigorous with feedback), "
+                             "2 kT |mu+ - mu-|^2 / (mu+ + mu-) - kT H(level after | record), H by the integer "
+                             "max-entropy bound, mean over reads minus 3 SE; floor_J is the larger")}
 
 
 @dataclass
@@ -319,16 +329,22 @@ class MemoryBooks:
     speed_se_kT: float = 0.0
     speed_lower_kT: float = 0.0
     transport_center: str = "range centre"
+    #: per-update conditional floor of the gradient rule (kT, mean over reads minus 3 SE), None if not computed
+    conditional_kT: float | None = None
 
     @property
     def floor_J(self) -> float:
-        """The finite-time floor of THEORY §8a for the mean heat (J): entropy term + segmented speed term."""
-        return self.bound_J + self.speed_lower_kT * kT(self.ledger.T_K)
+        """The finite-time floor of THEORY §8a for the mean heat (J): the larger of the ensemble floor (entropy
+        term + segmented speed term) and the per-update conditional floor (gradient rule, poisson engine)."""
+        k = kT(self.ledger.T_K)
+        ens = self.bound_J + self.speed_lower_kT * k
+        return ens if self.conditional_kT is None else max(ens, self.conditional_kT * k)
 
     def floor_dict(self) -> dict:
         """``floor_J`` with its parts, tightness and whether the mean heat clears it (module notes)."""
         k = kT(self.ledger.T_K)
-        return floor_summary(entropy_J=self.bound_J, speed_J=self.speed_lower_kT * k,
+        return floor_summary(conditional_J=None if self.conditional_kT is None else self.conditional_kT * k,
+                             entropy_J=self.bound_J, speed_J=self.speed_lower_kT * k,
                              speed_estimate_J=self.speed_estimate_kT * k, speed_se_J=self.speed_se_kT * k,
                              mean_J=self.dissipated_J, sem_J=self.dissipated_sem_J, center=self.transport_center)
 
@@ -509,6 +525,9 @@ class LIMArray:
         self.transport_center = "range centre"
         self._speed_full = 0.0
         self._speed_loo = np.zeros(self.R)
+        # per-update conditional floor (gradient rule, poisson engine): per-read sums, kT; None once not exact
+        self._cond = np.zeros(self.R)
+        self._cond_valid = True
 
     def set_transport_center(self, values, *, label) -> None:
         """Fix the centre ``c_i`` of the test functions ``f_i = -|n - c_i|`` (values, clipped to the range).
@@ -529,6 +548,46 @@ class LIMArray:
         with np.errstate(over="ignore"):
             a = self.f0dt * (np.exp(-(barrier + 0.5 * dU_up)) + np.exp(-(barrier + 0.5 * dU_dn)))
         return np.where(np.isfinite(barrier), a, 0.0)
+
+    def _conditional(self, before, direction, barrier) -> None:
+        """Book one update of the conditional floor (THEORY §8a applied given the driver's record).
+
+        Given the levels read at the start of the update, each memory's landscape is fixed for ``dt``: an
+        open-loop jump process from a point mass, so (§8a, one interval) its mean heat is at least
+        ``kT [-H(n_after | record) + 2 W1^2 / A]``, with ``mu+- = f0 dt exp(-(E_b -+ D/2))`` the expected
+        forward/backward attempts (Poisson ``N+``, ``N-``):
+
+        * ``A <= mu+ + mu-`` (every hop is an attempt);
+        * ``W1 >= E Delta >= E min(N+, room) - mu-`` along the tilt (``room`` the levels to the downhill edge):
+          on every path the displacement is at least ``min(N+, room) - N-`` (backward hops undo at most one
+          level each; once the edge is reached the walk is at least ``room - N-`` along); ``E min(N, m) =
+          mu - mu P(N >= m-1) + m P(N >= m)`` for a Poisson ``N``;
+        * ``H <= 1/2 ln(2 pi e (s^2 + 1/12))``, the max-entropy bound of an integer variable with second
+          moment ``s^2 >= E Delta^2`` (Cover & Thomas §9.7), ``s^2 = A + A^2`` since ``|Delta| <= N+ + N-``;
+          at most ``ln M``.
+
+        Frozen memories (infinite barrier) add nothing.  Valid with feedback: each update is conditioned on
+        what the driver read, so no information term is needed; the price is the entropy ``H`` per update.
+        """
+        from scipy.stats import poisson
+
+        moving = np.isfinite(barrier) & (direction != 0)
+        if not np.any(moving):
+            return
+        eb = barrier[moving]
+        mf = self.f0dt * np.exp(-(eb - 0.5 * self.D))
+        mb = self.f0dt * np.exp(-(eb + 0.5 * self.D))
+        a = mf + mb
+        x = before[moving].astype(float)
+        room = np.where(direction[moving] > 0, self.top - x, x)
+        e_min = mf - mf * poisson.sf(room - 2.0, mf) + room * poisson.sf(room - 1.0, mf)
+        w1 = np.maximum(e_min - mb, 0.0)
+        h = np.minimum(0.5 * np.log(2.0 * math.pi * math.e * (a + a * a + 1.0 / 12.0)), math.log(self.M))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(a > 0, 2.0 * w1 * w1 / a, 0.0) - h
+        per_read = np.zeros(self.R * self.N)
+        per_read[moving] = term
+        self._cond += per_read.reshape(self.R, self.N).sum(axis=1)
 
     def _segment(self, before, attempts) -> None:
         """Book one update as a segment of the THEORY §8a floor (module notes, ``floor_J``).
@@ -636,6 +695,10 @@ class LIMArray:
         else:
             heat = self._advance_sync(barrier)
         self._segment(before, att)
+        if engine == "poisson":
+            self._conditional(before, direction, barrier)
+        else:
+            self._cond_valid = False
         self.updates += 1
         return {"heat_kT": float(heat), "asked_levels_mean": float(np.mean(np.minimum(v, self.v_max)))}
 
@@ -690,6 +753,7 @@ class LIMArray:
         -------
         dict with the heat (kT), the number of memories that moved and that number per read
         """
+        self._cond_valid = False  # the conditional floor is booked for the gradient rule's exact kernel only
         lam_arr = np.asarray(lam, dtype=float)
         if lam_arr.ndim == 0:
             lam_arr = np.full(self.R, float(check_positive("lam", float(lam_arr))))
@@ -758,6 +822,10 @@ class LIMArray:
         else:  # no pair of reads left out: no speed term
             se = 0.0
         speed = self._speed_full
+        cond = None
+        if self._cond_valid and self.R >= 2:
+            cm = float(self._cond.mean())
+            cond = cm - FLOOR_HOLDS_Z * float(self._cond.std(ddof=1)) / math.sqrt(self.R)
         return MemoryBooks(
             heat_per_read_J=Q * k, work_per_read_J=W * k, dU_per_read_J=dU * k,
             first_law_residual=resid, ledger=ledger,
@@ -766,7 +834,7 @@ class LIMArray:
             bound_mm_J=float(k * (h0 - mm.sum())), entropy_final_upper_nats=float(h_up),
             hops_forward=self.hops_forward, hops_backward=self.hops_backward, levels_net=float(net),
             speed_estimate_kT=speed, speed_se_kT=se, speed_lower_kT=max(0.0, speed - SPEED_Z * se),
-            transport_center=self.transport_center,
+            transport_center=self.transport_center, conditional_kT=cond,
         )
 
 

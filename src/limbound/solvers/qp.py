@@ -733,7 +733,9 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, method, eps, 
     bd.update(floor_summary(entropy_J=floor, speed_J=float(sum(st["speed_J"] for st in stages)),
                             speed_estimate_J=float(sum(st["books"].speed_estimate_kT for st in stages)) * k,
                             speed_se_J=math.sqrt(sum(st["books"].speed_se_kT ** 2 for st in stages)) * k,
-                            mean_J=diss, sem_J=sem, center=books.transport_center))
+                            mean_J=diss, sem_J=sem, center=books.transport_center,
+                            conditional_J=None if any(st["books"].conditional_kT is None for st in stages)
+                            else float(sum(st["books"].conditional_kT for st in stages)) * k))
     # per variable (the estimate counts one memory per variable), all stages' heat
     bd["walk"] = books.walk_breakdown(p.n, arr.D, n_pred)
     along = diss / kT(T_K) / (arr.D * p.n)
