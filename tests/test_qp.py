@@ -524,3 +524,38 @@ def test_both_drivers_solve_a_random_qp_to_the_osqp_reference(method):
     assert r.books["first_law_residual"] < 1e-9
     with pytest.raises(ParameterError, match="method"):
         solve_qp(prob, method="newton")
+
+
+def test_npz_without_bounds_and_an_unbounded_problem(tmp_path):
+    # no lb/ub: min 1/2 |x - (1, -2)|^2 s.t. x0 + x1 = 0 (analytic: x = (1.5, -1.5), f = 1/2 (0.25 + 0.25) = 0.25)
+    path = tmp_path / "free.npz"
+    np.savez(path, P=np.eye(2), q=np.array([-1.0, 2.0]), r=2.5, A=np.array([[1.0, 1.0]]), l=np.zeros(1),
+             u=np.zeros(1))
+    p = load_qp(path)
+    assert np.all(np.isinf(p.lb)) and np.all(np.isinf(p.ub)) and p.r == 2.5
+    r = solve_qp(p, bits=16, seed=0)
+    assert r.status == "solved" and r.x == pytest.approx([1.5, -1.5], abs=1e-4)
+    assert r.objective == pytest.approx(0.25 - 2.5 + 2.5, abs=1e-4)  # 1/2 x'x + q'x + r at x = (1.5, -1.5)
+    assert r.books["box_stages"][0]["box_half_width"] == 10.0  # 10 (1 + largest finite bound, here 0)
+    # min x0^2 - x1 with x1 free above: the answer keeps pushing the growing box until BOX_MAX
+    r = solve_qp(validate_qp(np.diag([1.0, 0.0]), np.array([0.0, -1.0])), bits=16, seed=0, reference=None)
+    assert r.status == "unbounded" and r.converged is False
+    stages = r.books["box_stages"]
+    assert [s["box_half_width"] for s in stages] == [10.0 * 16**k for k in range(5)]  # up to 1e6 x the start
+    heat = sum(s["heat_J"] for s in stages)  # every stage's heat is booked
+    assert r.dissipated_J == pytest.approx(heat, rel=1e-9)
+
+
+def test_residuals_are_zero_at_a_kkt_point_and_measure_a_violation():
+    from limbound.solvers.qp_admm import residuals
+    # min 1/2 x'x - x0 s.t. x0 + x1 <= 0.5: x* = (0.75, -0.25), y* = 0.25 (Px + q + C'y = (0.75 - 1 + 0.25, -0.25 + 0.25))
+    P, q, C = np.eye(2), np.array([-1.0, 0.0]), np.array([[1.0, 1.0]])
+    l, u = np.array([-np.inf]), np.array([0.5])
+    pr, du, ga = residuals(P, q, 0.0, C, l, u, np.array([[0.75, -0.25]]), np.array([[0.25]]))
+    assert pr[0] == 0.0 and du[0] == pytest.approx(0.0, abs=1e-15) and ga[0] == pytest.approx(0.0, abs=1e-15)
+    # x = (1, 0) violates the row by 0.5: primal residual 0.5 / (1 + 0.5)
+    pr, _, _ = residuals(P, q, 0.0, C, l, u, np.array([[1.0, 0.0]]), np.array([[0.0]]))
+    assert pr[0] == pytest.approx(0.5 / 1.5)
+    # a multiplier of the wrong sign (pointing at the infinite lower side) is dropped, not credited
+    _, du, _ = residuals(P, q, 0.0, C, l, u, np.array([[0.75, -0.25]]), np.array([[-0.25]]))
+    assert du[0] > 0.1

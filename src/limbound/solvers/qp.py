@@ -2,30 +2,33 @@
 
 Problem
 -------
-    minimise   f(x) = 1/2 x'Px + q'x
-    subject to lb <= x <= ub        (the memories' level ranges)
+    minimise   f(x) = 1/2 x'Px + q'x + r
+    subject to lb <= x <= ub        (optional; +-inf allowed; single-variable rows of A become bounds)
                l <= Ax <= u         (rows with l = u are equalities; +-inf allowed in l, u)
 
-Each ``x_i`` is a b-bit LIM memory whose ``2**b`` levels span ``[lb_i, ub_i]``
-(:class:`limbound.solvers.lim_memory.LIMArray`), so the box is enforced by the
-memory itself.  The linear constraints are handled by the **augmented
-Lagrangian** (method of multipliers, Hestenes 1969 / Powell 1969, in the
-two-sided form used by OSQP):
+Input (``.npz`` or the qpbenchmark/OSQP ``.mat`` layout), bound rows, infinities and the finite ranges the
+memories need (bounds, bound propagation, an adaptive box): :mod:`limbound.solvers.qp_input` and
+docs/theory.md §6a.
+
+Gradient rule (default): the memories hold the iterate of a digital driver -- Mehrotra's interior-point method
+(:mod:`limbound.solvers.qp_ipm`, default) or OSQP's ADMM (:mod:`limbound.solvers.qp_admm`, ``method="admm"``);
+each iteration they walk to the driver's target under the gradient rule and are read back; each variable is
+held by ``banks`` memories of ``b`` bits (precision banks); the status (``solved``, ``inaccurate``,
+``max_iter``, ``time_limit``, ``infeasible``, ``unbounded``) is judged on the values the memories hold.
+
+Annealing rule: each ``x_i`` is one b-bit LIM memory whose ``2**b`` levels span its range, and the linear
+constraints are handled by the **augmented Lagrangian** (method of multipliers, Hestenes 1969 / Powell 1969,
+in the two-sided form used by OSQP):
 
     L_rho(x, y) = f(x) + rho/2 || Ax + y/rho - Pi(Ax + y/rho) ||^2 ,   Pi = clip to [l, u]
     grad_x L   = Px + q + rho A' (w - Pi(w)),   w = Ax + y/rho
 
-An *inner* solve drives the memories with the LIM update rule on
-``grad_x L`` until the step the optimizer asks for is below the grid
-(distances ``|g_i| / (h_i delta_i)`` of the memories to their conditional
-optima, ``h_i`` the diagonal curvature of ``L_rho``: mean at most
-``inner_tol`` levels and largest at most ``4 inner_tol`` levels) or
-``max_inner`` updates; then the multipliers are updated,
-``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint
-residual did not fall by 4x.  The outer loop stops when the residual is below
-``max(constraint_tol, delta)`` (a grid point cannot meet a constraint much
-better than one level ``delta``) and the next inner solve has nothing left to
-do.
+An *inner* solve drives the memories with the annealing rule on ``grad_x L`` until fewer than 1 % of the
+memories hop per update at the largest ``lam`` (below) or ``max_inner`` updates; then the multipliers are
+updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint residual did not fall by 4x.
+The outer loop stops when the residual is below ``max(constraint_tol, delta)`` (a grid point cannot meet a
+constraint much better than one level ``delta``) and the next inner solve has nothing left to do; its status is
+``solved`` then, ``max_iter`` otherwise.
 
 Reads are independent runs.  The second-law floor of THEORY §6 is a
 statement about the mean over independent runs, so every piece of the
@@ -657,16 +660,17 @@ DRIVERS = {"ipm": (qp_ipm, 200), "admm": (qp_admm, 4000)}
 
 def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, method, eps, max_iter, time_limit_s, banks, f_ref,
                 ref_status, est, n_pred, klass, kappa, t0, read_energy_J, reference, C, x_ref=None) -> QPResult:
-    """The gradient rule: OSQP's ADMM on LIM memories (:mod:`limbound.solvers.qp_admm`) inside the adaptive box.
+    """The gradient rule: a driver (``method``: :data:`DRIVERS`) whose iterate LIM memories hold, in the adaptive box.
 
-    Box stages (docs/theory.md): memory ranges from the bounds and the propagated bounds, cut to a box of
-    half-width ``s`` (:func:`~limbound.solvers.qp_input.box_start`); a stage that ends unsolved with a variable
-    at an artificial face is re-solved from fresh random levels with ``s`` grown by ``BOX_GROWTH`` (every stage's
-    heat and floor booked); beyond ``BOX_MAX`` the status is ``unbounded``.
+    Box stages (docs/theory.md §6a): memory ranges from the bounds and the propagated bounds, cut to a box of
+    half-width ``s`` (:func:`~limbound.solvers.qp_input.box_start`) that is a constraint of the stage; a stage
+    whose answer lies within ``1e-3 s`` of an artificial face is solved again from fresh random levels with ``s``
+    grown by ``BOX_GROWTH`` (every stage's heat and floor booked); a growth beyond ``BOX_MAX`` times the start is
+    not made and the status is ``unbounded``.
     """
     deadline = t0 + float(time_limit_s)
     plb, pub, proven_infeasible = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
-    half = box_start(p.l, p.u, plb, pub)
+    half = half0 = box_start(p.l, p.u, plb, pub)
     top = 2**bits - 1
     stages = []
     while True:
@@ -696,7 +700,7 @@ def _solve_admm(p, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, method, eps, 
         near = 1e-3 * half
         on_face = bool(np.any((art_lo & (X <= bl + near)) | (art_hi & (X >= bu - near))))
         if on_face and not np.any(status_r == "time_limit"):
-            if half * qp_input.BOX_GROWTH > qp_input.BOX_MAX:
+            if half * qp_input.BOX_GROWTH > qp_input.BOX_MAX * half0:
                 status_r = np.array(["unbounded"] * reads, dtype=object)
             elif time.perf_counter() > deadline:
                 status_r = np.array(["time_limit"] * reads, dtype=object)
@@ -955,9 +959,24 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     viol = float(np.max(constraint_violation(p, X)))
     best = int(np.argmin(f_reads))
     upd_mean = float(np.mean(upd))
+    # honest status, as for the gradient rule (qp_admm.residuals): the AL multipliers for the rows; for a memory
+    # within a level of a finite bound, the multiplier that cancels its gradient if it points outwards
+    Cb, lb_c, ub_c = qp_admm.stack_constraints(p, p.lb, p.ub)
+    bounded = np.flatnonzero(np.isfinite(p.lb) | np.isfinite(p.ub))
+    G = X @ p.P + p.q + Y @ A
+    Xb, Gb = X[:, bounded], G[:, bounded]
+    dl = arr.delta[bounded]
+    at_lo = (Xb <= p.lb[bounded] + dl) & (Gb > 0)
+    at_hi = (Xb >= p.ub[bounded] - dl) & (Gb < 0)
+    Yfull = np.concatenate([Y, np.where(at_lo | at_hi, -Gb, 0.0)], axis=1)
+    prim_r, dual_r, gap_r = qp_admm.residuals(p.P, p.q, p.r, Cb, lb_c, ub_c, X, Yfull)
+    eps = 1e-4
+    ok = conv & (prim_r <= eps) & (dual_r <= eps) & (gap_r <= eps)
+    status = "solved" if np.all(ok) else ("inaccurate" if np.all(conv) else "max_iter")
     bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred, rho_final_per_read=rho_r.tolist(),
                         updates_per_read=upd.tolist(), outer_iterations_per_read=outer.tolist(),
-                        converged_per_read=conv.tolist(), memory_reads_per_run=upd_mean * n)
+                        converged_per_read=conv.tolist(), memory_reads_per_run=upd_mean * n,
+                        status_per_read=np.where(ok, "solved", np.where(conv, "inaccurate", "max_iter")).tolist())
     return QPResult(
         x=X[best], objective=float(np.mean(f_reads)), objective_per_read=f_reads,
         reference_objective=f_ref, reference_status=status,
@@ -966,7 +985,9 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J, bound_J=books.bound_J,
         estimate_J=est, memory_wall_J=float(read_energy_J) * upd_mean * n,
         updates=int(np.max(upd)), predicted_updates=n_pred, convergence_class=klass, kappa=kappa,
-        outer_iterations=int(np.max(outer)), converged=bool(np.all(conv)), time_to_solution_s=upd_mean * dt_s,
+        outer_iterations=int(np.max(outer)), converged=status == "solved", time_to_solution_s=upd_mean * dt_s,
+        status=status, primal_residual=float(np.max(prim_r)), dual_residual=float(np.max(dual_r)),
+        duality_gap=float(np.max(gap_r)), tolerance=eps,
         wall_time_s=wall,
         books=bd,
         inputs={"n": n, "m": m, "bits": bits, "rule": rule, "reads": reads, "dt_s": dt_s, "f0_hz": f0_hz,
