@@ -44,6 +44,7 @@ from . import catalogs
 from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .counting import check_counting, operations, training_flops, update_time_s
 from .constants import check_temperature
+from .display import Display
 from .errors import ParameterError, ParameterTypeError, check_bits, check_positive, check_probability, check_real, check_text
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
@@ -388,7 +389,20 @@ def estimate(inputs: Inputs) -> dict:
     except OverflowError:
         out = {"(overflow)": Bound("(overflow)", math.inf, 0.0, 0.0, math.inf, math.inf, inputs.T_K)}
     _check_finite_result(inputs, out)
-    return out
+    return Estimate(out)
+
+
+class Estimate(dict, Display):
+    """What :func:`estimate` returns: ``{paradigm: Bound}`` (a dict), with ``to_pandas()`` and ``_repr_html_``
+    (one row per paradigm; every energy an estimate except the Landauer reference, THEORY §4)."""
+
+    def _records(self) -> list:
+        from .display import flat_scalars
+
+        return [{"paradigm": p, **flat_scalars(b.as_dict())} for p, b in self.items()]
+
+    def _title(self) -> str:
+        return "energy-to-solution estimates per paradigm (J)"
 
 
 def gap_orders(measured_J: float, inputs: Inputs) -> dict:

@@ -97,6 +97,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..display import Display
 from ..errors import ParameterError, check_finite, check_positive
 from ..physics.landauer import landauer_per_op_J
 from ..physics.rates import retention_barrier_kT
@@ -518,7 +519,7 @@ def _warm_up() -> None:
 # --------------------------------------------------------------------------- result
 
 @dataclass
-class AnnealResult(ArrayBooks):
+class AnnealResult(ArrayBooks, Display):
     """Outcome of :func:`anneal`: states, energies and the energy books of every read.
 
     Energies of the problem (``energies``, ``best_energies``) are in units of
@@ -685,6 +686,19 @@ class AnnealResult(ArrayBooks):
                 "method": "THEORY §8a: kT [N ln2 - S_tau(upper)] + 2 kT W1^2/A; S_tau by the tree bound on a "
                           "maximum-|J| spanning tree fixed from the couplings (jackknife + 2 SE) or the marginal "
                           "estimate, whichever gives the larger floor; W1 spin form minus 3 SE; A = flips + 3 SE"}
+
+    def _records(self) -> list:
+        """One row per read (notebooks: ``to_pandas()``, ``_repr_html_``): measured heat and work in J."""
+        heat, work = self.heat_J, self.work_J
+        return [{"read": r, "energy": float(self.energies[r]), "best_energy": float(self.best_energies[r]),
+                 "heat_J (measured)": float(heat[r]), "work_J": float(work[r]), "flips": int(self.flips[r]),
+                 **({"reached_target": bool(self.reached[r])} if self.target_energy is not None else {})}
+                for r in range(self.reads)]
+
+    def _title(self) -> str:
+        return (f"AnnealResult: {self.n} spins, {self.reads} reads x {self.sweeps} sweeps, best energy "
+                f"{float(np.min(self.best_energies)) if self.reads else float('nan'):g}, mean heat per read "
+                f"{float(np.mean(self.heat_J)) if self.reads else float('nan'):.3g} J (measured)")
 
     def as_dict(self) -> dict:
         """JSON-ready summary (no per-spin arrays)."""

@@ -134,6 +134,7 @@ import numpy as np
 from numba import njit
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..display import Display
 from ..errors import ParameterError, check_bits, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
 from ..sim.kmc import seed_kernels, sync_step
@@ -394,13 +395,22 @@ class MemoryBooks:
                 "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}
 
 
-class VersusBound:
+class VersusBound(Display):
     """Mixin of a solver's result: measured dissipation against the second-law bound and the LIM estimate.
 
     The class provides ``dissipated_J`` and ``dissipated_sem_J`` (mean heat
     of a run and its standard error, :class:`MemoryBooks`), ``bound_J`` (THEORY
     §6) and ``estimate_J`` (:func:`estimate_J`).
     """
+
+    def _records(self) -> list:
+        """One row (notebooks: ``to_pandas()``, ``_repr_html_``): the result's scalar fields, measured heat first."""
+        head = {"dissipated_J (measured)": self.dissipated_J, "dissipated_sem_J": self.dissipated_sem_J,
+                "floor_J (floor)": self.floor_J, "estimate_J (estimate)": self.estimate_J, "tightness": self.tightness}
+        rest = {k: v for k, v in self.as_dict().items()
+                if not isinstance(v, (dict, list, tuple, np.ndarray)) and k not in ("dissipated_J", "dissipated_sem_J",
+                                                                                     "floor_J", "estimate_J", "tightness")}
+        return [{**head, **rest}]
 
     @property
     def tightness(self) -> float:

@@ -1,0 +1,62 @@
+"""Notebook display of results: ``_repr_html_`` (Jupyter shows a table) and ``to_pandas()``.
+
+A result class mixes in :class:`Display` and provides ``_records()`` -- a list of flat dicts, one per row
+(a run's summary, a read, a paradigm) -- and optionally ``_title()``.  pandas is optional (the ``sweep``
+extra); ``to_pandas`` says how to install it when it is missing.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+
+
+def flat_scalars(d: dict, prefix: str = "") -> dict:
+    """The scalar leaves of a nested dict (``a.b`` keys), lists and arrays left out."""
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flat_scalars(v, key + "."))
+        elif isinstance(v, (str, bool, int, float, np.integer, np.floating)) or v is None:
+            out[key] = v.item() if isinstance(v, (np.integer, np.floating)) else v
+    return out
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "-" if not math.isfinite(v) else f"{v:.4g}"
+    return "-" if v is None else html.escape(str(v))
+
+
+class Display:
+    """Mixin: ``_repr_html_`` and ``to_pandas`` from ``self._records()``."""
+
+    def _records(self) -> list:  # pragma: no cover - every user overrides it
+        return [flat_scalars(self.as_dict())]
+
+    def _title(self) -> str:
+        return type(self).__name__
+
+    def to_pandas(self):
+        """A :class:`pandas.DataFrame` of the result, one row per record (see the class)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            from .errors import LimboundError
+            raise LimboundError("pandas is not installed; pip install pandas (or 'limbound[sweep]')") from None
+        return pd.DataFrame(self._records())
+
+    def _repr_html_(self) -> str:
+        rows = self._records()
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        if len(rows) == 1:  # one record: a two-column quantity/value table reads better
+            body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{_cell(rows[0].get(k))}</td></tr>"
+                           for k in cols)
+            head = ""
+        else:
+            head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>"
+            body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
+        return (f"<div style='max-width:100%;overflow-x:auto'><table><caption style='text-align:left'>"
+                f"<b>{html.escape(self._title())}</b></caption>{head}{body}</table></div>")
