@@ -51,6 +51,13 @@ def test_sweep_csv_never_replaces_a_fifo_or_a_folder_and_refuses_empty(capsys, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
 
 
+def test_sweep_csv_replaces_only_its_own_kind_of_file(capsys, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    _refused(capsys, ["qp", "--random", "20", "--sweep", str(notes)], "not a CSV of this sweep")
+    assert notes.read_text() == "my notes\n"
+
+
 def test_atomic_write_refuses_to_replace_a_non_regular_node(tmp_path, fifo):
     from limbound.fileio import atomic_write_text, check_output_file
 

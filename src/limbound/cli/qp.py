@@ -43,8 +43,8 @@ def run(args) -> int:
     dt = parse_quantity(args.dt, "time", "--dt")
     th = thermal_kwargs(args)
     if args.sweep is not None:
-        from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, check_output_path
-        check_output_path(args.sweep, "--sweep")  # before any work
+        from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, QP_COLUMNS, check_output_path
+        check_output_path(args.sweep, "--sweep", QP_COLUMNS)  # before any work
         # every point of the sweep: the largest bits it runs (the annealing rule's update cap grows with bits)
         solve_checks = [dict(bits=b, dt_s=1e-6) for b in (max(DEFAULT_BITS), QP_BITS_FIXED)]
     else:

@@ -50,7 +50,7 @@ def run(args) -> int:
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
     if args.sweep is not None:
         from ..solvers.sweeps import DEFAULT_BITS, TRAIN_BITS_FIXED, TRAIN_COLUMNS, TRAIN_SWEEP_EPOCHS, check_output_path, sweep_train
-        check_output_path(args.sweep, "--sweep")  # before any work
+        check_output_path(args.sweep, "--sweep", TRAIN_COLUMNS)  # before any work
         check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
                            epochs=TRAIN_SWEEP_EPOCHS, seed=args.seed)
         budget(TRAIN_SWEEP_EPOCHS, len(DEFAULT_BITS) + len(DEFAULT_DTS))

@@ -47,10 +47,19 @@ TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "upda
                  "test_accuracy", "float_test_accuracy", "first_law_residual", "time_to_solution_s", "wall_time_s"]
 
 
-def check_output_path(path, name="--sweep") -> Path:
+def check_output_path(path, name="--sweep", columns=None) -> Path:
     """Refuse, before any work, an output path that cannot be written (:func:`limbound.fileio.check_output_file`:
-    empty, a directory, a device or FIFO, a missing or read-only folder)."""
-    return check_output_file(path, name=name)
+    empty, a directory, a device or FIFO, a missing or read-only folder).  With ``columns``, an existing
+    non-empty file is replaced only if it is a CSV of the same columns (an earlier run of the same sweep):
+    never someone's report, manifest or notes."""
+    p = check_output_file(path, name=name)
+    if columns is not None and p.is_file() and p.stat().st_size:
+        with open(p, "rb") as fh:
+            first = fh.readline(65536).decode("utf-8", "replace").strip()
+        if first != ",".join(columns):
+            raise ParameterError(f"{name}={str(path)!r} exists and is not a CSV of this sweep (its first line is not "
+                                 "the sweep's header); allowed: a new path, or that file removed first")
+    return p
 
 
 def _points(bits, dts, design, bits_fixed, dt_fixed):
