@@ -169,3 +169,28 @@ def test_jackknife_removes_1_over_R_bias():
     assert stats.jackknife(np.var(x), loo)[0] == pytest.approx(np.var(x, ddof=1), rel=1e-12)
     with pytest.raises(ParameterError):
         stats.jackknife(1.0, [1.0])
+
+
+def test_mutants_of_the_margined_estimators_fail():
+    """Without their margins, the W1 lower estimate and the activity upper estimate go the wrong way too often."""
+    rng = np.random.default_rng(12)
+    # W1 from reads without the margin (z = 0): |mean| is biased up (Jensen), above the true 0.05 in most draws
+    over = sum(stats.w1_lower_from_reads(x := rng.normal(0, 1, 8), x + rng.normal(0.05, 0.5, 8), z=0.0) > 0.05
+               for _ in range(400))
+    assert over > 0.4 * 400
+    ok = sum(stats.w1_lower_from_reads(x := rng.normal(0, 1, 8), x + rng.normal(0.05, 0.5, 8)) <= 0.05
+             for _ in range(400))
+    assert ok >= 0.95 * 400
+    # activity without the margin: below the true mean about half of the time
+    under = sum(stats.activity_upper_counted(rng.poisson(50.0, 8), z=0.0) < 50.0 for _ in range(400))
+    assert under > 0.3 * 400
+
+
+def test_mutant_marginal_entropy_without_correction_is_below_truth():
+    """The plug-in marginal entropies (no Miller-Madow, no max-entropy bound, no margin) fall below the truth."""
+    rng = np.random.default_rng(13)
+    M, N, R = 8, 30, 8
+    p = np.array([0.05, 0.1, 0.2, 0.3, 0.2, 0.1, 0.05, 0.0])
+    true = N * _entropy(p)
+    low = sum(float(stats.marginal_entropies(rng.choice(M, size=(R, N), p=p), M)[0].sum()) < true for _ in range(100))
+    assert low > 90

@@ -8,7 +8,7 @@ from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
-    p = sub.add_parser("qp", help="solve a convex QP on LIM memories; measured dissipation vs the bound",
+    p = sub.add_parser("qp", help="solve a convex QP on LIM memories; measured heat against its floor (theorem) and the LIM estimate",
                        description="Minimise 1/2 x'Px + q'x, lb <= x <= ub, l <= Ax <= u on b-bit LIM memories "
                                    "(augmented Lagrangian), with OSQP as the accuracy reference.",
                        epilog=epilog("limbound qp --random 200 --bits 12", "limbound qp problem.npz --rule anneal --reads 8",

@@ -7,7 +7,7 @@ from ._solver import bound_rows, result_record, write_sweep
 
 
 def register(sub) -> None:
-    p = sub.add_parser("train", help="train on digits with weights in LIM memories; measured dissipation vs the bound",
+    p = sub.add_parser("train", help="train on digits with weights in LIM memories; measured heat against its floor (theorem) and the LIM estimate",
                        description="Logistic regression or a small MLP on scikit-learn's digits, weights in b-bit "
                                    "LIM memories, compared with float32 training of the same model.",
                        epilog=epilog("limbound train digits", "limbound train digits --model mlp --bits 6 --epochs 10",

@@ -81,8 +81,8 @@ def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
     version = provenance.get("version", "?")
     parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-             f"<title>limbound {version}: energy bounds of learning</title>", f"<style>{_CSS}</style></head><body>",
-             f"<h1>limbound {_esc(version)}: energy-dissipation bounds of learning</h1>",
+             f"<title>limbound {version}: energy floors, estimates and measurements of learning</title>", f"<style>{_CSS}</style></head><body>",
+             f"<h1>limbound {_esc(version)}: energy dissipation of learning: floors, estimates, measurements</h1>",
              "<p class='note'>Reproduction of the projections of arXiv:2402.14878 (learning-in-memory, compute-in-memory, "
              "Landauer reference, digital accelerators) and of the project's stochastic-thermodynamics checks. "
              f"Generated {_esc(provenance.get('generated_utc', ''))}, seed {_esc(provenance.get('seed'))}, "

@@ -24,7 +24,7 @@ Panels
 (a) energy-to-solution against model size, (b) energy per operation against
 precision, (c) energy-speed trade-off, (d) validation of the simulators
 against published physics, (e) G-set MaxCut table, (f) measured dissipation
-against the bound for QP and training.
+against the floor for QP and training.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ FIG_FILES = {"a": "a_energy_vs_model_size.png", "b": "b_energy_per_op_vs_precisi
 TITLES = {"a": "Energy-to-solution against model size", "b": "Energy per operation against precision",
           "c": "Energy-speed trade-off", "d": "Validation against published physics",
           "e": "G-set MaxCut: cut quality and energy-to-solution",
-          "f": "Measured dissipation against the bound: QP and training"}
+          "f": "Measured dissipation against the floor: QP and training"}
 COLORS = {"landauer": "tab:blue", "lim": "tab:green", "static_cim": "tab:orange", "accelerator": "tab:red",
           "measured": "black", "floor": "tab:gray"}
 NAMES = {"landauer": r"Landauer reference $b\ kT\ \ln2$", "lim": "LIM", "static_cim": "static CIM", "accelerator": "accelerator"}
@@ -517,7 +517,7 @@ DT_F_S = 1e-6
 
 
 def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
-    """Measured dissipation against the bound for QP and training (THEORY §6)."""
+    """Measured dissipation against the floor for QP and training (THEORY §6, §8)."""
     title = TITLES["f"]
     qp = _try_import("limbound.solvers.qp")
     tr = _try_import("limbound.solvers.train")
