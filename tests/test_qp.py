@@ -559,3 +559,21 @@ def test_residuals_are_zero_at_a_kkt_point_and_measure_a_violation():
     # a multiplier of the wrong sign (pointing at the infinite lower side) is dropped, not credited
     _, du, _ = residuals(P, q, 0.0, C, l, u, np.array([[0.75, -0.25]]), np.array([[-0.25]]))
     assert du[0] > 0.1
+
+
+def test_dense_budget_is_stated_and_refused(monkeypatch, tmp_path):
+    import scipy.io
+    from scipy import sparse
+
+    import limbound.solvers.qp_input as qi
+    # 8 (n^2 + m n) bytes: n = 20, m = 10 -> 4800 bytes
+    assert qi.check_dense_budget(20, 10) == 8 * (400 + 200)
+    monkeypatch.setattr(qi, "MAX_DENSE_BYTES", 4000)
+    with pytest.raises(ParameterError) as e:
+        validate_qp(np.eye(20), np.zeros(20), A=np.ones((10, 20)), l=np.zeros(10), u=np.ones(10))
+    assert "dense P (n x n) and A (m x n)" in str(e.value) and "\n" not in str(e.value)
+    f = tmp_path / "big.mat"
+    scipy.io.savemat(f, {"P": sparse.eye(20, format="csc"), "q": np.zeros(20), "A": sparse.csc_matrix(np.ones((10, 20))),
+                         "l": np.zeros(10), "u": np.ones(10)})
+    with pytest.raises(ParameterError, match="MiB"):  # refused before densifying
+        load_qp(f)
