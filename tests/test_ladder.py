@@ -8,7 +8,7 @@ import pytest
 from limbound import catalogs
 from limbound.catalogs import Chip, energy_per_count_J
 from limbound.cli import main
-from limbound.errors import CatalogError
+from limbound.errors import CatalogError, ParameterError
 from limbound.report.ladder import tts99_s, workload_ladder
 
 
@@ -154,3 +154,13 @@ def test_sb_rows_on_other_instances_are_refused_not_ranked():
     m = catalogs.load("ising_machines")["sb-fpga-2000"]
     assert m.verified and m.time_to_solution_s == pytest.approx(5e-4)
     assert not re.fullmatch(r"G\d+", m.instance)  # not a G-set name: the ladder refuses to rank it against G-set runs
+
+
+def test_restart_factor_has_one_home_and_both_users_agree():
+    """TTS99 and the annealer's energy to solution use the same factor max(1, ln 0.01 / ln(1 - p))."""
+    from limbound.counting import restarts_for_99
+    assert restarts_for_99(0.5) == pytest.approx(math.log(0.01) / math.log(0.5))  # 6.644
+    assert restarts_for_99(0.995) == 1.0 and restarts_for_99(0.0) is None
+    with pytest.raises(ParameterError):
+        restarts_for_99(1.5)
+    assert tts99_s(3.0, 0.2) == pytest.approx(3.0 * math.log(0.01) / math.log(0.8))

@@ -66,6 +66,7 @@ def test_monte_carlo_is_seeded():
     {"workload": "gpt-3", "counting": "per-update", "bits": 8},
     {"params": 1e9, "ops": 1e18, "flops": 2e18, "bits": 4, "time_s": 1e3, "f0_hz": 1e6},
     {"params": 1e9, "tokens": 1e10, "bits": 12, "consolidations": 100.0, "device": "reram", "T_K": 350.0},
+    {"workload": "brain-scale", "T_K": 4.0},  # cryogenic: both sides include the Carnot wall in the floor
 ])
 def test_point_inputs_reproduce_bounds_estimate(fixed):
     """With no uncertain input the vectorised model equals bounds.estimate, paradigm by paradigm (conformance)."""
@@ -259,3 +260,16 @@ def test_reproduce_band_and_tornado_panels(tmp_path):
     h = next(p for p in res.panels if p.key == "h")
     first = [r for r in h.table if r["output"] == "lim"][0]
     assert first["input"] == "tokens"  # LIM ~ D: the token count swings it most
+
+
+def test_final_state_floor_pays_the_cooling_wall_below_ambient():
+    """At 4 K with a 300 K ambient the final-state floor N b kT ln2 (kT at 4 K) is multiplied by T_amb/T = 75."""
+    import math
+    from limbound.constants import k_B as K_B
+    est = bounds.estimate(bounds.resolve(params=1e9, tokens=1e10, bits=8, T_K=4.0))
+    heat = 1e9 * 8 * K_B * 4.0 * math.log(2)
+    ex = est["landauer"].extras
+    assert ex["final_state_floor_heat_J"] == pytest.approx(heat, rel=1e-9)
+    assert ex["final_state_floor_J"] == pytest.approx(heat * 75.0, rel=1e-9)
+    warm = bounds.estimate(bounds.resolve(params=1e9, tokens=1e10, bits=8))["landauer"].extras
+    assert "final_state_floor_cooling_J" not in warm  # at the ambient there is no wall

@@ -373,6 +373,11 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
             f"cooling wall: heat removed at {inputs.T_K:g} K and pumped to {inputs.T_ambient_K:g} K costs at least the "
             f"Carnot work Q (T_amb/T - 1) = {inputs.T_ambient_K / inputs.T_K - 1:.4g} Q (a floor for this heat; the total "
             f"stays an estimate)",), sources=b.sources + ("Carnot (1824); Callen, Thermodynamics, 2nd ed., ch. 4",))
+        if "final_state_floor_J" in b.extras:  # the floor pays the same wall, as the uncertainty floors do (THEORY §4a)
+            q = b.extras["final_state_floor_J"]
+            w_f = float(carnot_cooling_work_J(q, inputs.T_K, inputs.T_ambient_K))
+            b = replace(b, extras={**b.extras, "final_state_floor_J": q + w_f, "final_state_floor_heat_J": q,
+                                   "final_state_floor_cooling_J": w_f})
     return b
 
 

@@ -99,3 +99,25 @@ def updates_for_convergence(kind: str, bits, *, kappa=None, C=1.0):
     else:
         raise ParameterError(f"convergence={kind!r} is unknown; allowed: {', '.join(CONVERGENCE_CLASSES)}")
     return float(out) if out.ndim == 0 else out
+
+
+def restarts_for_99(p_success):
+    """Independent runs needed to succeed with 99 % confidence, ``max(1, ln 0.01 / ln(1 - p))``.
+
+    The restart factor of the standard Ising-machine time-to-solution
+    ``TTS99 = t_run ln(0.01) / ln(1 - p)`` (e.g. Hamerly et al., Sci. Adv. 5,
+    eaau0823 (2019)), floored at one run (``p >= 0.99`` needs one run);
+    ``None`` when ``p = 0`` (no run succeeds).  The one place of this formula:
+    ``report.ladder.tts99_s`` and ``AnnealResult.energy_to_solution_99_J`` use it.
+
+    >>> round(restarts_for_99(0.5), 4)
+    6.6439
+    """
+    p = float(p_success)
+    if not 0.0 <= p <= 1.0:
+        raise ParameterError(f"p_success={p_success!r} is not a probability; allowed: 0 <= p <= 1")
+    if p == 0.0:
+        return None
+    if p >= 0.99:
+        return 1.0
+    return max(1.0, math.log(0.01) / math.log1p(-p))

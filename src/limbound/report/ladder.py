@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from .. import bounds, catalogs
+from ..counting import restarts_for_99
 from ..errors import ParameterError
 from ..physics.floors import workload_floors
 
@@ -103,18 +104,14 @@ def tts99_s(t_run_s: float, p_success: float) -> float | None:
     """Time to solution at 99 % confidence by restarts, ``t_run ln(0.01) / ln(1 - p)`` (``t_run`` when ``p >= 0.99``).
 
     The standard Ising-machine figure (e.g. Hamerly et al., Sci. Adv. 5, eaau0823 (2019)); ``None`` when
-    ``p = 0``.  The same restart factor prices ``AnnealResult.energy_to_solution_99_J``.
+    ``p = 0``.  The restart factor is ``counting.restarts_for_99``, which also prices
+    ``AnnealResult.energy_to_solution_99_J``.
 
     >>> round(tts99_s(1.0, 0.5), 4)
     6.6439
     """
-    if not 0.0 <= p_success <= 1.0:
-        raise ParameterError(f"p_success={p_success!r} is not a probability; allowed: 0 <= p <= 1")
-    if p_success == 0.0:
-        return None
-    if p_success >= 0.99:
-        return float(t_run_s)
-    return float(t_run_s) * math.log(0.01) / math.log1p(-p_success)
+    runs = restarts_for_99(p_success)
+    return None if runs is None else float(t_run_s) * runs
 
 
 def ising_ladder(instance: str, *, gset_dir=None, sweeps: int = 1000, reads: int = 16, seed: int = 0,

@@ -97,6 +97,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..counting import restarts_for_99
 from ..display import Display
 from ..errors import ParameterError, check_finite, check_positive
 from ..physics.landauer import landauer_per_op_J
@@ -598,6 +599,8 @@ class AnnealResult(ArrayBooks, Display):
     def energy_to_solution_99_J(self) -> float | None:
         """Heat to reach the target with 99 % confidence by independent restarts, ``<Q_read> * max(1, ln 0.01 / ln(1 - p))``.
 
+        The restart factor is ``counting.restarts_for_99`` (shared with ``report.ladder.tts99_s``).
+
         ``p`` the fraction of reads that reached the target, ``<Q_read>`` the
         mean heat of a whole read (the energy analogue of the time-to-solution
         TTS99 of Ising-machine benchmarks, e.g. Hamerly et al., Sci. Adv. 5,
@@ -605,9 +608,8 @@ class AnnealResult(ArrayBooks, Display):
         """
         if self.target_energy is None or not np.any(self.reached):
             return None
-        p = float(np.mean(self.reached))
-        runs = 1.0 if p >= 0.99 else math.log(0.01) / math.log1p(-p)
-        return float(np.mean(self.heat_kT)) * self.kT_J * max(1.0, runs)
+        runs = restarts_for_99(float(np.mean(self.reached)))
+        return float(np.mean(self.heat_kT)) * self.kT_J * runs
 
     def priced(self) -> dict:
         """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
