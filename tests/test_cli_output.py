@@ -70,6 +70,9 @@ def test_wide_terminal_shows_every_column():
     assert "params" in out and "dt [s]" in out and "not shown" not in out
     out80 = limbound("estimate", "--workload", "all", columns=80)
     assert "not shown at 80 columns" in out80
+    # still a table at 80 columns (a header row, one line per workload), not row blocks
+    lines = out80.splitlines()
+    assert any(l.startswith("workload") for l in lines) and sum(l.startswith("gpt-3 ") for l in lines) == 1
 
 
 def test_sources_prints_full_citation():

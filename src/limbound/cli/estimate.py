@@ -104,7 +104,8 @@ def run(args) -> int:
         acc = records[0]["inputs"]["accelerator"] if records else ""
         table(f"Energy-to-solution, joules ({args.counting} counting; accelerator {acc})",
               ["workload", "params", "OPS", "dt [s]", "floor [J]", "Landauer ref. [J]", "LIM [J]", "static CIM [J]",
-               "volatile CIM [J]", "accelerator [J]", "measured [J]"], rows, optional=("OPS", "params", "dt [s]"),
+               "volatile CIM [J]", "accelerator [J]", "measured [J]"], rows,
+              optional=("volatile CIM [J]", "Landauer ref. [J]", "OPS", "params", "dt [s]"),
               footer="floor: a theorem (N b kT ln2 + speed term, THEORY §8a); Landauer reference (b kT ln2 per "
                      "operation), LIM, static CIM, volatile CIM, accelerator: estimates (the paper's model); "
                      "measured: the published training energy.")
