@@ -128,6 +128,10 @@ def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
     for r in rows:
         assert r["dissipated_J"] - 3 * r["dissipated_sem_J"] >= r["bound_J"] > 0 and r["second_law_holds"]
         assert r["first_law_residual"] < 1e-12 and r["reads"] == 3 and r["seed"] == 2
+        # THEORY §8a floor beside the measured heat: a theorem for the mean, so within 3 SE of it
+        assert 0 < r["floor_J"] <= r["dissipated_J"] + 3 * r["dissipated_sem_J"] and r["floor_holds"]
+        assert r["floor_entropy_J"] > 0 and r["floor_speed_J"] >= 0
+        assert r["tightness"] == pytest.approx(r["dissipated_J"] / r["floor_J"])
     # D = max(D_prec, D_speed): at dt = 1 ns, f0 dt = 1 and D_speed = 2 asinh(1/2) < D_prec(4) = ln 31
     assert rows[0]["D_kT"] == pytest.approx(math.log(31.0))
     out = tmp_path / "s.csv"
@@ -135,6 +139,7 @@ def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
     with open(out) as fh:
         got = list(csv.DictReader(fh))
     assert len(got) == 4 and list(got[0]) == QP_COLUMNS
+    assert {"floor_J", "floor_entropy_J", "floor_speed_J", "tightness", "floor_holds"} <= set(QP_COLUMNS)
 
 
 @pytest.mark.parametrize("kwargs, word", [

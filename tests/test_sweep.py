@@ -447,3 +447,28 @@ def test_anneal_combined_limits_refused_before_any_cluster(tmp_path, capsys, mon
     g.write_text("3 2\n1 2 1\n2 3 1\n")
     ok = sweep.parse_config(_cfg({"sweeps": [10]}, {"graph": str(g), "reads": 2}, kind="anneal"))
     assert len(ok.points()) == 1
+
+
+@pytest.mark.parametrize("kind, fixed, grid", [
+    ("anneal", {"graph": "random:24:0.3", "reads": 8}, {"sweeps": [20, 60]}),
+    ("qp", {"n": 12, "reads": 3}, {"bits": [4, 6]}),
+    ("train", {"epochs": 1, "reads": 2, "bits": 4, "float_reference": False}, {"dt_s": [1e-6]}),
+])
+def test_solver_sweep_rows_carry_the_floor_beside_the_measured_heat(tmp_path, kind, fixed, grid):
+    # THEORY §8a: every row has floor_J with its parts, tightness = measured / floor, and floor_holds; the floor
+    # is a theorem for the mean heat, so it may not exceed the measured mean by more than 3 standard errors
+    if kind not in sweep.available_kinds():
+        pytest.skip(f"kind {kind!r} not in this tree")
+    res = sweep.run_sweep(_cfg(grid, fixed, kind=kind, seeds=[1]), tmp_path / "s", processes=False, progress=False)
+    df = pd.read_parquet(res.store)
+    assert res.complete and len(df) == len(next(iter(grid.values())))
+    cols = ("floor_J", "floor_entropy_J", "floor_speed_J", "tightness", "floor_holds")
+    assert set(cols) <= set(df.columns)
+    heat, sem = (("heat_per_read_J", "heat_per_read_sem_J") if kind == "anneal" else ("dissipated_J", "dissipated_sem_J"))
+    for _, r in df.iterrows():
+        assert r["floor_J"] > 0  # informative, not the old 0
+        assert r["floor_J"] == pytest.approx(r["floor_entropy_J"] + r["floor_speed_J"], rel=1e-12) \
+            or r["floor_J"] >= r["floor_entropy_J"] + r["floor_speed_J"]  # qp/train: max(ensemble, conditional)
+        assert r["floor_J"] <= r[heat] + 3.0 * r[sem]
+        assert bool(r["floor_holds"])
+        assert r["tightness"] == pytest.approx(r[heat] / r["floor_J"], rel=1e-9)

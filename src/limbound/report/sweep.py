@@ -474,6 +474,11 @@ def task_anneal(inputs: dict, seed=0) -> dict:
     for k in ("lim_measured_J", "lim_estimate_J", "landauer_J", "static_cim_J", "accelerator_J"):
         if k in run:
             row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
+    from ..solvers.lim_memory import floor_columns
+
+    fl = a.floor()  # THEORY §8a floor of the mean heat per read, beside the measured heat per read
+    row["heat_per_read_J"], row["heat_per_read_sem_J"] = fl["mean_heat_J"], fl["mean_heat_stderr_J"]
+    row.update(floor_columns(fl))
     return row
 
 
@@ -504,9 +509,12 @@ def task_qp(inputs: dict, seed=0) -> dict:
     kw = {k: v for k, v in x.items() if k not in gen and k != "n"}
     r = solve_qp(problem, seed=int(seed), **kw)
     d = r.as_dict()
-    return {k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
-                              "dissipated_sem_J", "bound_J", "estimate_J", "tightness", "measured_over_estimate",
-                              "updates", "predicted_updates", "converged", "time_to_solution_s", "wall_time_s")}
+    from ..solvers.lim_memory import floor_columns
+
+    return {**{k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
+                                 "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate",
+                                 "updates", "predicted_updates", "converged", "time_to_solution_s", "wall_time_s")},
+            **floor_columns(d)}
 
 
 def _check_train(inputs: dict) -> None:
@@ -525,9 +533,12 @@ def task_train(inputs: dict, seed=0) -> dict:
 
     r = train_digits(seed=int(seed), **_kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",)))
     d = r.as_dict()
-    return {k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J", "dissipated_sem_J",
-                              "bound_J", "estimate_J", "tightness", "measured_over_estimate", "updates",
-                              "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")}
+    from ..solvers.lim_memory import floor_columns
+
+    return {**{k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J",
+                                 "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate", "updates",
+                                 "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")},
+            **floor_columns(d)}
 
 
 def _defaults(func) -> dict:
@@ -844,6 +855,9 @@ def load_config(path) -> SweepConfig:
 
 
 # ------------------------------------------------------------------ store
+#: The floor columns every anneal/qp/train row carries (THEORY §8a; tightness is None when the floor is 0).
+_FLOOR_SCHEMA = {"floor_J": "num", "floor_entropy_J": "num?", "floor_speed_J": "num?", "tightness": "num?",
+                 "floor_holds": "bool?"}
 #: Result schema of each built-in kind: key -> "num" (a finite number), "num?" (or null), "int", "int?", "str",
 #: "bool".  A point file whose result lacks a key or has the wrong type is not trusted on resume.
 _SCHEMAS = {
@@ -852,11 +866,12 @@ _SCHEMAS = {
                  "static_cim_energy_J": "num", "accelerator_energy_J": "num", "lim_barrier_kT": "num",
                  "accelerator_over_lim": "num", "final_state_floor_J": "num"},
     "anneal": {"nodes": "int", "edges": "int", "best_cut": "num", "mean_cut": "num", "reads_reaching_target": "int?",
-               "energy_to_target_J": "num?", "first_law_residual": "num", "wall_time_s": "num"},
+               "energy_to_target_J": "num?", "first_law_residual": "num", "wall_time_s": "num",
+               "heat_per_read_J": "num", "heat_per_read_sem_J": "num", **_FLOOR_SCHEMA},
     "qp": {"objective": "num", "dissipated_J": "num", "dissipated_sem_J": "num?", "bound_J": "num?",
-           "estimate_J": "num?", "updates": "int", "converged": "bool", "wall_time_s": "num"},
+           "estimate_J": "num?", "updates": "int", "converged": "bool", "wall_time_s": "num", **_FLOOR_SCHEMA},
     "train": {"test_accuracy": "num", "float_test_accuracy": "num?", "dissipated_J": "num", "bound_J": "num?",
-              "estimate_J": "num?", "updates": "int", "n_params": "int", "wall_time_s": "num"},
+              "estimate_J": "num?", "updates": "int", "n_params": "int", "wall_time_s": "num", **_FLOOR_SCHEMA},
     "validate": {"n_cases": "int", "n_ok": "int"},
 }
 

@@ -463,6 +463,27 @@ class VersusBound(Display):
         return bool(self.dissipated_J + 3.0 * self.dissipated_sem_J >= self.bound_J)
 
 
+#: The flat floor columns of a sweep row (THEORY §8a), in order: see :func:`floor_columns`.
+FLOOR_COLUMNS = ("floor_J", "floor_entropy_J", "floor_speed_J", "tightness", "floor_holds")
+
+
+def floor_columns(d: dict) -> dict:
+    """The floor of one run as flat scalars for a sweep row or CSV (THEORY §8a).
+
+    ``d`` is a result's floor record: ``as_dict()`` of a QP/training result or ``AnnealResult.floor()``
+    (``floor_J``, ``floor_parts`` = {entropy_J, speed_J}, ``tightness`` = measured / floor, ``floor_holds``).
+    A non-finite tightness (floor 0) becomes None, so stores of finite numbers stay valid.
+    """
+    parts = d.get("floor_parts") or {}
+    t = d.get("tightness")
+    holds = d.get("floor_holds")
+    return {"floor_J": float(d["floor_J"]),
+            "floor_entropy_J": None if parts.get("entropy_J") is None else float(parts["entropy_J"]),
+            "floor_speed_J": None if parts.get("speed_J") is None else float(parts["speed_J"]),
+            "tightness": float(t) if t is not None and math.isfinite(t) else None,
+            "floor_holds": None if holds is None else bool(holds)}
+
+
 # --------------------------------------------------------------------------- the array
 class LIMArray:
     """``reads`` independent copies of ``N`` b-bit LIM memories with ranges ``[lb_i, ub_i]``.

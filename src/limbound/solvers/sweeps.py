@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..fileio import atomic_write_text, check_output_file
 from .qp import _rel_gap, check_random_inputs, check_solve_inputs, checked_reference, random_qp, solve_qp
+from .lim_memory import FLOOR_COLUMNS, floor_columns
 from .train import check_train_inputs, train_digits
 
 DEFAULT_BITS = tuple(range(4, 17))
@@ -38,12 +39,12 @@ DT_FIXED_S = 1e-6
 TRAIN_SWEEP_EPOCHS = 10
 
 QP_COLUMNS = ["problem", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "updates", "predicted_updates", "dissipated_J",
-              "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem", "second_law_holds", "estimate_J", "tightness", "measured_over_estimate", "objective",
+              "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem", "second_law_holds", *FLOOR_COLUMNS, "estimate_J", "measured_over_estimate", "objective",
               "reference_objective", "rel_gap", "constraint_violation", "first_law_residual", "converged",
               "time_to_solution_s", "wall_time_s"]
 TRAIN_COLUMNS = ["model", "bits", "dt_s", "rule", "reads", "seed", "D_kT", "updates", "predicted_updates",
                  "dissipated_J", "dissipated_sem_J", "bound_J", "bound_mm_J", "second_law_margin_sem",
-                 "second_law_holds", "estimate_J", "tightness", "measured_over_estimate",
+                 "second_law_holds", *FLOOR_COLUMNS, "estimate_J", "measured_over_estimate",
                  "test_accuracy", "float_test_accuracy", "first_law_residual", "time_to_solution_s", "wall_time_s"]
 
 
@@ -103,7 +104,7 @@ def sweep_qp(problem=None, *, n=100, bits=DEFAULT_BITS, dts=DEFAULT_DTS, design=
             "second_law_margin_sem": r.second_law_margin_sem, "second_law_holds": r.second_law_holds,
             "updates": r.updates, "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
             "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
-            "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+            "measured_over_estimate": r.measured_over_estimate, **floor_columns(r.as_dict()),
             "objective": r.objective, "reference_objective": f_ref,
             "rel_gap": float(_rel_gap(r.objective, f_ref)) if math.isfinite(f_ref) else math.nan,
             "constraint_violation": r.constraint_violation, "first_law_residual": r.books["first_law_residual"],
@@ -131,7 +132,7 @@ def sweep_train(*, model="logreg", bits=DEFAULT_BITS, dts=DEFAULT_DTS, design="c
             "second_law_margin_sem": r.second_law_margin_sem, "second_law_holds": r.second_law_holds,
             "predicted_updates": r.predicted_updates, "dissipated_J": r.dissipated_J,
             "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
-            "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
+            "measured_over_estimate": r.measured_over_estimate, **floor_columns(r.as_dict()),
             "test_accuracy": r.test_accuracy, "float_test_accuracy": r.float_test_accuracy,
             "first_law_residual": r.books["first_law_residual"], "time_to_solution_s": r.time_to_solution_s,
             "wall_time_s": r.wall_time_s,
