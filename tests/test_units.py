@@ -34,3 +34,16 @@ def test_check_integer():
     for bad in (1, 2.5, True, float("nan"), "3", None, 10**6):
         with pytest.raises(ParameterError, match="reads="):
             check_integer("reads", bad, minimum=2, maximum=1000, why="entropy over reads")
+
+
+def test_energy_units_are_case_sensitive_where_case_changes_the_meaning():
+    # SI prefixes: m = 1e-3 (milli), M = 1e6 (mega), p = 1e-12 (pico); 1 Wh = 3600 J.
+    assert parse_quantity("5mJ", "energy", "--measured") == pytest.approx(5e-3)
+    assert parse_quantity("5MJ", "energy", "--measured") == pytest.approx(5e6)
+    assert parse_quantity("2pJ", "energy", "--measured") == pytest.approx(2e-12)
+    assert parse_quantity("1287MWh", "energy", "--measured") == pytest.approx(1287 * 3.6e9)
+    assert parse_quantity("1kwh", "energy", "--measured") == pytest.approx(3.6e6)  # unambiguous in any case
+    assert parse_quantity("3PJ", "energy", "--measured") == pytest.approx(3e15)
+    for text in ("5mj", "5Mj", "1mwh", "3pj"):
+        with pytest.raises(ParameterError, match="ambiguous"):
+            parse_quantity(text, "energy", "--measured")

@@ -21,12 +21,30 @@ _TIME = {
 }
 _TEMP = {"k": 1.0}
 _FREQ = {"/s": 1.0, "hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12}
-_ENERGY = {"j": 1.0, "kj": 1e3, "mj": 1e6, "gj": 1e9, "tj": 1e12, "wh": 3.6e3, "kwh": 3.6e6, "mwh": 3.6e9,
-           "gwh": 3.6e12, "twh": 3.6e15}  # case-insensitive: MJ is mega (no milli- or pico-joules here)
+_ENERGY = {"J": 1.0, "kJ": 1e3, "MJ": 1e6, "GJ": 1e9, "TJ": 1e12, "mJ": 1e-3, "uJ": 1e-6, "µJ": 1e-6, "nJ": 1e-9,
+           "pJ": 1e-12, "fJ": 1e-15, "PJ": 1e15, "mWh": 3.6, "Wh": 3.6e3, "kWh": 3.6e6, "MWh": 3.6e9, "GWh": 3.6e12, "TWh": 3.6e15}
+# Energies are case-sensitive (mJ is milli, MJ mega; pJ pico).  Other spellings are taken case-insensitively
+# only where that cannot mean two different units: "kwh" is kWh, but "mj" or "PJ" are refused as ambiguous.
+_CASE_SENSITIVE = {"energy"}
 
 _NUM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 KINDS = {"time": (_TIME, "s"), "temperature": (_TEMP, "K"), "frequency": (_FREQ, "/s"), "energy": (_ENERGY, "J")}
+
+
+def _unit_key(unit, table, kind, name, text):
+    """The table key a typed unit means: exact spelling first; otherwise case-insensitive where unambiguous."""
+    if not unit or unit in table:
+        return unit
+    if kind not in _CASE_SENSITIVE:
+        return unit.lower() if unit != "µs" else unit
+    matches = {k for k in table if k.lower() == unit.lower()}
+    if len(matches) == 1:
+        return matches.pop()
+    if len(matches) > 1:
+        options = " or ".join(sorted(matches))
+        raise ParameterError(f"{name}={text!r}: unit {unit!r} is ambiguous; allowed: {options} (energy units are case-sensitive)")
+    return unit
 
 
 def parse_quantity(text, kind: str, name: str) -> float:
@@ -46,7 +64,7 @@ def parse_quantity(text, kind: str, name: str) -> float:
     else:
         m = _NUM.match(str(text))
         unit = m.group(2) if m else None
-        key = unit.lower() if unit is not None and unit not in ("µs",) else unit
+        key = _unit_key(unit, table, kind, name, text)
         if m is None or (key and key not in table):
             allowed = ", ".join(sorted(table))
             raise ParameterError(f"{name}={text!r} is not a {kind}; allowed: a number with unit one of {allowed} (bare number = {si})")
