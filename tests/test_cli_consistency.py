@@ -70,7 +70,7 @@ def test_measured_with_units_equals_the_deprecated_kwh_flag(capsys):
 def test_measured_refuses_a_non_energy(capsys):
     assert main(["gap", "--measured", "12parsec", "--workload", "gpt-3"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--measured" in err and "mwh" in err
+    assert err.count("\n") == 1 and "--measured" in err and "MWh" in err
 
 
 def test_codecarbon_csv(capsys):

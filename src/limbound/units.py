@@ -67,7 +67,7 @@ def parse_quantity(text, kind: str, name: str) -> float:
         key = _unit_key(unit, table, kind, name, text)
         if m is None or (key and key not in table):
             allowed = ", ".join(sorted(table))
-            raise ParameterError(f"{name}={text!r} is not a {kind}; allowed: a number with unit one of {allowed} (bare number = {si})")
+            raise ParameterError(f"{name}={text!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: a number with unit one of {allowed} (bare number = {si})")
         value = float(m.group(1)) * (table[key] if key else 1.0)
     if not math.isfinite(value) or value <= 0:
         raise ParameterError(f"{name}={text!r} is out of range; allowed: a finite {kind} > 0")

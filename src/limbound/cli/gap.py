@@ -105,8 +105,8 @@ def _run_codecarbon(args, kw, time_s) -> int:
           ["run", "measured [J]", "duration [s]", *_HEADERS],
           [[f"{i} {o['codecarbon']['timestamp'][:10]}".strip(), g3(o["measured_energy_J"]), g3(o["codecarbon"]["duration_s"]),
             *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for i, o in enumerate(out, start=1)],
-          footer="measured: CodeCarbon's energy_consumed (CPU + GPU + RAM, kWh); landauer: floor; lim, static_cim, "
-                 "accelerator: estimates.")
+          footer="measured: CodeCarbon's energy_consumed (CPU + GPU + RAM, kWh); every paradigm column is an "
+                 "estimate (the Landauer reference b kT ln 2 per operation too); the floors are in `limbound estimate`.")
     r0 = runs[0]
     note(f"hardware: {r0.gpu_model or 'no GPU'}; {r0.cpu_model or 'cpu not recorded'}"
          + (f"; accelerator estimate on {matched} (matched from gpu_model)" if matched else ""))
@@ -158,7 +158,7 @@ def run(args) -> int:
     if args.json:
         print_json({**provenance(), "gaps": out})
         return 0
-    table("Orders of magnitude (log10) the measured energy sits above each paradigm (landauer: floor; others: estimates)",
+    table("Orders of magnitude (log10) the measured energy sits above each paradigm's estimate (floors: limbound estimate)",
           ["workload", "measured [J]", *_HEADERS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])
     return 0
