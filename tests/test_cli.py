@@ -138,3 +138,26 @@ def test_negative_seed_is_refused_alike(capsys, tmp_path, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "seed" in err and "Traceback" not in err
+
+
+def test_gap_shows_each_wall_where_it_bites(capsys, monkeypatch):
+    # THEORY §2c'/§4: volatile CIM consolidates into non-volatile memory (> 0); LIM keeps weights in place (exactly 0)
+    code, out, _ = run_cli(capsys, "gap", "--workload", "gpt-3", "--json")
+    d = json.loads(out)["gaps"][0]
+    w = d["walls"]
+    assert code == 0 and set(w) == set(d["orders_above"])
+    assert w["volatile_cim"]["consolidation_J"] > 0 and w["lim"]["consolidation_J"] == 0.0
+    assert w["static_cim"]["consolidation_J"] == 0.0  # weights stay in the non-volatile array
+    # by hand (long dt: D = D_prec = ln(2^(b+1) - 1)): LIM's update wall = OPS ln(2^(b+1) - 1) kT, no memory wall
+    x = d["inputs"]
+    kt = 1.380649e-23 * x["temperature_K"]
+    assert w["lim"]["update_J"] == pytest.approx(x["ops"] * math.log(2.0 ** (x["bits"] + 1) - 1) * kt, rel=1e-9)
+    assert w["lim"]["memory_J"] == 0.0 and w["accelerator"]["memory_J"] > 0
+    for p, v in w.items():  # the walls add up to the estimate the orders are taken against
+        parts = v["memory_J"] + v["update_J"] + v["consolidation_J"] + v["cooling_J"]
+        assert v["estimate_J"] == pytest.approx(parts, rel=1e-12)
+        assert d["orders_above"][p] == pytest.approx(math.log10(d["measured_energy_J"] / parts), abs=1e-9)
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run_cli(capsys, "gap", "--workload", "all")
+    assert code == 0 and "consolidation" in out and "volatile_cim" in out
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -22,8 +22,9 @@ _HEADERS = [_header(p) for p in bounds.PARADIGMS]
 def register(sub) -> None:
     p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate",
                        description="How many orders of magnitude (log10) a measured training energy sits above each "
-                                   "paradigm's energy-to-solution (Landauer floor; LIM, static CIM, accelerator "
-                                   "estimates): a catalog workload's published energy, your own measurement, or the "
+                                   "paradigm's energy-to-solution (Landauer floor; LIM, static CIM, volatile CIM, "
+                                   "accelerator estimates) and where each estimate's memory, update and consolidation "
+                                   "walls bite: a catalog workload's published energy, your own measurement, or the "
                                    "runs of a CodeCarbon emissions.csv.",
                        epilog=epilog("limbound gap --workload all", "limbound gap --measured 1287MWh --flops 3.14e23 --params 1.75e11",
                                      "limbound gap --codecarbon emissions.csv --workload bert-large"))
@@ -45,6 +46,32 @@ def register(sub) -> None:
     add_physics_args(p)
     _uncertain.add_args(p)
     p.set_defaults(func=run)
+
+
+_WALLS = ("memory_J", "update_J", "consolidation_J", "cooling_J")
+
+
+def _walls(x) -> dict:
+    """Each paradigm's estimate and its walls, as the estimate reports them (``Bound.as_dict()["walls"]``, THEORY §4)."""
+    out = {}
+    for p, b in bounds.estimate(x).items():
+        d = b.as_dict()
+        out[p] = {"estimate_J": d["energy_J"], **{k: d["walls"][k] for k in _WALLS}}
+    return out
+
+
+def _walls_table(out) -> None:
+    """Where each wall bites: one row per (workload, paradigm), within the terminal's width (cooling dropped first)."""
+    rows = []
+    for o in out:
+        for i, (p, w) in enumerate(o["walls"].items()):
+            rows.append([o["workload"] if i == 0 else "", p, g3(w["estimate_J"]),
+                         *[g3(w[k]) for k in _WALLS]])
+    table("Walls of each paradigm's estimate (THEORY §4): where the energy goes",
+          ["workload", "paradigm", "estimate [J]", "memory wall [J]", "update wall [J]", "consolidation [J]",
+           "cooling [J]"], rows, optional=("cooling [J]",),
+          footer="landauer: floor reference (one write per operation); the others are estimates, not bounds; "
+                 "volatile_cim pays consolidation into non-volatile memory, LIM keeps weights in place (0).")
 
 
 def _run_uncertain(args, unc) -> int:
@@ -95,7 +122,7 @@ def _run_codecarbon(args, kw, time_s) -> int:
     for r in runs:  # each run priced over its own duration unless --time is given
         x = _workload_inputs(args, time_s if time_s is not None else r.duration_s, kw)
         out.append({"run_id": r.run_id, "codecarbon": r.as_dict(), "measured_energy_J": r.energy_J,
-                    "inputs": x.as_dict(), "orders_above": bounds.gap_orders(r.energy_J, x)})
+                    "inputs": x.as_dict(), "orders_above": bounds.gap_orders(r.energy_J, x), "walls": _walls(x)})
     if args.json:
         print_json({**provenance(codecarbon=str(args.codecarbon), workload=args.workload,
                                  accelerator_from_gpu_model=matched), "gaps": out})
@@ -154,11 +181,13 @@ def run(args) -> int:
                              "or --codecarbon emissions.csv")
     if getattr(args, "deprecated_note", None):  # after every check: a refusal stays one line
         sys.stderr.write(args.deprecated_note)
-    out = [{"workload": n, "measured_energy_J": m, "inputs": x.as_dict(), "orders_above": bounds.gap_orders(m, x)} for n, m, x in items]
+    out = [{"workload": n, "measured_energy_J": m, "inputs": x.as_dict(), "orders_above": bounds.gap_orders(m, x),
+            "walls": _walls(x)} for n, m, x in items]
     if args.json:
         print_json({**provenance(), "gaps": out})
         return 0
     table("Orders of magnitude (log10) the measured energy sits above each paradigm's estimate (floors: limbound estimate)",
           ["workload", "measured [J]", *_HEADERS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])
+    _walls_table(out)
     return 0
