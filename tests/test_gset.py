@@ -13,8 +13,9 @@ import pytest
 from limbound.cli import main
 from limbound.errors import FormatError
 from limbound.solvers.gset import (
-    cut_values, ising_from_bqm, maxcut_bqm, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
+    cut_values, maxcut_bqm, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
 )
+from limbound.solvers.sampler import ising_from_bqm
 
 GSET = Path(__file__).parents[2] / "shared" / "benchmarks" / "gset"
 needs_gset = pytest.mark.skipif(not (GSET / "best_known.csv").exists(), reason=f"G-set not found at {GSET}")

@@ -375,8 +375,7 @@ def test_gset_example_config_resolves_from_any_working_folder(tmp_path, monkeypa
 def test_anneal_kind_over_seeds_matches_direct_solve(tmp_path):
     if "anneal" not in sweep.available_kinds():
         pytest.skip("limbound.solvers.gset not in this tree")
-    from limbound.report.reproduce import random_maxcut_graph
-    from limbound.solvers.gset import cut_values, solve_maxcut
+    from limbound.solvers.gset import cut_values, random_maxcut_graph, solve_maxcut
 
     data = _cfg({"sweeps": [20, 50]}, {"graph": "random:40:0.2", "reads": 2}, kind="anneal", seeds=[0, 3])
     res = sweep.run_sweep(data, tmp_path / "s", processes=False, n_workers=2, progress=False)

@@ -41,11 +41,8 @@ class Display:
 
     def to_pandas(self):
         """A :class:`pandas.DataFrame` of the result, one row per record (see the class)."""
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            from .errors import LimboundError
-            raise LimboundError("pandas is not installed; pip install pandas (or 'limbound[sweep]')") from None
+        from ._optional import require
+        pd = require("pandas", extra="sweep", message="pandas is not installed; pip install pandas (or 'limbound[sweep]')")
         return pd.DataFrame(self._records())
 
     def _repr_html_(self) -> str:

@@ -286,8 +286,10 @@ def sobol_indices(model, dists: dict, *, base_samples: int = 8192, seed: int = 0
     "ST_conf": ...}}`` (95 % bootstrap half-widths), or ``None`` for an output
     that does not vary.
     """
-    from SALib.analyze import sobol as sa_analyze  # lazy: SALib pulls in pandas and matplotlib
-    from SALib.sample import sobol as sa_sample
+    from ._optional import require  # lazy: SALib pulls in pandas and matplotlib
+    # ImportError (not LimboundError): callers show "not available: install limbound[uncertainty]" instead
+    sa_analyze = require("SALib.analyze.sobol", extra="uncertainty", error=ImportError)
+    sa_sample = require("SALib.sample.sobol", extra="uncertainty", error=ImportError)
 
     names = list(dists)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}

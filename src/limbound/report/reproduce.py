@@ -40,9 +40,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__, bounds, catalogs
-from ..cli._common import dumps
 from ..constants import DAY_S, T_DEFAULT_K, kT
 from ..errors import CatalogError, ParameterError, check_seed
+from ..cli._common import dumps
 from ..fileio import atomic_write_text
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, retention_barrier_kT, static_per_op_kT
 from ..physics.static import D_RET_DEFAULT, RETENTION_DEFAULT_S
@@ -383,23 +383,12 @@ def find_gset_dir(gset_dir=None) -> GsetChoice:
     return GsetChoice(None, "random graph")
 
 
-def random_maxcut_graph(n: int, p: float, *, seed: int):
-    """An Erdos-Renyi G(n, p) graph with unit weights (the stand-in when no G-set folder exists)."""
-    from ..solvers.gset import MaxCutGraph
-
-    rng = np.random.default_rng([int(seed), 6])
-    iu, ju = np.triu_indices(n, k=1)
-    keep = rng.random(iu.size) < p
-    return MaxCutGraph(n, iu[keep].astype(np.int64), ju[keep].astype(np.int64), np.ones(int(keep.sum())),
-                       name=f"random-G({n},{p:g})-seed{seed}")
-
-
 def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
     """G-set MaxCut table: cut quality and energy-to-solution per paradigm."""
     title = TITLES["e"]
     if _try_import("limbound.solvers.gset") is None or _try_import("limbound.solvers.ising") is None:
         return _missing("e", title, "limbound.solvers.ising / gset are not in this tree")
-    from ..solvers.gset import read_best_known, read_gset, solve_maxcut
+    from ..solvers.gset import random_maxcut_graph, read_best_known, read_gset, solve_maxcut
 
     cfg = GSET_QUICK if quick else GSET_FULL
     choice = find_gset_dir(gset_dir)

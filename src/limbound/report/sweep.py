@@ -415,7 +415,7 @@ def _graph(spec, seed):
             n, p = int(n), float(p)
         except ValueError:
             raise ParameterError(f"graph={spec!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
-        from .reproduce import random_maxcut_graph
+        from ..solvers.gset import random_maxcut_graph
 
         return random_maxcut_graph(n, p, seed=seed)
     if not isinstance(spec, str) or not Path(spec).is_file():
@@ -1107,7 +1107,9 @@ def _now() -> str:
 
 def _client(scheduler, *, n_workers: int, processes: bool):
     """A Dask client: on an existing scheduler (address) or on a small LocalCluster started here."""
-    from distributed import Client, LocalCluster
+    from .._optional import require
+    distributed = require("distributed", extra="sweep")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     if scheduler:
         try:

@@ -30,7 +30,7 @@ from ..errors import FormatError, ParameterError, check_positive
 from ..fileio import read_input_bytes
 from .ising import AnnealResult, IsingProblem, anneal
 
-__all__ = ["MaxCutGraph", "read_gset", "maxcut_to_ising", "cut_values", "ising_from_bqm", "maxcut_bqm",
+__all__ = ["MaxCutGraph", "read_gset", "random_maxcut_graph", "maxcut_to_ising", "cut_values", "maxcut_bqm",
            "solve_maxcut", "MaxCutResult", "read_best_known"]
 
 
@@ -205,6 +205,15 @@ def read_best_known(path) -> dict[str, float]:
     return out
 
 
+def random_maxcut_graph(n: int, p: float, *, seed: int):
+    """An Erdos-Renyi G(n, p) graph with unit weights (the stand-in when no G-set folder exists)."""
+    rng = np.random.default_rng([int(seed), 6])
+    iu, ju = np.triu_indices(n, k=1)
+    keep = rng.random(iu.size) < p
+    return MaxCutGraph(n, iu[keep].astype(np.int64), ju[keep].astype(np.int64), np.ones(int(keep.sum())),
+                       name=f"random-G({n},{p:g})-seed{seed}")
+
+
 def maxcut_to_ising(graph: MaxCutGraph) -> IsingProblem:
     """``J_ij = -w_ij``, ``h = 0``: ``cut(s) = (W - H(s)) / 2`` (module notes)."""
     return IsingProblem.from_edges(graph.n, graph.i, graph.j, -graph.w)
@@ -230,32 +239,14 @@ def cut_to_energy(graph: MaxCutGraph, cut) -> float:
     return graph.total_weight - 2.0 * float(cut)
 
 
-def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
-    """A dimod BQM (any vartype) as ``(IsingProblem, offset)`` with ``E_bqm(s) = H(s) + offset`` on spins.
-
-    dimod's energy is ``sum h_i s_i + sum J_ij s_i s_j + offset``; ours has the
-    opposite signs, so ``h = -h_dimod``, ``J = -J_dimod``.  Variable order is
-    ``bqm.variables``; the labels travel in ``problem.labels``.
-    """
-    spin = bqm.spin if hasattr(bqm, "spin") else bqm
-    labels = list(spin.variables)
-    index = {v: k for k, v in enumerate(labels)}
-    h = np.array([-float(spin.linear[v]) for v in labels], dtype=np.float64)
-    quad = list(spin.quadratic.items())
-    i = np.array([index[u] for (u, _), _ in quad], dtype=np.int64)
-    j = np.array([index[v] for (_, v), _ in quad], dtype=np.int64)
-    J = np.array([-float(b) for _, b in quad], dtype=np.float64)
-    return IsingProblem.from_edges(len(labels), i, j, J, h, labels=labels), float(spin.offset)
-
-
 def maxcut_bqm(graph: MaxCutGraph):
     """The MaxCut problem as a SPIN ``dimod.BinaryQuadraticModel`` whose energy is ``-cut(s)``.
 
     ``-cut = sum w (s_i s_j - 1) / 2``: ``J_ij = w_ij / 2``, offset ``-W/2``.
     Requires the optional extra ``limbound[ising]`` (dimod).
     """
-    from .sampler import _require_dimod
-    dimod = _require_dimod()
+    from .._optional import require
+    dimod = require("dimod", extra="ising")
     bqm = dimod.BinaryQuadraticModel({k: 0.0 for k in range(graph.n)}, {}, -0.5 * graph.total_weight, dimod.SPIN)
     for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist()):
         bqm.add_quadratic(a, b, 0.5 * w)

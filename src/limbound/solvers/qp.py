@@ -455,11 +455,11 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     An exception OSQP raises (e.g. ``OSQPException(4)``, P non-convex at its working precision) is returned
     as ``(None, nan, "error 4 (OSQP_NONCVX_ERROR)")``, never raised.
     """
-    try:
-        import osqp
-        from scipy import sparse
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ParameterError("reference='osqp' needs the optional dependency osqp (pip install limbound[qp])") from None
+    from scipy import sparse
+
+    from .._optional import require
+    osqp = require("osqp", extra="qp", error=ParameterError,
+                   message="reference='osqp' needs the optional dependency osqp (pip install limbound[qp])")
     p = problem
     n = p.n
     Ac = sparse.vstack([sparse.csc_matrix(p.A), sparse.eye(n)], format="csc")

@@ -18,23 +18,32 @@ import secrets
 
 import numpy as np
 
+from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import LimboundError, ParameterTypeError
-from .gset import ising_from_bqm
-from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, anneal
+from ..errors import ParameterTypeError
+from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal
+
+dimod = require("dimod", extra="ising")
+
+__all__ = ["LIMAnnealingSampler", "ising_from_bqm"]
 
 
-def _require_dimod():
-    try:
-        import dimod
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise LimboundError("dimod is not installed; install the optional extra: pip install 'limbound[ising]'") from None
-    return dimod
+def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
+    """A dimod BQM (any vartype) as ``(IsingProblem, offset)`` with ``E_bqm(s) = H(s) + offset`` on spins.
 
-
-dimod = _require_dimod()
-
-__all__ = ["LIMAnnealingSampler"]
+    dimod's energy is ``sum h_i s_i + sum J_ij s_i s_j + offset``; ours has the
+    opposite signs, so ``h = -h_dimod``, ``J = -J_dimod``.  Variable order is
+    ``bqm.variables``; the labels travel in ``problem.labels``.
+    """
+    spin = bqm.spin if hasattr(bqm, "spin") else bqm
+    labels = list(spin.variables)
+    index = {v: k for k, v in enumerate(labels)}
+    h = np.array([-float(spin.linear[v]) for v in labels], dtype=np.float64)
+    quad = list(spin.quadratic.items())
+    i = np.array([index[u] for (u, _), _ in quad], dtype=np.int64)
+    j = np.array([index[v] for (_, v), _ in quad], dtype=np.int64)
+    J = np.array([-float(b) for _, b in quad], dtype=np.float64)
+    return IsingProblem.from_edges(len(labels), i, j, J, h, labels=labels), float(spin.offset)
 
 
 #: dwave-samplers' beta_schedule_type values (SimulatedAnnealingSampler), with the same meaning

@@ -66,8 +66,9 @@ MAX_TRAIN_WORK = 1e10
 
 def load_digits_split(seed=0, test_size=0.2):
     """Digits, pixels / 16, stratified split: ``(X_train, y_train, X_test, y_test)``."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    from .._optional import require
+    load_digits = require("sklearn.datasets", extra="train").load_digits
+    train_test_split = require("sklearn.model_selection", extra="train").train_test_split
     d = load_digits()
     X = d.data.astype(float) / 16.0
     Xtr, Xte, ytr, yte = train_test_split(X, d.target, test_size=test_size, random_state=int(seed) % (2**32), stratify=d.target)
