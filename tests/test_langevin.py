@@ -225,6 +225,6 @@ def test_temperature_scales_noise_and_books_in_kT():
     expected = (kT / k) / (1 - h * k / 2)
     assert abs(r.x.var() - expected) < 4 * expected * math.sqrt(2 / n)
     np.testing.assert_allclose(r.U_end_kT, 0.5 * k * r.x**2 / kT, rtol=1e-12)
-    from limbound.cli._common import dumps
+    from limbound.fileio import dumps
     d = r.as_dict()
     assert '"first_law_residual"' in dumps(d) and d["n_particles"] == n

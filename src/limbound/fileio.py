@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import stat
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 from .errors import ParameterError
 
@@ -394,3 +397,34 @@ class FolderLock:
     def __exit__(self, *exc):
         self.release()
         return False
+
+
+# ---- JSON ----------------------------------------------------------------------------------------
+
+def _default(o):
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _clean(o):
+    """Replace non-finite floats by None so the output is strict JSON."""
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
+
+
+def dumps(obj, *, ascii: bool = True) -> str:
+    """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given; ``ascii=False`` keeps non-ASCII
+    characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages)."""
+    return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2, ensure_ascii=ascii)

@@ -1,45 +1,12 @@
 """Helpers shared by the subcommands: JSON output with provenance, atomic writes."""
 from __future__ import annotations
 
-import json
-import math
 import re
 import sys
 from contextlib import contextmanager
-from pathlib import Path
-
-import numpy as np
 
 from .. import __version__
-
-
-def _default(o):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _clean(o):
-    """Replace non-finite floats by None so the output is strict JSON."""
-    if isinstance(o, dict):
-        return {k: _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    return o
-
-
-def dumps(obj, *, ascii: bool = True) -> str:
-    """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given; ``ascii=False`` keeps non-ASCII
-    characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages)."""
-    return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2, ensure_ascii=ascii)
+from ..fileio import dumps
 
 
 def print_json(obj) -> None:

@@ -12,7 +12,7 @@ import html as _html
 import math
 from pathlib import Path
 
-from ..cli._common import dumps
+from ..fileio import dumps
 
 _CSS = """
 *{box-sizing:border-box}

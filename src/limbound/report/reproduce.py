@@ -42,8 +42,7 @@ import numpy as np
 from .. import __version__, bounds, catalogs
 from ..constants import DAY_S, T_DEFAULT_K, kT
 from ..errors import CatalogError, ParameterError, check_seed
-from ..cli._common import dumps
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, dumps
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, retention_barrier_kT, static_per_op_kT
 from ..physics.static import D_RET_DEFAULT, RETENTION_DEFAULT_S
 from .figures import Axes, Panel, Series

@@ -74,8 +74,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..cli._common import dumps
-from ..fileio import atomic_path, atomic_write_text, check_out_dir, make_out_dir
+from ..fileio import atomic_path, atomic_write_text, check_out_dir, dumps, make_out_dir
 from ..errors import FormatError, LimboundError, ParameterError
 
 STORES = ("parquet", "csv")
