@@ -225,3 +225,8 @@ def test_checker_lists_lazy_cycles(tmp_path, code, listed):
     top, lazy = import_graph(src)
     assert find_cycles(top) == []
     assert lazy_cycle_edges(top, lazy) == listed
+
+
+def test_package_is_marked_typed():
+    """PEP 561: the ``py.typed`` marker sits in the package (hatchling puts every package file in the wheel)."""
+    assert (SRC / "py.typed").is_file()

@@ -13,8 +13,6 @@ from .errors import ParameterError, check_positive, check_real
 
 #: Boltzmann constant, J/K (exact SI, CODATA 2018).
 k_B: float = _c.Boltzmann
-#: Elementary charge, C (exact SI) -- for eV conversions.
-e_charge: float = _c.elementary_charge
 #: Julian year in seconds (365.25 d, the IAU year used for retention times).
 YEAR_S: float = _c.Julian_year
 #: Day in seconds.

@@ -148,10 +148,6 @@ def check_finite(name: str, value):
     return float(arr) if arr.ndim == 0 else arr
 
 
-def isfinite_number(x) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
-
-
 def did_you_mean(word, choices) -> str:
     """``" did you mean 'gpt-3'?"`` for the closest of ``choices`` to a mistyped ``word`` (difflib; case and
     the separators - _ . ignored), or ``""`` when none is close."""

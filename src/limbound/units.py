@@ -1,4 +1,4 @@
-"""Human units at the edges: parse ``"30d"``, ``"1us"``, ``"300K"``, ``"1e9/s"``; print J/kWh/kT.
+"""Human units at the edges: parse ``"30d"``, ``"1us"``, ``"300K"``, ``"1e9/s"``.
 
 Only the CLI and report layers call this module; everything inside the
 package is SI.  A small explicit table is used instead of a general unit
@@ -86,19 +86,3 @@ def parse_number(text, name: str, *, integer: bool = False, allow_zero: bool = F
     if integer and value != round(value):
         raise ParameterError(f"{name}={text!r} is not a whole number")
     return value
-
-
-def J_to_kWh(energy_J: float) -> float:
-    return energy_J / 3.6e6
-
-
-def fmt_J(energy_J: float) -> str:
-    """Engineering string of an energy, e.g. ``'2.93e+08 J'``."""
-    return f"{energy_J:.3g} J"
-
-
-def fmt_time(seconds: float) -> str:
-    for unit, size in (("y", YEAR_S), ("d", DAY_S), ("h", 3600.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9), ("ps", 1e-12)):
-        if seconds >= size:
-            return f"{seconds / size:.3g} {unit}"
-    return f"{seconds:.3g} s"
