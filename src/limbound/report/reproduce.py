@@ -65,7 +65,9 @@ TITLES = {"a": "Energy-to-solution against model size", "b": "Energy per operati
           "f": "Measured dissipation against the floor: QP and training"}
 COLORS = {"landauer": "tab:blue", "lim": "tab:green", "static_cim": "tab:orange", "accelerator": "tab:red",
           "measured": "black", "floor": "tab:gray"}
-NAMES = {"landauer": r"Landauer reference $b\ kT\ \ln2$", "lim": "LIM", "static_cim": "static CIM", "accelerator": "accelerator"}
+# legends name each energy's kind (THEORY §8): every paradigm line is an estimate, never a floor
+NAMES = {"landauer": r"Landauer reference $b\ kT\ \ln2$ (estimate)", "lim": "LIM (estimate)",
+         "static_cim": "static CIM (estimate)", "accelerator": "accelerator (estimate)"}
 
 
 # ---------------------------------------------------------------- panel (a)
@@ -426,6 +428,7 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
             e = {k: v / a.reads for k, v in run.items()
                  if k in ("landauer_J", "static_cim_J", "accelerator_J", "lim_measured_J", "lim_estimate_J")}
         law = a.second_law_floor_J()
+        fl = a.floor()
         whole.append({k: v / a.reads for k, v in pr["run_all_reads"].items() if k.endswith("_J")})
         rows.append({"graph": g.name, "nodes": g.n, "edges": g.m, "best_known_cut": bkc if bkc else None,
                      "target_cut": target, "sweeps": a.sweeps, "reads": a.reads, "best_cut": r.best_cut,
@@ -436,7 +439,7 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
                      "Landauer_J": e["landauer_J"],
                      "static_CIM_J": e["static_cim_J"], "accelerator_J": e["accelerator_J"],
                      "heat_per_read_J": law["mean_heat_J"], "heat_per_read_se_J": law["mean_heat_stderr_J"],
-                     "floor_per_read_J": law["floor_J"],
+                     "floor_per_read_J": fl["floor_J"], "second_law_floor_per_read_J": law["floor_J"],
                      "first_law_residual": a.first_law_residual, "wall_s": a.wall_time_s})
     m = np.array([r["edges"] for r in rows], dtype=float)
     names = [r["graph"] for r in rows]
@@ -466,16 +469,21 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
                        y2=per_read["heat_per_read_se_J"], style={"color": "black"})]
     pos = per_read["floor_per_read_J"] > 0
     if pos.any():
-        h_series.append(Series(r"second-law floor $kT(N\ln 2 - \sum_i H_i)$", m[pos], per_read["floor_per_read_J"][pos],
+        h_series.append(Series(r"floor (THEORY §8a: tree entropy + speed)", m[pos], per_read["floor_per_read_J"][pos],
                                kind="marker", style={"color": COLORS["floor"], "marker": "v", "ms": 8}))
     h_series += [Series(lab, m, [w[col] for w in whole], kind="marker", style={"color": COLORS[c], "marker": mk, "mfc": "none"})
                  for lab, col, c, mk in (("accelerator estimate (H100 SXM)", "accelerator_J", "accelerator", "s"),
                                          (r"static CIM estimate ($b$ = 1)", "static_cim_J", "static_cim", "D"),
                                          (r"LIM estimate $e_{\rm LIM}(b=1)$ per spin update", "lim_estimate_J", "lim", "o"),
-                                         (r"Landauer $kT\ln 2$ per spin update", "landauer_J", "landauer", "^"))
+                                         (r"Landauer reference $kT\ln 2$ per spin update (estimate)", "landauer_J", "landauer", "^"))
                  if all(col in w for w in whole)]
     zero_floor = "" if pos.all() else "; floor 0 J for " + ", ".join(n for n, p_ in zip(names, pos) if not p_) + " (not drawn)"
+    ys = np.concatenate([np.ravel(np.asarray(sr.y, dtype=float)) for sr in h_series])
+    ys = ys[np.isfinite(ys) & (ys > 0)]
+    lo, hi = float(ys.min()) / 10.0, float(ys.max()) * 10.0
+    hi *= (hi / lo) ** 0.7  # room above the data for the legend (log axis)
     ax_h = Axes("heat per read, whole anneal", "edges of the graph", "energy per read [J]", h_series, xlog=not few,
+                legend_loc="upper right", ylim=(lo, hi),
                 note=f"{cfg['sweeps']} sweeps x {cfg['reads']} reads, FN schedule, seed {seed}{zero_floor}")
     del reads
     notes += [f"LIM Ising machine (limbound.solvers.ising, THEORY §6): {cfg['sweeps']} sweeps x {cfg['reads']} reads, "
@@ -487,8 +495,9 @@ def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
               "Energy is the mean per read that reached the target (until it first reached it) when a target exists and "
               "was reached; otherwise the whole anneal per read (column energy_basis)."]
     notes.append("Left: cut quality, best and mean cut of the reads over the best-known cut. Right: the whole anneal "
-                 "per read, the measured heat (simulation, mean and standard error over reads) against its second-law "
-                 "floor (THEORY §6, from the final states); the Landauer, static CIM and accelerator markers are "
+                 "per read, the measured heat (simulation, mean and standard error over reads) against its floor "
+                 "(THEORY §8a: a spanning-tree upper estimate of the final entropy plus the speed term; 0 when too few "
+                 "reads make the entropy estimate uninformative); the Landauer, static CIM and accelerator markers are "
                  "estimates of the same operation counts, not floors of this run.")
     return Panel("e", title, [ax_q, ax_h], table=rows, notes=notes,
                  provenance={"graphs": names, "sweeps": cfg["sweeps"], "reads": cfg["reads"], "seed": seed,
@@ -517,18 +526,21 @@ def panel_f(*, quick: bool = False, seed: int = 0) -> Panel:
         meas = np.array([r["dissipated_J"] for r in label_rows])
         sem = np.array([r["dissipated_sem_J"] for r in label_rows])
         bound = np.array([r["bound_J"] for r in label_rows])
+        floor = np.array([r["floor_J"] for r in label_rows])
         est = np.array([r["estimate_J"] for r in label_rows])
-        pos = bound > 0
+        pos, fpos = bound > 0, floor > 0
         out = [Series(r"measured heat (mean over reads, $\pm$1 SE)", xs, meas, kind="errorbar", y2=sem, style={"color": "black"}),
                Series(r"LIM estimate $e_{\rm LIM}(b,\Delta t)\,N n$ (predicted before the run)", xs, est,
                       style={"color": COLORS["lim"], "ls": "--", "marker": "."}),
+               Series(r"floor, finite time (THEORY §8a: entropy + speed)", xs[fpos], floor[fpos],
+                      style={"color": COLORS["floor"], "marker": "v"}),
                Series(r"second-law floor $kT(N b \ln 2 - \sum_i H_i)$", xs[pos], bound[pos],
-                      style={"color": COLORS["landauer"], "marker": "v"})]
+                      style={"color": COLORS["landauer"], "marker": "v", "ls": ":", "mfc": "none"})]
         return out
 
     def _row(problem, b, r, quality, quality_metric, converged):
         return {"problem": problem, "bits": b, "dissipated_J": r.dissipated_J,
-                "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "estimate_J": r.estimate_J,
+                "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
                 "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
                 "quality": quality, "quality_metric": quality_metric, "updates": r.updates, "converged": converged}
 
