@@ -75,23 +75,23 @@ def test_csv_holds_the_plotted_numbers_at_theory_values(quick_abc):
     """Independent numbers: THEORY §5 reference per-op values and the brain-scale band; b kT ln 2."""
     res, out = quick_abc
     rows = _csv(out)
-    lim_b = dict(_series(rows, "b", "LIM"))
-    sta_b = dict(_series(rows, "b", "static CIM (10 y retention)"))
-    lan_b = dict(_series(rows, "b", "Landauer reference b kT ln2"))
+    lim_b = dict(_series(rows, "b", "LIM (estimate)"))
+    sta_b = dict(_series(rows, "b", "static CIM (estimate) (10 y retention)"))
+    lan_b = dict(_series(rows, "b", "Landauer reference b kT ln2 (estimate)"))
     assert len(lim_b) == len(sta_b) == len(lan_b) == 32
     assert lim_b[16.0] == pytest.approx(11.783, abs=1e-3) and lim_b[4.0] == pytest.approx(3.434, abs=1e-3)
     assert lim_b[1.0] == pytest.approx(math.log(3), rel=1e-12)
     assert sta_b[16.0] == pytest.approx(99.65, abs=0.01)
     assert all(lan_b[b] == pytest.approx(b * math.log(2), rel=1e-12) for b in range(1, 33))
-    lim_c = dict(_series(rows, "c", "LIM"))
-    sta_c = dict(_series(rows, "c", "static CIM (10 y retention)"))
+    lim_c = dict(_series(rows, "c", "LIM (estimate)"))
+    sta_c = dict(_series(rows, "c", "static CIM (estimate) (10 y retention)"))
     assert lim_c[min(lim_c, key=lambda x: abs(math.log(x / 1e-12)))] == pytest.approx(13.82, abs=0.01)
     assert sta_c[min(sta_c, key=lambda x: abs(math.log(x / 1e-6)))] == pytest.approx(99.65, abs=0.01)
     # (a): Landauer line at N = 1e15 with 20 N tokens: 6 N (20 N) b kT ln2
-    lan_a = _series(rows, "a", "Landauer reference b kT ln2")
+    lan_a = _series(rows, "a", "Landauer reference b kT ln2 (estimate)")
     n, e = lan_a[-1]
     assert n == pytest.approx(1e15) and e == pytest.approx(6 * n * 20 * n * 16 * kT(300) * math.log(2), rel=1e-9)
-    band = [r for r in rows if r["panel"] == "a" and r["series"] == "brain-scale band, LIM"]
+    band = [r for r in rows if r["panel"] == "a" and r["series"] == "brain-scale band, LIM (estimate)"]
     assert len(band) == 1 and 8.7e7 < float(band[0]["y"]) < 8.9e7 and 1.6e9 < float(band[0]["y2"]) < 1.8e9
     measured = [r for r in rows if r["panel"] == "a" and r["series"] == "published training energy"]
     gpt3 = [r for r in measured if r["label"] == "gpt-3"]
