@@ -61,6 +61,7 @@ import hashlib
 import importlib
 import itertools
 import json
+import gc
 import logging
 import math
 import os
@@ -1110,13 +1111,20 @@ def _client(scheduler, *, n_workers: int, processes: bool):
     distributed = require("distributed", extra="sweep")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
+    # A Client whose construction failed is finalised whenever the garbage collector runs; if that happens inside
+    # the next Client's LoopRunner start (which holds the lock its __del__ -> close() needs), the process
+    # deadlocks (seen: test_cli_bad_scheduler_is_one_line_and_creates_nothing hung for 10+ min).  Collect such
+    # leftovers here, outside distributed's locks, before and after every attempt.
+    gc.collect()
     if scheduler:
         try:
             return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s"), None, str(scheduler)
         except (OSError, TimeoutError) as exc:
+            gc.collect()
             raise ParameterError(f"--scheduler={scheduler!r} cannot be reached ({type(exc).__name__}); "
                                  "allowed: the address of a running Dask scheduler, e.g. tcp://host:8786") from None
         except (ValueError, TypeError) as exc:  # e.g. "missing port number", "unknown address scheme"
+            gc.collect()
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ParameterError(f"--scheduler={scheduler!r} is not a Dask address ({msg}); "
                                  "allowed: e.g. tcp://host:8786") from None
