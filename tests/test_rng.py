@@ -42,3 +42,26 @@ def test_uniforms_are_the_reference_stream_mapped_to_53_bits():
     u = _draw(next_u01_mid, seed, n)
     assert u.tolist() == ref_mid
     assert np.all((u > 0.0) & (u <= 1.0))
+
+
+def test_poisson_deviates_follow_the_poisson_law_on_both_branches():
+    # exact law: mean = variance = lam, pmf lam^k e^-lam / k!; both branches (product of uniforms below 10, PTRS above)
+    from scipy.stats import chisquare, poisson
+
+    from limbound.sim._rng import poissons
+    n = 200_000
+    for lam in (0.0, 0.3, 4.0, 9.99, 10.0, 37.5, 2500.0):
+        k = poissons(17, lam, n)
+        if lam == 0.0:
+            assert not k.any()
+            continue
+        assert abs(k.mean() - lam) < 5 * np.sqrt(lam / n)
+        assert abs(k.var(ddof=1) - lam) < 5 * np.sqrt((lam + 2 * lam * lam) / n)
+        lo, hi = int(poisson.ppf(1e-4, lam)), int(poisson.ppf(1 - 1e-4, lam))
+        edges = np.arange(lo, hi + 1)
+        obs = np.array([np.count_nonzero(k < lo)] + [np.count_nonzero(k == e) for e in edges]
+                       + [np.count_nonzero(k > hi)])
+        p = np.concatenate([[poisson.cdf(lo - 1, lam)], poisson.pmf(edges, lam), [poisson.sf(hi, lam)]])
+        keep = p * n > 5
+        exp = p[keep] * n
+        assert chisquare(obs[keep], exp * obs[keep].sum() / exp.sum()).pvalue > 1e-6, lam

@@ -6,9 +6,12 @@ code, passes BigCrush).  Starting states are themselves drawn by hashing
 ``(seed, index)``, so the streams of different elements start at unrelated
 points of the 2**64 cycle and a kernel run with ``prange`` gives the same
 numbers on 1 or 64 threads.  Normal deviates use the ziggurat method (Marsaglia & Tsang 2000, in
-Doornik's ZIGNOR form, 2005) in kernels, or Marsaglia's polar method.
+Doornik's ZIGNOR form, 2005) in kernels, or Marsaglia's polar method; Poisson
+deviates by multiplication of uniforms (small means) or Hörmann's PTRS (1993).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -123,6 +126,67 @@ def next_normal(state):
         state, u3 = next_u01(state)
         if f1 + u3 * (f0 - f1) < 1.0:
             return state, xx
+
+
+@njit(inline="always", cache=True)
+def next_u01_open(state):
+    """Advance ``state``; return ``(new_state, u)`` with ``u = 1 - next_u01`` uniform on [0, 1) (as ``np.random.random``)."""
+    state, u = next_u01(state)
+    return state, 1.0 - u
+
+
+@njit(cache=True)
+def next_poisson(state, lam):
+    """Advance ``state``; return ``(new_state, k)`` with ``k`` ~ Poisson(``lam``), exactly (``lam >= 0``).
+
+    ``lam < 10``: the product of uniforms (Knuth, TAOCP vol. 2, §3.4.1 F): ``k``
+    is the number of factors before the product drops to ``exp(-lam)`` or below.
+    ``lam >= 10``: transformed rejection with squeeze, PTRS (W. Hörmann, "The
+    transformed rejection method for generating Poisson random variables",
+    Insurance: Math. Econ. 12, 39 (1993)); the constants are the paper's (as in
+    numpy's ``random_poisson_ptrs``).
+    """
+    if lam <= 0.0:
+        return state, np.int64(0)
+    if lam < 10.0:
+        lim = math.exp(-lam)
+        k = np.int64(0)
+        state, p = next_u01(state)
+        while p > lim:
+            k += 1
+            state, u = next_u01(state)
+            p *= u
+        return state, k
+    slam = math.sqrt(lam)
+    loglam = math.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2.0)
+    while True:
+        state, u = next_u01_open(state)
+        u -= 0.5
+        state, v = next_u01(state)
+        us = 0.5 - abs(u)
+        if us <= 0.0:  # u = -1/2 (probability 2**-53): the transform is singular there; draw again
+            continue
+        k = math.floor((2.0 * a / us + b) * u + lam + 0.43)
+        if us >= 0.07 and v <= vr:
+            return state, np.int64(k)
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= -lam + k * loglam - math.lgamma(k + 1.0):
+            return state, np.int64(k)
+
+
+@njit(cache=True)
+def poissons(seed, lam, n):
+    """``n`` Poisson(``lam``) deviates from one stream (for tests of the generator)."""
+    out = np.empty(n, dtype=np.int64)
+    s = np.uint64(seed)
+    for k in range(n):
+        s, out[k] = next_poisson(s, lam)
+    return out
 
 
 @njit(cache=True)
