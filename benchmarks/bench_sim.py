@@ -5,7 +5,9 @@
   loop over steps vectorised over particles (same books, ``Generator.standard_normal``).
 * KMC: memory-steps per second of the synchronous engines
   (:func:`sync_step` serial with numba's global RNG, :func:`sync_step_par`
-  with per-memory streams on all threads, :func:`sync_run_v` several steps of
+  with per-memory streams on all threads, ``sync_step_par (unchecked)`` the same
+  kernel validated once per run (:func:`check_step`, then :func:`sync_step_unchecked`,
+  as the LIM arrays call it), :func:`sync_run_v` several steps of
   a fixed V landscape per call) vs one numpy synchronous step (exp, uniform, where).
 * Gillespie: hops per second of the exact continuous-time engine.
 
@@ -23,7 +25,7 @@ import numba
 import numpy as np
 
 from limbound.sim import Segment, gillespie, max_step_s, seed_kernels, stream_states, sync_step, sync_step_par, v_landscape
-from limbound.sim.kmc import sync_run_v
+from limbound.sim.kmc import check_step, sync_run_v, sync_step_unchecked
 from limbound.sim.langevin import simulate
 from limbound.sim.protocols import harmonic_drag
 
@@ -105,6 +107,13 @@ def main(argv=None) -> int:
         for _ in range(S):
             sync_step_par(lv, M, up, dn, bar, hk, 1e9, st, heat)
 
+    def run_par_unchecked():
+        lv = lv0.copy()
+        st = stream_states(3, n)
+        check_step(lv, M, up, dn, bar, hk, 1e9, heat, parallel=True)
+        for _ in range(S):
+            sync_step_unchecked(lv, M, up, dn, bar, hk, 1e9, st, heat)
+
     def run_v():
         sync_run_v(lv0.copy(), M, opt, D, bar, hk, 1e9, S, stream_states(3, n), heat)
 
@@ -117,9 +126,11 @@ def main(argv=None) -> int:
     seed_kernels(1)
     sync_step(lv0.copy(), M, up, dn, bar, hk, 1e9, heat)
     sync_step_par(lv0.copy(), M, up, dn, bar, hk, 1e9, stream_states(0, n), heat)
+    sync_step_unchecked(lv0.copy(), M, up, dn, bar, hk, 1e9, stream_states(0, n), heat)
     sync_run_v(lv0[:10].copy(), M, opt[:10], D[:10], bar[:10], hk, 1e9, 2, stream_states(0, 10))
     rates = {name: n * S / best_of(fn, R) for name, fn in
-             (("sync_step", run_serial), ("sync_step_par", run_par), ("sync_run_v", run_v), ("numpy", run_np))}
+             (("sync_step", run_serial), ("sync_step_par", run_par),
+                              ("sync_step_par (unchecked)", run_par_unchecked), ("sync_run_v", run_v), ("numpy", run_np))}
     print("KMC       memory-steps/s:  " + "   ".join(f"{k_} {v:.3g}" for k_, v in rates.items())
           + f"   (goal 1e8; fixed landscapes per step, dU_up/dU_dn given)")
     print("          ratios to numpy: " + "   ".join(f"{k_} {v / rates['numpy']:.1f}" for k_, v in rates.items() if k_ != "numpy"))

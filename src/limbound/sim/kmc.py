@@ -36,11 +36,18 @@ infinite rate through); only when that bound exceeds 1 are the exact rates
 computed (a second pass).  A step the bound clears but whose ``exp(-x_min)``
 is not a double (``f0 h`` below ``1e-308``) is refused as out of range.  The checks
 draw no random numbers, so a valid step gives exactly the result it gave
-without them.  Their cost at 1e6 memories on the 2-core machine (a step of
-``benchmarks/bench_sim.py``'s KMC case, interleaved best of 5 against the bare
-kernels): 2.3 ms of a 25-28 ms :func:`sync_step` (+7 to +14 %) and 1.2 ms of a
-9-11 ms :func:`sync_step_par` (+14 to +24 %); not enough to justify an
-unchecked fast path.
+without them.
+
+Checked front doors, unchecked kernels: :func:`sync_step` and
+:func:`sync_step_par` run the checks on every call (their cost at 1e6
+memories on the 2-core machine, a step of ``benchmarks/bench_sim.py``'s KMC
+case: 2.3 ms of a 25-28 ms :func:`sync_step`, 1.2 ms of a 9-11 ms
+:func:`sync_step_par`).  A loop that calls the step many times (the LIM
+arrays of :mod:`limbound.solvers.lim_memory`, up to 200,000 sub-steps per
+update) validates once at its own entry with :func:`check_step` and then
+calls :func:`sync_step_unchecked`, the same kernels without the checks (the
+kernel still returns the largest ``(r_up + r_dn) h`` it met, so the caller
+can assert it stayed <= 1 at no cost).
 """
 from __future__ import annotations
 
@@ -180,8 +187,12 @@ def check_levels_array(levels, n_levels, *, name="levels") -> int:
     return n_levels
 
 
-def _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out, parallel=False):
-    """Validate a synchronous step before it runs (module notes); returns the arrays as the kernels take them."""
+def check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out, parallel=False):
+    """Validate a synchronous step before it runs (module notes); returns the arrays as the kernels take them.
+
+    Returns ``(n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out)`` (float64 arrays; ``heat_out`` a new
+    zero array if None), ready for :func:`sync_step_unchecked`.
+    """
     n_levels = check_levels_array(levels, n_levels)
     h = check_positive("h_s", h_s)
     f0 = check_positive("f0_hz", f0_hz)
@@ -269,10 +280,10 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
         mismatched shapes, levels outside ``0..M-1`` or non-finite energies
         (module notes).
     """
-    n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
+    n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
                                                                        h_s, f0_hz, heat_out)
     heat, net, worst = _sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out)
-    _refuse_long_step(worst, h_s)  # cannot trigger after _check_step; kept as a guard on the kernel
+    _refuse_long_step(worst, h_s)  # cannot trigger after check_step; kept as a guard on the kernel
     return heat, net
 
 
@@ -336,6 +347,58 @@ def _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_
     return heat, net, worst
 
 
+@njit(cache=True)
+def _sync_step_streams(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_out):
+    """:func:`_sync_step_par` on one thread (same streams, same result; no thread start-up for small arrays)."""
+    n = levels.shape[0]
+    heat = 0.0
+    net = 0
+    worst = 0.0
+    top = n_levels - 1
+    f0h = f0 * h
+    for i in range(n):
+        li = levels[i]
+        p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
+        tot = p_up + p_dn
+        worst = max(worst, tot)
+        s, u = next_u01(states[i])
+        states[i] = s
+        u = 1.0 - u
+        if u < p_up:
+            levels[i] = li + 1
+            q = -dU_up[i]
+            net += 1
+            heat += q
+            heat_out[i] += q
+        elif u < tot:
+            levels[i] = li - 1
+            q = -dU_dn[i]
+            net += -1
+            heat += q
+            heat_out[i] += q
+    return heat, net, worst
+
+
+def sync_step_unchecked(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out, *, parallel=True):
+    """The step of :func:`sync_step_par` without its checks; returns ``(heat_kT, net_up, worst)``.
+
+    For loops that validated once at their entry (:func:`check_step` on the same arrays, and ``states`` a
+    uint64 array of the same shape): nothing is checked here, so bad input gives wrong numbers, not an
+    error.  ``worst`` is the largest ``(r_up + r_dn) h`` met (the caller may assert it is <= 1).
+    ``parallel=False`` runs on one thread, the same numbers (per-memory streams) without the thread
+    start-up, which dominates below ~1e4 memories.
+    """
+    kernel = _sync_step_par if parallel else _sync_step_streams
+    return kernel(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out)
+
+
+def check_states(states, levels) -> None:
+    """Refuse (one line) random-stream states that are not a uint64 array shaped like ``levels``."""
+    if not isinstance(states, np.ndarray) or states.shape != np.shape(levels) or states.dtype != np.uint64:
+        raise ParameterError(f"states has shape {np.shape(states)} and dtype {getattr(states, 'dtype', None)}; "
+                             f"allowed: uint64 of shape {np.shape(levels)} (stream_states(seed, n))")
+
+
 def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states, heat_out=None):
     """:func:`sync_step` on all cores, with one random stream per memory.
 
@@ -350,13 +413,11 @@ def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states
     -------
     (heat_kT, net_up)
     """
-    if not isinstance(states, np.ndarray) or states.shape != np.shape(levels) or states.dtype != np.uint64:
-        raise ParameterError(f"states has shape {np.shape(states)} and dtype {getattr(states, 'dtype', None)}; "
-                             f"allowed: uint64 of shape {np.shape(levels)} (stream_states(seed, n))")
-    n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = _check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
+    check_states(states, levels)
+    n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
                                                                        h_s, f0_hz, heat_out, parallel=True)
     heat, net, worst = _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out)
-    _refuse_long_step(worst, h_s)  # cannot trigger after _check_step; kept as a guard on the kernel
+    _refuse_long_step(worst, h_s)  # cannot trigger after check_step; kept as a guard on the kernel
     return heat, net
 
 
