@@ -251,7 +251,10 @@ def test_reads_are_independent_runs():
     assert abs(q_few.mean() - q_many.mean()) < 4 * se
     u_few = np.concatenate([r.books["updates_per_read"] for r in few])
     u_many = np.asarray(many.books["updates_per_read"])
-    assert u_many.max() < 3 * u_few.max() and many.converged
+    # pooled stopping ran every read to the cap (3111 updates); independent reads stay near a single read's count.
+    # A read's count has a tail (the largest of 32 reads, seeds 100..111: 22 to 160 updates, with numba's global
+    # generator and with per-memory streams alike), so the bound is 10x the few-read largest, not 3x
+    assert u_many.max() < 10 * u_few.max() and many.converged
     # the floor must not be estimated higher from few reads than from many (Miller-Madow alone was: 1.03e-18 J
     # at 2 reads against 0.75e-18 J at 32)
     assert np.mean([r.bound_J for r in few]) <= 1.02 * many.bound_J

@@ -82,9 +82,15 @@ Engines
   of hops per update); a k-level net
   move along the tilt releases exactly ``k D``.  Same conventions as
   ``sync_step`` (rates ``f0 exp(-(E_b +- D/2))``, heat ``-dU`` per hop,
-  reflecting edges, numba's in-kernel RNG seeded by
-  :func:`limbound.sim.kmc.seed_kernels`).  A test checks both engines
-  against the analytic mean move.
+  reflecting edges).  A test checks both engines against the analytic mean
+  move.
+
+Random streams: every memory of every read owns one SplitMix64 stream
+(:mod:`limbound.sim._rng`), derived from the array's ``seed``, used by both
+engines; so an array's results depend on its seed only, not on other arrays
+run in the same thread (numba's global generator, used before, was shared).
+Inputs of the synchronous step are validated once per update
+(:func:`limbound.sim.kmc.check_step`), not once per sub-step.
 
 Two numbers for the whole run (THEORY §6)
 ----------------------------------------
@@ -137,7 +143,8 @@ from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..display import Display
 from ..errors import ParameterError, check_bits, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
-from ..sim.kmc import seed_kernels, sync_step
+from ..sim._rng import next_poisson, next_u01_open, stream_states
+from ..sim.kmc import check_step, sync_step_unchecked
 from ..sim.ledger import Ledger, relative_residual
 # the entropy estimators live in limbound.stats (one place); re-exported here for existing imports
 from ..stats import ENTROPY_Z, final_entropy_upper, marginal_entropies  # noqa: F401
@@ -150,6 +157,8 @@ RULES = ("gradient", "anneal")
 ENGINES = ("poisson", "sync")
 #: Refuse a sync-engine update needing more sub-steps than this (use the poisson engine).
 MAX_SYNC_SUBSTEPS = 200_000
+#: Arrays of at least this many memories take the synchronous step on all threads (below, one thread is faster).
+PARALLEL_MIN = 20_000
 #: Largest array (reads x memories): about 70 bytes of state per memory, 1.4 GB at the cap.
 MAX_MEMORIES = 20_000_000
 
@@ -175,12 +184,14 @@ def _stays_inside(li, d, n_fwd, n_bwd, top):
 
 
 @njit(cache=True)
-def _first_of_k(total, k):
-    """Smallest of ``k`` distinct positions drawn uniformly from ``0..total-1`` (rejection; ``k`` small)."""
+def _first_of_k(state, total, k):
+    """``(state, j)``: ``j`` the smallest of ``k`` distinct positions drawn uniformly from ``0..total-1`` (rejection;
+    ``k`` small), from the stream ``state``."""
     pos = np.empty(k, dtype=np.int64)
     got = 0
     while got < k:
-        c = np.random.randint(0, total)
+        state, u = next_u01_open(state)
+        c = min(np.int64(u * total), total - 1)
         dup = False
         for t in range(got):
             if pos[t] == c:
@@ -189,16 +200,17 @@ def _first_of_k(total, k):
         if not dup:
             pos[got] = c
             got += 1
-    return pos.min()
+    return state, pos.min()
 
 
 @njit(cache=True)
-def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
+def _advance_linear(levels, top, direction, barrier, tilt, f0dt, states, heat_out):
     """Exact continuous-time move of memories in linear tilts over one update (see module notes).
 
     ``direction[i]`` in {-1, 0, +1} is the downhill direction (0: frozen);
     ``tilt`` the energy drop per level along it (kT).  Returns the total heat
-    (kT) and the numbers of forward (downhill) and backward hops.
+    (kT) and the numbers of forward (downhill) and backward hops.  Memory ``i`` draws from its own
+    stream ``states[i]`` (advanced in place).
     """
     n = levels.shape[0]
     heat = 0.0
@@ -211,9 +223,11 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
         eb = barrier[i]
         mu_f = f0dt * np.exp(-(eb - 0.5 * tilt))
         mu_b = f0dt * np.exp(-(eb + 0.5 * tilt))
-        nf = np.random.poisson(mu_f)
-        nb = np.random.poisson(mu_b)
+        s = states[i]
+        s, nf = next_poisson(s, mu_f)
+        s, nb = next_poisson(s, mu_b)
         if nf + nb == 0:
+            states[i] = s
             continue
         li = levels[i]
         if _stays_inside(li, d, nf, nb, top):
@@ -245,7 +259,7 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
                     # few backward attempts among many forward ones (a strong tilt): jump to the next backward
                     # attempt.  In a uniformly random order its position is the smallest of rb distinct uniform
                     # positions among rf + rb, and what follows is again a uniformly random order (exact)
-                    j = _first_of_k(rf + rb, rb)
+                    s, j = _first_of_k(s, rf + rb, rb)
                     room = top - li if d > 0 else li
                     k = j if j <= room else room
                     li += d * k
@@ -257,7 +271,8 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
                         li = nxt
                         bwd += 1
                     continue
-                if np.random.random() * (rf + rb) < rf:
+                s, u = next_u01_open(s)
+                if u * (rf + rb) < rf:
                     rf -= 1
                     nxt = li + d
                     if nxt >= 0 and nxt <= top:
@@ -270,6 +285,7 @@ def _advance_linear(levels, top, direction, barrier, tilt, f0dt, heat_out):
                         li = nxt
                         bwd += 1
             levels[i] = li
+        states[i] = s
         q = tilt * (fwd - bwd)
         heat += q
         heat_out[i] += q
@@ -495,7 +511,7 @@ class LIMArray:
     reads : int, number of independent runs held side by side (R)
     dt_s : float, duration of one update (s); sets ``D = lim_tilt_kT(b, dt)``
     f0_hz, T_K : attempt frequency (1/s) and temperature (K)
-    seed : int, seeds the initial levels and numba's in-kernel stream
+    seed : int, seeds the initial levels and the memories' own random streams (module notes)
     init_fraction : float in (0, 1], initial levels uniform over the central
         ``init_fraction`` of the range (1: the whole range, entropy ``b ln 2``)
     """
@@ -533,12 +549,14 @@ class LIMArray:
         #: largest drift of one update at zero barrier, levels (THEORY §2b speed)
         self.v_max = 2.0 * self.f0dt * math.sinh(self.D / 2.0)
         rng = np.random.default_rng(seed)
-        seed_kernels(int(rng.integers(2**32)))
+        kernel_seed = int(rng.integers(2**32))
         k = max(1, int(round(init_fraction * self.M)))
         start = (self.M - k) // 2
         self.levels = (start + rng.integers(0, k, size=self.R * self.N)).astype(np.int64)
         self.entropy0 = math.log(k)  # per memory, exact (uniform over k levels)
         size = self.R * self.N
+        #: one random stream per memory (both engines), from the seed only
+        self.states = stream_states(kernel_seed, size)
         # landscape U(n) = a n^2 + b n + c (kT), flat at the start: U_start = 0
         self._a = np.zeros(size)
         self._b = np.zeros(size)
@@ -719,7 +737,8 @@ class LIMArray:
         before = self.levels.copy()
         att = self._attempts(barrier, -s * self.D, s * self.D)
         if engine == "poisson":
-            heat, fwd, bwd = _advance_linear(self.levels, self.top, direction, barrier, self.D, self.f0dt, self.heat_mem)
+            heat, fwd, bwd = _advance_linear(self.levels, self.top, direction, barrier, self.D, self.f0dt, self.states,
+                                             self.heat_mem)
             self.hops_forward += int(fwd)
             self.hops_backward += int(bwd)
             self.substeps += 1
@@ -734,7 +753,7 @@ class LIMArray:
         return {"heat_kT": float(heat), "asked_levels_mean": float(np.mean(np.minimum(v, self.v_max)))}
 
     def _advance_sync(self, barrier):
-        """Advance one update through :func:`limbound.sim.kmc.sync_step` with enough sub-steps."""
+        """Advance one update through the synchronous step with enough sub-steps (inputs checked once, at the first)."""
         finite = np.isfinite(barrier)
         if not np.any(finite):
             self.substeps += 1
@@ -751,12 +770,12 @@ class LIMArray:
             raise ParameterError(f"engine='sync' needs {n_sub} sub-steps for this update; allowed: <= {MAX_SYNC_SUBSTEPS} (use engine='poisson')")
         h = self.dt_s / n_sub
         heat = 0.0
-        for _ in range(n_sub):
+        for k in range(n_sub):
             n = self.levels.astype(float)
             up = a * (2 * n + 1) + b
             dn = a * (1 - 2 * n) - b
             before = self.levels.copy()
-            q, _net = sync_step(self.levels, self.M, up, dn, eb, h, self.f0_hz, self.heat_mem)
+            q = self._sync(up, dn, eb, h, check=(k == 0))
             moved = self.levels - before
             # forward = downhill hop; count for the back-and-forth statistics
             downhill = ((moved > 0) & (up < 0)) | ((moved < 0) & (dn < 0))
@@ -765,6 +784,23 @@ class LIMArray:
             heat += q
         self.substeps += n_sub
         return heat
+
+    def _sync(self, dU_up, dU_dn, barrier, h, *, check=True):
+        """One synchronous step of every memory on its own stream; returns the heat (kT).
+
+        With ``check`` the inputs are validated first (:func:`limbound.sim.kmc.check_step`, one-line
+        :class:`ParameterError`, nothing changed); the sub-steps after the first of an update skip it (same
+        landscape family, rates fixed by the update's barrier choice).  The kernel's largest ``(r_up + r_dn) h``
+        is asserted <= 1 on every sub-step at no cost.
+        """
+        if check:
+            check_step(self.levels, self.M, dU_up, dU_dn, barrier, h, self.f0_hz, self.heat_mem)
+        q, _net, worst = sync_step_unchecked(self.levels, self.M, dU_up, dU_dn, barrier, h, self.f0_hz, self.states,
+                                             self.heat_mem, parallel=self.levels.size >= PARALLEL_MIN)
+        if not worst <= 1.0:  # cannot trigger after check_step (n_sub from the same rates); a guard
+            raise ParameterError(f"h_s={h!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); "
+                                 "allowed: h_s <= 1/max rate")
+        return q
 
     # ----------------------------------------------------------- annealing rule
     def anneal_step(self, grad, curv, lam, *, attempt=1.0, active=None):
@@ -820,7 +856,7 @@ class LIMArray:
             eb = np.where(live, eb, 1e300)  # no hop within dt: exp(-1e300) = 0
         att_exp = self._attempts(eb, dU_up, dU_dn)
         before = self.levels.copy()
-        q, _ = sync_step(self.levels, self.M, dU_up, dU_dn, eb, self.dt_s, self.f0_hz, self.heat_mem)
+        q = self._sync(dU_up, dU_dn, eb, self.dt_s)
         self._segment(before, att_exp)
         moved = self.levels - n0.astype(np.int64)
         downhill = ((moved > 0) & (dU_up < 0)) | ((moved < 0) & (dU_dn < 0))
