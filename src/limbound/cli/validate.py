@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import time
 
-from ._common import add_progress_arg, epilog, print_json, progress, provenance
+from ._common import add_progress_arg, epilog, print_json, progress, provenance, table
 
 
 def register(subparsers) -> None:
@@ -56,23 +56,22 @@ def run(args) -> int:
         prov = provenance(args.seed, quick=args.quick, only=args.only, family_alpha=FAMILY_ALPHA)
         print_json([{**c.as_dict(), "provenance": prov} for c in cases])
     else:
-        w = max(len(c.name) for c in cases) if cases else 10
         kinds = {"two-sided": "2-sided", "lower": "1-sided", "exact": "exact"}
-        rw = max([len(c.rule or "") for c in cases] + [9])
-        sys.stdout.write(f"{'case':<{w}}  {'measured':>12}  {'stderr':>10}  {'expected':>12}  {'z':>7}  "
-                         f"{'test':<7}  {'criterion':<{rw}}  ok\n")
-        for c in cases:
-            z = "-" if c.z_score is None else f"{c.z_score:+.2f}"
-            sys.stdout.write(f"{c.name:<{w}}  {_fmt(c.measured):>12}  {_fmt(c.stderr):>10}  {_fmt(c.expected):>12}  "
-                             f"{z:>7}  {kinds.get(c.test, c.test):<7}  {c.rule or '':<{rw}}  {'yes' if c.ok else 'NO'}\n")
-            if args.detail:
-                extra = ", ".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in c.detail.items()
-                                  if k not in ("criterion", "group_seconds"))
-                sys.stdout.write(f"    {extra}\n    criterion: {c.detail.get('criterion', '3 SE')}\n")
         thr = next((c.threshold_z for c in cases if c.threshold_z is not None), None)
         m = cases[0].n_comparisons if cases else 0
         crit = (f"; each case judged by its criterion: z* = {thr:.2f} (Bonferroni, {m} comparisons, family-wise alpha "
                 f"{FAMILY_ALPHA:g}); d = measured - expected" if thr else "")
-        sys.stdout.write(f"{n_ok}/{len(cases)} cases passed in {elapsed:.1f} s (seed {args.seed}"
-                         f"{', quick' if args.quick else ''}){crit}\n")
+        rows = [[c.name, _fmt(c.measured), _fmt(c.stderr), _fmt(c.expected),
+                 "-" if c.z_score is None else f"{c.z_score:+.2f}", kinds.get(c.test, c.test), c.rule or "",
+                 "yes" if c.ok else "NO"] for c in cases]
+        table("limbound validate: simulators against published physics (measured: simulation, mean and SE)",
+              ["case", "measured", "SE", "expected", "z", "test", "criterion", "ok"], rows,
+              text_columns=("case", "criterion"), optional=("expected", "SE", "test", "z"),
+              footer=f"{n_ok}/{len(cases)} cases passed in {elapsed:.1f} s (seed {args.seed}"
+                     f"{', quick' if args.quick else ''}){crit}")
+        if args.detail:
+            for c in cases:
+                extra = ", ".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in c.detail.items()
+                                  if k not in ("criterion", "group_seconds"))
+                sys.stdout.write(f"{c.name}: {extra}\n    criterion: {c.detail.get('criterion', '3 SE')}\n")
     return 0 if n_ok == len(cases) else 1
