@@ -316,6 +316,30 @@ def check_array_inputs(levels, n_levels, *arrays, name="levels") -> int:
 from ._rng import next_u01  # noqa: E402
 
 
+@njit(inline="always", cache=True)
+def _step_one(i, levels, top, f0h, barrier, dU_up, dU_dn, states, heat_out):
+    """One memory's synchronous step on its own stream: ``(heat, +1/-1/0, hop probability)`` (shared body of
+    :func:`_sync_step_par` and :func:`_sync_step_streams`)."""
+    li = levels[i]
+    p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
+    tot = p_up + p_dn
+    s, u = next_u01(states[i])
+    states[i] = s
+    u = 1.0 - u  # uniform on [0, 1), as np.random.random in sync_step
+    q = 0.0
+    step = 0
+    if u < p_up:
+        levels[i] = li + 1
+        q = -dU_up[i]
+        step = 1
+    elif u < tot:
+        levels[i] = li - 1
+        q = -dU_dn[i]
+        step = -1
+    heat_out[i] += q
+    return q, step, tot
+
+
 @njit(parallel=True, cache=True)
 def _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_out):
     n = levels.shape[0]
@@ -325,25 +349,10 @@ def _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, heat_
     top = n_levels - 1
     f0h = f0 * h
     for i in prange(n):
-        li = levels[i]
-        p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
-        tot = p_up + p_dn
+        q, step, tot = _step_one(i, levels, top, f0h, barrier, dU_up, dU_dn, states, heat_out)
         worst = max(worst, tot)
-        s, u = next_u01(states[i])
-        states[i] = s
-        u = 1.0 - u  # uniform on [0, 1), as np.random.random in sync_step
-        if u < p_up:
-            levels[i] = li + 1
-            q = -dU_up[i]
-            net += 1
-            heat += q
-            heat_out[i] += q
-        elif u < tot:
-            levels[i] = li - 1
-            q = -dU_dn[i]
-            net += -1
-            heat += q
-            heat_out[i] += q
+        net += step
+        heat += q
     return heat, net, worst
 
 
@@ -357,25 +366,10 @@ def _sync_step_streams(levels, n_levels, dU_up, dU_dn, barrier, h, f0, states, h
     top = n_levels - 1
     f0h = f0 * h
     for i in range(n):
-        li = levels[i]
-        p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
-        tot = p_up + p_dn
+        q, step, tot = _step_one(i, levels, top, f0h, barrier, dU_up, dU_dn, states, heat_out)
         worst = max(worst, tot)
-        s, u = next_u01(states[i])
-        states[i] = s
-        u = 1.0 - u
-        if u < p_up:
-            levels[i] = li + 1
-            q = -dU_up[i]
-            net += 1
-            heat += q
-            heat_out[i] += q
-        elif u < tot:
-            levels[i] = li - 1
-            q = -dU_dn[i]
-            net += -1
-            heat += q
-            heat_out[i] += q
+        net += step
+        heat += q
     return heat, net, worst
 
 
