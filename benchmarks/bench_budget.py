@@ -29,9 +29,9 @@ from limbound import budget
 
 
 def main() -> int:
-    from limbound.solvers.gset import read_gset
+    from limbound.solvers.maxcut import read_gset
     from limbound.solvers.ising import anneal
-    from limbound.solvers.gset import maxcut_to_ising
+    from limbound.solvers.maxcut import maxcut_to_ising
 
     g11 = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gset" / "G11.txt"
     if g11.is_file():

@@ -38,7 +38,8 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from limbound.solvers.gset import cut_values, maxcut_bqm, read_best_known, read_gset, solve_maxcut
+from limbound.solvers.maxcut import cut_values, read_best_known, read_gset, solve_maxcut
+from limbound.solvers.sampler import maxcut_bqm
 
 GSET = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gset"
 

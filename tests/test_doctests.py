@@ -6,7 +6,8 @@ import pytest
 
 MODULES = ["limbound", "limbound.constants", "limbound.units", "limbound.counting", "limbound.bounds",
            "limbound.physics.rates", "limbound.physics.landauer", "limbound.physics.lim", "limbound.physics.static",
-           "limbound.physics.accelerator", "limbound.physics.floors", "limbound.stats", "limbound.solvers.ising", "limbound.solvers.gset", "limbound.solvers.sampler", "limbound.sim.protocols"]
+           "limbound.physics.accelerator", "limbound.physics.floors", "limbound.stats", "limbound.solvers.ising.problem", "limbound.solvers.ising.pricing", "limbound.solvers.ising.floors",
+           "limbound.solvers.maxcut", "limbound.solvers.sampler", "limbound.sim.protocols"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -143,7 +143,7 @@ def test_only_free_spins_and_integer_table_bound():
     res = anneal(prob, sweeps=5, reads=2, seed=0, beta_range=(0.1, 1.0))
     assert np.all(res.heat_kT == 0.0) and np.all(res.work_kT == 0.0) and res.first_law_residual == 0.0
     # integer couplings with the last spin free: the Metropolis table path sees the right bound
-    from limbound.solvers.ising import _integer_field_bound
+    from limbound.solvers.ising.kernel import _integer_field_bound
     p2 = IsingProblem.from_edges(4, [0, 1], [1, 2], [2.0, -3.0], h=[1.0, 0.0, 0.0, 0.0])
     assert _integer_field_bound(p2) == 5          # spin 1: |2| + |-3|
     res = anneal(p2, sweeps=50, reads=4, seed=2)

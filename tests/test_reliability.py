@@ -216,7 +216,7 @@ def test_gap_refuses_workload_with_measured_flags(capsys):
 
 # ---------------------------------------------------------------- graph files
 def test_duplicate_edges_refused_with_both_lines_or_merged_by_flag(capsys, tmp_path):
-    from limbound.solvers.gset import read_gset
+    from limbound.solvers.maxcut import read_gset
 
     g = _graph(tmp_path, "3 3\n1 2 1\n2 1 -1\n2 3 1\n")
     _refused(capsys, ["anneal", g], "g.txt:3", "line 2", "--merge-duplicates")
@@ -234,7 +234,7 @@ def test_duplicate_edges_refused_with_both_lines_or_merged_by_flag(capsys, tmp_p
                                   "instance,best_known_cut\nG1,-5\n", "instance,best_known_cut\nG1,1\nG1,2\n",
                                   "instance,best_known_cut\n,5\n", "instance,best_known_cut\nG1,inf\n"])
 def test_garbage_best_known_is_refused(tmp_path, text):
-    from limbound.solvers.gset import read_best_known
+    from limbound.solvers.maxcut import read_best_known
 
     p = tmp_path / "best_known.csv"
     p.write_text(text)

@@ -226,7 +226,7 @@ def test_anneal_weights_over_the_double_range(w):
     import numpy as np
 
     from limbound.errors import ParameterError
-    from limbound.solvers.gset import MaxCutGraph, solve_maxcut
+    from limbound.solvers.maxcut import MaxCutGraph, solve_maxcut
 
     g = MaxCutGraph(4, np.array([0, 1, 2, 0]), np.array([1, 2, 3, 3]), np.array([w, -w, w, 0.5 * w]))
     try:

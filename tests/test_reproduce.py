@@ -192,7 +192,7 @@ def test_gset_source_order_is_explicit_then_env_then_repository_never_cwd(tmp_pa
 
 
 def test_gset_dir_choice_is_recorded_in_provenance_and_html(tmp_path, capsys, no_gset):
-    pytest.importorskip("limbound.solvers.gset")
+    pytest.importorskip("limbound.solvers.maxcut")
     folder = _square_gset(tmp_path / "graphs")
     out = tmp_path / "o"
     assert main(["reproduce", "--out", str(out), "--quick", "--only", "e", "--no-progress",
@@ -226,11 +226,11 @@ def test_bad_gset_dir_is_refused_before_writing(tmp_path, capsys):
 
 
 def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_path, no_gset):
-    pytest.importorskip("limbound.solvers.gset")
+    pytest.importorskip("limbound.solvers.maxcut")
     p = rp.panel_e(quick=True, seed=3)
     assert p.ok and len(p.table) == 1
     row = p.table[0]
-    from limbound.solvers.gset import random_maxcut_graph
+    from limbound.solvers.maxcut import random_maxcut_graph
 
     g = random_maxcut_graph(200, 0.05, seed=3)
     assert row["graph"] == g.name and row["edges"] == g.m and row["best_known_cut"] is None
@@ -243,7 +243,7 @@ def test_gset_panel_without_the_shared_folder_uses_a_seeded_random_graph(tmp_pat
 
 
 def test_random_panels_are_reproducible_from_the_seed(tmp_path):
-    pytest.importorskip("limbound.solvers.gset")
+    pytest.importorskip("limbound.solvers.maxcut")
     a = rp.reproduce(tmp_path / "a", quick=True, seed=5, only="e", progress=False)
     b = rp.reproduce(tmp_path / "b", quick=True, seed=5, only="e", progress=False)
     c = rp.reproduce(tmp_path / "c", quick=True, seed=6, only="e", progress=False)

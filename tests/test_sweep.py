@@ -338,7 +338,7 @@ def test_solver_kinds_refuse_unknown_inputs_before_work(tmp_path):
 
 def test_relative_graph_paths_are_relative_to_the_config_file_not_the_cwd(tmp_path, monkeypatch, capsys):
     if "anneal" not in sweep.available_kinds():
-        pytest.skip("limbound.solvers.gset not in this tree")
+        pytest.skip("limbound.solvers.maxcut not in this tree")
     cfg_dir = tmp_path / "project" / "configs"
     (cfg_dir / "graphs").mkdir(parents=True)
     (cfg_dir / "graphs" / "square.txt").write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")  # a 4-cycle: max cut 4
@@ -365,7 +365,7 @@ def test_gset_example_config_resolves_from_any_working_folder(tmp_path, monkeypa
     example = EXAMPLE.parent / "sweep_gset_anneal.toml"
     g11 = EXAMPLE.parents[2] / "shared" / "benchmarks" / "gset" / "G11.txt"
     if "anneal" not in sweep.available_kinds() or not g11.is_file():
-        pytest.skip("needs limbound.solvers.gset and the shared G-set folder beside the checkout")
+        pytest.skip("needs limbound.solvers.maxcut and the shared G-set folder beside the checkout")
     monkeypatch.chdir(tmp_path)
     pts = sweep.load_config(example).points()
     # compare resolved paths: the shared folder may be a symbolic link beside the checkout
@@ -374,8 +374,8 @@ def test_gset_example_config_resolves_from_any_working_folder(tmp_path, monkeypa
 
 def test_anneal_kind_over_seeds_matches_direct_solve(tmp_path):
     if "anneal" not in sweep.available_kinds():
-        pytest.skip("limbound.solvers.gset not in this tree")
-    from limbound.solvers.gset import cut_values, random_maxcut_graph, solve_maxcut
+        pytest.skip("limbound.solvers.maxcut not in this tree")
+    from limbound.solvers.maxcut import cut_values, random_maxcut_graph, solve_maxcut
 
     data = _cfg({"sweeps": [20, 50]}, {"graph": "random:40:0.2", "reads": 2}, kind="anneal", seeds=[0, 3])
     res = sweep.run_sweep(data, tmp_path / "s", processes=False, n_workers=2, progress=False)

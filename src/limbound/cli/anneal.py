@@ -1,6 +1,6 @@
 """``limbound anneal GRAPH``: MaxCut of a G-set/rudy graph in the LIM Ising machine (THEORY §6).
 
-Parses, calls :func:`limbound.solvers.gset.solve_maxcut`, prints.  With
+Parses, calls :func:`limbound.solvers.maxcut.solve_maxcut`, prints.  With
 ``--json`` the output has the keys ``best_cut``, ``mean_cut``,
 ``energy_dissipated_J`` (heat summed over ALL reads),
 ``energy_dissipated_per_read_J`` (the same, mean per read),
@@ -54,7 +54,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..solvers.gset import read_gset, solve_maxcut
+    from ..solvers.maxcut import read_gset, solve_maxcut
     from ..budget import anneal_seconds, check_budget, parse_max_time
     from ..errors import check_integer
     from ..solvers.ising import check_memory, check_time_scale

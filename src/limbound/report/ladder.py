@@ -117,7 +117,7 @@ def tts99_s(t_run_s: float, p_success: float) -> float | None:
 def ising_ladder(instance: str, *, gset_dir=None, sweeps: int = 1000, reads: int = 16, seed: int = 0,
                  target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
     """The LIM annealer on a G-set instance beside the published Ising machines (only the same instance compared)."""
-    from ..solvers.gset import read_best_known, read_gset, solve_maxcut
+    from ..solvers.maxcut import read_best_known, read_gset, solve_maxcut
     from .reproduce import find_gset_dir
 
     if not (0.0 < target_fraction <= 1.0):

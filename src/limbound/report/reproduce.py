@@ -387,9 +387,9 @@ def find_gset_dir(gset_dir=None) -> GsetChoice:
 def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
     """G-set MaxCut table: cut quality and energy-to-solution per paradigm."""
     title = TITLES["e"]
-    if _try_import("limbound.solvers.gset") is None or _try_import("limbound.solvers.ising") is None:
+    if _try_import("limbound.solvers.maxcut") is None or _try_import("limbound.solvers.ising") is None:
         return _missing("e", title, "limbound.solvers.ising / gset are not in this tree")
-    from ..solvers.gset import random_maxcut_graph, read_best_known, read_gset, solve_maxcut
+    from ..solvers.maxcut import random_maxcut_graph, read_best_known, read_gset, solve_maxcut
 
     cfg = GSET_QUICK if quick else GSET_FULL
     choice = find_gset_dir(gset_dir)

@@ -407,7 +407,7 @@ def task_validate(inputs: dict, seed=0) -> dict:
 
 def _graph(spec, seed):
     """A G-set/rudy file path, or ``random:N:P`` (Erdos-Renyi, unit weights, from the point's seed)."""
-    from ..solvers.gset import read_gset
+    from ..solvers.maxcut import read_gset
 
     if isinstance(spec, str) and spec.startswith("random:"):
         try:
@@ -415,7 +415,7 @@ def _graph(spec, seed):
             n, p = int(n), float(p)
         except ValueError:
             raise ParameterError(f"graph={spec!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
-        from ..solvers.gset import random_maxcut_graph
+        from ..solvers.maxcut import random_maxcut_graph
 
         return random_maxcut_graph(n, p, seed=seed)
     if not isinstance(spec, str) or not Path(spec).is_file():
@@ -433,7 +433,7 @@ def _graph_nodes(spec) -> int:
     st = os.stat(spec)
     key = (os.path.realpath(spec), st.st_mtime_ns, st.st_size)
     if key not in _GRAPH_N:
-        from ..solvers.gset import read_gset
+        from ..solvers.maxcut import read_gset
 
         _GRAPH_N[key] = read_gset(spec).n
     return _GRAPH_N[key]
@@ -457,8 +457,8 @@ def _check_anneal(inputs: dict) -> None:
 
 
 def task_anneal(inputs: dict, seed=0) -> dict:
-    """MaxCut of one graph on the LIM Ising machine (limbound.solvers.gset.solve_maxcut), priced per paradigm."""
-    from ..solvers.gset import solve_maxcut
+    """MaxCut of one graph on the LIM Ising machine (limbound.solvers.maxcut.solve_maxcut), priced per paradigm."""
+    from ..solvers.maxcut import solve_maxcut
     from ..solvers.ising import anneal
 
     g = _graph(inputs["graph"], int(seed))
@@ -601,7 +601,7 @@ def _cost_validate(inputs: dict) -> float:
 
 #: Optional kinds: name -> (module that must be importable, task, input check, cost).
 _OPTIONAL: dict = {"validate": ("limbound.sim.validate", task_validate, _check_validate, _cost_validate),
-                   "anneal": ("limbound.solvers.gset", task_anneal, _check_anneal, _cost_anneal),
+                   "anneal": ("limbound.solvers.maxcut", task_anneal, _check_anneal, _cost_anneal),
                    "qp": ("limbound.solvers.qp", task_qp, _check_qp, _cost_qp),
                    "train": ("limbound.solvers.train", task_train, _check_train, _cost_train)}
 

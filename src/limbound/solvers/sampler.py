@@ -25,7 +25,7 @@ from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, Isi
 
 dimod = require("dimod", extra="ising")
 
-__all__ = ["LIMAnnealingSampler", "ising_from_bqm"]
+__all__ = ["LIMAnnealingSampler", "ising_from_bqm", "maxcut_bqm"]
 
 
 def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
@@ -44,6 +44,18 @@ def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
     j = np.array([index[v] for (_, v), _ in quad], dtype=np.int64)
     J = np.array([-float(b) for _, b in quad], dtype=np.float64)
     return IsingProblem.from_edges(len(labels), i, j, J, h, labels=labels), float(spin.offset)
+
+
+def maxcut_bqm(graph):
+    """The MaxCut problem as a SPIN ``dimod.BinaryQuadraticModel`` whose energy is ``-cut(s)``.
+
+    ``-cut = sum w (s_i s_j - 1) / 2``: ``J_ij = w_ij / 2``, offset ``-W/2``.
+    ``graph``: a :class:`~limbound.solvers.maxcut.MaxCutGraph`.  Requires the optional extra ``limbound[ising]`` (dimod).
+    """
+    bqm = dimod.BinaryQuadraticModel({k: 0.0 for k in range(graph.n)}, {}, -0.5 * graph.total_weight, dimod.SPIN)
+    for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist()):
+        bqm.add_quadratic(a, b, 0.5 * w)
+    return bqm
 
 
 #: dwave-samplers' beta_schedule_type values (SimulatedAnnealingSampler), with the same meaning
@@ -221,7 +233,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
         if interrupt_function is None:
             res = anneal(problem, reads=num_reads, initial_states=spins, **kw)
         else:  # one read at a time, read r with its own seed from `seed`, the function asked between reads
-            from .ising import _check_count
+            from .ising.checks import _check_count
 
             _check_count("reads", num_reads)
             child = np.random.SeedSequence(int(seed)).generate_state(num_reads, dtype=np.uint64)

@@ -12,10 +12,10 @@ import pytest
 
 from limbound.cli import main
 from limbound.errors import FormatError
-from limbound.solvers.gset import (
-    cut_values, maxcut_bqm, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
+from limbound.solvers.maxcut import (
+    cut_values, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
 )
-from limbound.solvers.sampler import ising_from_bqm
+from limbound.solvers.sampler import ising_from_bqm, maxcut_bqm
 
 GSET = Path(__file__).parents[2] / "shared" / "benchmarks" / "gset"
 needs_gset = pytest.mark.skipif(not (GSET / "best_known.csv").exists(), reason=f"G-set not found at {GSET}")
@@ -184,11 +184,11 @@ def test_binary_file_is_a_format_error_naming_it(tmp_path):
     (["--seed", "-1"], ["seed=-1"]),
 ])
 def test_anneal_cli_refuses_before_any_work(tmp_path, capsys, monkeypatch, argv, words):
-    import limbound.solvers.ising as ising
+    from limbound.solvers.ising import annealer
 
     def no_work(*a, **k):  # the kernel must never start on bad input
         raise AssertionError("annealed")
-    monkeypatch.setattr(ising, "_anneal_reads", no_work)
+    monkeypatch.setattr(annealer, "_anneal_reads", no_work)
     p = _write(tmp_path, CYCLE5, "c5.txt")
     assert main(["anneal", str(p), *argv]) == 2
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""G-set / rudy MaxCut graphs, MaxCut <-> Ising conversion, dimod BQM conversion, and the MaxCut solve.
+"""G-set / rudy MaxCut graphs, random MaxCut graphs, MaxCut <-> Ising conversion, and the MaxCut solve (THEORY §6).
 
 Format (rudy; Helmberg & Rendl, ZIB report SC 97-37, 1997): first line
 ``n m`` (nodes, edges), then ``m`` lines ``i j w`` with 1-based nodes and a
@@ -12,8 +12,8 @@ MaxCut as Ising: the cut of a spin assignment is
 so ``cut(s) = (W - H(s)) / 2`` with ``W = sum_edges w_ij``: minimising ``H``
 maximises the cut, and a target cut ``C`` is the target energy ``W - 2 C``.
 
-dimod is an optional extra (``limbound[ising]``): this module never imports
-it at module level; :func:`maxcut_bqm` imports it when called.
+The MaxCut problem as a dimod BQM (:func:`limbound.solvers.sampler.maxcut_bqm`) lives with the
+other dimod conversions in :mod:`limbound.solvers.sampler` (the optional extra ``limbound[ising]``).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ..errors import FormatError, ParameterError, check_positive
 from ..fileio import read_input_bytes
 from .ising import AnnealResult, IsingProblem, anneal
 
-__all__ = ["MaxCutGraph", "read_gset", "random_maxcut_graph", "maxcut_to_ising", "cut_values", "maxcut_bqm",
+__all__ = ["MaxCutGraph", "read_gset", "random_maxcut_graph", "maxcut_to_ising", "cut_values",
            "solve_maxcut", "MaxCutResult", "read_best_known"]
 
 
@@ -237,20 +237,6 @@ def cut_values(graph: MaxCutGraph, spins) -> np.ndarray:
 def cut_to_energy(graph: MaxCutGraph, cut) -> float:
     """Ising energy ``W - 2 C`` of a cut ``C``."""
     return graph.total_weight - 2.0 * float(cut)
-
-
-def maxcut_bqm(graph: MaxCutGraph):
-    """The MaxCut problem as a SPIN ``dimod.BinaryQuadraticModel`` whose energy is ``-cut(s)``.
-
-    ``-cut = sum w (s_i s_j - 1) / 2``: ``J_ij = w_ij / 2``, offset ``-W/2``.
-    Requires the optional extra ``limbound[ising]`` (dimod).
-    """
-    from .._optional import require
-    dimod = require("dimod", extra="ising")
-    bqm = dimod.BinaryQuadraticModel({k: 0.0 for k in range(graph.n)}, {}, -0.5 * graph.total_weight, dimod.SPIN)
-    for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist()):
-        bqm.add_quadratic(a, b, 0.5 * w)
-    return bqm
 
 
 @dataclass

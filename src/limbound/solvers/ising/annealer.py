@@ -1,0 +1,124 @@
+"""The front door :func:`anneal`: ``reads`` copies of the memory array annealed, with exact energy books (THEORY §6)."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ...errors import ParameterError, check_finite, check_positive
+from .checks import _check_count, check_books_range, check_memory, check_time_scale
+from .floors import floor_tree
+from .kernel import (_I_ATT_T, _I_FLIPS, _I_FLIPS_T, _I_NNZ, _I_NNZ_T, _I_REACHED, _F_BEST, _F_H0, _F_HEND,
+                     _F_HTRACK, _F_Q, _F_QT, _F_UEND, _F_USTART, _F_W, _NF, _NI, ACCEPTANCES, _anneal_reads,
+                     _integer_field_bound, _warm_up)
+from .problem import IsingProblem
+from .result import AnnealResult
+from .schedules import READOUT_FACTOR, READOUT_FRACTION, beta_schedule, default_beta_range
+
+__all__ = ["anneal"]
+
+
+def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_range=None,
+           seed=0, target_energy=None, acceptance="metropolis", T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
+           barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None,
+           readout_fraction=READOUT_FRACTION, readout_factor=READOUT_FACTOR) -> AnnealResult:
+    """Anneal ``reads`` independent copies of the memory array and keep exact energy books.
+
+    Parameters
+    ----------
+    problem : IsingProblem
+    sweeps : int >= 1, attempts per spin per read
+    reads : int >= 1, independent runs (each from uniformly random spins)
+    schedule : 'fn' (default) | 'linear' | 'geometric' (module notes)
+    beta_range : (beta_hot, beta_cold) per unit of ``H``; default :func:`default_beta_range`
+    fn_t0_sweeps : FN time constant in sweeps (default ``FN_T0_FRACTION * (anneal sweeps - 1)``)
+    readout_fraction, readout_factor : the read-out hold, the last
+        ``readout_fraction`` of the sweeps at ``readout_factor * beta_cold``
+        (default 3 % at 5x; ``readout_fraction=0`` turns it off)
+    seed : int >= 0; read ``r`` uses its own stream spawned from it, so results
+        do not depend on the number of threads
+    target_energy : float, optional; the heat, spin updates, flips and nonzeros
+        until ``H <= target_energy`` is first met are recorded per read
+    acceptance : 'metropolis' | 'glauber'
+    T_K : bath temperature, K (converts kT books to J)
+    f0_hz, barrier_kT : attempt frequency and barrier (above the upper well);
+        set the physical sweep time ``exp(E_b/kT)/f0``
+    initial_states : optional int array (reads, n) of +-1; default uniformly random
+    betas : optional float array (sweeps,) of per-sweep ``beta >= 0``, a custom
+        schedule (then ``schedule`` and ``beta_range`` are ignored and
+        recorded as ``'custom'``)
+
+    Returns
+    -------
+    AnnealResult
+    """
+    if not isinstance(problem, IsingProblem):
+        raise ParameterError(f"problem={type(problem).__name__} is not an IsingProblem")
+    sweeps = _check_count("sweeps", sweeps)
+    reads = _check_count("reads", reads)
+    seed = _check_count("seed", seed, minimum=0)
+    if acceptance not in ACCEPTANCES:
+        raise ParameterError(f"acceptance={acceptance!r} is unknown; allowed: {', '.join(ACCEPTANCES)}")
+    T_K, f0_hz, barrier_kT = float(T_K), float(f0_hz), float(barrier_kT)
+    check_time_scale(f0_hz, barrier_kT, T_K)
+    check_memory(problem.n, sweeps, reads)
+    if betas is not None:
+        betas = np.array(betas, dtype=np.float64).ravel()
+        if betas.shape != (sweeps,):
+            raise ParameterError(f"betas has shape {betas.shape}; allowed: ({sweeps},), one per sweep")
+        check_positive("betas", betas, allow_zero=True)
+        sched = {"schedule": "custom"}
+    else:
+        if beta_range is None:
+            beta_range = default_beta_range(problem, schedule)
+        try:
+            b_hot, b_cold = (float(b) for b in beta_range)
+        except (TypeError, ValueError):
+            raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
+        betas, sched = beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps,
+                                     readout_fraction=readout_fraction, readout_factor=readout_factor)
+    check_books_range(problem, betas, sweeps)
+    if target_energy is not None:
+        target_energy = check_finite("target_energy", target_energy)
+    n = problem.n
+    ss = np.random.SeedSequence(seed)
+    spin_ss, kern_ss = ss.spawn(2)
+    if initial_states is None:
+        spins = (np.random.default_rng(spin_ss).integers(0, 2, size=(reads, n), dtype=np.int8) * 2 - 1).astype(np.int8)
+    else:
+        spins = np.array(initial_states, dtype=np.int8)
+        if spins.shape != (reads, n) or not np.all(np.abs(spins) == 1):
+            raise ParameterError(f"initial_states has shape {spins.shape}; allowed: ({reads}, {n}) of +-1")
+    seeds = kern_ss.generate_state(reads, dtype=np.uint64)
+    best = np.empty_like(spins)
+    out_f = np.zeros((reads, _NF))
+    out_i = np.full((reads, _NI), -1, dtype=np.int64)
+    H_t = math.inf if target_energy is None else float(target_energy)
+    int_max = _integer_field_bound(problem) if acceptance == "metropolis" else 0
+    _warm_up()
+    t = time.perf_counter()
+    if n:
+        _anneal_reads(problem.indptr, problem.indices, problem.data, problem.h, betas, spins, seeds,
+                      H_t, acceptance == "glauber", int_max, best, out_f, out_i)
+    else:
+        out_i[:, _I_FLIPS] = 0
+        out_i[:, _I_NNZ] = 0
+        out_i[:, _I_REACHED] = 1 if H_t >= 0 else 0
+    wall = time.perf_counter() - t
+    reached = out_i[:, _I_REACHED] == 1
+    qt = np.where(reached, out_f[:, _F_QT], np.nan)
+    return AnnealResult(
+        samples=spins, best_samples=best, energies=out_f[:, _F_HEND].copy(),
+        best_energies=out_f[:, _F_BEST].copy(), initial_energies=out_f[:, _F_H0].copy(),
+        heat_kT=out_f[:, _F_Q].copy(), work_kT=out_f[:, _F_W].copy(),
+        U_start_kT=out_f[:, _F_USTART].copy(), U_end_kT=out_f[:, _F_UEND].copy(),
+        tracked_energies=out_f[:, _F_HTRACK].copy(), flips=out_i[:, _I_FLIPS].copy(),
+        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached, heat_to_target_kT=qt,
+        attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
+        nnz_to_target=out_i[:, _I_NNZ_T].copy(), betas=betas, schedule=sched, n=n, sweeps=sweeps,
+        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
+        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
+        extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
+               "floor_tree": floor_tree(problem)})

@@ -1,0 +1,180 @@
+"""The numba kernel: every read annealed in place, energy books in kT (THEORY §6; package notes).
+
+Sequential-update Metropolis or Glauber sweeps with the SplitMix64 generator of :mod:`limbound.sim._rng`;
+per-read outputs are written into the float/int arrays indexed by the ``_F_*`` / ``_I_*`` constants.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from ...sim._rng import next_u01_mid  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
+from .problem import IsingProblem, _row_sums
+
+ACCEPTANCES = ("metropolis", "glauber")
+#: Above this ``beta dH`` an uphill flip is rejected without drawing: the
+#: acceptance ``exp(-38) = 3.1e-17`` is below the smallest uniform variate
+#: ``2**-54 = 5.6e-17`` the generator produces, so skipping is exact.
+_SKIP_X = 38.0
+
+# float outputs per read
+_F_USTART, _F_UEND, _F_W, _F_Q, _F_H0, _F_HEND, _F_HTRACK, _F_BEST, _F_QT = range(9)
+_NF = 9
+# int outputs per read
+_I_FLIPS, _I_NNZ, _I_REACHED, _I_ATT_T, _I_FLIPS_T, _I_NNZ_T = range(6)
+_NI = 6
+
+
+@njit(cache=True)
+def _energy_csr(indptr, indices, data, h, s):
+    e = 0.0
+    for i in range(h.shape[0]):
+        acc = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            acc += data[p] * s[indices[p]]
+        e -= s[i] * (0.5 * acc + h[i])
+    return e
+
+
+@njit(cache=True, parallel=True, nogil=True)  # nogil: the CLI's progress display keeps running meanwhile
+def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber, int_max,
+                  best_spins, out_f, out_i):
+    """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes.
+
+    ``int_max > 0`` (Metropolis only) declares integer couplings and fields with
+    ``|h_i| + sum_j |J_ij| <= int_max``: the local fields are then exact
+    integers, ``dH = 2 m`` with integer ``m = s_i f_i``, and the acceptance
+    ``exp(-beta * 2m)`` is read from a per-sweep table filled with the very
+    same expression -- bit-identical decisions, one exponential per level
+    instead of one per attempt.
+    """
+    R, N = spins.shape
+    S = betas.shape[0]
+    use_table = int_max > 0 and not glauber
+    for r in prange(R):
+        table = np.empty(max(int_max, 0) + 1)
+        s = spins[r]
+        state = seeds[r]
+        f = np.empty(N)
+        for i in range(N):
+            acc = h[i]
+            for p in range(indptr[i], indptr[i + 1]):
+                acc += data[p] * s[indices[p]]
+            f[i] = acc
+        H = _energy_csr(indptr, indices, data, h, s)
+        out_f[r, _F_H0] = H
+        beta_prev = betas[0]
+        out_f[r, _F_USTART] = beta_prev * H
+        W = 0.0
+        Q = 0.0
+        best = H
+        best_spins[r, :] = s
+        flips = 0
+        nnz = 0
+        reached = H <= H_target
+        if reached:
+            out_i[r, _I_ATT_T] = 0
+            out_i[r, _I_FLIPS_T] = 0
+            out_i[r, _I_NNZ_T] = 0
+            out_f[r, _F_QT] = 0.0
+        for k in range(S):
+            beta = betas[k]
+            W += (beta - beta_prev) * H  # work at fixed state when the landscape changes
+            beta_prev = beta
+            dsum = 0.0
+            mcut = 0
+            if use_table:
+                # levels m = 1..mcut with beta * 2m < _SKIP_X get a table entry; above: rejected
+                for m in range(1, int_max + 1):
+                    x = beta * (2.0 * m)
+                    if x >= _SKIP_X:
+                        break
+                    table[m] = math.exp(-x)
+                    mcut = m
+            for i in range(N):
+                si = s[i]
+                dH = 2.0 * si * f[i]
+                if use_table:
+                    m = int(si * f[i])
+                    if m > 0:
+                        if m > mcut:
+                            continue
+                        state, u = next_u01_mid(state)
+                        if u >= table[m]:
+                            continue
+                elif glauber:
+                    x = beta * dH
+                    if x >= _SKIP_X:
+                        continue
+                    if x > -_SKIP_X:
+                        state, u = next_u01_mid(state)
+                        if u * (1.0 + math.exp(x)) >= 1.0:
+                            continue
+                else:
+                    x = beta * dH
+                    if x > 0.0:
+                        if x >= _SKIP_X:
+                            continue
+                        state, u = next_u01_mid(state)
+                        if u >= math.exp(-x):
+                            continue
+                # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
+                s[i] = -si
+                two = -2.0 * si
+                p0 = indptr[i]
+                p1 = indptr[i + 1]
+                for p in range(p0, p1):
+                    f[indices[p]] += data[p] * two
+                H += dH
+                dsum += dH
+                flips += 1
+                nnz += p1 - p0
+                if not reached and H <= H_target:
+                    reached = True
+                    out_f[r, _F_QT] = Q - beta * dsum
+                    out_i[r, _I_ATT_T] = k * N + i + 1
+                    out_i[r, _I_FLIPS_T] = flips
+                    out_i[r, _I_NNZ_T] = nnz
+                    best = H
+                    best_spins[r, :] = s
+            Q -= beta * dsum  # heat released by this sweep's flips, sum of -beta dH
+            if H < best:
+                best = H
+                best_spins[r, :] = s
+        H_end = _energy_csr(indptr, indices, data, h, s)  # recomputed, not the running sum
+        out_f[r, _F_UEND] = beta_prev * H_end
+        out_f[r, _F_W] = W
+        out_f[r, _F_Q] = Q
+        out_f[r, _F_HEND] = H_end
+        out_f[r, _F_HTRACK] = H
+        out_f[r, _F_BEST] = _energy_csr(indptr, indices, data, h, best_spins[r])
+        out_i[r, _I_FLIPS] = flips
+        out_i[r, _I_NNZ] = nnz
+        out_i[r, _I_REACHED] = 1 if reached else 0
+
+
+_WARM = False
+
+
+def _integer_field_bound(problem: IsingProblem) -> int:
+    """``max_i (|h_i| + sum_j |J_ij|)`` if every coupling and field is an integer (fields then exact), else 0."""
+    d, h = problem.data, problem.h
+    if problem.n == 0 or not (np.all(d == np.round(d)) and np.all(h == np.round(h))):
+        return 0
+    rows = _row_sums(problem, np.abs(d)) + np.abs(h)
+    bound = float(rows.max())
+    return int(bound) if 0 < bound < 2 ** 31 else 0
+
+
+def _warm_up() -> None:
+    """Load/compile the kernel and start numba's threads once, so ``wall_time_s`` times the anneal only."""
+    global _WARM
+    if _WARM:
+        return
+    one = np.ones((2, 2), dtype=np.int8)
+    _anneal_reads(np.array([0, 1, 2], dtype=np.int64), np.array([1, 0], dtype=np.int32), np.ones(2), np.zeros(2),
+                  np.ones(2), one, np.arange(1, 3, dtype=np.uint64), math.inf, False, 0, np.empty_like(one),
+                  np.zeros((2, _NF)), np.zeros((2, _NI), dtype=np.int64))
+    _WARM = True

@@ -1,0 +1,70 @@
+"""A solve's operation counts priced in the other paradigms (THEORY §2a, §2c, §2d, §6).
+
+Operation counts (for pricing the same solve in other paradigms, THEORY §2)
+---------------------------------------------------------------------------
+* *spin updates* (``attempts``): one memory operation per attempt
+  (Landauer: each overwrites a 1-bit word, ``kT ln 2``);
+* *flips*: the writes that change a memory (static CIM pays ``e_static`` per
+  level written, ``b = 1``, ``dt`` = one sweep);
+* *FLOPs* of the digital realisation we run: ``2`` per attempt (``2 s_i f_i``
+  and its scaling by ``beta``) plus ``2`` per CSR nonzero touched when a
+  flip updates the neighbours' local fields (one multiply-add each);
+  exponentials, random numbers and comparisons are not counted, so this is
+  a lower count.
+
+"""
+from __future__ import annotations
+
+from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ...errors import check_positive
+from ...physics.landauer import landauer_per_op_J
+from ...physics.lim import lim_per_op_J
+from ...physics.static import static_per_op_J
+
+__all__ = ["price_operations"]
+
+
+def _accelerator_e_flop_J() -> tuple[float, str]:
+    """Energy per FLOP of the reference accelerator: H100 SXM, BF16 dense, from the hardware catalog (THEORY §2d)."""
+    from ... import catalogs
+    hw = catalogs.accelerator("h100-sxm")
+    return float(hw.energy_per_flop_J("bf16")), f"catalog h100-sxm ({hw.name}), bf16 dense: {hw.source}"
+
+
+def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ,
+                     f0_hz=F0_DEFAULT_HZ) -> dict:
+    """Price a solve's operation counts in the other paradigms (THEORY §2a, §2c, §2d), in joules.
+
+    * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);
+    * static CIM: ``flips * e_static(b=1, dt=sweep_time_s, f0=f0_hz)`` (only flips write a level);
+    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes);
+    * LIM estimate, predicted before the run (THEORY §6, item 2):
+      ``spin_updates * e_LIM(b=1, dt=sweep_time_s, f0=f0_hz)``, to set beside the measured heat.
+
+    ``f0_hz`` is the memories' attempt frequency (the same one that set
+    ``sweep_time_s``): the static and LIM prices depend on ``f0 dt`` and on
+    ``f0 T_ret``.
+
+    Example
+    -------
+    One spin update at 300 K on the Landauer reference is ``kT ln 2``:
+
+    >>> round(price_operations(1, 0, 0)["landauer_J"] * 1e21, 3)
+    2.871
+    """
+    su = check_positive("spin_updates", spin_updates, allow_zero=True)
+    fl = check_positive("flips", flips, allow_zero=True)
+    nz = check_positive("nnz_touched", nnz_touched, allow_zero=True)
+    f0_hz = check_positive("f0_hz", f0_hz)
+    e_flop, src = _accelerator_e_flop_J()
+    flops = 2.0 * su + 2.0 * nz
+    e_static = float(static_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz))
+    return {
+        "spin_updates": su, "flips": fl, "flops": flops,
+        "landauer_J": su * float(landauer_per_op_J(1, T_K)),
+        "static_cim_J": fl * e_static,
+        "static_cim_per_write_J": e_static,
+        "accelerator_J": flops * e_flop, "accelerator_e_flop_J": e_flop, "accelerator": src,
+        "lim_estimate_J": su * float(lim_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz)),
+    }
+
