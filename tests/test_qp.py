@@ -361,7 +361,7 @@ def test_osqp_errors_are_one_line_and_name_what_osqp_reported(capsys):
 
 @pytest.mark.parametrize("kappa", [1e300, 1e9, math.inf, 0.5])
 def test_random_kappa_is_capped_before_any_work(kappa, capsys, monkeypatch):
-    import limbound.solvers.qp as qpmod
+    import limbound.solvers.qp.problem as qpmod
     monkeypatch.setattr(qpmod, "validate_qp", lambda *a, **k: pytest.fail("the problem was built"))
     with pytest.raises(ParameterError, match="kappa"):
         random_qp(5, kappa=kappa)
@@ -483,7 +483,7 @@ def test_mat_layout_bounds_as_rows_and_infinities(tmp_path):
 
 
 def test_bound_propagation_matches_hand_derivation():
-    from limbound.solvers.qp_input import propagate_bounds
+    from limbound.solvers.qp.input import propagate_bounds
     # x0 + x1 <= 4, x0 - x2 >= 1, x >= 0 (x2 <= 5): x0 <= 4, x1 <= 4 (from row 0), x0 >= 1 (row 1), x2 <= x0 - 1 <= 3
     A = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, -1.0]])
     lb, ub, infeasible = propagate_bounds(A, np.array([-np.inf, 1.0]), np.array([4.0, np.inf]), np.zeros(3),
@@ -555,7 +555,7 @@ def test_npz_without_bounds_and_an_unbounded_problem(tmp_path):
 
 
 def test_residuals_are_zero_at_a_kkt_point_and_measure_a_violation():
-    from limbound.solvers.qp_admm import residuals
+    from limbound.solvers.qp.admm import residuals
     # min 1/2 x'x - x0 s.t. x0 + x1 <= 0.5: x* = (0.75, -0.25), y* = 0.25 (Px + q + C'y = (0.75 - 1 + 0.25, -0.25 + 0.25))
     P, q, C = np.eye(2), np.array([-1.0, 0.0]), np.array([[1.0, 1.0]])
     l, u = np.array([-np.inf]), np.array([0.5])
@@ -573,7 +573,7 @@ def test_dense_budget_is_stated_and_refused(monkeypatch, tmp_path):
     import scipy.io
     from scipy import sparse
 
-    import limbound.solvers.qp_input as qi
+    import limbound.solvers.qp.input as qi
     # 8 (n^2 + m n) bytes: n = 20, m = 10 -> 4800 bytes
     assert qi.check_dense_budget(20, 10) == 8 * (400 + 200)
     monkeypatch.setattr(qi, "MAX_DENSE_BYTES", 4000)

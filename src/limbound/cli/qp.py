@@ -56,7 +56,7 @@ def run(args) -> int:
 
     max_time = parse_max_time(args.max_time)
     if args.file is not None:
-        from ..solvers.qp import _FORMATS
+        from ..solvers.qp.problem import _FORMATS
         check_input_file(args.file, name="FILE", what=_FORMATS)
     if args.random is not None:
         check_random_inputs(args.random, seed=args.seed, kappa=args.kappa)

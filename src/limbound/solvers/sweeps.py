@@ -26,7 +26,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..fileio import atomic_write_text, check_output_file
-from .qp import _rel_gap, check_random_inputs, check_solve_inputs, checked_reference, random_qp, solve_qp
+from .qp import check_random_inputs, check_solve_inputs, checked_reference, random_qp, solve_qp
+from .qp.result import _rel_gap
 from .lim_memory import FLOOR_COLUMNS, floor_columns
 from .train import check_train_inputs, train_digits
 

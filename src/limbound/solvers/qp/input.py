@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import FormatError, ParameterError
+from ...errors import FormatError, ParameterError
 
 #: ``|value| >= INFINITY`` in l, u, lb, ub means infinite (the MAT files store +-1e20, OSQP's infinity)
 INFINITY = 1e19

@@ -1,6 +1,6 @@
 """The default gradient-rule QP driver: a primal-dual interior-point method whose iterate is held in LIM memories.
 
-Why an interior-point driver: on the Maros-Meszaros set the ADMM driver (:mod:`limbound.solvers.qp_admm`) stalls
+Why an interior-point driver: on the Maros-Meszaros set the ADMM driver (:mod:`limbound.solvers.qp.admm`) stalls
 on the LP-like and degenerate problems as OSQP does (13 of the 32 shared problems unsolved by OSQP at 400,000
 iterations), while interior-point methods (Clarabel, PIQP) solve them in tens of iterations.  The memories do
 the same physical work under either driver: each iteration the driver computes a target and the memories walk
@@ -9,7 +9,7 @@ reads them back.
 
 Algorithm: Mehrotra's predictor-corrector (S. Mehrotra, SIAM J. Optim. 2, 575 (1992); Nocedal & Wright,
 *Numerical Optimization*, 2nd ed., Algorithm 16.4 for QPs) on the Ruiz-scaled problem of
-:func:`limbound.solvers.qp_admm.ruiz`:
+:func:`limbound.solvers.qp.admm.ruiz`:
 
     min 1/2 x'Px + q'x   s.t.  E x = b,  G x + s = h,  s >= 0
 
@@ -20,7 +20,7 @@ the affine and the centred direction, steps to 99 % of the boundary, and moves t
 (two gradient-rule updates: the second corrects the first's hop noise).  The iterate ``x`` of the next step
 is what the memories hold.
 
-Status as for the ADMM driver (:func:`limbound.solvers.qp_admm.residuals`, on the memory values and unscaled
+Status as for the ADMM driver (:func:`limbound.solvers.qp.admm.residuals`, on the memory values and unscaled
 multipliers): ``solved`` iff primal, dual residual and duality gap are within ``eps`` for every read;
 ``max_iter`` when the iterations run out, ``time_limit`` when the wall-clock budget does, ``box`` when the
 iterate keeps pushing beyond an artificial face of the memories' ranges (the caller grows the box).
@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse.linalg as spla
 from scipy import sparse
 
-from .qp_admm import ADMM, residuals, stack_constraints
+from .admm import ADMM, residuals, stack_constraints
 
 REG = 1e-9
 STEP_FRACTION = 0.99
@@ -139,7 +139,7 @@ class IPM:
 def drive(p, arr, banks, *, bounds, eps, max_iter, deadline, faces=None):
     """Run the interior-point driver on the memories of ``arr`` until every read stops (module notes).
 
-    Same inputs and outputs as :func:`limbound.solvers.qp_admm.drive`.
+    Same inputs and outputs as :func:`limbound.solvers.qp.admm.drive`.
     """
     C, l, u = stack_constraints(p, *bounds)
     sc = ADMM(p, C, l, u)

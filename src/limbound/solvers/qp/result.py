@@ -1,0 +1,88 @@
+"""The outcome of a QP solve (:class:`QPResult`): the answer, its accuracy against the reference, the energy books."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..lim_memory import VersusBound
+
+
+@dataclass
+class QPResult(VersusBound):
+    """Outcome of :func:`solve_qp`: the answer, its accuracy and the energy books.
+
+    ``x`` is the best read; ``objective`` and ``rel_gap`` are for the mean
+    objective over reads (``rel_gap_worst_read`` for the worst read);
+    ``constraint_violation`` is the largest over reads (absolute);
+    ``rel_gap = |f - f_ref| / max(|f_ref|, 1)``.
+    """
+
+    x: np.ndarray
+    objective: float
+    objective_per_read: np.ndarray
+    reference_objective: float
+    reference_status: str
+    rel_gap: float
+    rel_gap_worst_read: float
+    constraint_violation: float
+    dissipated_J: float
+    dissipated_sem_J: float
+    bound_J: float
+    estimate_J: float
+    memory_wall_J: float
+    updates: int
+    predicted_updates: float
+    convergence_class: str
+    kappa: float
+    outer_iterations: int
+    converged: bool
+    time_to_solution_s: float
+    wall_time_s: float
+    books: dict
+    inputs: dict = field(default_factory=dict)
+    #: solved / inaccurate / max_iter / time_limit / infeasible / unbounded (module notes of qp.admm)
+    status: str = "inaccurate"
+    #: worst read: primal residual, dual residual, duality gap (relative, see qp.admm), and the tolerance
+    primal_residual: float = math.nan
+    dual_residual: float = math.nan
+    duality_gap: float = math.nan
+    tolerance: float = math.nan
+
+    @property
+    def energy_to_solution_J(self) -> float:
+        return self.dissipated_J + self.memory_wall_J
+
+    def as_dict(self) -> dict:
+        return {
+            "objective": self.objective,
+            "reference_objective": self.reference_objective,
+            "reference_status": self.reference_status,
+            "rel_gap": self.rel_gap,
+            "rel_gap_worst_read": self.rel_gap_worst_read,
+            "constraint_violation": self.constraint_violation,
+            **self.bound_dict(),
+            "memory_wall_J": self.memory_wall_J,
+            "energy_to_solution_J": self.energy_to_solution_J,
+            "updates": self.updates,
+            "predicted_updates": self.predicted_updates,
+            "convergence_class": self.convergence_class,
+            "kappa": self.kappa,
+            "outer_iterations": self.outer_iterations,
+            "status": self.status,
+            "primal_residual": self.primal_residual,
+            "dual_residual": self.dual_residual,
+            "duality_gap": self.duality_gap,
+            "tolerance": self.tolerance,
+            "converged": self.converged,  # deprecated alias of status == "solved"
+            "time_to_solution_s": self.time_to_solution_s,
+            "wall_time_s": self.wall_time_s,
+            "objective_per_read": self.objective_per_read.tolist(),
+            "books": self.books,
+        }
+
+
+def _rel_gap(f, f_ref):
+    """``|f - f_ref| / max(|f_ref|, 1)`` (the floor 1 avoids dividing by an optimum near 0)."""
+    return np.abs(np.asarray(f) - f_ref) / max(abs(f_ref), 1.0)
