@@ -20,14 +20,16 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "limbound"
 #: layer, a lower one, or a base module.
 ORDER = ["physics", "counting", "catalogs", "bounds", "sim", "solvers", "report", "cli"]
 #: Base modules: importable from anywhere; they import only other base modules.
-BASE = {"constants", "units", "errors", "fileio", "stats", "_optional", "display"}
+BASE = {"constants", "units", "errors", "fileio", "stats", "_optional", "display", "params"}
 #: Top-level modules that are not packages named in ORDER, and their layer.
 #: ``limbound`` itself (the public face) re-exports the bounds layer, and
 #: report/cli read ``__version__`` from it; ``uncertainty`` propagates input
 #: ranges through ``bounds``; ``codecarbon`` measures a run for ``gap``;
 #: ``budget`` (work budgets of solver runs) reads ``counting``, so it is not a
-#: base module: report/ and cli/ use it.
-EXTRA = {"": "bounds", "uncertainty": "bounds", "codecarbon": "report", "__main__": "cli", "budget": "solvers"}
+#: base module: report/ and cli/ use it.  ``specs`` (the declared parameters of every front door) sits at the
+#: bottom layer so that every front door can import it; it reads physics' defaults.
+EXTRA = {"": "bounds", "uncertainty": "bounds", "codecarbon": "report", "__main__": "cli", "budget": "solvers",
+         "specs": "physics"}
 
 
 def _modules(src: Path = SRC) -> dict[str, Path]:

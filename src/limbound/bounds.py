@@ -42,10 +42,11 @@ import numpy as np
 
 from . import catalogs
 from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT
-from .counting import check_counting, operations, training_flops, update_time_s
+from .counting import operations, training_flops, update_time_s
 from .constants import check_temperature
 from .display import Display
-from .errors import ParameterError, ParameterTypeError, check_bits, check_positive, check_probability, check_real, check_text
+from .specs import CONSOLIDATION_POLICIES, ESTIMATE
+from .errors import ParameterError, ParameterTypeError, check_bits, check_positive, check_real
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
 from .physics.cooling import carnot_cooling_work_J
@@ -54,8 +55,6 @@ from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, wri
 TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
 PARADIGMS = ("landauer", "lim", "static_cim", "volatile_cim", "accelerator")
-#: named consolidation policies of the volatile store (THEORY §2c'); a number >= 0 is also accepted
-CONSOLIDATION_POLICIES = ("per-step", "per-epoch")
 #: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
@@ -98,6 +97,7 @@ class Inputs:
         return d
 
 
+@ESTIMATE.validates
 def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
             T_K=T_DEFAULT_K, T_ambient_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
             d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations="per-step",
@@ -109,10 +109,10 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
     ``time_s`` (30 days).  ``ops`` overrides the counting; FLOPs for the
     accelerator come from ``flops``, else ``6 N D``, else ``ops`` (stated in
     ``notes``).  ``consolidations`` sets ``n_cons`` of ``volatile_cim`` (module notes): ``"per-step"``
-    (default), ``"per-epoch"`` (needs ``epochs``) or a number >= 0.
+    (default), ``"per-epoch"`` (needs ``epochs``) or a number >= 0.  Every argument's type and range is
+    declared in :data:`limbound.specs.ESTIMATE` and checked at entry; the checks here are of combinations.
     """
     notes = []
-    _check_types(locals())
     if tokens is not None and flops is not None:  # as the CLI's --tokens/--flops: FLOPs = 6 N D from tokens
         raise ParameterError("tokens and flops are both given; allowed: one of them (FLOPs = 6 N D from tokens); "
                              "ops may be given with either")
@@ -135,18 +135,9 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
         time_s = TIME_DEFAULT_S
         notes.append("time-to-solution: 30 days (default)")
     time_s = check_positive("time_s", time_s)
-    check_counting(counting)
-    check_positive("temperature_K", T_K)
-    check_positive("ambient_K", T_ambient_K)
-    check_positive("f0_hz", f0_hz)
-    check_positive("retention_s", retention_s)
-    check_probability("d_ret", d_ret)
-    check_probability("d_w", d_w)
     if not float(f0_hz) * float(retention_s) / float(d_ret) <= 1e300:  # E_ret = ln(f0 T_ret / d_ret), THEORY §1
         raise ParameterError(f"retention_s={retention_s!r} with f0_hz={f0_hz!r} and d_ret={d_ret!r}: f0 T_ret / d_ret "
                              "leaves the double range; allowed: f0 x retention / d_ret <= 1e300")
-    if eps is not None:
-        check_probability("eps", eps)
     if flops is None and tokens is not None:
         flops = training_flops(n, tokens)
         notes.append("training FLOPs = 6 N D (N parameters, D tokens)")
@@ -200,28 +191,8 @@ def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_toke
         if consolidations == "per-epoch":
             if epochs is None:
                 raise ParameterError("consolidations='per-epoch' needs epochs (a number > 0); none was given")
-            return check_positive("epochs", epochs), "per-epoch"
-        raise ParameterError(f"consolidations={consolidations!r} is unknown; allowed: "
-                             f"{', '.join(CONSOLIDATION_POLICIES)} or a number >= 0")
-    return check_positive("consolidations", check_real("consolidations", consolidations, allowed="a number >= 0, "
-                                                       "'per-step' or 'per-epoch'"), allow_zero=True), "given"
-
-
-#: Keyword arguments of :func:`resolve` that are numbers, and those that are names.
-_NUMBERS = ("params", "tokens", "flops", "ops", "time_s", "T_K", "T_ambient_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
-            "batch_tokens", "epochs")
-_NAMES = ("counting", "accelerator", "precision", "workload", "device")
-def _check_types(kw: dict) -> None:
-    """Every argument of :func:`resolve` has its type: a real number (never a bool, a list or a string) or a name."""
-    for name in _NUMBERS:
-        if kw[name] is not None:
-            check_real(name, kw[name])
-    for name in _NAMES:
-        if kw[name] is not None:
-            check_text(name, kw[name])
-    if kw["bits"] is not None and (isinstance(kw["bits"], bool) or not isinstance(kw["bits"], (int, float))
-                                   and not hasattr(kw["bits"], "__int__")):
-        raise ParameterTypeError(f"bits={kw['bits']!r} is a {type(kw['bits']).__name__}; allowed: integers 1..64")
+            return float(epochs), "per-epoch"
+    return float(consolidations), "given"  # a policy name or a number >= 0: checked at entry (specs.ESTIMATE)
 
 
 def _check_finite_result(inputs: "Inputs", bounds: dict) -> None:

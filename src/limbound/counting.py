@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from .errors import ParameterError, check_bits, check_positive
+from .specs import COUNTINGS  # declared once, in limbound.specs
 
-COUNTINGS = ("per-operation", "per-update")
 CONVERGENCE_CLASSES = ("linear", "sublinear", "stochastic")
 #: FLOPs per parameter per training token (forward 2, backward 4): Kaplan et
 #: al., arXiv 2001.08361 (2020), §2.1; Hoffmann et al., arXiv 2203.15556.

@@ -47,6 +47,24 @@ def _unit_key(unit, table, kind, name, text):
     return unit
 
 
+def to_si(text, kind: str, name: str) -> float:
+    """``text`` (a number with an optional unit of ``kind``) in SI, without a range check (see :func:`parse_quantity`).
+
+    >>> to_si("-2ms", "time", "--dt")
+    -0.002
+    """
+    table, si = KINDS[kind]
+    if isinstance(text, (int, float)):
+        return float(text)
+    m = _NUM.match(str(text))
+    unit = m.group(2) if m else None
+    key = _unit_key(unit, table, kind, name, text)
+    if m is None or (key and key not in table):
+        allowed = ", ".join(sorted(table))
+        raise ParameterError(f"{name}={text!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: a number with unit one of {allowed} (bare number = {si})")
+    return float(m.group(1)) * (table[key] if key else 1.0)
+
+
 def parse_quantity(text, kind: str, name: str) -> float:
     """Parse ``text`` (a number with an optional unit of ``kind``) to SI.
 
@@ -58,17 +76,7 @@ def parse_quantity(text, kind: str, name: str) -> float:
     >>> parse_quantity("1us", "time", "--dt")
     1e-06
     """
-    table, si = KINDS[kind]
-    if isinstance(text, (int, float)):
-        value = float(text)
-    else:
-        m = _NUM.match(str(text))
-        unit = m.group(2) if m else None
-        key = _unit_key(unit, table, kind, name, text)
-        if m is None or (key and key not in table):
-            allowed = ", ".join(sorted(table))
-            raise ParameterError(f"{name}={text!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: a number with unit one of {allowed} (bare number = {si})")
-        value = float(m.group(1)) * (table[key] if key else 1.0)
+    value = to_si(text, kind, name)
     if not math.isfinite(value) or value <= 0:
         raise ParameterError(f"{name}={text!r} is out of range; allowed: a finite {kind} > 0")
     return value

@@ -92,49 +92,26 @@ def provenance(seed=None, **inputs) -> dict:
     return {"version": __version__, "seed": seed, "inputs": inputs}
 
 
+#: The physics options shared by ``estimate``, ``per-op`` and ``gap`` (declared in limbound.specs.ESTIMATE).
+PHYSICS = ("bits", "T_K", "f0_hz", "retention_s", "d_ret", "d_w")
+
+
 def add_physics_args(p, *, time_default="30d") -> None:
-    """Options shared by every subcommand that evaluates the physics (human units accepted)."""
-    g = p.add_argument_group("physics")
-    g.add_argument("--bits", default=None, help="bits of precision per parameter, 1..64 (default 16)")
-    g.add_argument("--temperature", default="300K", help="bath temperature, e.g. 300K (default 300K)")
-    g.add_argument("--attempt-frequency", default="1e9/s", help="attempt frequency f0, e.g. 1e9/s (default 1e9/s)")
-    g.add_argument("--retention", default="10y", help="retention time of the static memory, e.g. 10y (default 10y)")
-    g.add_argument("--retention-failure", default="1e-6", help="retention failure probability d_ret, in (0,1) (default 1e-6)")
-    g.add_argument("--write-failure", default="1e-6", help="write failure probability d_w, in (0,1) (default 1e-6)")
+    """Options shared by every subcommand that evaluates the physics (human units accepted), kept as text:
+    ``estimate`` and ``gap`` also take ranges and distributions there (:mod:`limbound.cli._uncertain`)."""
+    from ..specs import ESTIMATE
+
+    ESTIMATE.add_arguments(p.add_argument_group("physics"), PHYSICS, typed=False)
 
 
 def physics_kwargs(args) -> dict:
-    """Parse the physics options to SI keyword arguments of the API."""
+    """The physics options as SI keyword arguments of the API, each read and checked by its declaration."""
     from ..constants import check_temperature
-    from ..errors import check_bits
-    from ..units import parse_number, parse_quantity
+    from ..specs import ESTIMATE
 
-    out = {
-        "T_K": check_temperature(parse_quantity(args.temperature, "temperature", "--temperature"), "--temperature"),
-        "f0_hz": parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency"),
-        "retention_s": parse_quantity(args.retention, "time", "--retention"),
-        "d_ret": _probability(args.retention_failure, "--retention-failure"),
-        "d_w": _probability(args.write_failure, "--write-failure"),
-    }
-    if args.bits is not None:
-        try:
-            out["bits"] = check_bits(parse_number(args.bits, "--bits"), "--bits")
-        except Exception as exc:
-            from ..errors import ParameterError
-            raise ParameterError(f"--bits={args.bits!r} is out of range; allowed: integers 1..64") from exc
+    out = ESTIMATE.from_args(args, PHYSICS)
+    check_temperature(out["T_K"])  # kT a normal double: a check of the value's consequence, not its range
     return out
-
-
-def _probability(text, name):
-    from ..errors import ParameterError
-
-    try:
-        v = float(text)
-    except ValueError:
-        raise ParameterError(f"{name}={text!r} is not a number; allowed: 0 < p < 1") from None
-    if not (0.0 < v < 1.0):
-        raise ParameterError(f"{name}={text!r} is out of range; allowed: 0 < p < 1")
-    return v
 
 
 #: header words of columns holding text (left-aligned, may wrap between words); every other column holds

@@ -49,8 +49,9 @@ def add_args(p) -> None:
     g.add_argument("--sobol-samples", default="4096", help="Sobol base samples N (N (d+2) model runs; default 4096)")
     g.add_argument("--no-sobol", action="store_true", help="bands only, no Sobol indices")
     g.add_argument("--csv", metavar="FILE", help="also write the bands and indices as CSV (atomically)")
-    p.add_argument("--ambient", default="300K", help="ambient temperature, e.g. 300K (default 300K): below it the heat "
-                   "of the kT-scaled paradigms is pumped out at the Carnot work Q (T_amb/T - 1)")
+    from ..specs import ESTIMATE
+
+    ESTIMATE.add_arguments(p, ["T_ambient_K"], typed=False)
 
 
 def _number(text, kind, name):
@@ -147,13 +148,15 @@ def load_toml(path) -> dict:
 
 def fixed_inputs(args, uncertain: dict, **extra) -> dict:
     """The options given as plain numbers, in SI (those not in ``uncertain``), plus ``extra`` keyword arguments."""
+    from ..specs import ESTIMATE
+
     out = {}
     for dest, (si, kind) in OPTIONS.items():
         text = getattr(args, dest, None)
         if text is None or si in uncertain or (dest == "consolidations" and str(text) in ("per-step", "per-epoch")):
             continue  # a named consolidation policy is passed by the caller (bounds.resolve resolves it)
-        if dest == "bits":
-            out[si] = int(_number(text, kind, "--bits"))
+        if si in ESTIMATE.params:  # read by its declaration; checked by bounds.resolve (limbound.specs.ESTIMATE)
+            out[si] = ESTIMATE[si].from_text(text)
         else:
             out[si] = _number(text, kind, f"--{dest.replace('_', '-')}")
     return {**out, **{k: v for k, v in extra.items() if v is not None}}

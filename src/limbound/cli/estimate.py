@@ -8,7 +8,7 @@ keys under ``paradigms`` are unchanged so scripts keep working.
 from __future__ import annotations
 
 from .. import bounds, catalogs
-from ..units import parse_number, parse_quantity
+from ..specs import ESTIMATE
 from . import _uncertain
 from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
 
@@ -20,23 +20,10 @@ def register(sub) -> None:
                                    "floors (theorems: second law, speed term).",
                        epilog=epilog("limbound estimate --workload gpt-3", "limbound estimate --params 1e15 --tokens 1e12 --bits 16 --time 30d",
                                      "limbound estimate --workload all --json"))
-    p.add_argument("--workload", help="a catalog workload (see `limbound workloads`), or 'all' for one row each")
-    p.add_argument("--params", help="number of parameters N, e.g. 1e15")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--tokens", help="training tokens or samples D (FLOPs = 6 N D)")
-    src.add_argument("--flops", help="training FLOPs")
-    src.add_argument("--ops", help="memory operations OPS, given directly")
-    p.add_argument("--batch-tokens", help="tokens per optimizer step (per-update counting; default 1 = online)")
-    p.add_argument("--time", default=None, help="time-to-solution, e.g. 30d (default: the workload's published time, else 30d)")
-    p.add_argument("--counting", default="per-operation", choices=["per-operation", "per-update"],
-                   help="per-operation (OPS = FLOPs, default) or per-update (OPS = N steps)")
-    p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part in the catalog)")
-    p.add_argument("--device", help="also price the run on a memory technology from `limbound devices` (cell-level write energy)")
-    p.add_argument("--consolidations", default="per-step",
-                   help="consolidations of volatile CIM's short-term store into non-volatile memory: per-step "
-                        "(default: one per optimizer step, tokens / batch-tokens), per-epoch (needs --epochs), "
-                        "or a number (e.g. checkpoints)")
-    p.add_argument("--epochs", default=None, help="epochs of the run (for --consolidations per-epoch)")
+    ESTIMATE.add_arguments(p, ["workload", "params"], typed=False)
+    ESTIMATE.add_arguments(p.add_mutually_exclusive_group(), ["tokens", "flops", "ops"], typed=False)
+    ESTIMATE.add_arguments(p, ["batch_tokens", "time_s", "counting", "accelerator", "device", "consolidations",
+                               "epochs"], typed=False)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
     _uncertain.add_args(p)
@@ -44,17 +31,12 @@ def register(sub) -> None:
 
 
 def _inputs(args, workload=None):
+    """``bounds.resolve`` of the options: each read by its declaration (limbound.specs.ESTIMATE) and checked there."""
     kw = physics_kwargs(args)
-    num = {k: parse_number(getattr(args, k), f"--{k.replace('_', '-')}") for k in ("params", "tokens", "flops", "ops", "batch_tokens")
-           if getattr(args, k) is not None}
-    cons = args.consolidations
-    if cons not in bounds.CONSOLIDATION_POLICIES:
-        cons = parse_number(cons, "--consolidations", allow_zero=True)
-    epochs = None if args.epochs is None else parse_number(args.epochs, "--epochs")
-    time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
-    return bounds.resolve(workload=workload, time_s=time_s, counting=args.counting, accelerator=args.accelerator,
-                          consolidations=cons, epochs=epochs, device=args.device,
-                          T_ambient_K=parse_quantity(args.ambient, "temperature", "--ambient"), **num, **kw)
+    kw.update(ESTIMATE.from_args(args, ("params", "tokens", "flops", "ops", "batch_tokens", "consolidations", "epochs",
+                                        "time_s", "T_ambient_K")))
+    return bounds.resolve(workload=workload, counting=args.counting, accelerator=args.accelerator,
+                          device=args.device, **kw)
 
 
 def _record(x) -> dict:
@@ -67,7 +49,7 @@ def _run_uncertain(args, unc) -> int:
         from ..errors import ParameterError
         raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
     policy = args.consolidations if args.consolidations in bounds.CONSOLIDATION_POLICIES else None
-    epochs = None if args.epochs is None else parse_number(args.epochs, "--epochs")
+    epochs = ESTIMATE.from_args(args, ("epochs",)).get("epochs")
     fixed = _uncertain.fixed_inputs(args, unc, workload=args.workload, counting=args.counting,
                                     accelerator=args.accelerator, device=args.device, consolidations=policy,
                                     epochs=epochs)

@@ -148,7 +148,9 @@ def run(args) -> int:
     unc = _uncertain.uncertain_inputs(args)
     if unc:
         return _run_uncertain(args, unc)
-    kw = {**physics_kwargs(args), "T_ambient_K": parse_quantity(args.ambient, "temperature", "--ambient")}
+    from ..specs import ESTIMATE
+
+    kw = {**physics_kwargs(args), **ESTIMATE.from_args(args, ("T_ambient_K",))}
     time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
     items = []
     extra = [f"--{k}" for k in ("flops", "params", "tokens") if getattr(args, k, None) is not None]

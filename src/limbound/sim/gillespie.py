@@ -36,8 +36,9 @@ from numba import njit, prange
 
 from ..constants import F0_DEFAULT_HZ
 from ..errors import ParameterError, check_finite, check_positive
+from ..specs import GILLESPIE
 from ._rng import next_u01, stream_states
-from .kmc import check_array_inputs, check_n_levels
+from .kmc import check_array_inputs
 from .ledger import ArrayBooks
 
 
@@ -156,6 +157,7 @@ def _energy(U: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return U[0, levels] if U.shape[0] == 1 else U[np.arange(levels.size), levels]
 
 
+@GILLESPIE.validates
 def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
               f0_hz: float = F0_DEFAULT_HZ, record: bool = False, max_segments: int = 10_000_000) -> KMCResult:
     """Run the exact continuous-time engine over a schedule.
@@ -179,7 +181,7 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
     -------
     KMCResult
     """
-    M = check_n_levels(n_levels)  # refused, not truncated: n_levels=3.7 is an error, as in sync_step
+    M = n_levels  # n_levels, seed, f0_hz, record, max_segments: checked at entry (limbound.specs.GILLESPIE)
     a = np.asarray(levels0)
     if not np.issubdtype(a.dtype, np.integer):  # refused, not truncated (as sync_step refuses float levels)
         raise ParameterError(f"levels0 has dtype {a.dtype}; allowed: integer levels 0..n_levels-1")
@@ -188,7 +190,7 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
         raise ParameterError(f"levels0[{k}]={a.ravel()[k]} is outside 0..{M - 1}; allowed: 0 <= level < n_levels")
     lv = np.array(a, dtype=np.int64, copy=True)
     check_array_inputs(lv, M, name="levels0")  # the synchronous steps' checks: 1-D, non-empty, int64, values
-    f0 = check_positive("f0_hz", f0_hz)
+    f0 = f0_hz
     n = lv.size
     if callable(driver):
         next_seg = driver

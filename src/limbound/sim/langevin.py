@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..errors import ParameterError, check_finite, check_positive
+from ..specs import SIMULATE
 from ._rng import next_normal, stream_states
 from .ledger import ArrayBooks
 from .protocols import Protocol, UserProtocol
@@ -240,6 +241,7 @@ def _max_curvature(protocol, x: np.ndarray, times: np.ndarray, kT: float) -> flo
     return kappa
 
 
+@SIMULATE.validates
 def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.0, record_every: int = 0,
              n_steps: int | None = None) -> LangevinResult:
     """Run an ensemble through a protocol from ``t = 0`` to its ``duration``.
@@ -274,13 +276,7 @@ def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.
         raise ParameterError(f"protocol duration={duration!r} is out of range; allowed: finite and > 0 (use first_passage for static wells)")
     if n_steps is None:
         n_steps = max(1, int(round(duration / dt)))
-    n_steps = int(n_steps)
-    if n_steps < 1:
-        raise ParameterError(f"n_steps={n_steps} is out of range; allowed: >= 1")
     h = duration / n_steps
-    record_every = int(record_every)
-    if record_every < 0:
-        raise ParameterError(f"record_every={record_every} is out of range; allowed: >= 0")
     times = np.linspace(0.0, duration, min(n_steps + 1, 129))
     _check_stiffness(_max_curvature(protocol, x, times, kT), h, gamma)
 

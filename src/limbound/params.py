@@ -1,0 +1,446 @@
+"""Parameters declared once: the type, range, units, choices, default and help of a front door's inputs.
+
+In the style of scikit-learn's ``utils._param_validation`` (``Interval(Integral, 1, None, closed="left")``,
+``StrOptions``), one :class:`Spec` per front door (the declarations are in :mod:`limbound.specs`) gives
+
+* the function's check, one call at its entry (:meth:`Spec.validates`, a decorator, or :meth:`Spec.check`);
+  never inside kernels (DESIGN.md: checked front doors, unchecked kernels);
+* the CLI's options with their help and defaults (:meth:`Spec.add_arguments`): a bad value is refused by
+  argparse with the same message, one line, exit 2 (``argument --sweeps: sweeps=0 is out of range; ...``);
+* the sweep config's validation (:meth:`Spec.check_config`): unknown keys refused with a suggestion.
+
+Messages follow :mod:`limbound.errors`: ``NAME=VALUE is out of range; allowed: WHAT`` (a
+:class:`~limbound.errors.ParameterError`) or ``NAME=VALUE is a TYPE; allowed: WHAT`` (a
+:class:`~limbound.errors.ParameterTypeError`, also a ``TypeError``).
+
+**The integer rule** (one, everywhere): an integer is a Python ``int`` or a numpy integer.  Booleans are
+refused (``reads=True`` is not 1) and so is every float, whole or not (``4.0``, ``1e3``): a count that
+arrives as a float went through arithmetic or a typo, and silently truncating it is how ``3.7`` became
+``3``.  At the CLI the text is read as Python would read it (``"4"`` is 4, ``"4.0"`` is the float 4.0 and
+is refused with the same message).
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import math
+from numbers import Integral, Real as _RealT
+
+import numpy as np
+
+from .errors import ParameterError, ParameterTypeError, did_you_mean
+
+__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "Spec", "NO_DEFAULT"]
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+#: The default of a required parameter.
+NO_DEFAULT = _NoDefault()
+
+
+def _is_bool(v) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (_RealT, np.integer, np.floating)) and not _is_bool(v)
+
+
+def _show(v) -> str:
+    r = repr(v.item() if isinstance(v, np.generic) else v)
+    return r if len(r) <= 40 else f"{r[:12]}...({len(r)} characters)"
+
+
+class Param:
+    """One parameter: what it accepts (:meth:`check`), its default, help and CLI option.
+
+    ``optional=True`` accepts ``None`` (the function then derives the value); ``flag`` is the CLI option
+    (default ``--name-with-dashes``; ``False``: not on the CLI); ``cli_default`` the CLI's default when it
+    differs in spelling from the function's (``"1us"`` for ``1e-6``).
+    """
+
+    allowed = "a value"
+
+    def __init__(self, *, default=NO_DEFAULT, help: str = "", optional: bool = False, flag=None, metavar=None,
+                 cli_default=NO_DEFAULT):
+        self.name = ""
+        if optional and default is NO_DEFAULT:
+            default = None
+        self.default, self.help, self.optional = default, help, optional
+        self.flag, self.metavar, self.cli_default = flag, metavar, cli_default
+
+    # -- checking
+    def check(self, name: str, value):
+        """``value`` normalised (an int, a float in SI, a str ...), or a one-line ParameterError naming ``name``."""
+        if value is None and self.optional:
+            return None
+        return self._check(name, value)
+
+    def _check(self, name, value):  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def type_error(self, name, value):
+        return ParameterTypeError(f"{name}={_show(value)} is a {type(value).__name__}; allowed: {self.allowed}")
+
+    def range_error(self, name, value):
+        return ParameterError(f"{name}={_show(value)} is out of range; allowed: {self.allowed}")
+
+    # -- the CLI
+    def from_text(self, text: str):
+        """The Python value a CLI text stands for (no range check: :meth:`check` follows)."""
+        return text
+
+    def cli_type(self, name: str):
+        """An argparse ``type``: text -> checked value, or argparse's one-line error with the check's message."""
+        import argparse
+
+        def convert(text):
+            try:
+                return self.check(name, self.from_text(text))
+            except ParameterError as exc:
+                raise argparse.ArgumentTypeError(str(exc)) from None
+        convert.__name__ = type(self).__name__.lower()
+        return convert
+
+    def argparse_kwargs(self) -> dict:
+        default = self.cli_default if self.cli_default is not NO_DEFAULT else (
+            None if self.default is NO_DEFAULT else self.default)
+        shown = "" if default is None or self.help.endswith(")") else f" (default {default})"
+        return {"default": default, "type": self.cli_type(self.name), "help": self.help + shown,
+                **({"metavar": self.metavar} if self.metavar else {})}
+
+    # -- the test (tests/test_params.py)
+    def bad_values(self) -> list:
+        """Values this declaration refuses, derived from it (wrong type, out of range, unknown choice)."""
+        return [[1, 2], "not-a-value"]
+
+
+class Integer(Param):
+    """An integer in ``lo..hi`` (either end optional), by the module's integer rule; ``why`` names the reason."""
+
+    def __init__(self, lo=None, hi=None, *, why: str = "", **kw):
+        super().__init__(**kw)
+        self.lo, self.hi, self.why = lo, hi, why
+        rng = (f"integers {lo}..{hi}" if lo is not None and hi is not None else
+               f"integers >= {lo}" if lo is not None else f"integers <= {hi}" if hi is not None else "integers")
+        self.allowed = rng + (f" ({why})" if why else "")
+
+    def _check(self, name, value):
+        if _is_bool(value) or not isinstance(value, (Integral, np.integer)):
+            raise self.type_error(name, value)
+        v = int(value)
+        if (self.lo is not None and v < self.lo) or (self.hi is not None and v > self.hi):
+            raise self.range_error(name, value)
+        return v
+
+    def from_text(self, text):
+        for conv in (int, float):
+            try:
+                return conv(text)
+            except (TypeError, ValueError):
+                pass
+        return text
+
+    def bad_values(self):
+        lo = 0 if self.lo is None else self.lo
+        out = [2.5, float(lo), True, "x", None if not self.optional else [lo]]
+        if self.lo is not None:
+            out.append(self.lo - 1)
+        if self.hi is not None:
+            out.append(self.hi + 1)
+        return out
+
+
+class Real(Param):
+    """A finite real number (int or float, never a boolean) in an interval; ``closed`` as in scikit-learn."""
+
+    def __init__(self, lo=None, hi=None, *, closed: str = "both", what: str = "", **kw):
+        super().__init__(**kw)
+        self.lo, self.hi, self.closed = lo, hi, closed
+        self._lo_open = closed in ("right", "neither")
+        self._hi_open = closed in ("left", "neither")
+        parts = []
+        if lo is not None:
+            parts.append(f"{'>' if self._lo_open else '>='} {lo:g}")
+        if hi is not None:
+            parts.append(f"{'<' if self._hi_open else '<='} {hi:g}")
+        self.allowed = (what or "a finite number") + (" " + " and ".join(parts) if parts else "")
+
+    def _inside(self, x: float) -> bool:
+        if not math.isfinite(x):
+            return False
+        if self.lo is not None and (x < self.lo or (self._lo_open and x == self.lo)):
+            return False
+        return self.hi is None or not (x > self.hi or (self._hi_open and x == self.hi))
+
+    def _check(self, name, value):
+        if not _is_real(value):
+            raise self.type_error(name, value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise self.range_error(name, value) from None
+        if not self._inside(x):
+            raise self.range_error(name, value)
+        return x
+
+    def from_text(self, text):
+        try:
+            return float(text)
+        except (TypeError, ValueError):
+            return text
+
+    def bad_values(self):
+        out = [float("nan"), float("inf"), True, "x", None if not self.optional else [1.0]]
+        if self.lo is not None:
+            out.append(float(self.lo) if self._lo_open else float(self.lo) - 1.0)
+        if self.hi is not None:
+            out.append(float(self.hi) if self._hi_open else float(self.hi) + 1.0)
+        return out
+
+
+class Quantity(Real):
+    """A physical quantity in SI (``kind`` of :data:`limbound.units.KINDS`): a number in SI, or text with a unit
+    (``"1us"``, ``"300K"``, ``"1e9/s"``) read by :func:`limbound.units.to_si`.  Default range: > 0."""
+
+    def __init__(self, kind: str, lo=0.0, hi=None, *, closed: str = "neither", **kw):
+        from .units import KINDS
+
+        si = KINDS[kind][1]
+        super().__init__(lo, hi, closed=closed, what=f"a {kind} in {si} (or text with a unit)", **kw)
+        self.kind = kind
+
+    def _check(self, name, value):
+        if isinstance(value, str):
+            from .units import to_si
+
+            try:
+                value = float(value) if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity") \
+                    else to_si(value, self.kind, name)
+            except ParameterError:
+                raise ParameterError(f"{name}={_show(value)} is not a {self.kind}; allowed: {self.allowed}") from None
+        return super()._check(name, value)
+
+    def from_text(self, text):
+        return text
+
+    def bad_values(self):
+        return [*super().bad_values(), "12 parsecs"]
+
+
+class Options(Param):
+    """One of a fixed set of names (``StrOptions``); a mistyped name gets a suggestion."""
+
+    def __init__(self, *options: str, **kw):
+        super().__init__(**kw)
+        self.options = tuple(options)
+        self.allowed = ", ".join(self.options)
+
+    def _check(self, name, value):
+        if not isinstance(value, str):
+            raise self.type_error(name, value)
+        if value not in self.options:
+            raise ParameterError(f"{name}={_show(value)} is unknown;{did_you_mean(value, self.options)} "
+                                 f"allowed: {self.allowed}")
+        return value
+
+    def argparse_kwargs(self) -> dict:
+        return {**super().argparse_kwargs(), "choices": self.options}
+
+    def bad_values(self):
+        return [self.options[0].upper() + "-unknown", 1, None if not self.optional else ["x"]]
+
+
+class Text(Param):
+    """A name (a catalog key): any string; whether the catalog holds it is the catalog's check."""
+
+    allowed = "a name (string)"
+
+    def _check(self, name, value):
+        if not isinstance(value, str):
+            raise self.type_error(name, value)
+        return value
+
+    def bad_values(self):
+        return [1, True, None if not self.optional else ["x"]]
+
+
+class Boolean(Param):
+    """``True`` or ``False`` (numpy booleans too); ``1``, ``"yes"`` and ``None`` are refused.  A CLI switch."""
+
+    allowed = "true or false"
+
+    def _check(self, name, value):
+        if not _is_bool(value):
+            raise self.type_error(name, value)
+        return bool(value)
+
+    def argparse_kwargs(self) -> dict:
+        return {"action": "store_true", "help": self.help}
+
+    def bad_values(self):
+        return [1, "yes", None if not self.optional else 0]
+
+
+class AnyOf(Param):
+    """The first of ``kinds`` that accepts the value (``consolidations``: a policy name or a number >= 0)."""
+
+    def __init__(self, *kinds: Param, **kw):
+        super().__init__(**kw)
+        self.kinds = kinds
+        self.allowed = " or ".join(k.allowed for k in kinds)
+
+    def _check(self, name, value):
+        for k in self.kinds:
+            try:
+                return k.check(name, value)
+            except ParameterError:
+                continue
+        if isinstance(value, str):
+            names = [o for k in self.kinds for o in getattr(k, "options", ())]
+            raise ParameterError(f"{name}={_show(value)} is unknown;{did_you_mean(value, names)} allowed: {self.allowed}")
+        if not _is_real(value):
+            raise self.type_error(name, value)
+        raise self.range_error(name, value)
+
+    def from_text(self, text):
+        for k in self.kinds:
+            v = k.from_text(text)
+            try:
+                k.check(self.name, v)
+                return v
+            except ParameterError:
+                pass
+        return self.kinds[-1].from_text(text)
+
+    def bad_values(self):
+        return [True, [1], None if not self.optional else [1]] + [-1.0]
+
+
+class Spec:
+    """The declared parameters of one front door (``name`` is the function or command it serves).
+
+    ``aliases`` maps extra sweep-config names to declared ones (``{"dt": "dt_s"}``); ``extra`` names config
+    keys the sweep kind takes besides the function's parameters (checked by the kind itself).
+    """
+
+    def __init__(self, name: str, params: dict, *, aliases: dict | None = None):
+        self.name = name
+        self.params: dict[str, Param] = {}
+        for key, p in params.items():
+            p = copy.copy(p)
+            p.name = key
+            self.params[key] = p
+        self.aliases = dict(aliases or {})
+
+    def __getitem__(self, key: str) -> Param:
+        return self.params[key]
+
+    def __iter__(self):
+        return iter(self.params)
+
+    def defaults(self) -> dict:
+        return {k: p.default for k, p in self.params.items() if p.default is not NO_DEFAULT}
+
+    def unknown(self, key: str, allowed=None) -> ParameterError:
+        allowed = list(allowed if allowed is not None else [*self.params, *self.aliases])
+        return ParameterError(f"{key!r} is not a parameter of {self.name};{did_you_mean(key, allowed)} "
+                              f"allowed: {', '.join(allowed)}")
+
+    def check(self, values: dict) -> dict:
+        """Each declared value checked (normalised); an undeclared key is refused."""
+        out = {}
+        for key, v in values.items():
+            p = self.params.get(key)
+            if p is None:
+                raise self.unknown(key)
+            out[key] = p.check(key, v)
+        return out
+
+    def check_config(self, inputs: dict, *, extra=(), exclude=()) -> dict:
+        """A sweep point's inputs: aliases resolved to declared names, every value checked, unknown keys refused.
+
+        ``extra`` are config keys the kind handles itself (passed through); ``exclude`` declared names that
+        the config may not set (the sweep sets ``seed`` per point).
+        """
+        allowed = [k for k in [*self.params, *self.aliases] if k not in exclude] + list(extra)
+        out = {}
+        for key, v in inputs.items():
+            if key in extra:
+                out[key] = v
+                continue
+            if key not in allowed:
+                raise self.unknown(key, allowed)
+            target = self.aliases.get(key, key)
+            if target in out or (target != key and target in inputs):
+                raise ParameterError(f"inputs {key!r} and {target!r} are the same quantity; give one")
+            out[target] = self.params[target].check(key, v)
+        return out
+
+    def validates(self, func):
+        """Decorator: check the declared arguments of ``func`` once at its entry (as passed or defaulted)."""
+        sig = inspect.signature(func)
+        missing = [k for k in self.params if k not in sig.parameters]
+        if missing:
+            raise TypeError(f"{func.__qualname__} has no parameter {missing[0]!r} declared in spec {self.name}")
+        names = [k for k in sig.parameters if k in self.params]
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            a = bound.arguments
+            for k in names:
+                a[k] = self.params[k].check(k, a[k])
+            return func(*bound.args, **bound.kwargs)
+
+        wrapper.spec = self
+        return wrapper
+
+    def add_arguments(self, parser, names=None, *, typed: bool = True) -> None:
+        """Add the CLI options of ``names`` (default: every parameter with a flag) to ``parser``.
+
+        ``typed=False`` keeps the option's text as given (the ``estimate`` options also take ranges and
+        distributions, read later); :meth:`from_args` then reads and checks it.
+        """
+        for key in (names if names is not None else self.params):
+            p = self.params[key]
+            if p.flag is False:
+                continue
+            flags = p.flag if isinstance(p.flag, (list, tuple)) else [p.flag or "--" + key.replace("_", "-")]
+            kw = p.argparse_kwargs()
+            if not typed and not isinstance(p, Options):
+                kw.pop("type", None)
+            parser.add_argument(*flags, **kw)
+
+    def cli_flag(self, key: str) -> str | None:
+        """The CLI option of ``key`` (``None`` when it has none)."""
+        p = self.params[key]
+        if p.flag is False:
+            return None
+        return (p.flag[0] if isinstance(p.flag, (list, tuple)) else p.flag) or "--" + key.replace("_", "-")
+
+    def dest(self, key: str) -> str:
+        """The argparse attribute of ``key``'s option."""
+        return self.cli_flag(key).lstrip("-").replace("-", "_")
+
+    def from_args(self, args, names) -> dict:
+        """``{name: checked value}`` of the options of ``names`` that were given (text read by the declaration).
+
+        A refused value names its option as argparse does: ``argument --ambient: T_ambient_K=0.0 is out of
+        range; allowed: ...`` (the function's message after the option).
+        """
+        out = {}
+        for key in names:
+            p, v = self.params[key], getattr(args, self.dest(key), None)
+            if v is not None:
+                try:
+                    out[key] = p.check(key, p.from_text(v) if isinstance(v, str) else v)
+                except ParameterError as exc:
+                    raise type(exc)(f"argument {self.cli_flag(key)}: {exc}") from None
+        return out

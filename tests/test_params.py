@@ -1,0 +1,162 @@
+"""Every declared parameter (limbound.specs) is refused alike by the function, the CLI and the sweep config.
+
+For each front door's :class:`~limbound.params.Spec`, each parameter and each bad value its declaration
+generates (below range, wrong type, unknown choice, a whole float under the integer rule, ...):
+
+* the Python function refuses it at its entry with a one-line ParameterError;
+* the CLI (run in-process through ``limbound.cli.main``) exits 2 with one line on stderr, no traceback,
+  containing the same message -- when the option exists and the value can be written as text;
+* the sweep config of the matching kind refuses it with the same message.
+
+Each refusal happens at the front door, before any work, so the walk is fast.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from limbound import specs
+from limbound.errors import ParameterError
+from limbound.params import NO_DEFAULT, Options, Text
+
+
+def _estimate(**kw):
+    from limbound import bounds
+
+    return bounds.resolve(**{"workload": "gpt-3", **kw})
+
+
+def _simulate(**kw):
+    from limbound.sim.langevin import simulate
+
+    return simulate(None, np.zeros(2), **{"gamma": 1.0, "dt": 1e-3, "seed": 0, **kw})
+
+
+def _gillespie(**kw):
+    from limbound.sim.gillespie import gillespie
+
+    return gillespie(np.zeros(2, dtype=np.int64), **{"n_levels": 3, "driver": [], "seed": 0, **kw})
+
+
+def _sweep_kind(kind):
+    def check(inputs):
+        from limbound.report import sweep
+
+        sweep.available_kinds()[kind].check(dict(inputs))
+    return check
+
+
+#: spec name -> (function, the function object carrying the spec, CLI argv prefix or None, sweep check or None)
+FRONT_DOORS = {
+    "estimate": (_estimate, "limbound.bounds:resolve", ["estimate", "--workload", "gpt-3"], None),
+    "simulate": (_simulate, "limbound.sim.langevin:simulate", None, None),
+    "gillespie": (_gillespie, "limbound.sim.gillespie:gillespie", None, None),
+}
+
+
+def _target(path):
+    import importlib
+
+    mod, name = path.split(":")
+    return getattr(importlib.import_module(mod), name)
+
+
+def _cases():
+    for sname, spec in specs.SPECS.items():
+        for key, param in spec.params.items():
+            for i, bad in enumerate(param.bad_values()):
+                if bad is None and param.optional:
+                    continue
+                yield pytest.param(sname, key, bad, id=f"{sname}-{key}-{i}-{type(bad).__name__}")
+
+
+def _cli_text(param, value):
+    """How the bad value is typed at the CLI, or None when text cannot express it (a list, a bool, None)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_, list)) or value is None or isinstance(param, (Text, Options)):
+        return None
+    return repr(value)
+
+
+def _run_cli(argv, capsys):
+    from limbound.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def test_every_spec_has_a_front_door():
+    assert set(specs.SPECS) == set(FRONT_DOORS)
+
+
+@pytest.mark.parametrize("sname", sorted(FRONT_DOORS))
+def test_spec_matches_signature(sname):
+    """The declared names are the function's parameters, the declared defaults its defaults, and the function
+    checks them at entry (decorated by its spec)."""
+    import inspect
+
+    func = _target(FRONT_DOORS[sname][1])
+    spec = specs.SPECS[sname]
+    assert getattr(func, "spec", None) is spec
+    sig = inspect.signature(func).parameters
+    for key, param in spec.params.items():
+        assert key in sig
+        if sig[key].default is not inspect.Parameter.empty:
+            assert param.default is not NO_DEFAULT and param.default == sig[key].default, key
+        else:
+            assert param.default is NO_DEFAULT, key
+
+
+@pytest.mark.parametrize("sname,key,bad", list(_cases()))
+def test_bad_value_refused_alike(sname, key, bad, capsys):
+    func, _, cli, sweep = FRONT_DOORS[sname]
+    spec = specs.SPECS[sname]
+    param = spec[key]
+    with pytest.raises(ParameterError) as exc:
+        func(**{key: bad})
+    msg = str(exc.value)
+    assert "\n" not in msg and msg.startswith(f"{key}=") and "allowed:" in msg, msg
+
+    text = _cli_text(param, bad)
+    flag = spec.cli_flag(key)
+    if cli is not None and flag is not None and text is not None:
+        code, err = _run_cli([*cli, f"{flag}={text}"], capsys)
+        assert code == 2, (code, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert err.startswith("limbound: error: ") and msg in err, (msg, err)
+
+    if sweep is not None:
+        with pytest.raises(ParameterError) as exc2:
+            sweep({key: bad})
+        assert str(exc2.value) == msg
+
+
+@pytest.mark.parametrize("sname", sorted(FRONT_DOORS))
+def test_unknown_keys_refused(sname):
+    spec = specs.SPECS[sname]
+    first = next(iter(spec.params))
+    typo = first[:-1] + first[-1] * 2
+    with pytest.raises(ParameterError, match=f"did you mean {first!r}"):
+        spec.check_config({typo: 1})
+    with pytest.raises(TypeError):
+        FRONT_DOORS[sname][0](**{typo: 1})
+    sweep = FRONT_DOORS[sname][3]
+    if sweep is not None:
+        with pytest.raises(ParameterError, match="did you mean"):
+            sweep({typo: 1})
+
+
+def test_integer_rule():
+    """One rule: Python and numpy integers pass; booleans and floats (whole or not) are refused."""
+    p = specs.SEED
+    assert p.check("seed", 3) == 3 and p.check("seed", np.int64(3)) == 3
+    for bad in (True, 3.0, 3.5, "3", None):
+        with pytest.raises(ParameterError):
+            p.check("seed", bad)
+    assert p.from_text("3") == 3 and p.from_text("3.0") == 3.0 and math.isnan(p.from_text("nan"))
