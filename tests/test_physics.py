@@ -77,7 +77,7 @@ def test_tilted_rates_hand_values():
 
 @pytest.mark.parametrize("dt,value", [(1e-6, 99.653446), (1e-3, 85.837936)])
 def test_static_write_tilt_hand_values(dt, value):
-    assert float(write_tilt_kT(dt, 10 * YEAR_S, 1e-6, 1e-6, 1e9)) == pytest.approx(value, abs=2e-6)
+    assert float(write_tilt_kT(dt, 10 * YEAR_S, 1e-6, d_w=1e-6, f0_hz=1e9)) == pytest.approx(value, abs=2e-6)
 
 
 def test_h100_energy_per_flop():

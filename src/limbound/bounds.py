@@ -249,18 +249,18 @@ def _landauer(x: Inputs) -> Bound:
 
 
 def _lim(x: Inputs) -> Bound:
-    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, x.eps))
+    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, eps=x.eps))
     k = kT(x.T_K)
     return Bound("lim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
                  assumptions=("update in place: no read traffic (memory wall 0)",
                               "consolidation in place: the barrier rises from E_b* to E_ret slowly, at no cost",
                               f"precision: each update right with probability 1 - eps, eps = {x.eps if x.eps is not None else 2.0 ** -(x.bits + 1):.3g}"),
                  sources=("Bennett, Int. J. Theor. Phys. 21, 905 (1982)", "arXiv:2402.14878", "THEORY §2b"),
-                 extras={"barrier_kT": float(lim_barrier_kT(x.bits, x.dt_s, x.f0_hz, x.eps)), "tilt_kT": d})
+                 extras={"barrier_kT": float(lim_barrier_kT(x.bits, x.dt_s, x.f0_hz, eps=x.eps)), "tilt_kT": d})
 
 
 def _static(x: Inputs) -> Bound:
-    d = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, x.d_ret, x.d_w, x.f0_hz, x.eps))
+    d = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, d_ret=x.d_ret, d_w=x.d_w, f0_hz=x.f0_hz, eps=x.eps))
     k = kT(x.T_K)
     return Bound("static_cim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
                  assumptions=(f"barrier held at the retention barrier ({x.retention_s:.3g} s at failure {x.d_ret:g})",
@@ -274,10 +274,10 @@ def _static(x: Inputs) -> Bound:
 
 def _volatile(x: Inputs) -> Bound:
     """Updates in a volatile store at ``e_LIM(b, dt)``, consolidation into non-volatile memory (THEORY §2c')."""
-    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, x.eps))
+    d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, eps=x.eps))
     k = kT(x.T_K)
-    e_st = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, x.d_ret, x.d_w, x.f0_hz, x.eps)) * k
-    cons = float(consolidation_J(x.params, x.bits, x.consolidations, e_st, x.T_K))
+    e_st = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, d_ret=x.d_ret, d_w=x.d_w, f0_hz=x.f0_hz, eps=x.eps)) * k
+    cons = float(consolidation_J(x.params, x.bits, x.consolidations, e_static_J=e_st, T_K=x.T_K))
     return Bound("volatile_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
                  assumptions=("updates in a low-barrier volatile store at the LIM tilt e_LIM(b, dt), no retention paid per update",
                               f"consolidation {x.consolidation_policy}: n_cons = {x.consolidations:.4g} events, each reads and "

@@ -210,9 +210,9 @@ def evaluate(problem: Problem, values: dict) -> dict:
     dt = update_time_s(time_s, n, ops)
     k = kT(T)
     out = {"landauer": ops * landauer_per_op_J(bits, T),
-           "lim": ops * lim_tilt_kT(bits, dt, f0, eps) * k}
-    e_st = static_per_op_kT(bits, dt, get("retention_s", x0.retention_s), get("d_ret", x0.d_ret), get("d_w", x0.d_w),
-                            f0, eps) * k
+           "lim": ops * lim_tilt_kT(bits, dt, f0, eps=eps) * k}
+    e_st = static_per_op_kT(bits, dt, get("retention_s", x0.retention_s), d_ret=get("d_ret", x0.d_ret),
+                            d_w=get("d_w", x0.d_w), f0_hz=f0, eps=eps) * k
     out["static_cim"] = ops * e_st  # weights in the non-volatile array: no consolidation (THEORY §4)
     if "consolidations" in values:
         cons = values["consolidations"]
@@ -222,7 +222,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
                            (flops_given / (6.0 * n) if flops_given is not None else ops / n)) / b_, 1.0)
     else:
         cons = x0.consolidations
-    out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_st, T)  # THEORY §2c'
+    out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_static_J=e_st, T_K=T)  # THEORY §2c'
     e_flop = get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
     out["accelerator"] = flops * e_flop
     if x0.device is not None:

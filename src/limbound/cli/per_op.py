@@ -25,7 +25,7 @@ def run(args) -> int:
     k = kT(kw["T_K"])
     e_l = float(landauer_per_op_J(bits, kw["T_K"])) / k
     e_lim = float(lim_tilt_kT(bits, dt, kw["f0_hz"]))
-    e_st = float(static_per_op_kT(bits, dt, kw["retention_s"], kw["d_ret"], kw["d_w"], kw["f0_hz"]))
+    e_st = float(static_per_op_kT(bits, dt, kw["retention_s"], d_ret=kw["d_ret"], d_w=kw["d_w"], f0_hz=kw["f0_hz"]))
     out = {
         **provenance(bits=bits, dt_s=dt, temperature_K=kw["T_K"], f0_hz=kw["f0_hz"], retention_s=kw["retention_s"],
                      d_ret=kw["d_ret"], d_w=kw["d_w"]),

@@ -1,4 +1,4 @@
-"""Work to pump heat out of a memory held below the ambient temperature (Carnot).
+"""Work to pump heat out of a memory held below the ambient temperature (Carnot; THEORY §4, docs/theory.md §4a).
 
 A memory at temperature ``T`` below the ambient ``T_amb`` dissipates heat
 ``Q`` into its cold bath; a refrigerator must lift that heat to the ambient.
@@ -24,12 +24,13 @@ coefficient of performance ``T_c / (T_h - T_c)``).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K
 from ..errors import check_positive
 
 
-def carnot_cooling_work_J(heat_J, T_K, T_ambient_K=T_DEFAULT_K):
+def carnot_cooling_work_J(heat_J: ArrayLike, T_K: ArrayLike, T_ambient_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Least work to pump ``heat_J`` from ``T_K`` up to ``T_ambient_K``: ``Q (T_amb/T - 1)``, 0 when ``T >= T_amb``.
 
     Example

@@ -27,25 +27,26 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K, kT
 from ..errors import ParameterError, check_bits, check_positive
 
 
-def _finite(name, value):
+def _finite(name: str, value: ArrayLike) -> float | NDArray[np.float64]:
     arr = np.asarray(value, dtype=float)
     if arr.size == 0 or not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name}={value!r} is not finite; allowed: a finite number")
     return float(arr) if arr.ndim == 0 else arr
 
 
-def _out(x):
+def _out(x: ArrayLike) -> float | NDArray[np.float64]:
     """A float for scalar input, an array otherwise."""
     a = np.asarray(x, dtype=float)
     return float(a) if a.ndim == 0 else a
 
 
-def _transport_term(w1, activity):
+def _transport_term(w1: ArrayLike, activity: ArrayLike) -> NDArray[np.float64]:
     """``2 W1^2 / A`` per interval (elementwise); 0 where nothing moves, refused where ``W1 > 0`` with ``A = 0``."""
     w = check_positive("w1", w1, allow_zero=True)
     a = check_positive("activity", activity, allow_zero=True)
@@ -56,7 +57,7 @@ def _transport_term(w1, activity):
         return np.where(a > 0, 2.0 * w * w / np.where(a > 0, a, 1.0), 0.0)
 
 
-def jump_floor_J(*, entropy_drop_nats, w1, activity, T_K=T_DEFAULT_K):
+def jump_floor_J(*, entropy_drop_nats: float, w1: float, activity: float, T_K: float = T_DEFAULT_K) -> float:
     """Finite-time floor of a hopping memory (THEORY §8a), ``kT [S_0 - S_tau] + 2 kT W1^2 / A_tau`` in J.
 
     Parameters
@@ -81,7 +82,8 @@ def jump_floor_J(*, entropy_drop_nats, w1, activity, T_K=T_DEFAULT_K):
     return kT(T_K) * (s + float(_transport_term(w1, activity)))
 
 
-def jump_floor_segmented_J(*, entropy_drop_nats, w1_segments, activity_segments, T_K=T_DEFAULT_K):
+def jump_floor_segmented_J(*, entropy_drop_nats: float, w1_segments: ArrayLike, activity_segments: ArrayLike,
+                           T_K: float = T_DEFAULT_K) -> float:
     """Segmented floor (THEORY §8a), ``kT [S_0 - S_tau] + 2 kT sum_k W1_k^2 / A_k`` in J.
 
     The segments are any partition fixed before the run: intervals of time (e.g. one per update), and within
@@ -112,7 +114,8 @@ def jump_floor_segmented_J(*, entropy_drop_nats, w1_segments, activity_segments,
     return kT(T_K) * (s + float(np.sum(_transport_term(w, a)))) if w.size else kT(T_K) * s
 
 
-def langevin_floor_J(*, entropy_increase_nats, w2_m, gamma_kg_per_s, tau_s, T_K=T_DEFAULT_K):
+def langevin_floor_J(*, entropy_increase_nats: ArrayLike, w2_m: ArrayLike, gamma_kg_per_s: ArrayLike, tau_s: ArrayLike,
+                     T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Finite-time floor of an overdamped continuous memory (THEORY §8b), ``-kT dS + gamma W2^2 / tau`` in J.
 
     Parameters
@@ -138,7 +141,7 @@ def langevin_floor_J(*, entropy_increase_nats, w2_m, gamma_kg_per_s, tau_s, T_K=
     return -kT(T_K) * ds + g * w2 * w2 / tau
 
 
-def memory_shift_floor_J(*, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
+def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """One b-bit memory from uniform over ``M = 2**b`` levels to one level in ``tau`` (THEORY §8a), in J.
 
     ``S_0 - S_tau = b ln 2``, ``W1 >= M/4`` (the mean distance of a uniform level to the best target level
@@ -161,7 +164,7 @@ def memory_shift_floor_J(*, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
     return _out(kT(T_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau)))
 
 
-def second_law_workload_floor_J(*, params, bits, T_K=T_DEFAULT_K):
+def second_law_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Entropy term for ``N`` memories known to ``b`` bits at the end, from uniform: ``N b kT ln 2`` (§2a, §8a).
 
     >>> round(second_law_workload_floor_J(params=1e15, bits=16) * 1e5, 2)
@@ -171,17 +174,23 @@ def second_law_workload_floor_J(*, params, bits, T_K=T_DEFAULT_K):
     return _out(n * np.asarray(check_bits(bits), dtype=float) * kT(T_K) * math.log(2.0))
 
 
-def speed_workload_floor_J(*, params, bits, f0_hz, tau_s, T_K=T_DEFAULT_K):
+def speed_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
+                           T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Speed term for ``N`` memories in time ``tau`` (§8a): ``N kT M^2 / (16 f0 tau)``.
 
     From :func:`jump_floor_J` with ``W1 >= N M/4`` (sum of marginal W1) and ``A <= 2 N f0 tau``.
+
+    One 1-bit memory (``M = 2``) in ``tau = 1/f0``: ``kT 4/16 = kT/4``.
+
+    >>> round(speed_workload_floor_J(params=1, bits=1, f0_hz=1e9, tau_s=1e-9) / kT(), 12)
+    0.25
     """
     n = check_positive("params", params)
     m = np.exp2(np.asarray(check_bits(bits), dtype=float))
     return _out(n * kT(T_K) * m * m / (16.0 * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s)))
 
 
-def workload_floors(*, params, bits, f0_hz, tau_s, T_K=T_DEFAULT_K) -> dict:
+def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, T_K: float = T_DEFAULT_K) -> dict:
     """The floors of a workload (THEORY §8a): ``{"second_law_J", "speed_J", "total_J"}`` plus their assumptions."""
     s = float(second_law_workload_floor_J(params=params, bits=bits, T_K=T_K))
     v = float(speed_workload_floor_J(params=params, bits=bits, f0_hz=f0_hz, tau_s=tau_s, T_K=T_K))

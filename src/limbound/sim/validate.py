@@ -666,7 +666,7 @@ def static_cases(*, n_memories: int = 1_000_000, dt_s: float = 1e-6, retention_s
     # --- writes
     for j, dw in enumerate((*probs, default_prob)):
         d_ret = default_prob
-        Dw = float(write_tilt_kT(dt_s, retention_s, d_ret, dw, f0_hz))
+        Dw = float(write_tilt_kT(dt_s, retention_s, d_ret, d_w=dw, f0_hz=f0_hz))
         Eret = float(retention_barrier_kT(retention_s, d_ret, f0_hz))
         U = v_landscape(M, 8, Dw)
         p = {**base, "d_w": dw, "d_ret": d_ret, "write_tilt_kT": Dw, "barrier_kT": Eret, "n_levels": M}

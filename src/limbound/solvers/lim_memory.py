@@ -544,7 +544,7 @@ class LIMArray:
         self.delta = (ub - lb) / self.top
         #: LIM tilt per level (kT) and per-op energy (J), THEORY §2b
         self.D = float(lim_tilt_kT(self.bits, self.dt_s, self.f0_hz))
-        self.e_lim_J = float(lim_per_op_J(self.bits, self.dt_s, self.T_K, self.f0_hz))
+        self.e_lim_J = float(lim_per_op_J(self.bits, self.dt_s, self.T_K, f0_hz=self.f0_hz))
         self.f0dt = self.f0_hz * self.dt_s
         #: largest drift of one update at zero barrier, levels (THEORY §2b speed)
         self.v_max = 2.0 * self.f0dt * math.sinh(self.D / 2.0)
@@ -927,7 +927,7 @@ def predicted_updates(kind, bits, *, kappa=None, C=1.0) -> float:
 
 def estimate_J(bits, dt_s, n_params, n_updates, *, T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ) -> float:
     """LIM estimate of a run, ``e_LIM(b, dt) * N * n`` in J (THEORY §2b, §3, §6)."""
-    return float(lim_per_op_J(bits, dt_s, T_K, f0_hz)) * float(n_params) * float(n_updates)
+    return float(lim_per_op_J(bits, dt_s, T_K, f0_hz=f0_hz)) * float(n_params) * float(n_updates)
 
 
 def check_rule(rule: str) -> str:
