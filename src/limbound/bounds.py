@@ -422,5 +422,40 @@ def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerato
             "points": rows}
 
 
+# --------------------------------------------------------------------------- counted operations (solver runs)
+
+#: The accelerator that prices the FLOPs a solver run counts (the anneal's digital realisation), and its precision:
+#: one H100 SXM at its dense BF16 peak (THEORY §2d).  Named here only; :func:`resolve` picks the catalog's most
+#: efficient part instead when no accelerator is given.
+REFERENCE_ACCELERATOR = "h100-sxm"
+REFERENCE_PRECISION = "bf16"
+
+
+def price_counts(counts: dict, *, dt_s: float, bits: int = 1, T_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+                 accelerator: str = REFERENCE_ACCELERATOR, precision: str = REFERENCE_PRECISION) -> dict:
+    """Operations counted by a solver, priced by the paradigms' estimates (THEORY §2, §8: estimates, not floors).
+
+    ``counts`` maps a paradigm of :data:`REGISTRY` to the number of operations it pays for (``accelerator``:
+    FLOPs).  Each paradigm prices ONE operation of ``bits`` bits that takes ``dt_s`` through the same
+    :data:`REGISTRY` entry as :func:`energy_to_solution` (one parameter, one operation, ``time_s = dt_s``, at
+    the ambient temperature: no cooling wall).  Returns ``{paradigm: (count * per_op_J, Bound of one operation)}``.
+
+    Example
+    -------
+    One 1-bit overwrite at 300 K on the Landauer reference is ``kT ln 2``:
+
+    >>> round(price_counts({"landauer": 1}, dt_s=1e-9)["landauer"][0] * 1e21, 3)
+    2.871
+    """
+    x = Inputs(params=1.0, ops=1.0, flops=1.0, bits=bits, time_s=float(dt_s), T_K=float(T_K), T_ambient_K=float(T_K),
+               f0_hz=float(f0_hz), accelerator=accelerator, precision=precision)
+    out = {}
+    for paradigm, n in counts.items():
+        b = energy_to_solution(x, paradigm)
+        out[paradigm] = (n * b.per_op_J, b)
+    return out
+
+
 __all__ = ["Inputs", "Bound", "resolve", "energy_to_solution", "estimate", "floors", "gap_orders", "brain_scale_band",
-           "PARADIGMS", "REGISTRY", "CONSOLIDATION_POLICIES"]
+           "PARADIGMS", "REGISTRY", "CONSOLIDATION_POLICIES", "price_counts", "REFERENCE_ACCELERATOR",
+           "REFERENCE_PRECISION"]

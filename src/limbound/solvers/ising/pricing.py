@@ -15,20 +15,11 @@ Operation counts (for pricing the same solve in other paradigms, THEORY §2)
 """
 from __future__ import annotations
 
+from ...bounds import REFERENCE_PRECISION, price_counts
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ...errors import check_positive
-from ...physics.landauer import landauer_per_op_J
-from ...physics.lim import lim_per_op_J
-from ...physics.static import static_per_op_J
 
 __all__ = ["price_operations"]
-
-
-def _accelerator_e_flop_J() -> tuple[float, str]:
-    """Energy per FLOP of the reference accelerator: H100 SXM, BF16 dense, from the hardware catalog (THEORY §2d)."""
-    from ... import catalogs
-    hw = catalogs.accelerator("h100-sxm")
-    return float(hw.energy_per_flop_J("bf16")), f"catalog h100-sxm ({hw.name}), bf16 dense: {hw.source}"
 
 
 def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ,
@@ -37,11 +28,13 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
 
     * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);
     * static CIM: ``flips * e_static(b=1, dt=sweep_time_s, f0=f0_hz)`` (only flips write a level);
-    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes);
+    * accelerator: ``(2 spin_updates + 2 nnz_touched) * e_FLOP`` (module notes) of
+      :data:`limbound.bounds.REFERENCE_ACCELERATOR` at its dense BF16 peak;
     * LIM estimate, predicted before the run (THEORY §6, item 2):
       ``spin_updates * e_LIM(b=1, dt=sweep_time_s, f0=f0_hz)``, to set beside the measured heat.
 
-    ``f0_hz`` is the memories' attempt frequency (the same one that set
+    Every price is a per-operation estimate of :data:`limbound.bounds.REGISTRY`, through
+    :func:`limbound.bounds.price_counts` (the one pricing path).  ``f0_hz`` is the memories' attempt frequency (the same one that set
     ``sweep_time_s``): the static and LIM prices depend on ``f0 dt`` and on
     ``f0 T_ret``.
 
@@ -56,15 +49,17 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
     fl = check_positive("flips", flips, allow_zero=True)
     nz = check_positive("nnz_touched", nnz_touched, allow_zero=True)
     f0_hz = check_positive("f0_hz", f0_hz)
-    e_flop, src = _accelerator_e_flop_J()
     flops = 2.0 * su + 2.0 * nz
-    e_static = float(static_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz))
+    p = price_counts({"landauer": su, "static_cim": fl, "accelerator": flops, "lim": su}, bits=1, dt_s=sweep_time_s,
+                     T_K=T_K, f0_hz=f0_hz)
+    acc = p["accelerator"][1]
     return {
         "spin_updates": su, "flips": fl, "flops": flops,
-        "landauer_J": su * float(landauer_per_op_J(1, T_K)),
-        "static_cim_J": fl * e_static,
-        "static_cim_per_write_J": e_static,
-        "accelerator_J": flops * e_flop, "accelerator_e_flop_J": e_flop, "accelerator": src,
-        "lim_estimate_J": su * float(lim_per_op_J(1, sweep_time_s, T_K, f0_hz=f0_hz)),
+        "landauer_J": p["landauer"][0],
+        "static_cim_J": p["static_cim"][0],
+        "static_cim_per_write_J": p["static_cim"][1].per_op_J,
+        "accelerator_J": p["accelerator"][0], "accelerator_e_flop_J": acc.per_op_J,
+        "accelerator": f"catalog {acc.extras['accelerator']} ({acc.extras['accelerator_name']}), "
+                       f"{REFERENCE_PRECISION} dense: {acc.sources[0]}",
+        "lim_estimate_J": p["lim"][0],
     }
-
