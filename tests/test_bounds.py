@@ -166,3 +166,16 @@ def test_every_paradigm_fills_the_same_fields(paradigm):
     for key in ("paradigm", "energy_J", "energy_kWh", "energy_kT", "per_op_J", "per_op_kT", "walls", "assumptions", "sources"):
         assert key in d, key
     assert d["energy_J"] > 0 and math.isfinite(d["energy_J"]) and d["per_op_kT"] > 0
+
+
+def test_price_counts_prices_each_count_at_the_registry_per_op_estimate():
+    """Counted operations (solver runs) are priced by the same estimates as a workload (one pricing path)."""
+    from scipy import constants as sc
+
+    p = bounds.price_counts({"landauer": 3, "lim": 5, "accelerator": 7}, bits=4, dt_s=1e-6, T_K=300.0)
+    assert p["landauer"][0] == pytest.approx(3 * 4 * sc.k * 300.0 * math.log(2), rel=1e-12)  # 3 x b kT ln 2
+    # a workload with the same per-update time (dt = time N / OPS = 1e-6 s) prices one LIM update alike
+    x = bounds.resolve(params=1e3, ops=1e9, bits=4, time_s=1.0, T_K=300.0, accelerator=bounds.REFERENCE_ACCELERATOR)
+    assert p["lim"][0] == pytest.approx(5 * bounds.energy_to_solution(x, "lim").per_op_J, rel=1e-12)
+    assert p["accelerator"][1].extras["accelerator"] == "h100-sxm"
+    assert p["accelerator"][0] == pytest.approx(7 * 700.0 / 989.4e12, rel=1e-9)  # H100 SXM: 700 W at 989.4 TFLOP/s BF16
