@@ -194,3 +194,48 @@ def test_mutant_marginal_entropy_without_correction_is_below_truth():
     true = N * _entropy(p)
     low = sum(float(stats.marginal_entropies(rng.choice(M, size=(R, N), p=p), M)[0].sum()) < true for _ in range(100))
     assert low > 90
+
+
+# --- binary spins (the anneal's floor, THEORY §6) ----------------------------------------------------------------
+
+def _hb(p):
+    return -(p * math.log(p) + (1 - p) * math.log(1 - p))
+
+
+def test_binary_entropy_upper_exact_cases():
+    n = 7
+    assert stats.binary_entropy_upper(np.ones((8, n), dtype=int)) == 0.0          # every read equal: no spread, no SE
+    # each column 1,1,0,0: read-pair disagreement 2*2*2/(4*3) = 2/3, every leave-one-out value 2/3 (SE 0);
+    # capped at 1/2, i.e. p = 1/2: n ln 2
+    cols = np.tile(np.array([[1], [1], [0], [0]]), (1, n))
+    assert stats.binary_entropy_upper(cols) == pytest.approx(n * math.log(2), rel=1e-15)
+    assert stats.binary_entropy_upper(np.zeros((2, n), dtype=int)) == n * math.log(2)  # < 3 reads: no estimate
+
+
+def test_binary_entropy_upper_above_truth_in_95_percent_and_its_mutant_below():
+    rng = np.random.default_rng(21)
+    n, R, p = 100, 8, 0.15
+    true = n * _hb(p)
+    draws = [(rng.random((R, n)) < p).astype(int) for _ in range(200)]
+    assert sum(stats.binary_entropy_upper(x) >= true for x in draws) >= 0.95 * 200
+
+
+def test_binary_entropy_upper_without_margin_falls_below_truth(monkeypatch):
+    """Mutant: no jackknife margin (ENTROPY_Z = 0): the unbiased disagreement alone is below the truth often."""
+    monkeypatch.setattr(stats, "ENTROPY_Z", 0.0)
+    rng = np.random.default_rng(21)
+    n, R, p = 100, 8, 0.15
+    below = sum(stats.binary_entropy_upper((rng.random((R, n)) < p).astype(int)) < n * _hb(p) for _ in range(200))
+    assert below > 0.3 * 200
+
+
+def test_w1_spin_lower_from_reads():
+    # every read ends all-up: p_i = 1 with SE 0, W1 from p0 = 1/2 is exactly n/2
+    assert stats.w1_spin_lower_from_reads(np.ones((5, 6))) == 3.0
+    rng = np.random.default_rng(22)
+    q = rng.uniform(0.0, 1.0, 40)
+    true = float(np.sum(np.abs(q - 0.5)))                         # sum of the spins' exact W1 (w1_spin)
+    below = sum(stats.w1_spin_lower_from_reads(rng.random((8, 40)) < q) <= true for _ in range(300))
+    assert below >= 0.95 * 300
+    over = sum(stats.w1_spin_lower_from_reads(rng.random((8, 40)) < q, z=0.0) > true for _ in range(300))
+    assert over > 0.5 * 300                                        # mutant without margin: biased up (Jensen)

@@ -19,7 +19,9 @@ activity ``A_tau``          upper                  :func:`activity_upper_counted
                                                    :func:`activity_upper_prior` (``N z f0 tau``)
 ==========================  =====================  ==========================================================
 
-Plus :func:`mean_se`, :func:`jackknife` and :func:`z_threshold` (Bonferroni).
+Plus :func:`mean_se`, :func:`jackknife` and :func:`z_threshold` (Bonferroni).  For ``+-1`` spins (the anneal's
+floor, THEORY §6): :func:`binary_entropy_upper`, :func:`spin_entropy_upper` (upper) and
+:func:`w1_spin_lower_from_reads` (lower).
 """
 from __future__ import annotations
 
@@ -322,6 +324,67 @@ def activity_upper_prior(*, memories, neighbours, f0_hz, tau_s) -> float:
             * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s))
 
 
+# --------------------------------------------------------------------------- binary spins (the anneal's floor, THEORY §6)
+# (moved from solvers/ising, issue 10)
+
+def binary_entropy_upper(bits_RN) -> float:
+    """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns, from the read-pair disagreement.
+
+    ``g_i = 2 p_i (1 - p_i)`` (the chance that two independent reads of spin
+    ``i`` disagree) has the unbiased estimate ``D_i = 2 k_i (R - k_i) / (R (R -
+    1))`` (``k_i`` reads up; a U-statistic over read pairs).  The binary entropy
+    is a concave function of ``g`` (``phi(g) = H_b((1 - sqrt(1 - 2g)) / 2)``;
+    checked numerically on a fine grid of ``g`` in ``(0, 1/2]``), so ``sum_i H(p_i) <= n phi(mean_i g_i)``
+    (Jensen).  ``mean_i g_i`` enters as ``mean_i D_i + ENTROPY_Z * SE``, SE the
+    jackknife over reads (leave one read out; it makes no assumption about how
+    the spins of one read are correlated, and the jackknife variance of a
+    U-statistic is biased upward, Efron & Stein, Ann. Stat. 9, 586 (1981)),
+    capped at 1/2.  Fewer than 3 reads: no estimate, ``n ln 2``.
+    """
+    x = np.asarray(bits_RN, dtype=np.int64)
+    R, n = x.shape
+    if n == 0:
+        return 0.0
+    if R < 3:
+        return n * math.log(2.0)
+    k = x.sum(axis=0)
+    d = float(np.mean(2.0 * k * (R - k))) / (R * (R - 1))
+    loo = np.empty(R)
+    for r in range(R):  # leave read r out: O(n) memory
+        kk = k - x[r]
+        loo[r] = float(np.mean(2.0 * kk * (R - 1 - kk))) / ((R - 1) * (R - 2))
+    se = jackknife(d, loo)[1]
+    g = min(0.5, d + ENTROPY_Z * se)
+    p = 0.5 * (1.0 - math.sqrt(max(0.0, 1.0 - 2.0 * g)))
+    h = 0.0 if p <= 0.0 else -(p * math.log(p) + (1.0 - p) * math.log1p(-p))
+    return n * min(h, math.log(2.0))
+
+
+def spin_entropy_upper(bits_RN) -> float:
+    """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns (R reads, n spins): the larger of
+    :func:`final_entropy_upper` (``M = 2``) and :func:`binary_entropy_upper`.
+
+    Direction: *upper* when either is (the marginal estimate alone is not, for spins near ``p = 1/2`` at few
+    reads; see :func:`limbound.solvers.ising.second_law_floor_kT`).  Needs ``R >= 2`` reads.
+    """
+    return max(final_entropy_upper(bits_RN, 2)[1], binary_entropy_upper(bits_RN))
+
+
+def w1_spin_lower_from_reads(up_RN, *, p0: float = 0.5, z=MARGIN_Z) -> float:
+    """Lower estimate of ``W1`` between a product start (every spin up with probability ``p0``) and the final
+    states of ``R`` reads (``up_RN`` (R, n), 1 where a spin ends up): ``sum_i max(0, |p_i - p0| - z SE_i)``.
+
+    Direction: *lower*: the joint ``W1`` (hop metric) is at least the sum of the marginal ones
+    (:func:`w1_marginal_sum`), each ``|p_i - p0|`` (:func:`w1_spin`), estimated by the read fraction minus ``z``
+    standard errors (``|mean|`` is biased up by Jensen's inequality; the margin takes it back with room).
+    """
+    up = np.asarray(up_RN, dtype=float)
+    p = up.mean(axis=0)
+    se = up.std(axis=0, ddof=1) / math.sqrt(up.shape[0])
+    return float(np.sum(np.maximum(0.0, np.abs(p - p0) - z * se)))
+
+
 __all__ = ["ENTROPY_Z", "MARGIN_Z", "FAMILY_ALPHA", "mean_se", "z_threshold", "jackknife", "marginal_entropies",
            "final_entropy_upper", "tree_entropy_upper", "max_abs_spanning_tree", "w1_chain", "w1_spin",
-           "w1_marginal_sum", "w1_lower_from_reads", "w2_sorted", "activity_upper_counted", "activity_upper_prior"]
+           "w1_marginal_sum", "w1_lower_from_reads", "w2_sorted", "activity_upper_counted", "activity_upper_prior",
+           "binary_entropy_upper", "spin_entropy_upper", "w1_spin_lower_from_reads"]

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ...errors import ParameterError
-from ...stats import ENTROPY_Z, final_entropy_upper
+from ...stats import max_abs_spanning_tree, spin_entropy_upper
 from .problem import IsingProblem
 
 __all__ = ["MIN_FLOOR_READS", "floor_tree", "second_law_floor_kT"]
@@ -15,8 +15,6 @@ __all__ = ["MIN_FLOOR_READS", "floor_tree", "second_law_floor_kT"]
 def floor_tree(problem: IsingProblem) -> np.ndarray:
     """Edges (E, 2) of a maximum-``|J|`` spanning forest of the coupling graph: the tree of the entropy bound,
     fixed from the problem alone, never from the reads (THEORY §8a)."""
-    from ...stats import max_abs_spanning_tree
-
     rows = np.repeat(np.arange(problem.n), np.diff(problem.indptr))
     upper = rows < problem.indices
     return max_abs_spanning_tree(problem.n, rows[upper], problem.indices[upper], problem.data[upper])
@@ -26,46 +24,13 @@ def floor_tree(problem: IsingProblem) -> np.ndarray:
 MIN_FLOOR_READS = 4
 
 
-def _binary_entropy_upper(bits_RN) -> float:
-    """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns, from the read-pair disagreement.
-
-    ``g_i = 2 p_i (1 - p_i)`` (the chance that two independent reads of spin
-    ``i`` disagree) has the unbiased estimate ``D_i = 2 k_i (R - k_i) / (R (R -
-    1))`` (``k_i`` reads up; a U-statistic over read pairs).  The binary entropy
-    is a concave function of ``g`` (``phi(g) = H_b((1 - sqrt(1 - 2g)) / 2)``;
-    checked numerically on a fine grid of ``g`` in ``(0, 1/2]``), so ``sum_i H(p_i) <= n phi(mean_i g_i)``
-    (Jensen).  ``mean_i g_i`` enters as ``mean_i D_i + ENTROPY_Z * SE``, SE the
-    jackknife over reads (leave one read out; it makes no assumption about how
-    the spins of one read are correlated, and the jackknife variance of a
-    U-statistic is biased upward, Efron & Stein, Ann. Stat. 9, 586 (1981)),
-    capped at 1/2.  Fewer than 3 reads: no estimate, ``n ln 2``.
-    """
-    x = np.asarray(bits_RN, dtype=np.int64)
-    R, n = x.shape
-    if n == 0:
-        return 0.0
-    if R < 3:
-        return n * math.log(2.0)
-    k = x.sum(axis=0)
-    d = float(np.mean(2.0 * k * (R - k))) / (R * (R - 1))
-    loo = np.empty(R)
-    for r in range(R):  # leave read r out: O(n) memory
-        kk = k - x[r]
-        loo[r] = float(np.mean(2.0 * kk * (R - 1 - kk))) / ((R - 1) * (R - 2))
-    se = math.sqrt((R - 1) / R * float(np.sum((loo - loo.mean()) ** 2)))
-    g = min(0.5, d + ENTROPY_Z * se)
-    p = 0.5 * (1.0 - math.sqrt(max(0.0, 1.0 - 2.0 * g)))
-    h = 0.0 if p <= 0.0 else -(p * math.log(p) + (1.0 - p) * math.log1p(-p))
-    return n * min(h, math.log(2.0))
-
-
 def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     """THEORY §6 floor on the mean heat per read, ``N ln 2 - sum_i H_i(final)`` in kT.
 
     Runs start uniformly random (entropy ``N ln 2``); ``H_i`` is the entropy
     (nats) of spin ``i``'s final marginal over the reads.  A floor must not be
     raised by its estimator, so the marginals enter through the *upper*
-    estimate of :func:`limbound.solvers.lim_memory.final_entropy_upper` (one
+    estimate of :func:`limbound.stats.final_entropy_upper` (one
     estimator in one place, also used for the QP/training floors; per spin the
     larger of Miller-Madow and the maximum-entropy bound from the spread over
     reads, clipped at ``ln 2`` -- a binary variable cannot exceed it -- plus
@@ -75,7 +40,8 @@ def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     0.18 nats, and the deficit grows like ``n`` while its allowance grows like
     ``sqrt(n)`` (measured: 202 free spins, 4 reads, the floor exceeded mean
     heat + 3 SE in 15 of 300 seeds, in all of 50 with 2 reads).  The larger of
-    it and the read-pair estimate :func:`_binary_entropy_upper` is used, so
+    it and the read-pair estimate :func:`limbound.stats.binary_entropy_upper` is used
+    (:func:`limbound.stats.spin_entropy_upper`), so
     the floor is never above the shared estimator's and is valid when either
     is.  With fewer than :data:`MIN_FLOOR_READS` reads the floor is 0.  Marginals can only lower the
     floor, so this is a valid (possibly loose) bound on the mean heat; the
@@ -106,6 +72,5 @@ def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
     n_free = s.shape[1]
     if n_free == 0 or R < MIN_FLOOR_READS:
         return 0.0
-    bits = (s > 0).astype(np.int64)
-    h_up = max(final_entropy_upper(bits, 2)[1], _binary_entropy_upper(bits))
+    h_up = spin_entropy_upper((s > 0).astype(np.int64))
     return max(0.0, float(n_free * math.log(2.0) - h_up))

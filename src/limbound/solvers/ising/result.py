@@ -10,6 +10,7 @@ from ...constants import kT
 from ...counting import restarts_for_99
 from ...display import Display
 from ...sim.ledger import ArrayBooks
+from ...stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper, w1_spin_lower_from_reads
 from .floors import MIN_FLOOR_READS, second_law_floor_kT
 from .pricing import price_operations
 
@@ -133,9 +134,8 @@ class AnnealResult(ArrayBooks, Display):
         """
         z2 = bool(self.extra.get("z2_symmetric", False))
         floor_J = second_law_floor_kT(self.samples, z2_symmetric=z2) * self.kT_J
-        q = self.heat_kT
-        se = float(q.std(ddof=1) / math.sqrt(q.size)) if q.size > 1 else 0.0
-        mean_J, se_J = float(q.mean()) * self.kT_J, se * self.kT_J
+        mean, se = mean_se(self.heat_kT)
+        mean_J, se_J = mean * self.kT_J, se * self.kT_J
         return {"floor_J": floor_J, "mean_heat_J": mean_J, "mean_heat_stderr_J": se_J,
                 "second_law_holds": bool(mean_J + 3.0 * se_J >= floor_J),
                 "z2_symmetric": z2,
@@ -158,8 +158,6 @@ class AnnealResult(ArrayBooks, Display):
         Runs must start uniformly random (the default) and have >= :data:`MIN_FLOOR_READS` reads; otherwise 0.
         ``floor_holds``: mean heat + 3 SE >= floor.
         """
-        from ...stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper
-
         k = self.kT_J
         q_mean, q_se = mean_se(self.heat_kT) if self.reads > 0 else (0.0, 0.0)
         ent = spd = 0.0
@@ -170,10 +168,7 @@ class AnnealResult(ArrayBooks, Display):
                 tree_nats = tree_entropy_upper(self.samples, tree)["upper_nats"]
                 ent = self.n * math.log(2.0) - tree_nats
             ent = max(ent, self.second_law_floor_J()["floor_J"] / k)
-            up = (self.samples > 0).astype(float)
-            p = up.mean(axis=0)
-            se = up.std(axis=0, ddof=1) / math.sqrt(self.reads)
-            w1 = float(np.sum(np.maximum(0.0, np.abs(p - 0.5) - MARGIN_Z * se)))
+            w1 = w1_spin_lower_from_reads((self.samples > 0).astype(float), p0=0.5, z=MARGIN_Z)
             a_up = activity_upper_counted(self.flips.astype(float))
             spd = 2.0 * w1 * w1 / a_up if a_up > 0 else 0.0
         f = ent + spd
