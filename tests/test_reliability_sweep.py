@@ -69,7 +69,7 @@ def _peek_manifest(inputs, seed=None):
 
 
 def test_manifest_is_updated_as_points_finish(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweep, "MANIFEST_EVERY_S", 0.0)
+    monkeypatch.setattr(sweep.run, "MANIFEST_EVERY_S", 0.0)
     sweep.register_kind("peek_test", _peek_manifest, random=False)
     out = tmp_path / "o"
     try:

@@ -12,6 +12,7 @@ pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
 
+import limbound  # noqa: E402
 from limbound.cli import main  # noqa: E402
 from limbound.constants import kT  # noqa: E402
 from limbound.errors import FormatError, ParameterError  # noqa: E402
@@ -112,15 +113,23 @@ def test_interrupted_sweep_resumes_without_duplicates_or_losses(tmp_path):
     assert (third.skipped, third.ran, third.rows) == (9, 0, 9)
 
 
+def _set_version(monkeypatch, version: str) -> None:
+    """Pretend this is limbound ``version`` (every sweep module that records or compares the version)."""
+    from limbound.report.sweep import kinds, run, store
+
+    for module in (kinds, run, store):
+        monkeypatch.setattr(module, "__version__", version)
+
+
 def test_a_store_of_another_version_is_refused_not_reused(tmp_path, monkeypatch, capsys):
     """Reproducible research: after an upgrade a rerun must not silently reuse the old version's numbers."""
     data = _cfg({"bits": [8, 16]}, {"params": 1e9, "tokens": 2e10})
     out = tmp_path / "s"
     first = sweep.run_sweep(data, out, processes=False, n_workers=1, progress=False)
-    assert first.complete and sweep.store_versions(out) == {sweep.__version__: 2}
+    assert first.complete and sweep.store_versions(out) == {limbound.__version__: 2}
     snapshot = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
-    monkeypatch.setattr(sweep, "__version__", "99.0.0")  # "after an upgrade"
-    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started"))
+    _set_version(monkeypatch, "99.0.0")  # "after an upgrade"
+    monkeypatch.setattr(sweep.run, "_client", lambda *a, **k: pytest.fail("a cluster was started"))
     with pytest.raises(ParameterError, match=r"made by limbound 0\.1\.0 \(2 points\), this is limbound 99\.0\.0"):
         sweep.run_sweep(data, out, processes=False, progress=False)
     cfg = tmp_path / "c.toml"
@@ -135,7 +144,7 @@ def test_a_store_of_another_version_is_refused_not_reused(tmp_path, monkeypatch,
     assert snapshot == {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
     # a new folder recomputes everything under the new version
     monkeypatch.undo()
-    monkeypatch.setattr(sweep, "__version__", "99.0.0")
+    _set_version(monkeypatch, "99.0.0")
     fresh = sweep.run_sweep(data, tmp_path / "new", processes=False, n_workers=1, progress=False)
     assert fresh.ran == 2 and sweep.store_versions(tmp_path / "new") == {"99.0.0": 2}
 
@@ -146,7 +155,7 @@ def test_a_worker_of_another_version_fails_its_points(tmp_path, monkeypatch):
     def old_worker(kind, inputs, seed=None):
         return {**real(kind, inputs, seed), "version": "0.0.1"}
 
-    monkeypatch.setattr(sweep, "run_point", old_worker)
+    monkeypatch.setattr(sweep.run, "run_point", old_worker)
     res = sweep.run_sweep(_cfg({"bits": [8]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s", processes=False,
                           n_workers=1, progress=False)
     assert res.rows == 0 and not res.complete
@@ -224,7 +233,7 @@ def test_sweep_on_an_existing_scheduler(tmp_path):
 
 
 def test_unreachable_scheduler_is_one_line_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(sweep.run, "CONNECT_TIMEOUT_S", 1.0)
     with pytest.raises(ParameterError, match="cannot be reached"):
         sweep.run_sweep(_cfg({"bits": [8]}, {"params": 1e9, "tokens": 2e10}), tmp_path / "s",
                         scheduler="tcp://127.0.0.1:9", progress=False)
@@ -284,7 +293,7 @@ def test_cli_bad_config_values_are_one_line_before_any_cluster(tmp_path, capsys,
         pytest.skip(f"kind {kind.group(1).decode()} not in this tree")
     cfg = tmp_path / "c.toml"
     cfg.write_bytes(text) if isinstance(text, bytes) else cfg.write_text(text)
-    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
+    monkeypatch.setattr(sweep.run, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
     out = tmp_path / "out"
     assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--no-progress"]) == 2
     cap = capsys.readouterr()
@@ -298,7 +307,7 @@ def test_cli_bad_config_values_are_one_line_before_any_cluster(tmp_path, capsys,
     (["--scheduler", "tcp://127.0.0.1:9"], "cannot be reached"),
 ])
 def test_cli_bad_scheduler_is_one_line_and_creates_nothing(tmp_path, capsys, monkeypatch, args, shown):
-    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(sweep.run, "CONNECT_TIMEOUT_S", 1.0)
     out = tmp_path / "out"
     assert main(["sweep", str(EXAMPLE), "--out", str(out), "--no-progress", *args]) == 2
     cap = capsys.readouterr()
@@ -399,7 +408,7 @@ def test_ctrl_c_keeps_finished_points_and_the_rerun_completes(tmp_path, monkeypa
     try:
         data = _cfg({"x": list(range(6))}, kind="double_test")
         out = tmp_path / "s"
-        real = sweep.atomic_write_text
+        real = sweep.run.atomic_write_text
         calls = {"n": 0}
 
         def stop_after_two(path, text):  # the client is stopped while writing the third result
@@ -409,10 +418,10 @@ def test_ctrl_c_keeps_finished_points_and_the_rerun_completes(tmp_path, monkeypa
                     raise KeyboardInterrupt
             real(path, text)
 
-        monkeypatch.setattr(sweep, "atomic_write_text", stop_after_two)
+        monkeypatch.setattr(sweep.run, "atomic_write_text", stop_after_two)
         with pytest.raises(KeyboardInterrupt):
             sweep.run_sweep(data, out, processes=False, n_workers=1, progress=False)
-        monkeypatch.setattr(sweep, "atomic_write_text", real)
+        monkeypatch.setattr(sweep.run, "atomic_write_text", real)
         man = json.loads((out / "manifest.json").read_text())
         assert (man["done"], man["pending"]) == (2, 4)
         assert len(pd.read_parquet(out / "results.parquet")) == 2
@@ -435,7 +444,7 @@ def test_anneal_combined_limits_refused_before_any_cluster(tmp_path, capsys, mon
         pytest.skip("kind anneal not in this tree")
     cfg = tmp_path / "c.toml"
     cfg.write_text(_ANN.format(extra=extra))
-    monkeypatch.setattr(sweep, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
+    monkeypatch.setattr(sweep.run, "_client", lambda *a, **k: pytest.fail("a cluster was started for a bad config"))
     out = tmp_path / "out"
     assert main(["sweep", str(cfg), "--out", str(out), "--threads", "--no-progress"]) == 2
     cap = capsys.readouterr()

@@ -1,0 +1,174 @@
+"""Input value checks of the sweep kinds, run for every point before any cluster starts.
+
+One check per input name (:data:`_CHECKS`, overridden per kind by :func:`_kind_checks`): a value of the wrong
+type or range is refused in one line naming the input (see :mod:`limbound.report.sweep`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ParameterError
+
+_VALIDATE_GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _number(lo=None, *, lo_open=False, hi=None, hi_open=False, what=""):
+    """A real number (never a boolean or a string) in the given range."""
+    rng = []
+    if lo is not None:
+        rng.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        rng.append(f"{'<' if hi_open else '<='} {hi:g}")
+    allowed = what or ("a finite number" + (" " + " and ".join(rng) if rng else ""))
+
+    def check(name, v):
+        if not _is_number(v):
+            raise ParameterError(f"{name}={v!r} is not a number; allowed: {allowed}")
+        if not np.isfinite(float(v)):
+            raise ParameterError(f"{name}={v!r} is not finite; allowed: {allowed}")
+        x = float(v)
+        if lo is not None and (x < lo or (lo_open and x == lo)) or hi is not None and (x > hi or (hi_open and x == hi)):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: {allowed}")
+    return check
+
+
+def _integer(lo=1, hi=None):
+    """A TOML integer (not a float such as 1e3, not a boolean) in lo..hi."""
+    allowed = f"integers {lo}..{hi}" if hi is not None else f"integers >= {lo}"
+
+    def check(name, v):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise ParameterError(f"{name}={v!r} is not an integer; allowed: {allowed}")
+        if v < lo or (hi is not None and v > hi):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: {allowed}")
+    return check
+
+
+def _choice(options):
+    def check(name, v):
+        if not isinstance(v, str) or v not in options:
+            raise ParameterError(f"{name}={v!r} is unknown; allowed: {', '.join(options)}")
+    return check
+
+
+def _text(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"{name}={v!r} is not a string; allowed: a quoted name")
+
+
+def _boolean(name, v):
+    if not isinstance(v, (bool, np.bool_)):
+        raise ParameterError(f"{name}={v!r} is not a boolean; allowed: true or false")
+
+
+def _quantity(kind):
+    """A number or a string with a unit (limbound.units.parse_quantity), never a boolean."""
+    def check(name, v):
+        from ...units import parse_quantity
+
+        if isinstance(v, (bool, np.bool_)) or not (isinstance(v, str) or _is_number(v)):
+            raise ParameterError(f"{name}={v!r} is not a {kind}; allowed: a number or a string with a unit, e.g. '1us'")
+        parse_quantity(v, kind, name)
+    return check
+
+
+def _list_of(inner, *, length=None):
+    def check(name, v):
+        if not isinstance(v, (list, tuple)) or not v or (length is not None and len(v) != length):
+            n = f"{length} values" if length is not None else "at least one value"
+            raise ParameterError(f"{name}={v!r} is not allowed; allowed: a list of {n}")
+        for i, x in enumerate(v):
+            inner(f"{name}[{i}]", x)
+    return check
+
+
+def _beta_range(name, v):
+    _list_of(_number(0, lo_open=True), length=2)(name, v)
+    if v[0] > v[1]:
+        raise ParameterError(f"{name}={v!r} decreases; allowed: [beta_hot, beta_cold] with beta_hot <= beta_cold")
+
+
+def _graph_spec(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'")
+    if v.startswith("random:"):
+        try:
+            _, n, p = v.split(":")
+            n, p = int(n), float(p)
+        except ValueError:
+            raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
+        if not (2 <= n <= 100_000 and 0 < p <= 1):
+            raise ParameterError(f"{name}={v!r} is out of range; allowed: 'random:N:P' with N in 2..100000, 0 < P <= 1")
+    elif not Path(v).is_file():
+        raise ParameterError(f"{name}={v!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+
+
+def _bits(lo=1, hi=64):
+    return _integer(lo, hi)
+
+
+_POS = _number(0, lo_open=True)
+_NONNEG = _number(0)
+#: Checks by input name, shared by the simulation and solver kinds (names mean the same thing everywhere);
+#: :data:`_KIND_CHECKS` overrides them per kind.  Ranges are the ones the target functions enforce
+#: (limbound.solvers.ising.anneal, solvers.qp, solvers.train, sim.validate); a value they would refuse on the
+#: worker is refused here, before any cluster starts.
+_CHECKS = {
+    "sweeps": _integer(1), "reads": _integer(1), "epochs": _integer(1), "batch": _integer(1),
+    "n_particles": _integer(1), "n_memories": _integer(1), "n_rate": _integer(1), "n_levels": _integer(2),
+    "max_updates": _integer(1), "max_inner": _integer(1), "max_outer": _integer(1),
+    "m_ineq": _integer(0), "m_eq": _integer(0),
+    "bits": _bits(), "T_K": _POS, "f0_hz": _POS, "dt_s": _POS, "dt": _quantity("time"), "retention_s": _POS,
+    "barrier_kT": _NONNEG, "fn_t0_sweeps": _POS, "readout_fraction": _number(0, hi=1, hi_open=True),
+    "readout_factor": _POS, "beta_range": _beta_range, "target_cut": _NONNEG,
+    "kappa": _number(1), "box": _POS, "inner_tol": _POS, "constraint_tol": _POS, "rho": _POS, "read_energy_J": _NONNEG,
+    "C": _POS, "lr": _POS, "l2": _NONNEG, "float_reference": _boolean, "sync": _boolean,
+    "k": _POS, "L": _POS, "tau": _POS, "gamma": _POS, "a": _POS, "barrier": _POS, "tilt": _NONNEG, "settle_dt": _POS,
+    "default_prob": _number(0, lo_open=True, hi=1, hi_open=True),
+    "taus": _list_of(_POS), "barriers": _list_of(_POS), "probs": _list_of(_number(0, lo_open=True, hi=1, hi_open=True)),
+    "graph": _graph_spec, "reference": _choice(("osqp",)),
+}
+
+
+def _kind_checks(kind: str) -> dict:
+    """The checks of ``kind``: :data:`_CHECKS` with the kind's own ranges and option names."""
+    c = dict(_CHECKS)
+    if kind == "anneal":
+        from ...solvers.ising import ACCEPTANCES, SCHEDULES
+
+        c.update(schedule=_choice(SCHEDULES), acceptance=_choice(ACCEPTANCES))
+    elif kind in ("qp", "train"):
+        from ...solvers.lim_memory import ENGINES, RULES
+
+        c.update(rule=_choice(RULES), engine=_choice(ENGINES), reads=_integer(2))  # entropy over reads needs 2
+        if kind == "qp":
+            from ...solvers.qp import MAX_RANDOM_N
+
+            c.update(n=_integer(2, MAX_RANDOM_N), bits=_bits(2, 24))
+        else:
+            from ...solvers.train import MODELS
+
+            c.update(model=_choice(MODELS))
+    elif kind == "validate":
+        c.update(group=_choice(_VALIDATE_GROUPS), bits=_list_of(_bits()),
+                 n_particles=lambda n, v: (_list_of(_integer(1)) if isinstance(v, list) else _integer(1))(n, v),
+                 dt=lambda n, v: (_list_of(_POS) if isinstance(v, list) else _POS)(n, v))
+    return c
+
+
+def _check_values(kind: str, inputs: dict) -> None:
+    """Refuse values of the wrong type or range (one line naming the input) for the names ``kind`` knows."""
+    checks = _kind_checks(kind)
+    for name, value in inputs.items():
+        check = checks.get(name)
+        if check is not None:
+            check(name, value)
+
+
+#: Input names of kind "estimate": the keyword arguments of limbound.bounds.resolve, plus

@@ -1,0 +1,268 @@
+"""The simulation and solver kinds of a sweep: validate, anneal, qp and train (task, input check, cost).
+
+Each task runs one point on a worker and returns flat scalar results; each check refuses inputs that
+cannot run before any cluster starts; each cost estimates a point's CPU seconds (:mod:`limbound.budget`).
+The solver modules are imported on first use, so this module imports without the optional extras.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ParameterError
+from .checks import _VALIDATE_GROUPS, _check_values
+
+def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -> dict:
+    """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""
+    import inspect
+
+    allowed = [n for n, p in inspect.signature(func).parameters.items()
+               if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in exclude]
+    bad = [k for k in inputs if k not in allowed and k not in extra]
+    if bad:
+        raise ParameterError(f"input {bad[0]!r} is unknown for kind {kind!r}; allowed: {', '.join(list(extra) + allowed)}")
+    return {k: v for k, v in inputs.items() if k in allowed}
+
+
+def _with_dt(inputs: dict) -> dict:
+    """Accept ``dt = "1us"`` for ``dt_s`` (limbound.units)."""
+    from ...units import parse_quantity
+
+    x = dict(inputs)
+    if "dt" in x:
+        if "dt_s" in x:
+            raise ParameterError("inputs 'dt' and 'dt_s' are the same quantity; give one")
+        x["dt_s"] = parse_quantity(x.pop("dt"), "time", "dt")
+    return x
+
+
+def _validate_func(inputs: dict):
+    from ...sim import validate as v
+
+    group = inputs.get("group")
+    if group not in _VALIDATE_GROUPS:
+        raise ParameterError(f"input group={group!r} is not allowed for kind 'validate'; allowed: {', '.join(_VALIDATE_GROUPS)}")
+    return getattr(v, f"{group}_cases")
+
+
+def _check_validate(inputs: dict) -> None:
+    _check_values("validate", inputs)
+    _kwargs_for(_validate_func(inputs), {k: v for k, v in inputs.items() if k != "group"}, kind="validate",
+                extra=("group",))
+    from ...solvers.ising import MEMORY_FRACTION, physical_memory_bytes
+
+    _, biggest = _validate_scale(inputs)
+    need, limit = VALIDATE_BYTES_PER_UNIT * biggest, MEMORY_FRACTION * physical_memory_bytes()
+    if need > limit:
+        raise ParameterError(f"{biggest:.3g} particles or memories need about {need / 2**30:.3g} GiB "
+                             f"({VALIDATE_BYTES_PER_UNIT} B each); allowed: at most {limit / 2**30:.3g} GiB "
+                             f"({MEMORY_FRACTION:g} of this machine's memory)")
+
+
+def task_validate(inputs: dict, seed=0) -> dict:
+    """One group of the validation suite (limbound.sim.validate.<group>_cases): measured, stderr, expected, ok per case."""
+    func = _validate_func(inputs)
+    kw = _kwargs_for(func, {k: v for k, v in inputs.items() if k != "group"}, kind="validate")
+    cases = func(seed=int(seed), **{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()})
+    row = {"n_cases": len(cases), "n_ok": int(sum(bool(c.ok) for c in cases))}
+    for c in cases:
+        for f in ("measured", "stderr", "expected"):
+            row[f"{c.name}.{f}"] = float(getattr(c, f))
+        row[f"{c.name}.ok"] = bool(c.ok)
+    return row
+
+
+def _graph(spec, seed):
+    """A G-set/rudy file path, or ``random:N:P`` (Erdos-Renyi, unit weights, from the point's seed)."""
+    from ...solvers.maxcut import read_gset
+
+    if isinstance(spec, str) and spec.startswith("random:"):
+        try:
+            _, n, p = spec.split(":")
+            n, p = int(n), float(p)
+        except ValueError:
+            raise ParameterError(f"graph={spec!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
+        from ...solvers.maxcut import random_maxcut_graph
+
+        return random_maxcut_graph(n, p, seed=seed)
+    if not isinstance(spec, str) or not Path(spec).is_file():
+        raise ParameterError(f"graph={spec!r} is not a file; allowed: a G-set file path or 'random:N:P'")
+    return read_gset(spec)
+
+
+_GRAPH_N: dict = {}
+
+
+def _graph_nodes(spec) -> int:
+    """Node count of a graph input (``random:N:P``: N, without drawing it; a file: read once per path and version)."""
+    if spec.startswith("random:"):
+        return int(spec.split(":")[1])
+    st = os.stat(spec)
+    key = (os.path.realpath(spec), st.st_mtime_ns, st.st_size)
+    if key not in _GRAPH_N:
+        from ...solvers.maxcut import read_gset
+
+        _GRAPH_N[key] = read_gset(spec).n
+    return _GRAPH_N[key]
+
+
+def _check_anneal(inputs: dict) -> None:
+    import inspect
+
+    from ...solvers.ising import anneal, check_memory, check_time_scale
+
+    if "graph" not in inputs:
+        raise ParameterError("kind 'anneal' needs input graph (a G-set file path or 'random:N:P')")
+    _check_values("anneal", inputs)
+    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
+                     extra=("graph", "target_cut"))
+    # the solver's own checks of the combination (time scale, memory), not one value at a time
+    d = {n: p.default for n, p in inspect.signature(anneal).parameters.items()}
+    g = {n: kw.get(n, d[n]) for n in ("f0_hz", "barrier_kT", "T_K", "sweeps", "reads")}
+    check_time_scale(float(g["f0_hz"]), float(g["barrier_kT"]), float(g["T_K"]))
+    check_memory(_graph_nodes(inputs["graph"]), g["sweeps"], g["reads"])
+
+
+def task_anneal(inputs: dict, seed=0) -> dict:
+    """MaxCut of one graph on the LIM Ising machine (limbound.solvers.maxcut.solve_maxcut), priced per paradigm."""
+    from ...solvers.maxcut import solve_maxcut
+    from ...solvers.ising import anneal
+
+    g = _graph(inputs["graph"], int(seed))
+    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
+                     extra=("graph", "target_cut"))
+    r = solve_maxcut(g, target_cut=inputs.get("target_cut"), seed=int(seed), **kw)
+    a = r.anneal
+    run = a.priced()["run_all_reads"]
+    row = {"nodes": g.n, "edges": g.m, "best_cut": r.best_cut, "mean_cut": r.mean_cut,
+           "reads_reaching_target": int(a.reached.sum()) if r.target_cut is not None else None,
+           "energy_to_target_J": a.energy_to_target_J(), "first_law_residual": a.first_law_residual,
+           "wall_time_s": a.wall_time_s}
+    for k in ("lim_measured_J", "lim_estimate_J", "landauer_J", "static_cim_J", "accelerator_J"):
+        if k in run:
+            row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
+    from ...solvers.lim_memory import floor_columns
+
+    fl = a.floor()  # THEORY §8a floor of the mean heat per read, beside the measured heat per read
+    row["heat_per_read_J"], row["heat_per_read_sem_J"] = fl["mean_heat_J"], fl["mean_heat_stderr_J"]
+    row.update(floor_columns(fl))
+    return row
+
+
+def _check_qp(inputs: dict) -> None:
+    from ...solvers.qp import random_qp, solve_qp
+
+    _check_values("qp", inputs)
+    x = _with_dt(inputs)
+    a = set(_kwargs_for(random_qp, {k: v for k, v in x.items() if k in ("kappa", "m_ineq", "m_eq", "box")}, kind="qp"))
+    _kwargs_for(solve_qp, {k: v for k, v in x.items() if k not in a and k != "n"}, kind="qp",
+                exclude=("seed", "reference"), extra=("n", "kappa", "m_ineq", "m_eq", "box"))
+    if "n" not in x:
+        raise ParameterError("kind 'qp' needs input n (number of variables of the random QP)")
+    # the solver's own checks (kappa cap, reads x n, annealing update budget, ...), not a parallel table
+    from ...solvers.qp import check_random_inputs, check_solve_inputs
+
+    check_random_inputs(x["n"], **{k: x[k] for k in a})
+    check_solve_inputs(x["n"], **{k: v for k, v in x.items() if k not in a and k != "n"})
+
+
+def task_qp(inputs: dict, seed=0) -> dict:
+    """A random convex QP (limbound.solvers.qp.random_qp, seeded by the point) solved on LIM memories."""
+    from ...solvers.qp import random_qp, solve_qp
+
+    x = _with_dt(inputs)
+    gen = {k: x[k] for k in ("kappa", "m_ineq", "m_eq", "box") if k in x}
+    problem = random_qp(int(x["n"]), seed=int(seed), **gen)
+    kw = {k: v for k, v in x.items() if k not in gen and k != "n"}
+    r = solve_qp(problem, seed=int(seed), **kw)
+    d = r.as_dict()
+    from ...solvers.lim_memory import floor_columns
+
+    return {**{k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
+                                 "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate",
+                                 "updates", "predicted_updates", "converged", "time_to_solution_s", "wall_time_s")},
+            **floor_columns(d)}
+
+
+def _check_train(inputs: dict) -> None:
+    from ...solvers.train import train_digits
+
+    _check_values("train", inputs)
+    kw = _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
+    from ...solvers.train import check_train_inputs
+
+    check_train_inputs(**kw)  # the solver's own checks, with the work budget (epochs x batches x reads x parameters)
+
+
+def task_train(inputs: dict, seed=0) -> dict:
+    """Digits training with weights in LIM memories (limbound.solvers.train.train_digits)."""
+    from ...solvers.train import train_digits
+
+    r = train_digits(seed=int(seed), **_kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",)))
+    d = r.as_dict()
+    from ...solvers.lim_memory import floor_columns
+
+    return {**{k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J",
+                                 "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate", "updates",
+                                 "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")},
+            **floor_columns(d)}
+
+
+def _defaults(func) -> dict:
+    import inspect
+
+    return {n: p.default for n, p in inspect.signature(func).parameters.items()}
+
+
+def _cost_anneal(inputs: dict) -> float:
+    from ...budget import anneal_seconds
+    from ...solvers.ising import anneal
+
+    d = _defaults(anneal)
+    return anneal_seconds(_graph_nodes(inputs["graph"]), inputs.get("sweeps", d["sweeps"]),
+                          inputs.get("reads", d["reads"]))[0]
+
+
+def _cost_qp(inputs: dict) -> float:
+    from ...budget import qp_seconds, qp_updates
+
+    return qp_seconds(inputs["n"], reads=inputs.get("reads", 4),
+                      updates=qp_updates(inputs.get("rule", "gradient"), inputs.get("bits", 16),
+                                         inputs.get("kappa", 10.0)))[0]
+
+
+def _cost_train(inputs: dict) -> float:
+    from ...budget import train_seconds
+    from ...solvers.train import check_train_inputs, train_digits
+
+    return train_seconds(check_train_inputs(**_kwargs_for(train_digits, _with_dt(inputs), kind="train"))["work"])[0]
+
+
+#: Seconds of one validation group at its defaults (``limbound validate --json``, group_seconds, reference machine).
+VALIDATE_GROUP_S = {"kramers": 60.0, "drag": 10.0, "erasure": 60.0, "master": 10.0, "lim": 10.0, "static": 10.0}
+#: Bytes of memory per particle or memory of a validation group (state, RNG, books, temporaries: ~16 doubles).
+VALIDATE_BYTES_PER_UNIT = 128
+
+
+def _validate_scale(inputs: dict) -> tuple[float, float]:
+    """(work relative to the group's defaults, largest particle/memory count) of a validate point."""
+    d = _defaults(_validate_func(inputs))
+    ratio, biggest = 1.0, 0.0
+    for name in ("n_particles", "n_memories", "n_rate"):
+        if name in inputs and name in d:
+            given, dflt = np.sum(inputs[name]), np.sum(d[name])
+            ratio *= float(given) / float(dflt)
+            biggest = max(biggest, float(np.max(inputs[name])))
+    for name in ("dt", "dt_s"):
+        if name in inputs and name in d and not isinstance(inputs[name], str):
+            ratio *= float(np.min(d[name])) / float(np.min(inputs[name]))
+    for name in ("taus", "tau"):
+        if name in inputs and name in d:
+            ratio *= float(np.sum(inputs[name])) / float(np.sum(d[name]))
+    return ratio, biggest
+
+
+def _cost_validate(inputs: dict) -> float:
+    return VALIDATE_GROUP_S[inputs["group"]] * _validate_scale(inputs)[0]
