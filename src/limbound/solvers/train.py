@@ -230,14 +230,35 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     layout = _layout(model)
     lb = np.concatenate([np.full(int(np.prod(s)), -r) for _, s, r in layout])
     ub = -lb
-    n_params = lb.size
     n_pred = predicted_updates("stochastic", bits, C=C)
-    est = estimate_J(bits, dt_s, n_params, n_pred, T_K=T_K, f0_hz=f0_hz)
+    est = estimate_J(bits, dt_s, lb.size, n_pred, T_K=T_K, f0_hz=f0_hz)
     arr = LIMArray(lb, ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
     theta_f = arr.values[0].astype(np.float32)[None, :].copy() if float_reference else None
+    updates, theta_f = _sgd(arr, model, layout, Xtr, ytr, theta_f, rule=rule, epochs=epochs, batch=batch, lr=lr,
+                            l2=l2, engine=engine, seed=seed)
+    wall = time.perf_counter() - t0
+    acc = _accuracy(model, arr.values, layout, Xte, yte)
+    acc_tr = _accuracy(model, arr.values, layout, Xtr, ytr)
+    f_acc = float(_accuracy(model, theta_f.astype(float), layout, Xte, yte)[0]) if theta_f is not None else math.nan
+    books = arr.books()
+    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred)
+    return TrainResult(
+        test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
+        float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
+        bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=lb.size,
+        time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
+        inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
+                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "T_K": T_K, "seed": seed,
+                "engine": engine, "C": C, "float_reference": float_reference},
+    )
+
+
+def _sgd(arr, model, layout, Xtr, ytr, theta_f, *, rule, epochs, batch, lr, l2, engine, seed) -> tuple:
+    """Minibatch SGD with the weights in the memories of ``arr`` (and the float32 reference ``theta_f`` beside it,
+    same batches): ``(updates, theta_f)``."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
     n_train = Xtr.shape[0]
-    lam = np.zeros(reads)
+    lam = np.zeros(arr.R)
     med_delta = float(np.median(arr.delta))
     updates = 0
     for _ in range(int(epochs)):
@@ -259,18 +280,4 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
                 gf = _grad(model, theta_f, layout, Xb.astype(np.float32), yb, np.float32(l2)).astype(np.float32)
                 theta_f = theta_f - np.float32(lr) * gf
             updates += 1
-    wall = time.perf_counter() - t0
-    acc = _accuracy(model, arr.values, layout, Xte, yte)
-    acc_tr = _accuracy(model, arr.values, layout, Xtr, ytr)
-    f_acc = float(_accuracy(model, theta_f.astype(float), layout, Xte, yte)[0]) if theta_f is not None else math.nan
-    books = arr.books()
-    bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred)
-    return TrainResult(
-        test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
-        float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
-        bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=n_params,
-        time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
-        inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
-                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "T_K": T_K, "seed": seed,
-                "engine": engine, "C": C, "float_reference": float_reference},
-    )
+    return updates, theta_f

@@ -56,9 +56,10 @@ a per-read energy to charge it (``N`` reads per update per run).
 
 Schedules driven by the solve
 -----------------------------
-Gradient rule: step ``eta = 1 / L`` with ``L = lambda_max(P) + rho ||A||^2``
-(the Lipschitz constant of ``grad_x L``); the barriers follow ``|g_i|``
-(THEORY §6), so they rise by themselves as the solve converges.
+Gradient rule: each iteration moves the memories to the driver's target with
+``g = x - target``, ``eta = 1`` (:mod:`limbound.solvers.qp.admm` notes); the
+barriers follow ``|g_i|`` (THEORY §6), so they rise by themselves as the
+solve converges.
 Annealing rule: ``lam`` (kT per unit of f) is set so that the typical tilt per
 level is ``D``, ``lam = D / (delta * rms(g))`` (``g`` projected on the box),
 never decreasing, growing by 2 % per update once the memories are within two
@@ -110,7 +111,8 @@ from .problem import (MAX_RANDOM_KAPPA, MAX_RANDOM_N, QPProblem, check_random_in
                       objective, random_qp, save_qp, validate_qp)
 from .reference import OSQP_ACCEPTED, checked_reference, osqp_reference
 from .result import QPResult
-from .solve import DRIVERS, MAX_ANNEAL_UPDATES, check_solve_inputs, solve_qp
+from .gradient import DRIVERS
+from .solve import MAX_ANNEAL_UPDATES, check_solve_inputs, solve_qp
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",
            "check_random_inputs", "check_solve_inputs", "constraint_violation", "checked_reference", "OSQP_ACCEPTED",

@@ -16,14 +16,7 @@ The iterate ``x`` lives in the memories.  Each iteration moves them to ``x+`` wi
 grid and their hop noise are part of the iteration.  ``z``, ``y`` and the factorisation live in the digital
 driver (like the multipliers before; their digital cost is not in the books).
 
-Precision banks.  A b-bit memory resolves ``1/(2**b - 1)`` of its range; a QP's equality rows need more than
-that (measured on the Maros-Meszaros set: rounding the optimum to a 16-bit grid of a tight range violates
-rows by up to 17 on QGROW7).  Each variable is therefore held by ``banks`` memories whose values add up:
-bank 0 spans the variable's range, bank ``k`` spans ``+-bank_span`` levels of bank ``k - 1``
-(``2 * 64 / 65535``, ~1/512 of its spacing at b = 16).  A move is given to the coarsest bank whose
-spacing it needs (a bank keeps its level while the finer banks can absorb the rest).  All banks start from
-uniformly random levels and every hop of every bank is booked; ``estimate_J`` counts one memory per variable
-(the paper's model), the books count all of them.
+Precision banks (several memories per variable): :mod:`limbound.solvers.qp.banks`.
 
 Status (honest: computed on the values the memories hold, with the multipliers of the driver, unscaled,
 as qpbenchmark computes them): ``solved`` iff for every read the primal residual (each row's violation over
@@ -41,23 +34,17 @@ import numpy as np
 import scipy.linalg as sla
 from scipy import sparse
 
+from .banks import Banks
+
 #: ADMM constants of OSQP (Stellato et al. 2020, Section 5)
 SIGMA = 1e-6
 ALPHA = 1.6
 RHO_EQ_FACTOR = 1e3
 RHO_MIN, RHO_MAX = 1e-6, 1e6
 RUIZ_ITERS = 25
-#: fine-bank half span in levels of the next coarser bank: ``max(2, (2**b - 1) // 1024)`` (64 at b = 16: each bank
-#: resolves ~1/512 of the coarser bank's level; 2 at b <= 11)
-def bank_span(top):
-    return max(2, int(top) // 1024)
 CHECK_EVERY = 10
 POLISH_EVERY = 50
 EPS_PINF = 1e-5
-#: memory ranges reach this fraction of their width beyond the true bounds (the iterate may be infeasible on its way)
-FACE_MARGIN = 0.1
-#: consecutive checks (CHECK_EVERY iterations apart) with a target beyond an artificial face before the box grows
-FACE_CHECKS = 30
 
 
 def ruiz(P, C, iters=RUIZ_ITERS):
@@ -111,54 +98,6 @@ def residuals(P, q, r, C, l, u, X, Y):
     f = 0.5 * xPx + qx + r
     gap = np.abs(xPx + qx + supp) / np.maximum(1.0, np.abs(f))
     return prim, dual, gap
-
-
-class Banks:
-    """The memories of ``K`` precision banks of ``n`` variables in one :class:`LIMArray` (module notes)."""
-
-    def __init__(self, lo, hi, banks, top):
-        self.n = lo.size
-        self.K = int(banks)
-        # finer bank k spans +-w_k, w_k = bank_span delta_{k-1}: in units of delta_0, w_k = f_k
-        f, fk = [], 1.0
-        span_levels = bank_span(top)
-        for _ in range(1, self.K):
-            fk = span_levels * fk
-            f.append(fk)
-            fk = 2.0 * fk / top
-        # bank 0 is shrunk by the finer banks' reach so that the sum stays in [lo, hi] (bounds held by the memories)
-        reach = sum(f)
-        d0 = (hi - lo) / (top + 2.0 * reach)
-        span = [(lo + reach * d0, hi - reach * d0)] + [(-fk * d0, fk * d0) for fk in f]
-        self.lo = np.concatenate([s_[0] for s_ in span])
-        self.hi = np.concatenate([s_[1] for s_ in span])
-        self.delta = (self.hi - self.lo) / top
-        #: the range of each variable (the sum of the banks' ranges) and what the finer banks add to bank 0
-        self.range = (lo, hi)
-        self.reach = reach * d0
-
-    def values(self, arr):
-        """Variable values, the sum of the banks, (R, n)."""
-        return arr.values.reshape(arr.R, self.K, self.n).sum(axis=1)
-
-    def targets(self, arr, x_t):
-        """Per-memory targets for the variable targets ``x_t`` (R, n): the coarsest bank that must move moves."""
-        V = arr.values.reshape(arr.R, self.K, self.n)
-        lo = self.lo.reshape(self.K, self.n)
-        hi = self.hi.reshape(self.K, self.n)
-        dl = self.delta.reshape(self.K, self.n)
-        T = np.empty_like(V)
-        rem = x_t.copy()
-        for k in range(self.K):
-            if k < self.K - 1:
-                finer = 0.5 * (hi[k + 1] - lo[k + 1]) * 0.5  # half of the next bank's half span
-                keep = np.abs(rem - V[:, k]) <= finer
-                grid = lo[k] + np.round((np.clip(rem, lo[k], hi[k]) - lo[k]) / dl[k]) * dl[k]
-                T[:, k] = np.where(keep, V[:, k], grid)
-            else:
-                T[:, k] = np.clip(rem, lo[k], hi[k])
-            rem = rem - T[:, k]
-        return T.reshape(arr.R, self.K * self.n)
 
 
 def stack_constraints(p, lb, ub):
@@ -265,125 +204,150 @@ class ADMM:
         return sol[:n], yp
 
 
-def drive(p, arr, banks: Banks, *, bounds, eps, max_iter, deadline, faces=None, rho0=0.1):
+def drive(p, arr, banks: Banks, *, bounds, eps, max_iter, deadline, rho0=0.1):
     """Run the ADMM on the memories of ``arr`` until every read stops (module notes).
-
-    ``faces = (art_lo, art_hi)``: which faces of the ranges ``banks.range`` are artificial (the adaptive box);
-    when the ADMM's target of some read lies beyond an artificial face at ``FACE_CHECKS`` consecutive checks,
-    every running read stops with status ``"box"`` (the caller grows the box and solves again).
 
     Returns per-read arrays ``status`` (str), ``iters``, ``prim``, ``dual``, ``gap``, final ``Y`` (unscaled),
     ``rho``, ``polished`` and the number of memory updates.
     """
     C, l, u = stack_constraints(p, *bounds)
-    adm = ADMM(p, C, l, u)
-    R, n, m = arr.R, p.n, C.shape[0]
-    X = banks.values(arr)
-    XS = X / adm.d
-    ZS = np.clip((adm.Cs @ XS.T).T, adm.ls, adm.us)
-    YS = np.zeros((R, m))
-    rho = np.full(R, float(rho0))
-    status = np.array(["running"] * R, dtype=object)
-    iters = np.zeros(R, dtype=np.int64)
-    polished = np.zeros(R, dtype=bool)
-    Ypol = np.zeros((R, m))
-    prev_YS = YS.copy()
-    prim = np.full(R, np.inf)
-    dual = np.full(R, np.inf)
-    gap = np.full(R, np.inf)
-    updates = 0
-
-    def write(targets_x, active):
-        """One gradient-rule update moving the memories of the active reads towards ``targets_x`` (R, n)."""
-        nonlocal updates
-        T = banks.targets(arr, targets_x)
-        G = arr.values - T
-        arr.gradient_step(G, 1.0, active=active)
-        updates += 1
-
-    Xpol = np.zeros((R, n))
-    beyond = 0
-    pol_age = np.zeros(R, dtype=np.int64)
+    run = _Reads(p, arr, banks, ADMM(p, C, l, u), rho0)
     it = 0
     while True:
-        act = status == "running"
+        act = run.status == "running"
         if not np.any(act):
             break
         if time.perf_counter() > deadline:
-            status[act] = "time_limit"
+            run.status[act] = "time_limit"
             break
-        target = X.copy()
-        for r in np.flatnonzero(act):
-            if polished[r]:
-                target[r] = Xpol[r]  # walk to the polished point
-                pol_age[r] += 1
-            else:
-                xs_n, ZS[r], YS[r] = adm.step(XS[r], ZS[r], YS[r], rho[r])
-                target[r] = xs_n * adm.d
-        write(target, act)
-        X = banks.values(arr)
-        XS = X / adm.d
-        iters[act] += 1
+        run.iterate(act)
         it += 1
         if it % CHECK_EVERY:
             continue
-        if faces is not None:
-            lo, hi = banks.range
-            out = (faces[0] & (target < lo)) | (faces[1] & (target > hi))
-            beyond = beyond + 1 if np.any(out[act]) else 0
-            if beyond >= FACE_CHECKS:
-                status[act] = "box"
-                break
-        Y = np.array([adm.unscale_y(YS[r]) for r in range(R)])
-        Yuse = np.where(polished[:, None], Ypol, Y)
-        pr, du, ga = residuals(p.P, p.q, p.r, adm.Csp, l, u, X, Yuse)
+        run.check(act, eps, max_iter)
+    return run.finish(eps)
+
+
+class _Reads:
+    """The driver state of every read (each an independent run: its own ``rho``, ``z``, ``y``, polishing, stopping)."""
+
+    def __init__(self, p, arr, banks, adm, rho0):
+        self.p, self.arr, self.banks, self.adm = p, arr, banks, adm
+        R, n, m = arr.R, p.n, adm.C.shape[0]
+        self.X = banks.values(arr)
+        self.XS = self.X / adm.d
+        self.ZS = np.clip((adm.Cs @ self.XS.T).T, adm.ls, adm.us)
+        self.YS = np.zeros((R, m))
+        self.rho = np.full(R, float(rho0))
+        self.status = np.array(["running"] * R, dtype=object)
+        self.iters = np.zeros(R, dtype=np.int64)
+        self.polished = np.zeros(R, dtype=bool)
+        self.Ypol = np.zeros((R, m))
+        self.prev_YS = self.YS.copy()
+        self.prim = np.full(R, np.inf)
+        self.dual = np.full(R, np.inf)
+        self.gap = np.full(R, np.inf)
+        self.updates = 0
+        self.Xpol = np.zeros((R, n))
+        self.pol_age = np.zeros(R, dtype=np.int64)
+
+    def iterate(self, act):
+        """One ADMM iteration of the active reads (a polished read walks to its polished point), written into the
+        memories with one gradient-rule update, then read back."""
+        adm = self.adm
+        target = self.X.copy()
         for r in np.flatnonzero(act):
-            prim[r], dual[r], gap[r] = pr[r], du[r], ga[r]
-            if pr[r] <= eps and du[r] <= eps and ga[r] <= eps:
-                status[r] = "solved"
-                continue
-            if iters[r] >= max_iter:
-                status[r] = "max_iter"
-                continue
-            if polished[r]:
-                if pol_age[r] >= 4 * CHECK_EVERY:  # the grid cannot hold the polished point: back to the ADMM
-                    polished[r] = False
-                continue
-            # primal infeasibility certificate (Stellato et al. 2020, §3.4) on the unscaled multiplier step
-            dy = adm.unscale_y(YS[r] - prev_YS[r])
-            ndy = float(np.max(np.abs(dy))) if m else 0.0
-            if ndy > 1e-30:
-                supp = (np.where(np.isfinite(u), u, 0.0) @ np.maximum(dy, 0.0)
-                        + np.where(np.isfinite(l), l, 0.0) @ np.minimum(dy, 0.0))
-                ok_sides = not (np.any((dy > 0) & ~np.isfinite(u)) or np.any((dy < 0) & ~np.isfinite(l)))
-                if ok_sides and np.max(np.abs(adm.Csp.T @ dy)) <= EPS_PINF * ndy and supp < -EPS_PINF * ndy:
-                    status[r] = "infeasible"
-                    continue
-            if iters[r] % POLISH_EVERY == 0 and max(pr[r], du[r]) < 1e-2:
-                got = adm.polish(X[r], Y[r])
-                if got is not None:
-                    xp, yp = got
-                    pp, dp, gp = residuals(p.P, p.q, p.r, adm.Csp, l, u, xp[None, :], yp[None, :])
-                    if pp[0] <= 0.1 * eps and dp[0] <= 0.1 * eps and gp[0] <= 0.1 * eps:
-                        # the polished point becomes the target: the memories walk there (booked)
-                        polished[r] = True
-                        pol_age[r] = 0
-                        Xpol[r] = xp
-                        Ypol[r] = yp
-                        YS[r] = adm.c * yp / adm.e
-                        ZS[r] = np.clip(adm.Cs @ (xp / adm.d), adm.ls, adm.us)
-                        continue
-            if iters[r] % (5 * CHECK_EVERY) == 0:
-                nr = adm.new_rho(XS[r], ZS[r], YS[r], rho[r])
-                if nr > 5 * rho[r] or nr < 0.2 * rho[r]:
-                    rho[r] = nr
-        prev_YS = YS.copy()
-    Y = np.array([adm.unscale_y(YS[r]) for r in range(R)])
-    Y = np.where(polished[:, None], Ypol, Y)
-    X = banks.values(arr)
-    prim, dual, gap = residuals(p.P, p.q, p.r, adm.Csp, l, u, X, Y)
-    for r in range(R):
+            if self.polished[r]:
+                target[r] = self.Xpol[r]  # walk to the polished point
+                self.pol_age[r] += 1
+            else:
+                xs_n, self.ZS[r], self.YS[r] = adm.step(self.XS[r], self.ZS[r], self.YS[r], self.rho[r])
+                target[r] = xs_n * adm.d
+        T = self.banks.targets(self.arr, target)
+        self.arr.gradient_step(self.arr.values - T, 1.0, active=act)
+        self.updates += 1
+        self.X = self.banks.values(self.arr)
+        self.XS = self.X / adm.d
+        self.iters[act] += 1
+
+    def check(self, act, eps, max_iter):
+        """Every ``CHECK_EVERY`` iterations: the honest residuals on the memory values and each read's decision."""
+        adm, p = self.adm, self.p
+        Y = np.array([adm.unscale_y(self.YS[r]) for r in range(self.arr.R)])
+        Yuse = np.where(self.polished[:, None], self.Ypol, Y)
+        pr, du, ga = residuals(p.P, p.q, p.r, adm.Csp, adm.l, adm.u, self.X, Yuse)
+        for r in np.flatnonzero(act):
+            self.prim[r], self.dual[r], self.gap[r] = pr[r], du[r], ga[r]
+            self._decide(r, pr[r], du[r], ga[r], Y[r], eps, max_iter)
+        self.prev_YS = self.YS.copy()
+
+    def _decide(self, r, pr, du, ga, y, eps, max_iter):
+        """Stop read ``r`` (solved, max_iter, infeasible), leave or start polishing, or adapt its ``rho``."""
+        if pr <= eps and du <= eps and ga <= eps:
+            self.status[r] = "solved"
+            return
+        if self.iters[r] >= max_iter:
+            self.status[r] = "max_iter"
+            return
+        if self.polished[r]:
+            if self.pol_age[r] >= 4 * CHECK_EVERY:  # the grid cannot hold the polished point: back to the ADMM
+                self.polished[r] = False
+            return
+        if self._infeasible(r):
+            self.status[r] = "infeasible"
+            return
+        if self.iters[r] % POLISH_EVERY == 0 and max(pr, du) < 1e-2 and self._polish(r, y, eps):
+            return
+        if self.iters[r] % (5 * CHECK_EVERY) == 0:
+            nr = self.adm.new_rho(self.XS[r], self.ZS[r], self.YS[r], self.rho[r])
+            if nr > 5 * self.rho[r] or nr < 0.2 * self.rho[r]:
+                self.rho[r] = nr
+
+    def _infeasible(self, r) -> bool:
+        """OSQP's primal infeasibility certificate (Stellato et al. 2020, §3.4) on read ``r``'s unscaled multiplier step."""
+        adm = self.adm
+        l, u = adm.l, adm.u
+        dy = adm.unscale_y(self.YS[r] - self.prev_YS[r])
+        ndy = float(np.max(np.abs(dy))) if adm.C.shape[0] else 0.0
+        if not ndy > 1e-30:
+            return False
+        supp = (np.where(np.isfinite(u), u, 0.0) @ np.maximum(dy, 0.0)
+                + np.where(np.isfinite(l), l, 0.0) @ np.minimum(dy, 0.0))
+        ok_sides = not (np.any((dy > 0) & ~np.isfinite(u)) or np.any((dy < 0) & ~np.isfinite(l)))
+        return bool(ok_sides and np.max(np.abs(adm.Csp.T @ dy)) <= EPS_PINF * ndy and supp < -EPS_PINF * ndy)
+
+    def _polish(self, r, y, eps) -> bool:
+        """Polish read ``r``; a polished point within ``0.1 eps`` becomes its target (the memories walk there, booked)."""
+        adm, p = self.adm, self.p
+        got = adm.polish(self.X[r], y)
+        if got is None:
+            return False
+        xp, yp = got
+        pp, dp, gp = residuals(p.P, p.q, p.r, adm.Csp, adm.l, adm.u, xp[None, :], yp[None, :])
+        if not (pp[0] <= 0.1 * eps and dp[0] <= 0.1 * eps and gp[0] <= 0.1 * eps):
+            return False
+        self.polished[r] = True
+        self.pol_age[r] = 0
+        self.Xpol[r] = xp
+        self.Ypol[r] = yp
+        self.YS[r] = adm.c * yp / adm.e
+        self.ZS[r] = np.clip(adm.Cs @ (xp / adm.d), adm.ls, adm.us)
+        return True
+
+    def finish(self, eps) -> dict:
+        """Final residuals on the memory values; a read judged solved at its last check but not now is inaccurate."""
+        adm, p = self.adm, self.p
+        Y = np.array([adm.unscale_y(self.YS[r]) for r in range(self.arr.R)])
+        Y = np.where(self.polished[:, None], self.Ypol, Y)
+        X = self.banks.values(self.arr)
+        prim, dual, gap = residuals(p.P, p.q, p.r, adm.Csp, adm.l, adm.u, X, Y)
+        final_status(self.status, prim, dual, gap, eps)
+        return {"status": self.status, "iters": self.iters, "prim": prim, "dual": dual, "gap": gap, "Y": Y,
+                "rho": self.rho, "polished": self.polished, "updates": self.updates, "C": adm.C, "l": adm.l, "u": adm.u}
+
+
+def final_status(status, prim, dual, gap, eps) -> None:
+    """In place: a read whose status is ``solved`` but whose final residuals exceed ``eps`` becomes ``inaccurate``."""
+    for r in range(status.size):
         if status[r] == "solved" and not (prim[r] <= eps and dual[r] <= eps and gap[r] <= eps):
             status[r] = "inaccurate"
-    return {"status": status, "iters": iters, "prim": prim, "dual": dual, "gap": gap, "Y": Y, "rho": rho,
-            "polished": polished, "updates": updates, "C": C, "l": l, "u": u}

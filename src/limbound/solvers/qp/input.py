@@ -200,19 +200,3 @@ def memory_ranges(lb, ub, half_width):
     lo = np.where(fixed, lo - h, lo)
     hi = np.where(fixed, hi + h, hi)
     return lo, hi, art_lo, art_hi
-
-
-def faces_hit(x, lo, hi, art_lo, art_hi, levels=4.0, top=65535):
-    """Per point (rows of ``x``): True where a variable sits within ``levels`` grid levels of an artificial face."""
-    d = (hi - lo) / top
-    near_lo = art_lo & (x <= lo + levels * d)
-    near_hi = art_hi & (x >= hi - levels * d)
-    return np.any(near_lo | near_hi, axis=-1)
-
-
-def describe_infinite(lb, ub) -> str:
-    """How many variables have no finite bound on one or both sides (for the report)."""
-    free = int(np.sum(~np.isfinite(lb) & ~np.isfinite(ub)))
-    half = int(np.sum(np.isfinite(lb) ^ np.isfinite(ub)))
-    return f"{free} free, {half} one-sided"
-

@@ -22,8 +22,8 @@ is what the memories hold.
 
 Status as for the ADMM driver (:func:`limbound.solvers.qp.admm.residuals`, on the memory values and unscaled
 multipliers): ``solved`` iff primal, dual residual and duality gap are within ``eps`` for every read;
-``max_iter`` when the iterations run out, ``time_limit`` when the wall-clock budget does, ``box`` when the
-iterate keeps pushing beyond an artificial face of the memories' ranges (the caller grows the box).
+``max_iter`` when the iterations run out, ``time_limit`` when the wall-clock budget does, ``inaccurate`` when
+a KKT solve fails.  (Whether the box binds is judged by the caller, :mod:`limbound.solvers.qp.gradient`.)
 """
 from __future__ import annotations
 
@@ -33,12 +33,10 @@ import numpy as np
 import scipy.sparse.linalg as spla
 from scipy import sparse
 
-from .admm import ADMM, residuals, stack_constraints
+from .admm import ADMM, final_status, residuals, stack_constraints
 
 REG = 1e-9
 STEP_FRACTION = 0.99
-#: consecutive iterations with the target beyond an artificial face before the box grows
-FACE_ITERS = 8
 WRITES_PER_STEP = 2
 
 
@@ -136,7 +134,7 @@ class IPM:
         return self.sc.unscale_y(yc)
 
 
-def drive(p, arr, banks, *, bounds, eps, max_iter, deadline, faces=None):
+def drive(p, arr, banks, *, bounds, eps, max_iter, deadline):
     """Run the interior-point driver on the memories of ``arr`` until every read stops (module notes).
 
     Same inputs and outputs as :func:`limbound.solvers.qp.admm.drive`.
@@ -144,17 +142,12 @@ def drive(p, arr, banks, *, bounds, eps, max_iter, deadline, faces=None):
     C, l, u = stack_constraints(p, *bounds)
     sc = ADMM(p, C, l, u)
     ipm = IPM(sc)
-    R, n = arr.R, p.n
-    # every read starts at the driver's starting point: the memories walk there from their random levels
-    x0, s0, z0, y0 = ipm.start()
-    state = [[s0.copy(), z0.copy(), y0.copy()] for _ in range(R)]
-    for _ in range(WRITES_PER_STEP):
-        arr.gradient_step(arr.values - banks.targets(arr, np.tile(x0 * sc.d, (R, 1))), 1.0)
+    R = arr.R
+    state = _start(ipm, arr, banks)
     X = banks.values(arr)
     status = np.array(["running"] * R, dtype=object)
     iters = np.zeros(R, dtype=np.int64)
     Y = np.zeros((R, C.shape[0]))
-    beyond = np.zeros(R, dtype=np.int64)
     updates = WRITES_PER_STEP
     while True:
         act = status == "running"
@@ -167,30 +160,7 @@ def drive(p, arr, banks, *, bounds, eps, max_iter, deadline, faces=None):
         for r in np.flatnonzero(act):
             Y[r] = ipm.multipliers(state[r][1], state[r][2])
         pr, du, ga = residuals(p.P, p.q, p.r, sc.Csp, l, u, X, Y)
-        target = X.copy()
-        for r in np.flatnonzero(act):
-            if pr[r] <= eps and du[r] <= eps and ga[r] <= eps:
-                status[r] = "solved"
-                continue
-            if iters[r] >= max_iter:
-                status[r] = "max_iter"
-                continue
-            s, z, y = state[r]
-            got = ipm.step(X[r] / sc.d, s, z, y)
-            if got is None:
-                status[r] = "inaccurate"
-                continue
-            dx, ds, dz, dy, a = got
-            state[r] = [np.maximum(s + a * ds, 1e-300), np.maximum(z + a * dz, 1e-300), y + a * dy]
-            target[r] = (X[r] / sc.d + a * dx) * sc.d
-            iters[r] += 1
-            if faces is not None:
-                lo, hi = banks.range
-                out = (faces[0] & (target[r] < lo)) | (faces[1] & (target[r] > hi))
-                beyond[r] = beyond[r] + 1 if np.any(out) else 0
-                if beyond[r] >= FACE_ITERS:
-                    status[status == "running"] = "box"
-                    break
+        target = _step_reads(ipm, state, X, act, (pr, du, ga), status, iters, eps, max_iter)
         moving = status == "running"
         if not np.any(moving):
             break
@@ -202,8 +172,42 @@ def drive(p, arr, banks, *, bounds, eps, max_iter, deadline, faces=None):
     for r in range(R):
         Y[r] = ipm.multipliers(state[r][1], state[r][2])
     prim, dual, gap = residuals(p.P, p.q, p.r, sc.Csp, l, u, X, Y)
-    for r in range(R):
-        if status[r] == "solved" and not (prim[r] <= eps and dual[r] <= eps and gap[r] <= eps):
-            status[r] = "inaccurate"
+    final_status(status, prim, dual, gap, eps)
     return {"status": status, "iters": iters, "prim": prim, "dual": dual, "gap": gap, "Y": Y,
             "rho": np.full(R, np.nan), "polished": np.zeros(R, dtype=bool), "updates": updates}
+
+
+def _start(ipm: IPM, arr, banks) -> list:
+    """Every read starts at the driver's starting point: the memories walk there from their random levels
+    (``WRITES_PER_STEP`` updates).  Returns each read's ``[s, z, y]``."""
+    R = arr.R
+    x0, s0, z0, y0 = ipm.start()
+    state = [[s0.copy(), z0.copy(), y0.copy()] for _ in range(R)]
+    for _ in range(WRITES_PER_STEP):
+        arr.gradient_step(arr.values - banks.targets(arr, np.tile(x0 * ipm.sc.d, (R, 1))), 1.0)
+    return state
+
+
+def _step_reads(ipm: IPM, state, X, act, res, status, iters, eps, max_iter):
+    """Each active read: stop it (solved within ``eps``, out of iterations, failed KKT solve) or take one
+    predictor-corrector step from the values its memories hold.  Returns the targets (R, n) of the memories."""
+    sc = ipm.sc
+    pr, du, ga = res
+    target = X.copy()
+    for r in np.flatnonzero(act):
+        if pr[r] <= eps and du[r] <= eps and ga[r] <= eps:
+            status[r] = "solved"
+            continue
+        if iters[r] >= max_iter:
+            status[r] = "max_iter"
+            continue
+        s, z, y = state[r]
+        got = ipm.step(X[r] / sc.d, s, z, y)
+        if got is None:
+            status[r] = "inaccurate"
+            continue
+        dx, ds, dz, dy, a = got
+        state[r] = [np.maximum(s + a * ds, 1e-300), np.maximum(z + a * dz, 1e-300), y + a * dy]
+        target[r] = (X[r] / sc.d + a * dx) * sc.d
+        iters[r] += 1
+    return target

@@ -107,6 +107,15 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source
         raise ParameterError("q is empty; allowed: at least one variable")
     m_rows = 0 if A is None else int(np.shape(A)[0]) if np.ndim(A) == 2 else 0
     check_dense_budget(n, m_rows, source=source)
+    P, r, emin, emax = _check_objective(P, q, r, n)
+    lb, ub = _check_bounds(lb, ub, n)
+    A, l, u, lb, ub = _check_rows(A, l, u, lb, ub, n)
+    return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, r=r, source=source)
+
+
+def _check_objective(P, q, r, n) -> tuple:
+    """``P`` (n x n, finite, symmetric, PSD, not 0), ``q`` finite, ``r`` a finite number: ``(P, r, emin, emax)``
+    with ``P`` symmetrised and its extreme eigenvalues."""
     P = _arr("P", P, 2)
     if P.shape != (n, n):
         raise ParameterError(f"P has shape {P.shape}; allowed: ({n}, {n}) to match q of length {n}")
@@ -130,6 +139,11 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source
     emin, emax = float(eig[0]), float(eig[-1])
     if emin < -_NEG_RTOL * max(abs(emax), 1e-300) or emax <= 0.0:
         raise ParameterError(f"P is not positive semidefinite (smallest eigenvalue {emin:.3g}); allowed: convex problems (P PSD, P != 0)")
+    return P, r, emin, emax
+
+
+def _check_bounds(lb, ub, n) -> tuple:
+    """``lb``, ``ub`` of length ``n`` (default: none), ``|value| >= 1e19`` infinite, ``lb <= ub``: ``(lb, ub)``."""
     lb = np.full(n, -np.inf) if lb is None else infinite_to_inf(_arr("lb", lb, 1))
     ub = np.full(n, np.inf) if ub is None else infinite_to_inf(_arr("ub", ub, 1))
     for name, a in (("lb", lb), ("ub", ub)):
@@ -141,6 +155,12 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source
     if bad.size:
         i = int(bad[0])
         raise ParameterError(f"lb[{i}]={_num(lb[i])} > ub[{i}]={_num(ub[i])} (infeasible bounds); allowed: lb <= ub")
+    return lb, ub
+
+
+def _check_rows(A, l, u, lb, ub, n) -> tuple:
+    """``A`` (m x n, finite) with ``l <= u`` (default: none), single-variable rows turned into bounds:
+    ``(A, l, u, lb, ub)``."""
     if A is None:
         if l is not None or u is not None:
             raise ParameterError("l/u given without A; allowed: A, l and u together")
@@ -166,7 +186,7 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source
         if np.any(l == np.inf) or np.any(u == -np.inf):
             raise ParameterError("l has +inf or u has -inf (infeasible constraint); allowed: l < +inf, u > -inf")
         A, l, u, lb, ub, _ = split_bound_rows(A, l, u, lb, ub)
-    return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, r=r, source=source)
+    return A, l, u, lb, ub
 
 
 _FORMATS = ".npz (keys P, q and optionally A, l, u, lb, ub, r) or .mat (qpbenchmark/OSQP layout: P, q, r, A, l, u)"

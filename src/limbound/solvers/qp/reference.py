@@ -117,3 +117,20 @@ def checked_reference(problem: QPProblem, **kw):
                              f"allowed: problems OSQP solves (status {' or '.join(OSQP_ACCEPTED)}), "
                              f"or reference=None (--no-reference)")
     return x, f, status
+
+
+def reference_first(problem: QPProblem, reference) -> tuple:
+    """The reference of a solve, before it: ``(x_ref, f_ref, status)``.
+
+    Recorded, not trusted: a problem OSQP does not solve is still solved on the memories (``f_ref = nan``,
+    ``x_ref = None``); an error OSQP raises at setup (e.g. P non-convex at its precision) is refused
+    (:func:`checked_reference`).  ``reference=None``: ``(None, nan, "not computed")``.
+    """
+    f_ref, status, x_ref = math.nan, "not computed", None
+    if reference == "osqp":
+        x_ref, f_ref, status = osqp_reference(problem)
+        if status.startswith("error"):
+            checked_reference(problem)
+        if status not in OSQP_ACCEPTED:
+            f_ref, x_ref = math.nan, None
+    return x_ref, f_ref, status

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lim_memory import VersusBound
+from .problem import QPProblem, constraint_violation
 
 
 @dataclass
@@ -86,3 +87,14 @@ class QPResult(VersusBound):
 def _rel_gap(f, f_ref):
     """``|f - f_ref| / max(|f_ref|, 1)`` (the floor 1 avoids dividing by an optimum near 0)."""
     return np.abs(np.asarray(f) - f_ref) / max(abs(f_ref), 1.0)
+
+
+def accuracy_fields(p: QPProblem, X, f_reads, f_ref, best: int) -> dict:
+    """The accuracy part of a :class:`QPResult` for the memory values ``X`` (R, n) with objectives ``f_reads``:
+    the answer ``X[best]``, the mean objective and its relative gap to ``f_ref`` (nan without a reference), the
+    worst read's gap and the largest constraint violation over reads."""
+    gaps = _rel_gap(f_reads, f_ref) if math.isfinite(f_ref) else np.full(len(f_reads), math.nan)
+    return {"x": X[best], "objective": float(np.mean(f_reads)), "objective_per_read": f_reads,
+            "reference_objective": f_ref,
+            "rel_gap": float(_rel_gap(np.mean(f_reads), f_ref)) if math.isfinite(f_ref) else math.nan,
+            "rel_gap_worst_read": float(np.max(gaps)), "constraint_violation": float(np.max(constraint_violation(p, X)))}
