@@ -15,6 +15,11 @@ Each rate is measured on the same counts the budget checks use, so a refusal
 Printed: each measured value next to the constant in limbound.budget; the constants are rounded so
 that estimates err on the fast side (a refused run really takes at least the estimate).
 
+Values measured on the 2-core reference machine when the constants were set: spin updates 1.38e8/s (G11, 400 sweeps x 8 reads) -> 1.5e8; QP reference
+2.1e-9 .. 3.3e-9 s x n^3 at n=800 (1.1 .. 1.7 s, loaded machine) -> 2.0e-9; QP LIM fixed cost
+4.3e-4 s per read-update at n=30 (gradient rule, 30 updates x 4 reads) -> 4.0e-4, growth 1.3e-8 s x n^2
+from n=30 to n=300 -> 1.0e-8; training 6.6e4 .. 1.0e5 memory updates/s (logreg, 3 epochs x 2 reads) -> 1.0e5.
+
 Usage: ``.venv/bin/python benchmarks/bench_budget.py`` (about 30 s).
 """
 from __future__ import annotations

@@ -9,7 +9,9 @@ MODULES = ["limbound", "limbound.constants", "limbound.units", "limbound.countin
            "limbound.physics.accelerator", "limbound.physics.floors", "limbound.stats", "limbound.solvers.ising.problem", "limbound.solvers.ising.pricing", "limbound.solvers.ising.floors",
            "limbound.solvers.maxcut", "limbound.solvers.sampler", "limbound.sim.protocols"]
 # lower layers and report helpers with worked examples (kept on their own line: other lists change with the splits)
-MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.ladder"]
+MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.ladder", "limbound.budget",
+            "limbound.codecarbon", "limbound.display", "limbound.uncertainty", "limbound.cli._uncertain",
+            "limbound.report.html", "limbound.report.figures"]
 
 
 @pytest.mark.parametrize("name", MODULES)

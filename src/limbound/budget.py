@@ -19,24 +19,28 @@ from .errors import ParameterError
 #: Default budget of one command (s): about 10 minutes on the 2-core reference machine.
 DEFAULT_MAX_TIME_S = 600.0
 
-# Rates measured by benchmarks/bench_budget.py on the reference machine (2 cores, numba 2 threads),
-# rounded up (an estimate from them is a lower bound on the wall time).
-#: anneal kernel (limbound.solvers.ising.anneal): attempted spin updates per second, G11 (800 nodes), 2 threads.
-SPIN_UPDATES_PER_S = 1.5e8   # measured 1.38e8 (G11, 400 sweeps x 8 reads)
+# Rates of the reference machine (2 cores, numba 2 threads), rounded so that an estimate from them errs on the
+# fast side; benchmarks/bench_budget.py measures each one on the same counts and prints it beside the constant.
+#: anneal kernel (limbound.solvers.ising.anneal): attempted spin updates per second.
+SPIN_UPDATES_PER_S = 1.5e8
 #: dense random QP of n variables (limbound.solvers.qp.random_qp + osqp_reference): ~ c3 n^3 seconds.
-QP_REFERENCE_S_PER_N3 = 2.0e-9   # measured 2.1e-9 .. 3.3e-9 at n=800 (1.1 .. 1.7 s, loaded machine)
+QP_REFERENCE_S_PER_N3 = 2.0e-9
 #: LIM solve of a QP, per read and per update: a fixed cost (Python and the hop engine) ...
-QP_LIM_S_PER_UPDATE = 4.0e-4   # measured 4.3e-4 at n=30 (gradient rule, 30 updates x 4 reads)
+QP_LIM_S_PER_UPDATE = 4.0e-4
 #: ... plus ~c2 n^2 seconds (the dense matrix-vector products).
-QP_LIM_S_PER_N2_UPDATE = 1.0e-8   # measured 1.3e-8 from n=30 to n=300
+QP_LIM_S_PER_N2_UPDATE = 1.0e-8
 #: digits training (limbound.solvers.train): memory updates per second.
-TRAIN_UPDATES_PER_S = 1.0e5   # measured 6.6e4 .. 1.0e5 (logreg, 3 epochs x 2 reads)
+TRAIN_UPDATES_PER_S = 1.0e5
 #: sweep grid: points at most (the grid is counted before any list is built).
 MAX_GRID_POINTS = 100_000
 
 
-def parse_max_time(text, name: str = "--max-time"):
-    """``--max-time`` in seconds (``"2h"``, ``"90s"``, ``600``); ``"none"``/``"inf"`` -> None (no limit)."""
+def parse_max_time(text: str | float | None, name: str = "--max-time") -> float | None:
+    """``--max-time`` in seconds (``"2h"``, ``"90s"``, ``600``); ``"none"``/``"inf"`` -> None (no limit).
+
+    >>> parse_max_time("2h"), parse_max_time("none"), parse_max_time(None)
+    (7200.0, None, 600.0)
+    """
     if text is None:
         return DEFAULT_MAX_TIME_S
     if isinstance(text, str) and text.strip().lower() in ("none", "inf", "unlimited", "off"):
@@ -47,7 +51,11 @@ def parse_max_time(text, name: str = "--max-time"):
 
 
 def fmt_seconds(s: float) -> str:
-    """``s`` as a short human time: 42 s, 12 min, 3.1 h, 2.0e+03 days."""
+    """``s`` as a short human time: 42 s, 12 min, 3.1 h, 2.0e+03 days.
+
+    >>> fmt_seconds(42.0), fmt_seconds(720.0), fmt_seconds(11160.0), fmt_seconds(1.728e8)
+    ('42 s', '12 min', '3.1 h', '2e+03 days')
+    """
     if not math.isfinite(s):
         return "forever"
     if s < 120:
@@ -68,7 +76,8 @@ def _flag_value(s: float) -> str:
     return f"{math.ceil(s / 3600) + 1}h"
 
 
-def check_budget(what: str, seconds: float, max_time_s=DEFAULT_MAX_TIME_S, *, flag: str = "--max-time") -> float:
+def check_budget(what: str, seconds: float, max_time_s: float | None = DEFAULT_MAX_TIME_S, *,
+                 flag: str = "--max-time") -> float:
     """Refuse (one line) a run estimated above ``max_time_s``; return the estimate.
 
     ``what`` describes the work and its rate, e.g. ``"8e12 spin updates at 1.5e8/s"``.
@@ -83,8 +92,12 @@ def check_budget(what: str, seconds: float, max_time_s=DEFAULT_MAX_TIME_S, *, fl
     return seconds
 
 
-def anneal_seconds(n, sweeps, reads) -> tuple[float, str]:
-    """Seconds and a description of ``reads x sweeps x n`` spin updates."""
+def anneal_seconds(n: float, sweeps: float, reads: float) -> tuple[float, str]:
+    """Seconds and a description of ``reads x sweeps x n`` spin updates.
+
+    >>> anneal_seconds(800, 1000, 16)[1]
+    '1.28e+07 spin updates at 1.5e+08/s'
+    """
     updates = float(n) * float(sweeps) * float(reads)
     return updates / SPIN_UPDATES_PER_S, f"{updates:.3g} spin updates at {SPIN_UPDATES_PER_S:.2g}/s"
 
@@ -93,11 +106,15 @@ def anneal_seconds(n, sweeps, reads) -> tuple[float, str]:
 QP_MAX_ITER = 4000.0
 
 
-def qp_updates(rule="gradient", bits=16, kappa=10.0) -> float:
+def qp_updates(rule: str = "gradient", bits: int = 16, kappa: float = 10.0) -> float:
     """Updates per read the budget assumes: the THEORY §3 prediction for the gradient rule (linear class,
     condition number ``kappa``; :func:`limbound.counting.updates_for_convergence`) up to solve_qp's
     ``max_iter`` (:data:`QP_MAX_ITER`), the cap
-    ``4 * 2**bits + 2000`` for the annealing rule (one level per update)."""
+    ``4 * 2**bits + 2000`` for the annealing rule (one level per update).
+
+    >>> round(qp_updates("gradient", 16, 10.0), 3), qp_updates("anneal", 4)
+    (110.904, 2064.0)
+    """
     if rule == "anneal":
         return 4.0 * 2.0**int(bits) + 2000.0
     from .counting import updates_for_convergence
@@ -106,7 +123,8 @@ def qp_updates(rule="gradient", bits=16, kappa=10.0) -> float:
     return min(max(pred, 10.0), QP_MAX_ITER)
 
 
-def qp_seconds(n, *, reads=4, updates=111.0, reference=True, solves=1) -> tuple[float, str]:
+def qp_seconds(n: float, *, reads: int = 4, updates: float = 111.0, reference: bool = True,
+               solves: int = 1) -> tuple[float, str]:
     """Seconds and a description of a dense random QP of ``n`` variables: the generator and the OSQP reference
     (``~n^3``, once), then ``solves`` LIM solves of ``reads x updates`` updates (fixed cost + ``n^2`` each)."""
     n = float(n)
@@ -118,5 +136,6 @@ def qp_seconds(n, *, reads=4, updates=111.0, reference=True, solves=1) -> tuple[
                        f"~{updates:.3g} updates x ({QP_LIM_S_PER_UPDATE:.2g} s + {QP_LIM_S_PER_N2_UPDATE:.2g} s x n^2)")
 
 
-def train_seconds(work) -> tuple[float, str]:
+def train_seconds(work: float) -> tuple[float, str]:
+    """Seconds and a description of ``work`` memory updates of a training run (:data:`TRAIN_UPDATES_PER_S`)."""
     return float(work) / TRAIN_UPDATES_PER_S, f"{float(work):.3g} memory updates at {TRAIN_UPDATES_PER_S:.2g}/s"

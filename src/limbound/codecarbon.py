@@ -4,13 +4,15 @@ CodeCarbon (https://mlco2.github.io/codecarbon/output.html) appends one row per 
 others, ``duration`` (seconds), ``energy_consumed`` (kWh: CPU + GPU + RAM), ``cpu_energy``, ``gpu_energy``,
 ``ram_energy`` (kWh), ``cpu_model``, ``gpu_model``, ``gpu_count``, ``run_id``, ``project_name`` and
 ``timestamp``.  Only ``energy_consumed`` and ``duration`` are required here; every value is checked (finite,
-energy > 0) and a bad file is a one-line :class:`FormatError` naming the file and line.
+energy > 0) and a bad file is a one-line :class:`FormatError` naming the file and line.  The runs are the
+*measured* kind of THEORY §8 (``limbound measured``, ``limbound gap``; docs/ladder.md).
 """
 from __future__ import annotations
 
 import csv
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +37,11 @@ class CodeCarbonRun:
     gpu_energy_J: float | None = None
 
     def as_dict(self) -> dict:
+        """The run's fields as a plain dict (JSON-ready)."""
         return dict(self.__dict__)
 
 
-def _float(text, path, line, col, *, positive):
+def _float(text: str | None, path: Path, line: int, col: str, *, positive: bool) -> float:
     try:
         v = float(text)
     except (TypeError, ValueError):
@@ -49,7 +52,7 @@ def _float(text, path, line, col, *, positive):
     return v
 
 
-def read_emissions(path) -> list[CodeCarbonRun]:
+def read_emissions(path: str | Path) -> list[CodeCarbonRun]:
     """Every run of a CodeCarbon ``emissions.csv`` (one per row), in file order."""
     path = Path(path)
     with open(path, newline="", encoding="utf-8") as fh:
@@ -76,9 +79,13 @@ def read_emissions(path) -> list[CodeCarbonRun]:
     return runs
 
 
-def match_accelerator(gpu_model: str, keys) -> str | None:
+def match_accelerator(gpu_model: str, keys: Iterable[str]) -> str | None:
     """The catalog accelerator a CodeCarbon ``gpu_model`` string names (``"4 x NVIDIA A100 80GB PCIe"`` ->
-    ``a100``), or None when none matches.  Longest catalog key first, so ``h100`` is not taken for ``h100-sxm``."""
+    ``a100``), or None when none matches.  Longest catalog key first, so ``h100`` is not taken for ``h100-sxm``.
+
+    >>> match_accelerator("4 x NVIDIA A100 80GB PCIe", ["a100", "h100", "h100-sxm"])
+    'a100'
+    """
     text = re.sub(r"[^a-z0-9]+", " ", gpu_model.lower())
     words = set(text.split())
     for key in sorted(keys, key=len, reverse=True):

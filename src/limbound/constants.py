@@ -1,12 +1,16 @@
 """Physical constants (CODATA via :mod:`scipy.constants`) and thermal energy scales.
 
 Nothing here is retyped: ``k_B`` is the exact SI value (2019 redefinition)
-as shipped by SciPy.
+as shipped by SciPy.  Every energy of THEORY §1-2 is a multiple of ``kT``
+(``docs/theory.md`` §1); the defaults (300 K, ``f0 = 1e9 /s``) are those of
+THEORY §5.
 """
 from __future__ import annotations
 
 import math
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy import constants as _c
 
 from .errors import ParameterError, check_positive, check_real
@@ -25,7 +29,7 @@ T_DEFAULT_K: float = 300.0
 F0_DEFAULT_HZ: float = 1e9
 
 
-def kT(T_K=T_DEFAULT_K):
+def kT(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Thermal energy ``k_B T`` in joules.
 
     Example
@@ -36,7 +40,7 @@ def kT(T_K=T_DEFAULT_K):
     return k_B * check_positive("temperature_K", T_K)
 
 
-def landauer_J(T_K=T_DEFAULT_K):
+def landauer_J(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Landauer's erasure cost of one bit, ``k_B T ln 2`` in joules.
 
     Example
@@ -51,7 +55,7 @@ def landauer_J(T_K=T_DEFAULT_K):
 KT_RANGE_J = (1e-290, 1e290)
 
 
-def check_temperature(T_K, name: str = "T_K") -> float:
+def check_temperature(T_K: object, name: str = "T_K") -> float:
     """A bath temperature whose ``kT`` is a normal double (``T >= 7.2e-268 K``); one-line error otherwise.
 
     >>> check_temperature(300.0)

@@ -9,13 +9,16 @@ Two counting conventions, stated in every output:
   ``steps = tokens / batch_tokens``.
 
 And the "speed of convergence" inputs: iterations an optimizer of a given
-convergence class needs to reach relative precision ``2**-b``.
+convergence class needs to reach relative precision ``2**-b``.  Derivation in
+``docs/theory.md`` §3; the restart factor of time-to-solution (THEORY §6) is
+here too, so that every caller prices restarts the same way.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .errors import ParameterError, check_bits, check_positive
 from .specs import COUNTINGS  # declared once, in limbound.specs
@@ -26,7 +29,7 @@ CONVERGENCE_CLASSES = ("linear", "sublinear", "stochastic")
 FLOPS_PER_PARAM_TOKEN = 6.0
 
 
-def training_flops(params, tokens):
+def training_flops(params: ArrayLike, tokens: ArrayLike) -> float | NDArray[np.float64]:
     """Training compute by the ``6 N D`` rule (Kaplan et al. 2020).
 
     >>> training_flops(1e15, 1e12)
@@ -36,12 +39,18 @@ def training_flops(params, tokens):
 
 
 def check_counting(counting: str) -> str:
+    """``counting`` if it is one of :data:`COUNTINGS`; a one-line :class:`ParameterError` otherwise.
+
+    >>> check_counting("per-update")
+    'per-update'
+    """
     if counting not in COUNTINGS:
         raise ParameterError(f"counting={counting!r} is unknown; allowed: {', '.join(COUNTINGS)}")
     return counting
 
 
-def operations(params, *, counting="per-operation", flops=None, tokens=None, batch_tokens=None):
+def operations(params: ArrayLike, *, counting: str = "per-operation", flops: ArrayLike | None = None,
+               tokens: ArrayLike | None = None, batch_tokens: ArrayLike | None = None) -> float | NDArray[np.float64]:
     """Memory operations of a training run under a counting convention.
 
     Parameters
@@ -51,6 +60,14 @@ def operations(params, *, counting="per-operation", flops=None, tokens=None, bat
     flops : training FLOPs; derived as ``6 N D`` from ``tokens`` when omitted
     tokens : training tokens (or samples) D
     batch_tokens : tokens per optimizer step (per-update only; 1 means online learning)
+
+    Example
+    -------
+    1e9 parameters, 1e12 tokens in batches of 1e6: ``6 N D = 6e21`` operations per-operation,
+    ``N D / batch = 1e15`` per-update.
+
+    >>> operations(1e9, tokens=1e12), operations(1e9, counting="per-update", tokens=1e12, batch_tokens=1e6)
+    (6e+21, 1000000000000000.0)
     """
     check_counting(counting)
     n = check_positive("params", params)
@@ -67,12 +84,17 @@ def operations(params, *, counting="per-operation", flops=None, tokens=None, bat
     return float(out) if np.ndim(out) == 0 else out
 
 
-def update_time_s(time_s, params, ops):
-    """Time available for one update of one parameter, ``dt = tau N / OPS`` (all parameters in parallel)."""
+def update_time_s(time_s: ArrayLike, params: ArrayLike, ops: ArrayLike) -> float | NDArray[np.float64]:
+    """Time available for one update of one parameter, ``dt = tau N / OPS`` (all parameters in parallel).
+
+    >>> update_time_s(1e6, 1e9, 1e15)   # 1e6 s for 1e6 updates of each parameter: 1 s each
+    1.0
+    """
     return check_positive("time_s", time_s) * check_positive("params", params) / check_positive("ops", ops)
 
 
-def updates_for_convergence(kind: str, bits, *, kappa=None, C=1.0):
+def updates_for_convergence(kind: str, bits: ArrayLike, *, kappa: ArrayLike | None = None,
+                            C: ArrayLike = 1.0) -> float | NDArray[np.float64]:
     """Iterations to reach relative precision ``2**-b`` for a convergence class (THEORY §3).
 
     * ``linear`` (rate ``1 - 1/kappa``, e.g. gradient descent on a strongly
@@ -101,7 +123,7 @@ def updates_for_convergence(kind: str, bits, *, kappa=None, C=1.0):
     return float(out) if out.ndim == 0 else out
 
 
-def restarts_for_99(p_success):
+def restarts_for_99(p_success: float) -> float | None:
     """Independent runs needed to succeed with 99 % confidence, ``max(1, ln 0.01 / ln(1 - p))``.
 
     The restart factor of the standard Ising-machine time-to-solution

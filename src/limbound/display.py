@@ -2,18 +2,27 @@
 
 A result class mixes in :class:`Display` and provides ``_records()`` -- a list of flat dicts, one per row
 (a run's summary, a read, a paradigm) -- and optionally ``_title()``.  pandas is optional (the ``sweep``
-extra); ``to_pandas`` says how to install it when it is missing.
+extra); ``to_pandas`` says how to install it when it is missing.  The records carry the same keys as the
+result's JSON (``as_dict``), so a notebook table and a ``--json`` output name every quantity alike.
 """
 from __future__ import annotations
 
 import html
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas
+
 
 def flat_scalars(d: dict, prefix: str = "") -> dict:
-    """The scalar leaves of a nested dict (``a.b`` keys), lists and arrays left out."""
+    """The scalar leaves of a nested dict (``a.b`` keys), lists and arrays left out.
+
+    >>> flat_scalars({"a": 1, "b": {"c": 2.5, "d": [1, 2]}, "e": None})
+    {'a': 1, 'b.c': 2.5, 'e': None}
+    """
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
@@ -24,7 +33,7 @@ def flat_scalars(d: dict, prefix: str = "") -> dict:
     return out
 
 
-def _cell(v) -> str:
+def _cell(v: Any) -> str:
     if isinstance(v, float):
         return "-" if not math.isfinite(v) else f"{v:.4g}"
     return "-" if v is None else html.escape(str(v))
@@ -39,7 +48,7 @@ class Display:
     def _title(self) -> str:
         return type(self).__name__
 
-    def to_pandas(self):
+    def to_pandas(self) -> "pandas.DataFrame":
         """A :class:`pandas.DataFrame` of the result, one row per record (see the class)."""
         from ._optional import require
         pd = require("pandas", extra="sweep", message="pandas is not installed; pip install pandas (or 'limbound[sweep]')")

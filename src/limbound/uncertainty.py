@@ -4,10 +4,9 @@ Layered above :mod:`limbound.bounds`: every input of :func:`bounds.resolve`
 may be a :class:`Dist` instead of a number.  The fixed inputs are resolved
 once by :func:`bounds.resolve` (its checks, its workload defaults, its
 accelerator choice); the uncertain ones are sampled and pushed through the
-same physics functions, which are numpy-vectorised, so 1e5 samples take a
-few tens of milliseconds.  ``tests/test_uncertainty.py`` checks that point
-distributions reproduce :func:`bounds.estimate` for every paradigm, and the
-Monte Carlo against an exact distribution (a product of log-uniform inputs).
+same physics functions, element-wise (they are numpy-vectorised), so a
+point distribution gives exactly :func:`bounds.estimate`.  Usage and the
+input file format: ``docs/uncertainty.md``.
 
 Outputs (each with its kind, THEORY §8): every paradigm's energy
 (estimates), the floors of THEORY §8a (``floor_second_law`` =
@@ -28,9 +27,12 @@ for (``pip install limbound[uncertainty]``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, ndtri
 
 from . import bounds, catalogs
@@ -74,7 +76,7 @@ class Dist:
     params: tuple
     origin: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         k, p = self.kind, tuple(float(v) for v in self.params)
         object.__setattr__(self, "params", p)
         need = {"triangular": 3}.get(k, 2)
@@ -95,8 +97,12 @@ class Dist:
         if k == "lognormal" and p[0] <= 0:
             raise ParameterError(f"lognormal({p[0]:g}, {p[1]:g}): the median must be > 0")
 
-    def ppf(self, u):
-        """Inverse CDF at ``u`` in [0, 1] (maps uniform samples to this distribution)."""
+    def ppf(self, u: ArrayLike) -> NDArray[np.float64]:
+        """Inverse CDF at ``u`` in [0, 1] (maps uniform samples to this distribution).
+
+        >>> round(float(Dist("loguniform", (1.0, 100.0)).ppf(0.5)), 12), float(Dist("integer", (16, 32)).ppf(1.0))
+        (10.0, 32.0)
+        """
         u = np.asarray(u, dtype=float)
         k, p = self.kind, self.params
         if k == "uniform":
@@ -114,11 +120,13 @@ class Dist:
         return p[0] + p[1] * z if k == "normal" else p[0] * np.exp(p[1] * z)
 
     @property
-    def support(self) -> tuple:
+    def support(self) -> tuple[float, float]:
+        """The lowest and highest value (a truncated normal/lognormal at +-6 sd)."""
         return float(self.ppf(0.0)), float(self.ppf(1.0))
 
     @property
     def median(self) -> float:
+        """The 50 % quantile."""
         return float(self.ppf(0.5))
 
     def __str__(self) -> str:
@@ -158,7 +166,7 @@ class Problem:
     fixed: dict
     uncertain: dict  # name -> Dist
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for k, d in self.uncertain.items():
             check_domain(k, d)
         both = set(self.fixed) & set(self.uncertain)
@@ -166,7 +174,8 @@ class Problem:
             raise ParameterError(f"{', '.join(sorted(both))} given both as a number and as a distribution")
 
     @property
-    def names(self) -> list:
+    def names(self) -> list[str]:
+        """The uncertain inputs, in order."""
         return list(self.uncertain)
 
     def point(self) -> bounds.Inputs:
@@ -177,7 +186,7 @@ class Problem:
         return bounds.resolve(**kw)
 
 
-def _values(problem: Problem, u: np.ndarray) -> dict:
+def _values(problem: Problem, u: NDArray[np.float64]) -> dict:
     return {k: d.ppf(u[:, i]) for i, (k, d) in enumerate(problem.uncertain.items())}
 
 
@@ -191,7 +200,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
     f = problem.fixed
     w = catalogs.workload(f["workload"]) if f.get("workload") else None
 
-    def get(name, default):
+    def get(name: str, default: Any) -> Any:
         return values[name] if name in values else default
 
     n = get("params", x0.params)
@@ -249,7 +258,11 @@ def evaluate(problem: Problem, values: dict) -> dict:
 
 
 def kind_of(output: str) -> str:
-    """floor, estimate, ratio or orders (THEORY §8 vocabulary)."""
+    """floor, estimate, ratio or orders (THEORY §8 vocabulary).
+
+    >>> [kind_of(k) for k in ("lim", "floor_speed", "accelerator_over_lim", "orders_above_lim")]
+    ['estimate', 'floor', 'ratio', 'orders']
+    """
     if output.startswith("orders_above_"):
         return "orders"
     if "_over_" in output:
@@ -267,7 +280,7 @@ def monte_carlo(problem: Problem, *, samples: int = 100_000, seed: int = 0) -> d
     return {k: np.broadcast_to(v, (int(samples),)) for k, v in out.items()}
 
 
-def bands(samples: dict, q=(5.0, 50.0, 95.0)) -> dict:
+def bands(samples: dict, q: tuple[float, float, float] = (5.0, 50.0, 95.0)) -> dict:
     """Median, 5 % and 95 % quantiles and mean of every output (non-finite samples refused)."""
     res = {}
     for k, v in samples.items():
@@ -278,7 +291,7 @@ def bands(samples: dict, q=(5.0, 50.0, 95.0)) -> dict:
     return res
 
 
-def sobol_indices(model, dists: dict, *, base_samples: int = 8192, seed: int = 0) -> dict:
+def sobol_indices(model: Callable[[dict], dict], dists: dict, *, base_samples: int = 8192, seed: int = 0) -> dict:
     """First-order and total Sobol indices of each output of ``model`` (SALib, Saltelli sampling).
 
     ``model(values) -> {output: array}`` takes ``{name: array}`` drawn from
@@ -308,7 +321,7 @@ def sobol_indices(model, dists: dict, *, base_samples: int = 8192, seed: int = 0
 
 def sobol(problem: Problem, *, base_samples: int = 8192, seed: int = 0) -> dict:
     """Sobol indices of ``log10`` of every output of an uncertain estimate (ratios and energies alike)."""
-    def model(values):
+    def model(values: dict) -> dict:
         return {k: (v if k.startswith("orders_above_") else np.log10(v)) for k, v in evaluate(problem, values).items()}
     return sobol_indices(model, problem.uncertain, base_samples=base_samples, seed=seed)
 

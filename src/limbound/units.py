@@ -3,7 +3,9 @@
 Only the CLI and report layers call this module; everything inside the
 package is SI.  A small explicit table is used instead of a general unit
 library so that every accepted spelling is listed here and nothing is
-guessed (``"y"`` is a Julian year, not yocto).
+guessed (``"y"`` is a Julian year, not yocto).  DESIGN.md ("SI inside,
+units in names; conversions only in units.py"); the parsed quantities are
+those of THEORY §1-3 (times, temperatures, attempt frequencies, energies).
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ _NUM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$"
 KINDS = {"time": (_TIME, "s"), "temperature": (_TEMP, "K"), "frequency": (_FREQ, "/s"), "energy": (_ENERGY, "J")}
 
 
-def _unit_key(unit, table, kind, name, text):
+def _unit_key(unit: str | None, table: dict[str, float], kind: str, name: str, text: object) -> str | None:
     """The table key a typed unit means: exact spelling first; otherwise case-insensitive where unambiguous."""
     if not unit or unit in table:
         return unit
@@ -47,7 +49,7 @@ def _unit_key(unit, table, kind, name, text):
     return unit
 
 
-def to_si(text, kind: str, name: str) -> float:
+def to_si(text: str | float, kind: str, name: str) -> float:
     """``text`` (a number with an optional unit of ``kind``) in SI, without a range check (see :func:`parse_quantity`).
 
     >>> to_si("-2ms", "time", "--dt")
@@ -65,7 +67,7 @@ def to_si(text, kind: str, name: str) -> float:
     return float(m.group(1)) * (table[key] if key else 1.0)
 
 
-def parse_quantity(text, kind: str, name: str) -> float:
+def parse_quantity(text: str | float, kind: str, name: str) -> float:
     """Parse ``text`` (a number with an optional unit of ``kind``) to SI.
 
     A bare number is taken in the SI unit of ``kind``.  Raises
@@ -82,8 +84,12 @@ def parse_quantity(text, kind: str, name: str) -> float:
     return value
 
 
-def parse_number(text, name: str, *, integer: bool = False, allow_zero: bool = False) -> float:
-    """Parse a plain positive (or, with ``allow_zero``, non-negative) number such as ``"1e15"``; one-line error otherwise."""
+def parse_number(text: str | float, name: str, *, integer: bool = False, allow_zero: bool = False) -> float:
+    """Parse a plain positive (or, with ``allow_zero``, non-negative) number such as ``"1e15"``; one-line error otherwise.
+
+    >>> parse_number("1e15", "--params", integer=True)
+    1000000000000000.0
+    """
     rng = ">= 0" if allow_zero else "> 0"
     try:
         value = float(text)

@@ -3,7 +3,9 @@
 Each catalog is a TOML file in ``data/`` (one table per row, every row with a
 ``source``), loaded into frozen records and validated: an unknown field, a
 missing source, or a non-positive number is a :class:`CatalogError`, never a
-silent default.
+silent default.  The rows feed the estimates of THEORY §2d (accelerators),
+the workloads of §3-5 and the measured rungs of the ladder (docs/ladder.md);
+every figure is sourced in ``data/sources.toml`` (the reference sheet).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Union
 
 from ..errors import CatalogError, did_you_mean
 from ..physics.accelerator import energy_per_flop_J
@@ -40,6 +43,7 @@ class Workload:
 
     @property
     def measured_energy_J(self) -> float | None:
+        """The published training energy in joules (from MWh), None when not published."""
         return None if self.measured_energy_MWh is None else self.measured_energy_MWh * MWH_J
 
 
@@ -64,6 +68,7 @@ class Accelerator:
     PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "int8")
 
     def peak_flops(self, precision: str = "bf16") -> float | None:
+        """Dense peak FLOP/s at ``precision`` (one of :attr:`PRECISIONS`), None when not published."""
         if precision not in self.PRECISIONS:
             raise CatalogError(f"precision={precision!r} is unknown; allowed: {', '.join(self.PRECISIONS)}")
         return getattr(self, f"peak_{precision}_flops")
@@ -119,7 +124,7 @@ class Chip:
     year: int | None = None
     notes: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check_verified("chips", self.key, self.verified, self.where_read, self.value is not None and self.unit is not None)
 
     def energy_per_count_J(self) -> float:
@@ -146,12 +151,12 @@ class IsingMachine:
     year: int | None = None
     notes: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check_verified("ising_machines", self.key, self.verified, self.where_read,
                         self.energy_to_solution_J is not None or self.time_to_solution_s is not None)
 
 
-def _check_verified(kind, key, verified, where_read, has_value):
+def _check_verified(kind: str, key: str, verified: bool, where_read: str, has_value: bool) -> None:
     """A row marked verified must say where it was read and carry an absolute value."""
     if verified and (not where_read.strip() or where_read.lstrip().upper().startswith("NOT") or not has_value):
         raise CatalogError(f"{kind}.toml [{key}]: verified = true needs where_read (where the value was read in the "
@@ -162,7 +167,8 @@ def _check_verified(kind, key, verified, where_read, has_value):
 _PER_COUNT_UNITS = {"J": 1.0, "mJ": 1e-3, "uJ": 1e-6, "nJ": 1e-9, "pJ": 1e-12, "fJ": 1e-15}
 
 
-def energy_per_count_J(value, unit, rate_per_s=None, *, where="") -> float:
+def energy_per_count_J(value: float | None, unit: str | None, rate_per_s: float | None = None, *,
+                       where: str = "") -> float:
     """Joules per counted item from a printed value: ``TOPS/W`` -> ``1/(value 1e12)``, ``W`` at ``rate_per_s`` ->
     ``value / rate``, an energy unit -> ``value`` times its factor.
 
@@ -184,10 +190,12 @@ def energy_per_count_J(value, unit, rate_per_s=None, *, where="") -> float:
     raise CatalogError(f"{where}: unit {unit!r} is unknown; allowed: TOPS/W, W (with rate_per_s), {', '.join(_PER_COUNT_UNITS)}")
 
 
+#: Any catalog row.
+Record = Union[Workload, Accelerator, Device, Chip, IsingMachine]
 _KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device, "chips": Chip, "ising_machines": IsingMachine}
 
 
-def _validate(kind: str, key: str, row: dict):
+def _validate(kind: str, key: str, row: dict) -> Record:
     cls = _KINDS[kind]
     known = {f.name for f in dataclasses.fields(cls)} - {"key"}
     unknown = set(row) - known
@@ -206,16 +214,21 @@ def _validate(kind: str, key: str, row: dict):
 
 
 @lru_cache(maxsize=None)
-def load(kind: str) -> dict:
-    """Load and validate one catalog: ``"workloads"``, ``"hardware"`` or ``"devices"``."""
+def load(kind: str) -> dict[str, Record]:
+    """Load and validate one catalog (``"workloads"``, ``"hardware"``, ``"devices"``, ``"chips"``,
+    ``"ising_machines"``): ``{row key: record}`` in file order."""
     if kind not in _KINDS:
         raise CatalogError(f"catalog {kind!r} is unknown; allowed: {', '.join(_KINDS)}")
     text = resources.files(__package__).joinpath("data", f"{kind}.toml").read_text(encoding="utf-8")
     return {key: _validate(kind, key, row) for key, row in tomllib.loads(text).items()}
 
 
-def get(kind: str, key: str):
-    """One catalog row by name; unknown names list what is allowed."""
+def get(kind: str, key: str) -> Record:
+    """One catalog row by name; unknown names list what is allowed.
+
+    >>> get("hardware", "h100-sxm").power_W
+    700
+    """
     rows = load(kind)
     if key not in rows:
         raise CatalogError(f"{kind[:-1] if kind != 'hardware' else 'hardware'} {key!r} is unknown;"
@@ -224,14 +237,17 @@ def get(kind: str, key: str):
 
 
 def workload(key: str) -> Workload:
+    """One row of the workloads catalog."""
     return get("workloads", key)
 
 
 def accelerator(key: str) -> Accelerator:
+    """One row of the hardware (accelerators) catalog."""
     return get("hardware", key)
 
 
 def device(key: str) -> Device:
+    """One row of the memory-devices catalog."""
     return get("devices", key)
 
 
@@ -245,15 +261,19 @@ __all__ = ["Workload", "Accelerator", "Device", "Chip", "IsingMachine", "energy_
 
 
 @lru_cache(maxsize=None)
-def sources() -> dict:
+def sources() -> dict[str, str]:
     """The reference list the catalogs cite as ``[S1]`` ... (``data/sources.toml``, copied from the project's
     reference sheet): ``{"S1": "full citation", ...}`` in order."""
     text = resources.files(__package__).joinpath("data", "sources.toml").read_text(encoding="utf-8")
     return dict(tomllib.loads(text))
 
 
-def cited(text: str) -> list:
-    """The source ids (``S7``) a catalog ``source`` string cites as ``[S7]``, in order of first mention."""
+def cited(text: str) -> list[str]:
+    """The source ids (``S7``) a catalog ``source`` string cites as ``[S7]``, in order of first mention.
+
+    >>> cited("[S3] table 2; [S1]; [S3] fig. 4")
+    ['S3', 'S1']
+    """
     import re
 
     out = []

@@ -9,10 +9,13 @@ Any numeric option may be
   ``triangular(1e8,1e9,1e12)``, ``normal(300K,5K)``, ``lognormal(1e9,2.3)``
   (median, sigma of ln), ``integer(16,32)``.
 
-``--uncertainty FILE.toml`` gives full control (see docs/uncertainty.md).
+``--uncertainty FILE.toml`` gives full control (see docs/uncertainty.md).  The
+bands and Sobol indices are computed by :mod:`limbound.uncertainty`; every
+energy keeps its THEORY §8 kind (floor or estimate).
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import re
@@ -39,7 +42,7 @@ _FUNC = re.compile(r"^\s*([a-z]+)\s*\((.*)\)\s*$")
 _BARE = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 
-def add_args(p) -> None:
+def add_args(p: argparse.ArgumentParser) -> None:
     """Options of the uncertain path (shared by ``estimate`` and ``gap``)."""
     g = p.add_argument_group("uncertainty (any numeric option may be LOW..HIGH or KIND(a,b))")
     g.add_argument("--uncertainty", metavar="FILE.toml", help="distributions of the inputs (normal, lognormal, uniform, "
@@ -54,7 +57,7 @@ def add_args(p) -> None:
     ESTIMATE.add_arguments(p, ["T_ambient_K"], typed=False)
 
 
-def _number(text, kind, name):
+def _number(text: str, kind: str | None, name: str) -> float:
     if kind in (None, "bits"):
         return parse_number(text, name)
     if kind == "probability":
@@ -67,8 +70,14 @@ def _number(text, kind, name):
     return parse_quantity(text, kind, name)
 
 
-def parse_value(text, name: str, si_name: str, kind):
-    """A number (float) or a :class:`uncertainty.Dist` from the option text."""
+def parse_value(text: str | None, name: str, si_name: str, kind: str | None) -> U.Dist | None:
+    """The :class:`uncertainty.Dist` an option's text writes (``LOW..HIGH`` or ``KIND(a,b)``); None for a plain number.
+
+    >>> str(parse_value("1e8..1e12/s", "--attempt-frequency", "f0_hz", "frequency"))
+    'loguniform(1e+08, 1e+12)'
+    >>> parse_value("1e9/s", "--attempt-frequency", "f0_hz", "frequency") is None
+    True
+    """
     if text is None:
         return None
     s = str(text)
@@ -92,7 +101,7 @@ def parse_value(text, name: str, si_name: str, kind):
         raise ParameterError(f"{name}: {exc}") from None
 
 
-def uncertain_inputs(args) -> dict:
+def uncertain_inputs(args: argparse.Namespace) -> dict:
     """``{SI name: Dist}`` from the options written as ranges or distributions, then the TOML file."""
     out = {}
     for dest, (si, kind) in OPTIONS.items():
@@ -108,7 +117,7 @@ _TOML_KEYS = {"uniform": ("low", "high"), "loguniform": ("low", "high"), "intege
               "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma")}
 
 
-def load_toml(path) -> dict:
+def load_toml(path: str) -> dict:
     """``[inputs.NAME]`` tables: ``distribution = KIND`` with its parameters (SI), or ``catalog``, ``row``, ``field``."""
     try:
         with open(path, "rb") as fh:
@@ -146,7 +155,7 @@ def load_toml(path) -> dict:
     return out
 
 
-def fixed_inputs(args, uncertain: dict, **extra) -> dict:
+def fixed_inputs(args: argparse.Namespace, uncertain: dict, **extra: object) -> dict:
     """The options given as plain numbers, in SI (those not in ``uncertain``), plus ``extra`` keyword arguments."""
     from ..specs import ESTIMATE
 
@@ -162,7 +171,7 @@ def fixed_inputs(args, uncertain: dict, **extra) -> dict:
     return {**out, **{k: v for k, v in extra.items() if v is not None}}
 
 
-def _int_opt(text, name, default, lo, hi):
+def _int_opt(text: str | None, name: str, default: int, lo: int, hi: int) -> int:
     if text is None:
         return default
     try:
@@ -172,7 +181,7 @@ def _int_opt(text, name, default, lo, hi):
     return check_integer(name, v, minimum=lo, maximum=hi)
 
 
-def analyse(problem: U.Problem, args) -> dict:
+def analyse(problem: U.Problem, args: argparse.Namespace) -> dict:
     """Bands (Monte Carlo) and Sobol indices as one JSON-ready record."""
     samples = _int_opt(args.samples, "--samples", 100_000, 10, 10_000_000)
     seed = _int_opt(args.seed, "--seed", 0, 0, 2**63 - 1)
@@ -200,6 +209,7 @@ def analyse(problem: U.Problem, args) -> dict:
 
 
 def csv_text(rec: dict) -> str:
+    """The bands and indices of :func:`analyse`'s record as CSV: one row per output, ``ST_*``/``S1_*`` per input."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     names = list(rec["uncertain_inputs"])
@@ -212,7 +222,8 @@ def csv_text(rec: dict) -> str:
     return buf.getvalue()
 
 
-def emit(rec: dict, args, title: str) -> int:
+def emit(rec: dict, args: argparse.Namespace, title: str) -> int:
+    """Write the record (``--csv``), print it (``--json`` or a table); the exit code (0)."""
     if args.csv:
         atomic_write_text(args.csv, csv_text(rec))
     if args.json:

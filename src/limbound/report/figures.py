@@ -5,16 +5,22 @@ A figure is described by plain data first -- a :class:`Panel` holding
 numbers go to the PNG, the CSV and the HTML report without being recomputed.
 :func:`render` draws a panel with matplotlib's non-interactive ``Agg``
 backend (no display needed); matplotlib is imported only there, so the data
-side works without the ``plot`` extra.
+side works without the ``plot`` extra.  Every panel's notes state the kind
+of its numbers (floor, estimate or measured; THEORY §8).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..fileio import atomic_path
+
+if TYPE_CHECKING:
+    import matplotlib.axes
 
 #: Series kinds understood by :func:`render`.
 KINDS = ("line", "marker", "band", "vband", "errorbar", "hbar")
@@ -45,7 +51,7 @@ class Series:
     labels: list | None = None
     style: dict = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"kind={self.kind!r} is unknown; allowed: {', '.join(KINDS)}")
         self.x = np.asarray(self.x, dtype=float)
@@ -67,7 +73,6 @@ class Axes:
     xlog: bool = True
     ylog: bool = True
     note: str = ""
-    legend_outside: bool = False  # kept for callers; legends are now always drawn inside the axes
     legend_loc: str = "best"
     legend_ncol: int = 1
     ylim: tuple | None = None  # (low, high), None for matplotlib's choice; room above the data for the legend
@@ -94,9 +99,10 @@ class Panel:
 
     @property
     def ok(self) -> bool:
+        """True when the panel was built (``status == "ok"``)."""
         return self.status == "ok"
 
-    def rows(self):
+    def rows(self) -> Iterator[dict]:
         """Every plotted number as flat CSV rows (panel, subplot, series, kind, index, x, y, y2, label)."""
         for a in self.axes:
             for s in a.series:
@@ -113,7 +119,11 @@ _TEX_WORDS = {r"\pm": "+-", r"\infty": "inf", r"\rm ": "", r"\,": " ", r"\;": " 
 
 def plain(text: str) -> str:
     """A label's matplotlib mathtext (``$\\gamma L^2/\\tau$``) as plain ASCII-ish text for CSV files: the TeX
-    commands lose their backslash (``\\gamma`` -> ``gamma``), ``\\pm`` becomes ``+-``, braces and ``$`` go."""
+    commands lose their backslash (``\\gamma`` -> ``gamma``), ``\\pm`` becomes ``+-``, braces and ``$`` go.
+
+    >>> plain(r"$\\gamma L^2/\\tau$ [kT]")
+    'gamma L^2/tau [kT]'
+    """
     import re
 
     if "$" not in text:
@@ -124,7 +134,7 @@ def plain(text: str) -> str:
     return re.sub(r"[${}]", "", text)
 
 
-def _draw(ax, a: Axes) -> None:
+def _draw(ax: "matplotlib.axes.Axes", a: Axes) -> None:
     labels = []  # (text, x, y) point labels, placed after everything is drawn
     for s in a.series:
         st = dict(s.style)
@@ -175,7 +185,7 @@ def _draw(ax, a: Axes) -> None:
                     fontsize=6.5, va="top", ha="left", color="0.25")
 
 
-def _place_labels(ax, labels) -> None:
+def _place_labels(ax: "matplotlib.axes.Axes", labels: list[tuple[str, float, float]]) -> None:
     """Point labels without overlaps: adjustText (the ``plot`` extra) moves them apart and draws a leader line
     to each point; without it, labels alternate above and below their point."""
     texts = [ax.text(x, y, f" {t}", fontsize=6.5, alpha=0.9) for t, x, y in labels]
@@ -189,7 +199,7 @@ def _place_labels(ax, labels) -> None:
                 arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.5}, expand=(1.3, 1.6))
 
 
-def render(panel: Panel, path) -> Path:
+def render(panel: Panel, path: str | Path) -> Path:
     """Draw ``panel`` (one subplot per :class:`Axes`, side by side) to a PNG at ``path``.
 
     The file is written to a temporary name and renamed, so a reader never

@@ -3,14 +3,21 @@
 The page needs no other file (no stylesheet, no script, no image beside it),
 so it can be mailed or archived alone.  Each figure is an ``<img>`` whose
 ``src`` is a ``data:image/png;base64,...`` URI and whose ``id`` is
-``fig-<panel>``; missing panels are listed with the reason.
+``fig-<panel>``; missing panels are listed with the reason.  Every panel
+states its numbers' kind (THEORY §8) in its notes; the provenance (version,
+seeds, inputs) is embedded as JSON so the page alone says how to regenerate it.
 """
 from __future__ import annotations
 
 import base64
 import html as _html
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .figures import Panel
 
 from ..fileio import dumps
 
@@ -29,11 +36,11 @@ details{margin:.5em 0}summary{cursor:pointer;color:#246}
 .toc a{margin-right:1em;display:inline-block}
 """
 
-def _esc(x) -> str:
+def _esc(x: object) -> str:
     return _html.escape(str(x), quote=True)
 
 
-def _cell(v) -> str:
+def _cell(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
             return "-"
@@ -43,8 +50,15 @@ def _cell(v) -> str:
     return _esc(v)
 
 
-def table_html(rows, *, caption: str = "") -> str:
-    """An HTML table from a list of dicts (columns from the first row, in order)."""
+def table_html(rows: Sequence[Mapping[str, Any]], *, caption: str = "") -> str:
+    """An HTML table from a list of dicts (columns from the first row, in order).
+
+    >>> print(table_html([{"rung": "floor", "energy_J": 4.59e-05}]))
+    <div class='scroll'><table>
+    <tr><th class='l'>rung</th><th class='l'>energy_J</th></tr>
+    <tr><td class='l'>floor</td><td>4.59e-05</td></tr>
+    </table></div>
+    """
     if not rows:
         return "<p class='note'>(empty table)</p>"
     cols = list(rows[0])
@@ -63,12 +77,13 @@ def table_html(rows, *, caption: str = "") -> str:
     return "\n".join(out)
 
 
-def png_data_uri(path) -> str:
+def png_data_uri(path: str | Path) -> str:
     """``data:image/png;base64,...`` of a PNG file."""
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def build(panels, figures: dict, provenance: dict, out_dir=None) -> str:
+def build(panels: Sequence[Panel], figures: Mapping[str, str | Path], provenance: dict,
+          out_dir: str | Path | None = None) -> str:
     """The report page.
 
     Parameters

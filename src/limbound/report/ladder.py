@@ -13,11 +13,13 @@ Units are converted explicitly (``catalogs.energy_per_count_J``) and a rung
 whose count does not match the workload's (energy per video frame against
 training FLOPs; another MaxCut instance) is *refused* with a one-line reason,
 never scaled.  Rows whose value was not read in the source's own text
-(``verified = false``) are left out unless ``include_unverified``.
+(``verified = false``) are left out unless ``include_unverified``.  The rung
+kinds are those of THEORY §8; the reading rules are in ``docs/ladder.md``.
 """
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from .. import bounds, catalogs
 from ..counting import restarts_for_99
@@ -25,7 +27,8 @@ from ..errors import ParameterError
 from ..physics.floors import workload_floors
 
 
-def _row(rung, kind, energy_J, counted, source, *, status="compared", conversion="", reason="", **extra):
+def _row(rung: str, kind: str, energy_J: float | None, counted: str, source: str, *, status: str = "compared",
+         conversion: str = "", reason: str = "", **extra: object) -> dict:
     """One rung; ``status`` is compared, refused, or excluded (unverified), ``reason`` says why in one line."""
     return {"rung": rung, "kind": kind, "energy_J": energy_J, "counted": counted, "conversion": conversion,
             "source": source, "status": status, "reason": reason, **extra}
@@ -34,7 +37,7 @@ EXCLUDED = "excluded (unverified)"
 _UNREAD = "not read in the source's own text"
 
 
-def _chip_rows(x_op, x_upd, include_unverified):
+def _chip_rows(x_op: bounds.Inputs, x_upd: bounds.Inputs | None, include_unverified: bool) -> list[dict]:
     rows = []
     for key, c in catalogs.load("chips").items():
         label = f"chip: {c.name}"
@@ -64,7 +67,7 @@ def _chip_rows(x_op, x_upd, include_unverified):
     return rows
 
 
-def workload_ladder(workload: str, *, include_unverified: bool = False, **kw) -> dict:
+def workload_ladder(workload: str, *, include_unverified: bool = False, **kw: object) -> dict:
     """Floor -> estimates -> measured chips -> accelerators -> the run's published energy, for one catalog workload."""
     w = catalogs.workload(workload)
     x = bounds.resolve(workload=workload, **kw)
@@ -114,7 +117,7 @@ def tts99_s(t_run_s: float, p_success: float) -> float | None:
     return None if runs is None else float(t_run_s) * runs
 
 
-def ising_ladder(instance: str, *, gset_dir=None, sweeps: int = 1000, reads: int = 16, seed: int = 0,
+def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: int = 1000, reads: int = 16, seed: int = 0,
                  target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
     """The LIM annealer on a G-set instance beside the published Ising machines (only the same instance compared)."""
     from ..solvers.maxcut import read_best_known, read_gset, solve_maxcut

@@ -5,7 +5,8 @@ over the uncertain inputs of THEORY §5 (tokens 3e11..3e12, bits 16..32) plus
 the attempt frequency 1e8..1e12 /s; (h) a tornado chart (each input swung
 from its 5 % to its 95 % quantile, the others at their medians) of the LIM
 estimate and of accelerator / LIM, beside their total Sobol indices.
-Numbers come from :mod:`limbound.uncertainty`; nothing is computed here.
+Numbers come from :mod:`limbound.uncertainty`; nothing is computed here
+(method and inputs: ``docs/uncertainty.md``).
 """
 from __future__ import annotations
 
@@ -30,12 +31,13 @@ def brain_scale_problem() -> U.Problem:
                                 "f0_hz": U.Dist("loguniform", (1e8, 1e12))})
 
 
-def _prov(problem, seed, samples, **more):
+def _prov(problem: U.Problem, seed: int, samples: int, **more: object) -> dict:
     return {"workload": "brain-scale", "seed": seed, "samples": samples,
             "uncertain_inputs": {k: str(d) for k, d in problem.uncertain.items()}, **more}
 
 
 def panel_g(*, quick: bool = False, seed: int = 0) -> Panel:
+    """Panel (g): seeded Monte Carlo 5-95 % bands of every paradigm's estimate and of the floors (THEORY §8a)."""
     problem = brain_scale_problem()
     n = 20_000 if quick else 100_000
     b = U.bands(U.monte_carlo(problem, samples=n, seed=seed))
@@ -62,6 +64,7 @@ def panel_g(*, quick: bool = False, seed: int = 0) -> Panel:
 
 
 def panel_h(*, quick: bool = False, seed: int = 0) -> Panel:
+    """Panel (h): tornado swings and total Sobol indices of the LIM estimate and of accelerator / LIM."""
     problem = brain_scale_problem()
     names = problem.names
     axes, notes, table = [], [], []

@@ -6,8 +6,11 @@ code, passes BigCrush).  Starting states are themselves drawn by hashing
 ``(seed, index)``, so the streams of different elements start at unrelated
 points of the 2**64 cycle and a kernel run with ``prange`` gives the same
 numbers on 1 or 64 threads.  Normal deviates use the ziggurat method (Marsaglia & Tsang 2000, in
-Doornik's ZIGNOR form, 2005) in kernels, or Marsaglia's polar method; Poisson
-deviates by multiplication of uniforms (small means) or Hörmann's PTRS (1993).
+Doornik's ZIGNOR form, 2005); Poisson deviates by multiplication of uniforms (small means) or
+Hörmann's PTRS (1993).  These are the "explicit RNG, no global state" of DESIGN.md (diffrax habit),
+used by the Langevin, splitting and memory-array kernels (THEORY §7).
+
+A state is a ``np.uint64``; every ``next_*`` returns the advanced state first.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import math
 
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -28,7 +32,7 @@ _TWO_PI = 2.0 * np.pi
 
 
 @njit(inline="always", cache=True)
-def mix64(z):
+def mix64(z: np.uint64) -> np.uint64:
     """SplitMix64 output function (a bijective 64-bit hash)."""
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
@@ -36,7 +40,7 @@ def mix64(z):
 
 
 @njit(inline="always", cache=True)
-def next_u01(state):
+def next_u01(state: np.uint64) -> tuple[np.uint64, float]:
     """Advance ``state``; return ``(new_state, u)`` with ``u`` uniform on (0, 1]."""
     state = state + _GOLDEN
     u = ((mix64(state) >> _S11) + np.uint64(1)) * _TWO_M53
@@ -44,7 +48,7 @@ def next_u01(state):
 
 
 @njit(inline="always", cache=True)
-def next_u01_mid(state):
+def next_u01_mid(state: np.uint64) -> tuple[np.uint64, float]:
     """Advance ``state``; return ``(new_state, u)``, ``u = (k + 1/2) 2**-53`` uniform on (0, 1].
 
     ``k`` is the top 53 bits of the output.  The sum is rounded to a double,
@@ -57,26 +61,8 @@ def next_u01_mid(state):
     return state, u
 
 
-@njit(inline="always", cache=True)
-def next_normal_pair(state):
-    """Advance ``state``; return ``(new_state, g1, g2)``, two independent N(0,1) deviates.
-
-    Marsaglia's polar method (Marsaglia & Bray, SIAM Rev. 6, 260 (1964)):
-    exact, one log and one square root per pair, acceptance pi/4.
-    """
-    while True:
-        state, u1 = next_u01(state)
-        state, u2 = next_u01(state)
-        v1 = 2.0 * u1 - 1.0
-        v2 = 2.0 * u2 - 1.0
-        r = v1 * v1 + v2 * v2
-        if r < 1.0 and r > 0.0:
-            break
-    f = np.sqrt(-2.0 * np.log(r) / r)
-    return state, v1 * f, v2 * f
-
-
-def _zignor_tables(n: int = 128, r: float = 3.442619855899, v: float = 9.91256303526217e-3):
+def _zignor_tables(n: int = 128, r: float = 3.442619855899,
+                   v: float = 9.91256303526217e-3) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Layer edges ``x`` and ratios ``x[i+1]/x[i]`` of the 128-layer ziggurat (Doornik 2005, zigNorInit)."""
     x = np.empty(n + 1)
     f = np.exp(-0.5 * r * r)
@@ -95,7 +81,7 @@ _M7 = np.uint64(127)
 
 
 @njit(inline="always", cache=True)
-def next_normal(state):
+def next_normal(state: np.uint64) -> tuple[np.uint64, float]:
     """Advance ``state``; return ``(new_state, g)`` with ``g`` ~ N(0, 1), exactly.
 
     Ziggurat of 128 layers (Marsaglia & Tsang, J. Stat. Softw. 5(8) (2000);
@@ -129,14 +115,14 @@ def next_normal(state):
 
 
 @njit(inline="always", cache=True)
-def next_u01_open(state):
+def next_u01_open(state: np.uint64) -> tuple[np.uint64, float]:
     """Advance ``state``; return ``(new_state, u)`` with ``u = 1 - next_u01`` uniform on [0, 1) (as ``np.random.random``)."""
     state, u = next_u01(state)
     return state, 1.0 - u
 
 
 @njit(cache=True)
-def next_poisson(state, lam):
+def next_poisson(state: np.uint64, lam: float) -> tuple[np.uint64, np.int64]:
     """Advance ``state``; return ``(new_state, k)`` with ``k`` ~ Poisson(``lam``), exactly (``lam >= 0``).
 
     ``lam < 10``: the product of uniforms (Knuth, TAOCP vol. 2, §3.4.1 F): ``k``
@@ -180,7 +166,7 @@ def next_poisson(state, lam):
 
 
 @njit(cache=True)
-def poissons(seed, lam, n):
+def poissons(seed: int, lam: float, n: int) -> NDArray[np.int64]:
     """``n`` Poisson(``lam``) deviates from one stream (for tests of the generator)."""
     out = np.empty(n, dtype=np.int64)
     s = np.uint64(seed)
@@ -190,7 +176,7 @@ def poissons(seed, lam, n):
 
 
 @njit(cache=True)
-def normals(seed, n):
+def normals(seed: int, n: int) -> NDArray[np.float64]:
     """``n`` N(0,1) deviates from one stream (for tests of the generator)."""
     out = np.empty(n)
     s = np.uint64(seed)
@@ -200,14 +186,14 @@ def normals(seed, n):
 
 
 @njit(cache=True)
-def _stream_states(seed, n, out):
+def _stream_states(seed: np.uint64, n: int, out: NDArray[np.uint64]) -> NDArray[np.uint64]:
     base = mix64(np.uint64(seed) + _GOLDEN)
     for i in range(n):
         out[i] = mix64(base ^ mix64(np.uint64(i) * _GOLDEN + _M2))
     return out
 
 
-def stream_states(seed: int, n: int) -> np.ndarray:
+def stream_states(seed: int, n: int) -> NDArray[np.uint64]:
     """``n`` independent SplitMix64 starting states for ``seed`` (uint64 array, one per element)."""
     out = np.empty(int(n), dtype=np.uint64)
     return _stream_states(np.uint64(int(seed) % (2**64)), int(n), out)

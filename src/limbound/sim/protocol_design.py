@@ -33,9 +33,11 @@ occupation at the window's edge levels for every protocol (< 1e-9 is checked by 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import kT as kT_J
 from ..errors import ParameterError, check_bits, check_positive
@@ -44,6 +46,8 @@ from ..physics.floors import jump_floor_J
 from ..stats import w1_chain
 from . import master
 
+#: One step of a schedule: ``(duration_s, U_kT per level, barrier_kT)``.
+Segment = tuple[float, ArrayLike, float]
 #: Largest tilt the fixed tilt's speed search may use (kT).
 MAX_ENERGY_KT = 80.0
 #: Largest middle tilt, outer tilt and barrier of the shaped protocol (kT; keeps :func:`_propagate` accurate).
@@ -65,16 +69,18 @@ class ShiftTask:
     D_b: float
     n_levels: int
     n0: int
-    p0: np.ndarray
-    q: np.ndarray
+    p0: NDArray[np.float64]
+    q: NDArray[np.float64]
     epsilon: float
 
     @property
-    def hold_start(self) -> np.ndarray:
+    def hold_start(self) -> NDArray[np.float64]:
+        """The landscape ``D_b |n - n0|`` that holds the start level."""
         return self.D_b * np.abs(np.arange(self.n_levels) - self.n0)
 
     @property
-    def hold_end(self) -> np.ndarray:
+    def hold_end(self) -> NDArray[np.float64]:
+        """The landscape ``D_b |n - n0 - 1|`` that holds the target level."""
         return self.D_b * np.abs(np.arange(self.n_levels) - self.n0 - 1)
 
 
@@ -121,16 +127,17 @@ class ProtocolResult:
     segments: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        """The result's numbers (JSON-ready), the schedule left out."""
         return {k: v for k, v in self.__dict__.items() if k != "segments"}
 
 
-def _entropy(p) -> float:
+def _entropy(p: ArrayLike) -> float:
     p = np.asarray(p, dtype=float)
     nz = p[p > 0]
     return float(-np.sum(nz * np.log(nz)))
 
 
-def evaluate(task: ShiftTask, segments, name: str) -> ProtocolResult:
+def evaluate(task: ShiftTask, segments: Sequence[Segment], name: str) -> ProtocolResult:
     """Exact heat, work, success and §8a floor of a schedule ``[(duration_s, U_kT, barrier_kT)]`` for ``task``."""
     sched = [(0.0, task.hold_start, 0.0), *segments, (0.0, task.hold_end, 0.0)]
     r = master.solve(task.p0, sched, f0_hz=task.f0_hz)
@@ -145,7 +152,7 @@ def evaluate(task: ShiftTask, segments, name: str) -> ProtocolResult:
                           segments=[(float(T), np.asarray(U).tolist(), float(e)) for T, U, e in segments])
 
 
-def _propagate(p, U, E, f0, T):
+def _propagate(p: ArrayLike, U: ArrayLike, E: float, f0: float, T: float) -> NDArray[np.float64]:
     """``p expm(R T)`` for the chain's rate matrix ``R`` (THEORY §1) by the eigenvectors of its symmetrisation.
 
     Detailed balance makes ``S = Pi^1/2 R Pi^-1/2`` symmetric tridiagonal (``Pi`` the Boltzmann weights
@@ -169,7 +176,7 @@ def _propagate(p, U, E, f0, T):
     return out / out.sum()
 
 
-def _fast(task: ShiftTask, segments) -> tuple[float, float]:
+def _fast(task: ShiftTask, segments: Sequence[Segment]) -> tuple[float, float]:
     """``(heat_kT, tv)`` of a schedule, for the optimiser: within a segment the landscape is fixed, so its heat is
     ``p_start . U - p_end . U`` (first law with no work); :func:`_propagate` per segment.
     :func:`evaluate` recomputes the winner's heat by the heat flux (Van Loan) of :func:`master.solve`."""
@@ -186,7 +193,7 @@ def _v(task: ShiftTask, D: float) -> np.ndarray:
     return D * np.abs(np.arange(task.n_levels) - task.n0 - 1)
 
 
-def _bisect(f, lo, hi, n=36):
+def _bisect(f: Callable[[float], bool], lo: float, hi: float, n: int = 36) -> float:
     """Largest x in [lo, hi] with f(x) True, f monotone True-then-False (``lo`` must satisfy f)."""
     for _ in range(n):
         mid = 0.5 * (lo + hi)
@@ -200,7 +207,7 @@ def _bisect(f, lo, hi, n=36):
 def fixed_tilt(task: ShiftTask) -> ProtocolResult:
     """The paper's protocol class: ``D |n - n0 - 1|`` held for ``dt``, ``D = D_b`` and the highest barrier
     that meets the target; at ``E_b = 0`` the smallest sufficient ``D > D_b`` (module notes)."""
-    def tv_of(D, E):
+    def tv_of(D: float, E: float) -> float:
         return _fast(task, [(task.dt_s, _v(task, D), E)])[1]
 
     if tv_of(task.D_b, 0.0) <= task.epsilon:
@@ -235,12 +242,12 @@ def shaped(task: ShiftTask, *, n_segments: int = 4, start: ProtocolResult | None
     D0, E0 = max(start.segments[0][1][0] / max(task.n0 + 1, 1), task.D_b), start.segments[0][2]
     x0 = np.tile([D0, D0, E0], K)
 
-    def segs(x):
+    def segs(x: NDArray[np.float64]) -> list[Segment]:
         return [(T, _shaped_landscape(task, x[3 * k], x[3 * k + 1]), x[3 * k + 2]) for k in range(K)]
 
     cache = {}
 
-    def run(x):
+    def run(x: NDArray[np.float64]) -> tuple[float, float, NDArray[np.float64]]:
         key = x.tobytes()
         if key not in cache:
             cache[key] = (*_fast(task, segs(x)), x.copy())
@@ -258,7 +265,7 @@ def shaped(task: ShiftTask, *, n_segments: int = 4, start: ProtocolResult | None
     return ProtocolResult(**{**start.__dict__, "name": "shaped"})
 
 
-def design_table(*, bits=(4, 8, 16), dt_f0=(1.0, 10.0, 100.0, 1e3, 1e4), f0_hz: float = 1e9,
+def design_table(*, bits: Sequence[int] = (4, 8, 16), dt_f0: Sequence[float] = (1.0, 10.0, 100.0, 1e3, 1e4), f0_hz: float = 1e9,
                  n_segments: int = 4, maxiter: int = 80) -> list[dict]:
     """Fixed tilt, shaped optimum and their §8a floors for every ``b`` and ``dt = dt_f0 / f0`` (kT units)."""
     rows = []

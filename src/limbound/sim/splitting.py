@@ -1,13 +1,13 @@
 """Mean first-passage times of rare escapes by forward flux sampling (a variance-reduced, unbiased rate estimate).
 
-A direct estimate of a mean first-passage time ``T`` from ``n`` simulated
-escapes has standard error ``~ T / sqrt(n)`` (escape times are close to
-exponential) and costs ``n T / dt`` steps: at 10 kT (``T ~ 2550`` in the
-reduced units of :func:`limbound.sim.validate.kramers_cases`) a 1 % error
-would take 2.5e10 Euler-Maruyama steps.  Forward flux sampling (Allen,
-Valeriani & ten Wolde, PRL 94, 018104 (2005); J. Phys.: Condens. Matter 21,
-463102 (2009)) splits the escape into stages between interfaces
-``lambda_0 < lambda_1 < ... < lambda_K = target`` and needs ~1e7 steps for the same error.
+The Kramers checks of THEORY §7 (``docs/theory.md`` §7) need the mean
+first-passage time ``T`` of escapes too rare to simulate directly: ``n``
+simulated escapes give a standard error ``~ T / sqrt(n)`` (escape times are
+close to exponential) at a cost of ``n T / dt`` steps.  Forward flux sampling
+(Allen, Valeriani & ten Wolde, PRL 94, 018104 (2005); J. Phys.: Condens.
+Matter 21, 463102 (2009)) splits the escape into stages between interfaces
+``lambda_0 < lambda_1 < ... < lambda_K = target``, each of which succeeds
+often, so the same error costs orders of magnitude fewer steps.
 
 The identity it rests on (exact for any Markov process, so for the
 Euler-Maruyama chain itself, not only for its continuum limit): recycle
@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit, prange
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError, check_positive
 from ._rng import stream_states
@@ -61,7 +62,9 @@ from .protocols import Protocol
 
 
 @njit(parallel=True, cache=True)
-def _flux_run(x, c, x_start, x_a, lam0, target, n_burn, n_steps, h, gamma, kT, states, counts, pos, cap):
+def _flux_run(x: NDArray[np.float64], c: NDArray[np.float64], x_start: float, x_a: float, lam0: float, target: float,
+              n_burn: int, n_steps: int, h: float, gamma: float, kT: float, states: NDArray[np.uint64],
+              counts: NDArray[np.int64], pos: NDArray[np.float64], cap: int) -> None:
     """Count first crossings of ``lam0`` after a visit to ``x <= x_a``; keep up to ``cap`` positions per particle."""
     n = x.shape[0]
     mob, amp = _em_coefficients(h, gamma, kT)
@@ -90,7 +93,9 @@ def _flux_run(x, c, x_start, x_a, lam0, target, n_burn, n_steps, h, gamma, kT, s
 
 
 @njit(parallel=True, cache=True)
-def _exit_run(x, c, lo, hi, max_steps, h, gamma, kT, states, success, steps):
+def _exit_run(x: NDArray[np.float64], c: NDArray[np.float64], lo: float, hi: float, max_steps: int, h: float,
+              gamma: float, kT: float, states: NDArray[np.uint64], success: NDArray[np.int64],
+              steps: NDArray[np.int64]) -> None:
     """Run each particle until ``x >= hi`` (success 1) or ``x <= lo`` (0); -1 if neither within ``max_steps``."""
     n = x.shape[0]
     mob, amp = _em_coefficients(h, gamma, kT)
@@ -133,14 +138,14 @@ class SplittingResult:
     mfpt_se: float
     rate: float
     rate_se: float
-    rates: np.ndarray
-    stage_probabilities: np.ndarray
-    flux: np.ndarray
+    rates: NDArray[np.float64]
+    stage_probabilities: NDArray[np.float64]
+    flux: NDArray[np.float64]
     steps: int
     params: dict = field(default_factory=dict)
 
 
-def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces, gamma: float, dt: float,
+def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float, dt: float,
                       seed: int, basin: float | None = None, n_replicas: int = 32, n_flux: int = 64, t_flux: float = 20.0, burn: float = 1.0,
                       n_trials: int = 2000, kT: float = 1.0, max_trial_time: float = 1e3) -> SplittingResult:
     """Mean first-passage time from ``x_start`` to ``target > x_start`` in the static ``potential`` (module notes).
