@@ -51,7 +51,7 @@ def test_per_op_json(capsys):
 @pytest.mark.parametrize("cmd", ["workloads", "hardware", "devices"])
 def test_catalog_listing(capsys, cmd):
     code, out, _ = run_cli(capsys, cmd, "--json")
-    assert code == 0 and all("source" in row for row in json.loads(out).values())
+    assert code == 0 and all("source" in row for row in json.loads(out)["results"].values())
     code, out, _ = run_cli(capsys, cmd)
     assert code == 0 and "source" in out
 

@@ -138,6 +138,8 @@ def test_full_quick_reproduce(tmp_path, capsys):
     assert main(["reproduce", "--out", str(tmp_path), "--quick", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert time.perf_counter() - t < 120
+    assert list(summary)[:3] == ["inputs", "results", "provenance"]  # the one --json layout (test_json_layout)
+    assert summary["provenance"]["seed"] == 0 and summary["inputs"]["quick"] is True
     page = (tmp_path / "report.html").read_text()
     for p in summary["panels"]:
         assert f"id='panel-{p['key']}'" in page

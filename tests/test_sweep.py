@@ -246,6 +246,8 @@ def test_cli_sweep_runs_and_resumes_with_process_workers(tmp_path, capsys):
     assert "incomplete" in capsys.readouterr().out
     assert main(["sweep", str(EXAMPLE), "--out", str(out), "--no-progress", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
+    assert list(summary)[:3] == ["inputs", "results", "provenance"]  # the one --json layout (test_json_layout)
+    assert summary["results"]["rows"] == summary["rows"] and summary["inputs"]["config"] == str(EXAMPLE)
     assert (summary["skipped"], summary["ran"], summary["rows"], summary["complete"]) == (5, 31, 36, True)
     df = pd.read_parquet(out / "results.parquet")
     lim = df[df.temperature == "300K"]["lim_energy_J"]

@@ -73,11 +73,13 @@ def test_static_fast():
 
 def test_cli_json_lists_cases(capsys):
     assert main(["validate", "--quick", "--json", "--only", "static", "--seed", "3"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert isinstance(out, list) and out
+    d = json.loads(capsys.readouterr().out)
+    out = d["results"]["cases"]
+    assert isinstance(out, list) and out and d["provenance"]["seed"] == 3
     for c in out:
         assert set(c) >= {"name", "params", "measured", "stderr", "expected", "ok"}
         assert c["ok"] is True
+    for c in d["cases"]:  # the pre-0.2 list, kept under "cases" (deprecated), each case with its provenance
         assert c["provenance"]["seed"] == 3
 
 
@@ -139,7 +141,7 @@ def test_first_law_checked_in_static_and_sync_lim_cases():
 
 def test_cli_json_reports_z_and_p(capsys):
     assert main(["validate", "--quick", "--json", "--only", "lim,static", "--seed", "4"]) == 0
-    out = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)["results"]["cases"]
     names = {c["name"].split("[")[0] for c in out}
     assert any(n.startswith("lim_") for n in names) and any(n.startswith("static_") for n in names)
     m = sum(c["test"] != "exact" for c in out)

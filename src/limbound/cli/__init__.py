@@ -94,6 +94,7 @@ def main(argv=None) -> int:
     _streams()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for --json provenance
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a full disk or closed pipe is reported here, not as an exception at exit

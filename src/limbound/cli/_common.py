@@ -1,4 +1,5 @@
-"""Helpers shared by the subcommands: JSON output with provenance, atomic writes."""
+"""Helpers shared by the subcommands: the one ``--json`` layout (inputs, results, provenance), tables and notes
+that fit the terminal, progress on stderr, the physics options."""
 from __future__ import annotations
 
 import re
@@ -87,9 +88,49 @@ def epilog(*examples: str) -> str:
     return "examples:\n" + "\n".join(f"  {e}" for e in examples)
 
 
-def provenance(seed=None, **inputs) -> dict:
-    """The block every output carries: version, seed and resolved inputs."""
-    return {"version": __version__, "seed": seed, "inputs": inputs}
+def provenance_block(args, seed, inputs: dict) -> dict:
+    """The ``provenance`` block of every ``--json`` output (README "JSON output"): the package version, the seed
+    (null for deterministic commands), the command line, the sha256 of the canonical JSON of ``inputs`` (two runs
+    with the same inputs hash the same) and when it ran (UTC, ISO 8601)."""
+    import datetime
+    import hashlib
+    import json
+    import shlex
+
+    argv = getattr(args, "argv", None)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    canon = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
+    return {"version": __version__, "seed": seed, "command": shlex.join(["limbound", *map(str, argv)]),
+            "inputs_sha256": hashlib.sha256(canon.encode()).hexdigest(),
+            "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
+def json_record(args, results, inputs: dict, *, seed=None, legacy=None) -> dict:
+    """The one layout of every command's ``--json``: ``inputs`` (what the run was given, with the API's key
+    names), ``results`` (what it computed: the API result's ``as_dict()``), ``provenance`` (:func:`provenance_block`).
+
+    The layout before 0.2 is kept beside the three blocks, as deprecated aliases for one release: ``legacy`` (the
+    command's old top-level keys; by default ``version``, ``seed``, ``inputs`` and the keys of ``results``).  Where
+    an old key has a block's name and both are objects, the two are merged, the old sub-keys unchanged.
+    """
+    if legacy is None:
+        legacy = {"version": __version__, "seed": seed, "inputs": inputs, **(results if isinstance(results, dict) else {})}
+    out = {"inputs": inputs, "results": results, "provenance": None}
+    for k, v in legacy.items():
+        out[k] = {**out[k], **v} if isinstance(out.get(k), dict) and isinstance(v, dict) else v
+    out["provenance"] = {**provenance_block(args, seed, out["inputs"]), **(out["provenance"] or {})}
+    return out
+
+
+def api_names(kw: dict) -> dict:
+    """Keyword arguments as the JSON ``inputs`` block names them (``T_K`` -> ``temperature_K``, the API's name)."""
+    return {("temperature_K" if k == "T_K" else k): v for k, v in kw.items()}
+
+
+def emit_json(args, results, inputs: dict, *, seed=None, legacy=None) -> int:
+    """Print :func:`json_record` as one JSON object; exit code 0."""
+    print_json(json_record(args, results, inputs, seed=seed, legacy=legacy))
+    return 0
 
 
 #: The physics options shared by ``estimate``, ``per-op`` and ``gap`` (declared in limbound.specs.ESTIMATE).

@@ -1,7 +1,7 @@
 """Output shared by the solver commands (``limbound qp``, ``limbound train``): not a subcommand."""
 from __future__ import annotations
 
-from ._common import g3, print_json, provenance
+from ._common import emit_json, g3
 
 
 def bound_rows(r) -> list:
@@ -22,10 +22,11 @@ def bound_rows(r) -> list:
             ["measured / estimate", g3(r.measured_over_estimate)]]
 
 
-def result_record(seed, r, inputs: dict) -> dict:
-    """Provenance of one run (every input that affects it: the solver's resolved ``r.inputs``, then the CLI's) and ``r.as_dict()``."""
+def emit_result(args, r, inputs: dict) -> int:
+    """``--json`` of one run: its inputs (every input that affects it: the solver's resolved ``r.inputs``, then
+    the CLI's), ``r.as_dict()`` as the results and the provenance (:func:`~._common.json_record`)."""
     resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
-    return {**provenance(seed, **resolved), **r.as_dict()}
+    return emit_json(args, r.as_dict(), resolved, seed=args.seed)
 
 
 def write_sweep(args, rows, columns, inputs: dict, **sweep_inputs) -> None:
@@ -39,8 +40,8 @@ def write_sweep(args, rows, columns, inputs: dict, **sweep_inputs) -> None:
 
     write_csv(rows, args.sweep, columns)
     if args.json:
-        print_json({**provenance(args.seed, **inputs, sweep=args.sweep, **sweep_inputs, sweep_bits=list(DEFAULT_BITS),
-                                 sweep_dts_s=list(DEFAULT_DTS), sweep_dt_fixed_s=DT_FIXED_S, sweep_design="cross"),
-                    "rows": len(rows), "csv": args.sweep})
+        emit_json(args, {"rows": len(rows), "csv": args.sweep},
+                  dict(inputs, sweep=args.sweep, **sweep_inputs, sweep_bits=list(DEFAULT_BITS),
+                       sweep_dts_s=list(DEFAULT_DTS), sweep_dt_fixed_s=DT_FIXED_S, sweep_design="cross"), seed=args.seed)
     else:
         print(f"wrote {len(rows)} rows to {args.sweep}")

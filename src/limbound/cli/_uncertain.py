@@ -26,7 +26,8 @@ from .. import uncertainty as U
 from ..errors import ParameterError, check_integer
 from ..fileio import atomic_write_text
 from ..units import parse_number, parse_quantity
-from ._common import g3, print_json, provenance, table
+from .. import __version__
+from ._common import emit_json, g3, table
 
 #: CLI option (argparse dest) -> (SI input name, unit kind or None for a plain number)
 OPTIONS = {
@@ -190,7 +191,7 @@ def analyse(problem: U.Problem, args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     b = U.bands(U.monte_carlo(problem, samples=samples, seed=seed))
     t_mc = time.perf_counter() - t0
-    rec = {"version": provenance()["version"], "seed": seed, "samples": samples,
+    rec = {"version": __version__, "seed": seed, "samples": samples,
            "uncertain_inputs": {k: str(d) for k, d in problem.uncertain.items()},
            "point_inputs": x0.as_dict(), "bands": b, "seconds_monte_carlo": t_mc,
            "note": "bands: median and 5-95 % quantiles of the Monte Carlo; every energy is an estimate (the paper's "
@@ -227,8 +228,9 @@ def emit(rec: dict, args: argparse.Namespace, title: str) -> int:
     if args.csv:
         atomic_write_text(args.csv, csv_text(rec))
     if args.json:
-        print_json(rec)
-        return 0
+        inputs = {k: rec[k] for k in ("uncertain_inputs", "point_inputs", "samples")}
+        results = {k: v for k, v in rec.items() if k not in ("version", "seed", *inputs)}
+        return emit_json(args, results, inputs, seed=rec["seed"], legacy=rec)
     idx = rec.get("sobol", {}).get("indices", {})
     rows = []
     for out, b in rec["bands"].items():

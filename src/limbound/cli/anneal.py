@@ -1,7 +1,8 @@
 """``limbound anneal GRAPH``: MaxCut of a G-set/rudy graph in the LIM Ising machine (THEORY §6).
 
 Parses, calls :func:`limbound.solvers.maxcut.solve_maxcut`, prints.  With
-``--json`` the output has the keys ``best_cut``, ``mean_cut``,
+``--json``: ``inputs``, ``results``, ``provenance`` (README "JSON output");
+``results`` has the keys ``best_cut``, ``mean_cut``,
 ``energy_dissipated_J`` (heat summed over ALL reads),
 ``energy_dissipated_per_read_J`` (the same, mean per read),
 ``energy_to_target_J`` (PER READ: mean, over the reads that reached the
@@ -9,12 +10,14 @@ target, of the heat each dissipated until it first did; null if none did),
 ``success_probability``, ``energy_to_solution_99_J`` (restarts to 99 %),
 ``spin_updates_per_s``, ``first_law_residual``, ``time_s`` (wall-clock
 seconds of the simulation), ``definitions`` (these meanings, in the output
-itself), the full anneal record under ``anneal`` and the provenance
-(inputs, version, seed, and the ``graph_sha256`` of the file's bytes).
+itself) and the full anneal record under ``anneal``; ``inputs`` records the
+``graph_sha256`` of the file's bytes.  The same keys at the top level and
+``provenance.inputs`` are the pre-0.2 layout (deprecated aliases).
 """
 from __future__ import annotations
 
-from ._common import (add_progress_arg, add_thermal_args, epilog, g3, print_json, progress, provenance, refuse_args, table,
+from .. import __version__
+from ._common import (add_progress_arg, add_thermal_args, emit_json, epilog, g3, progress, refuse_args, table,
                       thermal_kwargs)
 
 
@@ -74,14 +77,12 @@ def run(args) -> int:
                            acceptance=args.acceptance, T_K=T_K, f0_hz=f0, barrier_kT=args.barrier,
                            readout_fraction=args.readout[0], readout_factor=args.readout[1])
     out = res.as_dict()
-    out["provenance"] = provenance(args.seed, graph=str(args.graph), graph_sha256=graph.sha256,
-                                   sweeps=args.sweeps, reads=args.reads,
-                                   schedule=args.schedule, beta_range=args.beta_range, readout=list(args.readout),
-                                   acceptance=args.acceptance,
-                                   target_cut=args.target, temperature_K=T_K, f0_hz=f0, barrier_kT=args.barrier)
-    if args.json:
-        print_json(out)
-        return 0
+    inputs = dict(graph=str(args.graph), graph_sha256=graph.sha256, sweeps=args.sweeps, reads=args.reads,
+                  schedule=args.schedule, beta_range=args.beta_range, readout=list(args.readout),
+                  acceptance=args.acceptance, target_cut=args.target, temperature_K=T_K, f0_hz=f0, barrier_kT=args.barrier)
+    if args.json:  # before 0.2: the result's keys at the top, provenance {version, seed, inputs} (kept as aliases)
+        return emit_json(args, out, inputs, seed=args.seed,
+                         legacy={**out, "provenance": {"version": __version__, "seed": args.seed, "inputs": inputs}})
     a = out["anneal"]
     run_p = a["priced"]["run_all_reads"]
     tgt_p = a["priced"]["to_target_mean_per_read"] or {}

@@ -5,7 +5,7 @@ import dataclasses
 
 from .. import catalogs
 from ..errors import ParameterError
-from ._common import epilog, g3, note, print_json, table
+from ._common import epilog, g3, emit_json, note, table
 
 DAY_S = 86400.0
 
@@ -53,8 +53,8 @@ def register(sub) -> None:
 def run(args) -> int:
     rows = catalogs.load(args.kind)
     if args.json:
-        print_json({k: dataclasses.asdict(r) for k, r in rows.items()})
-        return 0
+        d = {k: dataclasses.asdict(r) for k, r in rows.items()}  # before 0.2: only these, at the top level
+        return emit_json(args, d, {"catalog": args.kind}, legacy=d)
     if args.sources:
         refs = catalogs.sources()
         for k, r in rows.items():
@@ -79,8 +79,8 @@ def run_sources(args) -> int:
     if unknown:
         raise ParameterError(f"unknown source id {unknown[0]!r}; allowed: S1 ... S{len(refs)}")
     if args.json:
-        print_json({i: refs[i] for i in ids})
-        return 0
+        d = {i: refs[i] for i in ids}  # before 0.2: only these, at the top level
+        return emit_json(args, d, {"ids": ids}, legacy=d)
     for i in ids:
         note(refs[i], prefix=f"[{i}] ")
     return 0

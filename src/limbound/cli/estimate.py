@@ -10,7 +10,8 @@ from __future__ import annotations
 from .. import bounds, catalogs
 from ..specs import ESTIMATE
 from . import _uncertain
-from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
+from .. import __version__
+from ._common import add_physics_args, emit_json, epilog, g3, note, physics_kwargs, table
 
 
 def register(sub) -> None:
@@ -74,8 +75,7 @@ def run(args) -> int:
             rec["measured_energy_J"] = w.measured_energy_J
             records.append(rec)
         if args.json:
-            print_json({**provenance(counting=args.counting), "workloads": records})
-            return 0
+            return emit_json(args, {"workloads": records}, {"workload": "all", "counting": args.counting})
         rows = []
         for r in records:
             x, pr = r["inputs"], r["paradigms"]
@@ -98,8 +98,8 @@ def run(args) -> int:
     x = _inputs(args, args.workload)
     rec = _record(x)
     if args.json:
-        print_json({"version": provenance()["version"], **rec})
-        return 0
+        return emit_json(args, {k: rec[k] for k in ("paradigms", "floors")}, rec["inputs"],
+                         legacy={"version": __version__, **rec})
     xi = rec["inputs"]
     rows = []
     for name, b in rec["paradigms"].items():

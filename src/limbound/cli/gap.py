@@ -8,7 +8,7 @@ from .. import bounds, catalogs
 from ..errors import ParameterError
 from ..units import parse_number, parse_quantity
 from . import _uncertain
-from ._common import add_physics_args, epilog, g3, note, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, api_names, emit_json, epilog, g3, note, physics_kwargs, table
 
 
 def _header(paradigm: str) -> str:
@@ -124,9 +124,8 @@ def _run_codecarbon(args, kw, time_s) -> int:
         out.append({"run_id": r.run_id, "codecarbon": r.as_dict(), "measured_energy_J": r.energy_J,
                     "inputs": x.as_dict(), "orders_above": bounds.gap_orders(r.energy_J, x), "walls": _walls(x)})
     if args.json:
-        print_json({**provenance(codecarbon=str(args.codecarbon), workload=args.workload,
-                                 accelerator_from_gpu_model=matched), "gaps": out})
-        return 0
+        return emit_json(args, {"gaps": out}, dict(codecarbon=str(args.codecarbon), workload=args.workload,
+                                                    accelerator_from_gpu_model=matched))
     table(f"Orders of magnitude (log10) each CodeCarbon run sits above each paradigm "
           f"({args.workload or 'given run'}, accelerator {out[0]['inputs']['accelerator']})",
           ["run", "measured [J]", "duration [s]", *_HEADERS],
@@ -186,8 +185,8 @@ def run(args) -> int:
     out = [{"workload": n, "measured_energy_J": m, "inputs": x.as_dict(), "orders_above": bounds.gap_orders(m, x),
             "walls": _walls(x)} for n, m, x in items]
     if args.json:
-        print_json({**provenance(), "gaps": out})
-        return 0
+        return emit_json(args, {"gaps": out}, {"workload": args.workload, "measured_J": measured, "time_s": time_s,
+                                               "accelerator": args.accelerator, **api_names(kw)})
     table("Orders of magnitude (log10) the measured energy sits above each paradigm's estimate (floors: limbound estimate)",
           ["workload", "measured [J]", *_HEADERS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])

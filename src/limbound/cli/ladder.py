@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ParameterError
-from ._common import epilog, g3, print_json, provenance, table
+from ._common import emit_json, epilog, g3, table
 
 
 def register(sub) -> None:
@@ -52,8 +52,9 @@ def run(args) -> int:
         title = (f"Ladder of MaxCut {rec['instance']} (n = {rec['n']}, target cut {rec['target_cut']:g} = "
                  f"{rec['target_fraction']:g} x best known {rec['best_known_cut']:g}; best cut found {rec['best_cut']:g})")
     if args.json:
-        print_json({**provenance(), **rec})
-        return 0
+        inputs = {"include_unverified": args.include_unverified, "workload": args.workload} if args.workload else \
+            {k: rec[k] for k in ("instance", "sweeps", "reads", "seed", "target_fraction", "gset_dir")}
+        return emit_json(args, rec, inputs, seed=rec.get("seed"))
     rows = [[r["rung"], r["kind"], g3(r["energy_J"]), r["status"]] for r in rec["rows"]]
     table(title, ["rung", "kind", "energy [J]", "status"], rows)
     for i, r in enumerate(rec["rows"], 1):

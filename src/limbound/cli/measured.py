@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from .. import catalogs
-from ._common import epilog, g3, print_json, table
+from ._common import epilog, g3, emit_json, table
 
 _KINDS = {"chips": ("chips", "measured neuromorphic and in-memory chips"),
           "ising-machines": ("ising_machines", "physical Ising machines (time- and energy-to-solution)")}
@@ -33,8 +33,8 @@ def _value(r) -> str:
 def run(args) -> int:
     rows = catalogs.load(args.kind)
     if args.json:
-        print_json({k: dataclasses.asdict(r) for k, r in rows.items()})
-        return 0
+        d = {k: dataclasses.asdict(r) for k, r in rows.items()}  # before 0.2: only these, at the top level
+        return emit_json(args, d, {"catalog": args.kind}, legacy=d)
     head = "energy (converted)" if args.kind == "chips" else "time, energy to solution"
     table(f"limbound {args.kind.replace('_', '-')} catalog", ["key", "verified", head, "as printed", "source"],
           [[k, "yes" if r.verified else "no", _value(r), r.value_as_printed, r.source] for k, r in rows.items()])

@@ -5,7 +5,7 @@ from ..constants import kT
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, static_per_op_kT
 from ..physics.static import write_arrhenius_valid
 from ..units import parse_quantity
-from ._common import add_physics_args, epilog, physics_kwargs, print_json, provenance, table
+from ._common import add_physics_args, emit_json, epilog, physics_kwargs, table
 
 
 def register(sub) -> None:
@@ -26,17 +26,16 @@ def run(args) -> int:
     e_l = float(landauer_per_op_J(bits, kw["T_K"])) / k
     e_lim = float(lim_tilt_kT(bits, dt, kw["f0_hz"]))
     e_st = float(static_per_op_kT(bits, dt, kw["retention_s"], d_ret=kw["d_ret"], d_w=kw["d_w"], f0_hz=kw["f0_hz"]))
+    inputs = dict(bits=bits, dt_s=dt, temperature_K=kw["T_K"], f0_hz=kw["f0_hz"], retention_s=kw["retention_s"],
+                  d_ret=kw["d_ret"], d_w=kw["d_w"])
     out = {
-        **provenance(bits=bits, dt_s=dt, temperature_K=kw["T_K"], f0_hz=kw["f0_hz"], retention_s=kw["retention_s"],
-                     d_ret=kw["d_ret"], d_w=kw["d_w"]),
         "landauer": {"per_op_kT": e_l, "per_op_J": e_l * k},
         "lim": {"per_op_kT": e_lim, "per_op_J": e_lim * k, "barrier_kT": float(lim_barrier_kT(bits, dt, kw["f0_hz"]))},
         "static_cim": {"per_op_kT": e_st, "per_op_J": e_st * k,
                        "arrhenius_valid": bool(write_arrhenius_valid(dt, kw["d_w"], kw["f0_hz"]))},
     }
     if args.json:
-        print_json(out)
-        return 0
+        return emit_json(args, out, inputs)
     table(f"Energy per operation, b={bits}, dt={dt:.3g} s, T={kw['T_K']:g} K, f0={kw['f0_hz']:.3g}/s",
           ["paradigm", "per op [kT]", "per op [J]", "barrier [kT]"],
           [["landauer", f"{e_l:.5g}", f"{e_l * k:.4g}", "-"],

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..errors import ParameterError
 from ..units import parse_quantity
-from ._common import add_progress_arg, add_thermal_args, epilog, g3, print_json, progress, table, thermal_kwargs
-from ._solver import bound_rows, result_record, write_sweep
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, table, thermal_kwargs
+from ._solver import bound_rows, emit_result, write_sweep
 
 
 def register(sub) -> None:
@@ -85,8 +85,7 @@ def run(args) -> int:
         r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
                      reference=None if args.no_reference else "osqp", **th)
     if args.json:
-        print_json(result_record(args.seed, r, inputs))
-        return 0
+        return emit_result(args, r, inputs)
     table(f"LIM QP: {problem.source}, n={problem.n}, m={problem.m}, b={args.bits}, rule={args.rule}, dt={dt:g} s",
           ["quantity", "value"],
           [["status", r.status],

@@ -1,7 +1,7 @@
 """``limbound reproduce``: every figure, table and CSV of the report, and the HTML page, from scratch."""
 from __future__ import annotations
 
-from ._common import epilog, print_json
+from ._common import emit_json, epilog
 
 
 def register(sub) -> None:
@@ -41,8 +41,9 @@ def run(args) -> int:
     res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not (args.no_progress or args.json),
                     gset_dir=args.gset_dir, force=args.force)
     if args.json:
-        print_json(res.as_dict())
-        return 0
+        d = res.as_dict()
+        return emit_json(args, d, dict(out=str(args.out), quick=args.quick, only=list(only), gset_dir=args.gset_dir,
+                                       force=args.force), seed=seed, legacy=d)
     for p in res.panels:
         print(f"({p.key}) {p.title}: {'ok' if p.ok else p.status}" + (f" [{p.seconds:.1f} s]" if p.ok else ""))
     print(f"wrote {len(res.files)} files in {res.seconds:.1f} s; every plotted number: {res.files['csv']}")

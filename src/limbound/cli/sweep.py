@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import epilog, print_json
+from ._common import emit_json, epilog
 
 
 def register(sub) -> None:
@@ -67,7 +67,9 @@ def run(args) -> int:
         sys.stderr.write(f"limbound: {len(res.rejected)} point file(s) failed validation, moved to "
                          f"{res.out_dir / 'rejected'} and recomputed (e.g. {next(iter(res.rejected.values()))})\n")
     if args.json:
-        print_json(res.as_dict())
+        d = res.as_dict()
+        emit_json(args, d, dict(config=str(args.config), config_sha256=cfg.sha256, out=str(out), scheduler=args.scheduler,
+                                workers=workers, max_points=max_points, force=args.force), legacy=d)
     else:
         print(f"{res.total} points: {res.skipped} already done, {res.ran} run now on {res.scheduler}, "
               f"{len(res.failed)} failed, {res.total - res.rows} without a result; {res.seconds:.1f} s")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..units import parse_quantity
-from ._common import add_progress_arg, add_thermal_args, epilog, g3, print_json, progress, table, thermal_kwargs
-from ._solver import bound_rows, result_record, write_sweep
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, table, thermal_kwargs
+from ._solver import bound_rows, emit_result, write_sweep
 
 
 def register(sub) -> None:
@@ -67,8 +67,7 @@ def run(args) -> int:
         r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                          dt_s=dt, seed=args.seed, **th)
     if args.json:  # with every input that affects the result (lr, batch, l2, engine, C, ... as resolved)
-        print_json(result_record(args.seed, r, inputs))
-        return 0
+        return emit_result(args, r, inputs)
     table(f"LIM training: digits, {args.model}, b={args.bits}, rule={args.rule}, dt={dt:g} s, {r.n_params} parameters",
           ["quantity", "value"],
           [["test accuracy (mean over reads)", f"{r.test_accuracy:.4f}"],

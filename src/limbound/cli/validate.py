@@ -16,7 +16,8 @@ from __future__ import annotations
 import sys
 import time
 
-from ._common import add_progress_arg, epilog, print_json, progress, provenance, table
+from .. import __version__
+from ._common import add_progress_arg, emit_json, epilog, progress, table
 
 
 def register(subparsers) -> None:
@@ -27,7 +28,7 @@ def register(subparsers) -> None:
                               epilog=epilog("limbound validate --quick", "limbound validate --quick --only lim,static --detail",
                                             "limbound validate --json > validation.json"))
     p.add_argument("--quick", action="store_true", help="smaller samples (well under a minute); same physics")
-    p.add_argument("--json", action="store_true", help="print the list of cases as JSON (name, params, measured, stderr, expected, ok, detail, provenance)")
+    p.add_argument("--json", action="store_true", help="print one JSON object: inputs, results (cases: name, params, measured, stderr, expected, ok, detail ...), provenance")
     p.add_argument("--seed", type=int, default=0, help="seed of every random stream, integer >= 0 (default 0)")
     p.add_argument("--detail", action="store_true",
                    help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
@@ -53,8 +54,11 @@ def run(args) -> int:
     elapsed = time.perf_counter() - t0
     n_ok = sum(c.ok for c in cases)
     if args.json:
-        prov = provenance(args.seed, quick=args.quick, only=args.only, family_alpha=FAMILY_ALPHA)
-        print_json([{**c.as_dict(), "provenance": prov} for c in cases])
+        # before 0.2 the output was the list of cases, each with its provenance: now under "cases" (deprecated)
+        inputs = dict(quick=args.quick, only=args.only, family_alpha=FAMILY_ALPHA)
+        prov = {"version": __version__, "seed": args.seed, "inputs": inputs}
+        emit_json(args, {"cases": [c.as_dict() for c in cases], "passed": n_ok, "total": len(cases)}, inputs,
+                  seed=args.seed, legacy={"cases": [{**c.as_dict(), "provenance": prov} for c in cases]})
     else:
         kinds = {"two-sided": "2-sided", "lower": "1-sided", "exact": "exact"}
         thr = next((c.threshold_z for c in cases if c.threshold_z is not None), None)
