@@ -20,7 +20,8 @@ def limbound(*argv, columns=80, env=None):
 
 
 COMMANDS = [("estimate", "--workload", "gpt-3"), ("gap", "--workload", "all"), ("workloads",),
-            ("estimate", "--workload", "all"), ("hardware",), ("devices",)]
+            ("estimate", "--workload", "all"), ("hardware",), ("devices",),
+            ("ladder", "--workload", "gpt-3", "--include-unverified")]  # ladder: its detail lines wrapped whole too
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a))

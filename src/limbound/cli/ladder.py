@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ParameterError
-from ._common import emit_json, epilog, g3, table
+from ._common import emit_json, epilog, g3, note, table
 
 
 def register(sub) -> None:
@@ -62,9 +62,10 @@ def run(args) -> int:
             continue
         extra = f"; TTS99 = {g3(r['tts99_s'])} s (t_run {g3(r['t_run_s'])} s, p = {r['p_success']:.3g})" if "tts99_s" in r else ""
         why = f" -- {r['status']}: {r['reason']}" if r["reason"] else ""
-        print(f"[{i}] {r['rung']}: {r['counted']}" + (f"; {r['conversion']}" if r["conversion"] else "") + extra + why)
-        print(f"    source: {r['source']}")
+        note(f"{r['rung']}: {r['counted']}" + (f"; {r['conversion']}" if r["conversion"] else "") + extra + why,
+             prefix=f"[{i}] ")
+        note(r["source"], prefix="    source: ")
     n_ex = sum(r["status"].startswith("excluded") for r in rec["rows"])
     if n_ex:
-        print(f"{n_ex} unverified rows excluded (--include-unverified shows them, marked)")
+        note(f"{n_ex} unverified rows excluded (--include-unverified shows them, marked)", prefix="")
     return 0
