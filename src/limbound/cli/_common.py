@@ -198,16 +198,29 @@ def table(title: str, columns, rows, *, footer=None, text_columns=(), optional=(
     Columns named in ``optional`` are dropped first (last named first) when the table is too wide; a footer
     line then names them.
     """
-    from rich import box as rbox
-    from rich.markup import escape
-    from rich.table import Table
-
     con = console()
     width = con.width
     columns = [str(c) for c in columns]
     cells = [["-" if v is None else str(v) for v in r] for r in rows]
-    ncol = len(columns)
     text = [_is_text(c, [r[i] for r in cells]) or c in text_columns for i, c in enumerate(columns)]
+    need = _needs(columns, cells, text)
+    keep, dropped = _drop_optional(columns, need, optional, width)
+    if dropped:
+        columns, text, need = [columns[i] for i in keep], [text[i] for i in keep], [need[i] for i in keep]
+        cells = [[r[i] for i in keep] for r in cells]
+    if sum(need) + 2 * (len(columns) - 1) > width:
+        _records(con, title, columns, cells, width)
+    else:
+        _grid(con, title, columns, cells, text, need, width)
+    lines = [footer] if isinstance(footer, str) else list(footer or ())
+    if dropped:
+        lines.append(f"(not shown at {width} columns: {', '.join(dropped)}; a wider terminal or --json shows them)")
+    for line in lines:
+        note(line, prefix="")
+
+
+def _needs(columns, cells, text) -> list:
+    """Each column's least width: its longest header word, and its longest word (text) or whole cell (numbers)."""
     need = []
     for i, c in enumerate(columns):
         col = [r[i] for r in cells]
@@ -217,47 +230,48 @@ def table(title: str, columns, rows, *, footer=None, text_columns=(), optional=(
         else:
             body = max((len(v) for v in col), default=1)
         need.append(max(head, body, 1))
-    terminal = con.is_terminal
-    keep = list(range(ncol))
+    return need
+
+
+def _drop_optional(columns, need, optional, width) -> tuple:
+    """The columns kept and the ``optional`` ones dropped (last named first) until the rest fit ``width``."""
+    keep = list(range(len(columns)))
     dropped = []
     for name in reversed(list(optional)):
         if sum(need[i] for i in keep) + 2 * len(keep) <= width or name not in columns:
             continue
-        i = columns.index(name)
-        keep.remove(i)
+        keep.remove(columns.index(name))
         dropped.insert(0, name)
-    if dropped:
-        columns, text, need = [columns[i] for i in keep], [text[i] for i in keep], [need[i] for i in keep]
-        cells = [[r[i] for i in keep] for r in cells]
-        ncol = len(keep)
+    return keep, dropped
+
+
+def _grid(con, title, columns, cells, text, need, width) -> None:
+    """The table itself: rich's on a terminal, plain aligned text with a dashed header rule when piped."""
+    from rich import box as rbox
+    from rich.markup import escape
+    from rich.table import Table
+
+    terminal = con.is_terminal
+    ncol = len(columns)
     overhead = 2 * (ncol - 1)
-    if sum(need) + overhead > width:
-        _records(con, title, columns, cells, width)
-    else:
-        t = Table(title=escape(title), box=rbox.SIMPLE_HEAD if terminal else _plain_box(), show_edge=False,
-                  padding=(0, 1, 0, 0), pad_edge=False, expand=False, title_justify="left" if not terminal else "center")
-        # natural width: every header and cell on one line; if that is too wide, fix each column at its need
-        # (headers then wrap between words) and give the slack to the text columns
-        natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-        widths = natural
-        if sum(natural) + overhead > width:
-            widths = list(need)
-            slack = width - overhead - sum(widths)
-            for i in sorted(range(ncol), key=lambda i: natural[i] - widths[i]):  # most headers on one line
-                add = min(slack, natural[i] - widths[i])
-                widths[i] += add
-                slack -= add
-        for i, c in enumerate(columns):
-            t.add_column(escape(c), justify="left" if text[i] else "right",
-                         width=widths[i], overflow="fold")
-        for r in cells:
-            t.add_row(*[escape(v) for v in r])
-        con.print(t)
-    lines = [footer] if isinstance(footer, str) else list(footer or ())
-    if dropped:
-        lines.append(f"(not shown at {width} columns: {', '.join(dropped)}; a wider terminal or --json shows them)")
-    for line in lines:
-        note(line, prefix="")
+    t = Table(title=escape(title), box=rbox.SIMPLE_HEAD if terminal else _plain_box(), show_edge=False,
+              padding=(0, 1, 0, 0), pad_edge=False, expand=False, title_justify="left" if not terminal else "center")
+    # natural width: every header and cell on one line; if that is too wide, fix each column at its need
+    # (headers then wrap between words) and give the slack to the text columns
+    natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    widths = natural
+    if sum(natural) + overhead > width:
+        widths = list(need)
+        slack = width - overhead - sum(widths)
+        for i in sorted(range(ncol), key=lambda i: natural[i] - widths[i]):  # most headers on one line
+            add = min(slack, natural[i] - widths[i])
+            widths[i] += add
+            slack -= add
+    for i, c in enumerate(columns):
+        t.add_column(escape(c), justify="left" if text[i] else "right", width=widths[i], overflow="fold")
+    for r in cells:
+        t.add_row(*[escape(v) for v in r])
+    con.print(t)
 
 
 def _records(con, title, columns, cells, width) -> None:

@@ -63,35 +63,7 @@ def run(args) -> int:
     if unc:
         return _run_uncertain(args, unc)
     if args.workload == "all":
-        names = [k for k in catalogs.load("workloads")]
-        records = []
-        for name in names:
-            w = catalogs.workload(name)
-            if w.tokens is None and w.flops is None:
-                continue
-            if args.counting == "per-update" and w.tokens is None:
-                continue
-            rec = _record(_inputs(args, name))
-            rec["measured_energy_J"] = w.measured_energy_J
-            records.append(rec)
-        if args.json:
-            return emit_json(args, {"workloads": records}, {"workload": "all", "counting": args.counting})
-        rows = []
-        for r in records:
-            x, pr = r["inputs"], r["paradigms"]
-            rows.append([x["workload"], g3(x["params"]), g3(x["ops"]), g3(x["dt_s"]),
-                         g3(r["floors"]["total_J"]), g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]),
-                         g3(pr["static_cim"]["energy_J"]), g3(pr["volatile_cim"]["energy_J"]),
-                         g3(pr["accelerator"]["energy_J"]), g3(r["measured_energy_J"])])
-        acc = records[0]["inputs"]["accelerator"] if records else ""
-        table(f"Energy-to-solution, joules ({args.counting} counting; accelerator {acc})",
-              ["workload", "params", "OPS", "dt [s]", "floor [J]", "Landauer ref. [J]", "LIM [J]", "static CIM [J]",
-               "volatile CIM [J]", "accelerator [J]", "measured [J]"], rows,
-              optional=("volatile CIM [J]", "Landauer ref. [J]", "OPS", "params", "dt [s]"),
-              footer="floor: a theorem (N b kT ln2 + speed term, THEORY §8a); Landauer reference (b kT ln2 per "
-                     "operation), LIM, static CIM, volatile CIM, accelerator: estimates (the paper's model); "
-                     "measured: the published training energy.")
-        return 0
+        return _run_all(args)
     if args.workload is None and args.params is None:
         from ..errors import ParameterError
         raise ParameterError("--params (or --workload) is required; e.g. --params 1e15 --tokens 1e12")
@@ -100,6 +72,45 @@ def run(args) -> int:
     if args.json:
         return emit_json(args, {k: rec[k] for k in ("paradigms", "floors")}, rec["inputs"],
                          legacy={"version": __version__, **rec})
+    _show(rec)
+    return 0
+
+
+def _run_all(args) -> int:
+    """``--workload all``: one row per catalog workload with the tokens or FLOPs to price it."""
+    names = [k for k in catalogs.load("workloads")]
+    records = []
+    for name in names:
+        w = catalogs.workload(name)
+        if w.tokens is None and w.flops is None:
+            continue
+        if args.counting == "per-update" and w.tokens is None:
+            continue
+        rec = _record(_inputs(args, name))
+        rec["measured_energy_J"] = w.measured_energy_J
+        records.append(rec)
+    if args.json:
+        return emit_json(args, {"workloads": records}, {"workload": "all", "counting": args.counting})
+    rows = []
+    for r in records:
+        x, pr = r["inputs"], r["paradigms"]
+        rows.append([x["workload"], g3(x["params"]), g3(x["ops"]), g3(x["dt_s"]),
+                     g3(r["floors"]["total_J"]), g3(pr["landauer"]["energy_J"]), g3(pr["lim"]["energy_J"]),
+                     g3(pr["static_cim"]["energy_J"]), g3(pr["volatile_cim"]["energy_J"]),
+                     g3(pr["accelerator"]["energy_J"]), g3(r["measured_energy_J"])])
+    acc = records[0]["inputs"]["accelerator"] if records else ""
+    table(f"Energy-to-solution, joules ({args.counting} counting; accelerator {acc})",
+          ["workload", "params", "OPS", "dt [s]", "floor [J]", "Landauer ref. [J]", "LIM [J]", "static CIM [J]",
+           "volatile CIM [J]", "accelerator [J]", "measured [J]"], rows,
+          optional=("volatile CIM [J]", "Landauer ref. [J]", "OPS", "params", "dt [s]"),
+          footer="floor: a theorem (N b kT ln2 + speed term, THEORY §8a); Landauer reference (b kT ln2 per "
+                 "operation), LIM, static CIM, volatile CIM, accelerator: estimates (the paper's model); "
+                 "measured: the published training energy.")
+    return 0
+
+
+def _show(rec) -> None:
+    """One run's estimates per paradigm, its floors and notes, at the terminal's width."""
     xi = rec["inputs"]
     rows = []
     for name, b in rec["paradigms"].items():
@@ -125,4 +136,3 @@ def run(args) -> int:
               f"included in energy): " + ", ".join(f"{p} {g3(v)} J" for p, v in cooled.items()))
     for n in xi["notes"]:
         note(n)
-    return 0
