@@ -54,7 +54,6 @@ from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, wri
 
 TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
-PARADIGMS = ("landauer", "lim", "static_cim", "volatile_cim", "accelerator")
 #: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
@@ -320,6 +319,8 @@ def _device(x: Inputs) -> Bound:
 
 REGISTRY = {"landauer": _landauer, "lim": _lim, "static_cim": _static, "volatile_cim": _volatile,
             "accelerator": _accelerator, "device": _device}
+#: the paradigms :func:`estimate` prices for any inputs, in order; ``device`` joins them only when a device is named
+PARADIGMS = tuple(p for p in REGISTRY if p != "device")
 
 
 def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
