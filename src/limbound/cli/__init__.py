@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion: argcomplete's marker, README "Shell completion")
 """The ``limbound`` command: argument parsing only, every number comes from the public API.
 
 Each subcommand lives in its own module of this package and exposes
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -90,9 +92,21 @@ def _streams() -> None:
                 pass
 
 
+def _complete(parser) -> None:
+    """Shell completion (the optional extra ``limbound[completion]``): answer the shell and exit.  Called only when
+    the shell asks (``_ARGCOMPLETE`` in the environment), so argcomplete is never imported on a normal start."""
+    try:
+        import argcomplete
+    except ImportError:  # completion registered but the extra not installed: complete nothing
+        raise SystemExit(1) from None
+    argcomplete.autocomplete(parser)
+
+
 def main(argv=None) -> int:
     _streams()
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:
+        _complete(parser)
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for --json provenance
     try:
@@ -100,7 +114,6 @@ def main(argv=None) -> int:
         sys.stdout.flush()  # a full disk or closed pipe is reported here, not as an exception at exit
         return code
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
-        import os
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError, AttributeError):
@@ -113,7 +126,6 @@ def main(argv=None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         sys.stderr.write(f"limbound: error: {exc.strerror or exc}{where}\n")
         import errno
-        import os
         if exc.errno in (errno.ENOSPC, errno.EIO) and exc.filename is None:  # stdout full: drop what is buffered
             try:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
