@@ -184,11 +184,11 @@ def test_binary_file_is_a_format_error_naming_it(tmp_path):
     (["--seed", "-1"], ["seed=-1"]),
 ])
 def test_anneal_cli_refuses_before_any_work(tmp_path, capsys, monkeypatch, argv, words):
-    from limbound.solvers.ising import annealer
+    from limbound.solvers.ising import kernel
 
     def no_work(*a, **k):  # the kernel must never start on bad input
         raise AssertionError("annealed")
-    monkeypatch.setattr(annealer, "_anneal_reads", no_work)
+    monkeypatch.setattr(kernel, "_anneal_reads", no_work)
     p = _write(tmp_path, CYCLE5, "c5.txt")
     assert main(["anneal", str(p), *argv]) == 2
     err = capsys.readouterr().err

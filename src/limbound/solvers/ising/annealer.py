@@ -1,18 +1,13 @@
 """The front door :func:`anneal`: ``reads`` copies of the memory array annealed, with exact energy books (THEORY §6)."""
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ...errors import ParameterError, check_finite, check_positive
 from .checks import _check_count, check_books_range, check_memory, check_time_scale
 from .floors import floor_tree
-from .kernel import (_I_ATT_T, _I_FLIPS, _I_FLIPS_T, _I_NNZ, _I_NNZ_T, _I_REACHED, _F_BEST, _F_H0, _F_HEND,
-                     _F_HTRACK, _F_Q, _F_QT, _F_UEND, _F_USTART, _F_W, _NF, _NI, ACCEPTANCES, _anneal_reads,
-                     _integer_field_bound, _warm_up)
+from .kernel import ACCEPTANCES, run_reads
 from .problem import IsingProblem
 from .result import AnnealResult
 from .schedules import READOUT_FACTOR, READOUT_FRACTION, beta_schedule, default_beta_range
@@ -64,25 +59,42 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
     T_K, f0_hz, barrier_kT = float(T_K), float(f0_hz), float(barrier_kT)
     check_time_scale(f0_hz, barrier_kT, T_K)
     check_memory(problem.n, sweeps, reads)
+    betas, sched = _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readout_fraction,
+                             readout_factor)
+    check_books_range(problem, betas, sweeps)
+    if target_energy is not None:
+        target_energy = check_finite("target_energy", target_energy)
+    spins, seeds = _start_states(problem.n, reads, seed, initial_states)
+    best, books, wall = run_reads(problem, betas, spins, seeds, target_energy, acceptance)
+    return AnnealResult(
+        samples=spins, best_samples=best, **books, betas=betas, schedule=sched, n=problem.n, sweeps=sweeps,
+        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
+        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
+        extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
+               "floor_tree": floor_tree(problem)})
+
+
+def _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readout_fraction, readout_factor):
+    """``(betas, schedule params)``: the custom ``betas`` checked, or the named schedule over ``beta_range``."""
     if betas is not None:
         betas = np.array(betas, dtype=np.float64).ravel()
         if betas.shape != (sweeps,):
             raise ParameterError(f"betas has shape {betas.shape}; allowed: ({sweeps},), one per sweep")
         check_positive("betas", betas, allow_zero=True)
-        sched = {"schedule": "custom"}
-    else:
-        if beta_range is None:
-            beta_range = default_beta_range(problem, schedule)
-        try:
-            b_hot, b_cold = (float(b) for b in beta_range)
-        except (TypeError, ValueError):
-            raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
-        betas, sched = beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps,
-                                     readout_fraction=readout_fraction, readout_factor=readout_factor)
-    check_books_range(problem, betas, sweeps)
-    if target_energy is not None:
-        target_energy = check_finite("target_energy", target_energy)
-    n = problem.n
+        return betas, {"schedule": "custom"}
+    if beta_range is None:
+        beta_range = default_beta_range(problem, schedule)
+    try:
+        b_hot, b_cold = (float(b) for b in beta_range)
+    except (TypeError, ValueError):
+        raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
+    return beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps,
+                         readout_fraction=readout_fraction, readout_factor=readout_factor)
+
+
+def _start_states(n, reads, seed, initial_states):
+    """``(spins (reads, n) int8, kernel seeds (reads,) uint64)``, both spawned from ``seed``: uniformly random
+    spins, or ``initial_states`` checked."""
     ss = np.random.SeedSequence(seed)
     spin_ss, kern_ss = ss.spawn(2)
     if initial_states is None:
@@ -91,34 +103,4 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
         spins = np.array(initial_states, dtype=np.int8)
         if spins.shape != (reads, n) or not np.all(np.abs(spins) == 1):
             raise ParameterError(f"initial_states has shape {spins.shape}; allowed: ({reads}, {n}) of +-1")
-    seeds = kern_ss.generate_state(reads, dtype=np.uint64)
-    best = np.empty_like(spins)
-    out_f = np.zeros((reads, _NF))
-    out_i = np.full((reads, _NI), -1, dtype=np.int64)
-    H_t = math.inf if target_energy is None else float(target_energy)
-    int_max = _integer_field_bound(problem) if acceptance == "metropolis" else 0
-    _warm_up()
-    t = time.perf_counter()
-    if n:
-        _anneal_reads(problem.indptr, problem.indices, problem.data, problem.h, betas, spins, seeds,
-                      H_t, acceptance == "glauber", int_max, best, out_f, out_i)
-    else:
-        out_i[:, _I_FLIPS] = 0
-        out_i[:, _I_NNZ] = 0
-        out_i[:, _I_REACHED] = 1 if H_t >= 0 else 0
-    wall = time.perf_counter() - t
-    reached = out_i[:, _I_REACHED] == 1
-    qt = np.where(reached, out_f[:, _F_QT], np.nan)
-    return AnnealResult(
-        samples=spins, best_samples=best, energies=out_f[:, _F_HEND].copy(),
-        best_energies=out_f[:, _F_BEST].copy(), initial_energies=out_f[:, _F_H0].copy(),
-        heat_kT=out_f[:, _F_Q].copy(), work_kT=out_f[:, _F_W].copy(),
-        U_start_kT=out_f[:, _F_USTART].copy(), U_end_kT=out_f[:, _F_UEND].copy(),
-        tracked_energies=out_f[:, _F_HTRACK].copy(), flips=out_i[:, _I_FLIPS].copy(),
-        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached, heat_to_target_kT=qt,
-        attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
-        nnz_to_target=out_i[:, _I_NNZ_T].copy(), betas=betas, schedule=sched, n=n, sweeps=sweeps,
-        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
-        f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
-        extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
-               "floor_tree": floor_tree(problem)})
+    return spins, kern_ss.generate_state(reads, dtype=np.uint64)

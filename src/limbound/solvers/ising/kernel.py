@@ -6,6 +6,7 @@ per-read outputs are written into the float/int arrays indexed by the ``_F_*`` /
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from numba import njit, prange
@@ -178,3 +179,41 @@ def _warm_up() -> None:
                   np.ones(2), one, np.arange(1, 3, dtype=np.uint64), math.inf, False, 0, np.empty_like(one),
                   np.zeros((2, _NF)), np.zeros((2, _NI), dtype=np.int64))
     _WARM = True
+
+
+def run_reads(problem: IsingProblem, betas, spins, seeds, target_energy, acceptance) -> tuple[np.ndarray, dict, float]:
+    """Anneal every row of ``spins`` in place (read ``r`` with the stream ``seeds[r]``).
+
+    Returns ``(best states, per-read books keyed by AnnealResult field, wall time of the kernel in s)``.
+    """
+    reads, n = spins.shape
+    best = np.empty_like(spins)
+    out_f = np.zeros((reads, _NF))
+    out_i = np.full((reads, _NI), -1, dtype=np.int64)
+    H_t = math.inf if target_energy is None else float(target_energy)
+    int_max = _integer_field_bound(problem) if acceptance == "metropolis" else 0
+    _warm_up()
+    t = time.perf_counter()
+    if n:
+        _anneal_reads(problem.indptr, problem.indices, problem.data, problem.h, betas, spins, seeds,
+                      H_t, acceptance == "glauber", int_max, best, out_f, out_i)
+    else:
+        out_i[:, _I_FLIPS] = 0
+        out_i[:, _I_NNZ] = 0
+        out_i[:, _I_REACHED] = 1 if H_t >= 0 else 0
+    wall = time.perf_counter() - t
+    return best, _books(out_f, out_i), wall
+
+
+def _books(out_f, out_i) -> dict:
+    """The kernel's per-read outputs by :class:`~limbound.solvers.ising.result.AnnealResult` field name."""
+    reached = out_i[:, _I_REACHED] == 1
+    return dict(
+        energies=out_f[:, _F_HEND].copy(),
+        best_energies=out_f[:, _F_BEST].copy(), initial_energies=out_f[:, _F_H0].copy(),
+        heat_kT=out_f[:, _F_Q].copy(), work_kT=out_f[:, _F_W].copy(),
+        U_start_kT=out_f[:, _F_USTART].copy(), U_end_kT=out_f[:, _F_UEND].copy(),
+        tracked_energies=out_f[:, _F_HTRACK].copy(), flips=out_i[:, _I_FLIPS].copy(),
+        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached, heat_to_target_kT=np.where(reached, out_f[:, _F_QT], np.nan),
+        attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
+        nnz_to_target=out_i[:, _I_NNZ_T].copy())
