@@ -16,19 +16,9 @@ each iteration they walk to the driver's target under the gradient rule and are 
 held by ``banks`` memories of ``b`` bits (precision banks); the status (``solved``, ``inaccurate``,
 ``max_iter``, ``time_limit``, ``infeasible``, ``unbounded``) is judged on the values the memories hold.
 
-Annealing rule: each ``x_i`` is one b-bit LIM memory whose ``2**b`` levels span its range, and the linear
-constraints are handled by the **augmented Lagrangian** (method of multipliers, Hestenes 1969 / Powell 1969,
-in the two-sided form used by OSQP):
-
-    L_rho(x, y) = f(x) + rho/2 || Ax + y/rho - Pi(Ax + y/rho) ||^2 ,   Pi = clip to [l, u]
-    grad_x L   = Px + q + rho A' (w - Pi(w)),   w = Ax + y/rho
-
-An *inner* solve drives the memories with the annealing rule on ``grad_x L`` until fewer than 1 % of the
-memories hop per update at the largest ``lam`` (below) or ``max_inner`` updates; then the multipliers are
-updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint residual did not fall by 4x.
-The outer loop stops when the residual is below ``max(constraint_tol, delta)`` (a grid point cannot meet a
-constraint much better than one level ``delta``) and the next inner solve has nothing left to do; its status is
-``solved`` then, ``max_iter`` otherwise.
+Annealing rule (``rule="anneal"``): each ``x_i`` is one b-bit LIM memory whose ``2**b`` levels span its range;
+the linear constraints are handled by the augmented Lagrangian, inner annealing updates and outer multiplier
+updates per read (:mod:`limbound.solvers.qp.annealing`).
 
 Reads are independent runs.  The second-law floor of THEORY §6 is a
 statement about the mean over independent runs, so every piece of the
@@ -38,13 +28,9 @@ finished is frozen (its memories keep their landscape behind an infinite
 barrier: no hop, no heat, no work) while the others go on; ``updates`` is the
 largest count over reads, ``books['updates_per_read']`` the counts, and
 ``time_to_solution_s`` and the memory wall use the mean count (one run).
-(Before, the stopping tests pooled all reads, so one slow read kept every
-read updating and the heat per read grew with the number of reads:
-``random_qp(50)``, b = 8, gave 76, 94 and 3111 updates at 2, 8 and 32 reads.)
-The multipliers (``m``
-numbers per read) live in the digital driver; they are not LIM memories and
-their (digital) cost is not in the books -- the report gives the number of
-outer iterations.
+The multipliers (``m`` numbers per read) live in the digital driver; they are
+not LIM memories and their (digital) cost is not in the books -- the report
+gives the number of outer iterations.
 
 Gradients in memory (the memory wall)
 -------------------------------------
@@ -60,14 +46,7 @@ Gradient rule: each iteration moves the memories to the driver's target with
 ``g = x - target``, ``eta = 1`` (:mod:`limbound.solvers.qp.admm` notes); the
 barriers follow ``|g_i|`` (THEORY §6), so they rise by themselves as the
 solve converges.
-Annealing rule: ``lam`` (kT per unit of f) is set so that the typical tilt per
-level is ``D``, ``lam = D / (delta * rms(g))`` (``g`` projected on the box),
-never decreasing, growing by 2 % per update once the memories are within two
-levels of their conditional optima, capped at ``lam_max = 8 D / (delta**2
-median(h))`` (conditional spread well below one level); an inner solve stops
-when ``lam`` is capped and fewer than 1 % of the memories hop per update
-over 20 updates.  This rule moves at most one level per update, so its
-number of updates grows like ``2**b``.
+Annealing rule: the ``lam`` schedule of :mod:`limbound.solvers.qp.annealing`.
 
 Energy books and the two numbers (THEORY §6)
 --------------------------------------------

@@ -1,15 +1,32 @@
 """The annealing rule of the QP solver: each variable one b-bit LIM memory, constraints by the augmented Lagrangian.
 
-The method of multipliers (Hestenes 1969 / Powell 1969), in the two-sided form used by OSQP (package notes of
-:mod:`limbound.solvers.qp`, THEORY §6)::
+Each ``x_i`` is one b-bit LIM memory whose ``2**b`` levels span its range, and the linear
+constraints are handled by the **augmented Lagrangian** (method of multipliers, Hestenes 1969 / Powell 1969,
+in the two-sided form used by OSQP):
 
     L_rho(x, y) = f(x) + rho/2 || Ax + y/rho - Pi(Ax + y/rho) ||^2 ,   Pi = clip to [l, u]
     grad_x L   = Px + q + rho A' (w - Pi(w)),   w = Ax + y/rho
 
-A solve is :func:`solve_annealing`: set up the per-read state (:class:`_Reads`), then alternate *inner* updates
-(the annealing rule on ``grad_x L``, :meth:`_Reads.inner`) and *outer* multiplier updates (:meth:`_Reads.outer`)
-per read, then read out (:func:`_read_out`).  Every piece of driver state is per read: reads are independent
-runs (THEORY §6); a finished read is frozen.
+An *inner* solve drives the memories with the annealing rule on ``grad_x L`` until fewer than 1 % of the
+memories hop per update at the largest ``lam`` (below) or ``max_inner`` updates; then the multipliers are
+updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint residual did not fall by 4x.
+The outer loop stops when the residual is below ``max(constraint_tol, delta)`` (a grid point cannot meet a
+constraint much better than one level ``delta``) and the next inner solve has nothing left to do; its status is
+``solved`` then, ``max_iter`` otherwise.
+
+Schedule: ``lam`` (kT per unit of f) is set so that the typical tilt per
+level is ``D``, ``lam = D / (delta * rms(g))`` (``g`` projected on the box),
+never decreasing, growing by 2 % per update once the memories are within two
+levels of their conditional optima, capped at ``lam_max = 8 D / (delta**2
+median(h))`` (conditional spread well below one level); an inner solve stops
+when ``lam`` is capped and fewer than 1 % of the memories hop per update
+over 20 updates.  This rule moves at most one level per update, so its
+number of updates grows like ``2**b``.
+
+A solve is :func:`solve_annealing`: set up the per-read state (:class:`_Reads`), then alternate inner updates
+(:meth:`_Reads.inner`) and outer multiplier updates (:meth:`_Reads.outer`) per read until every read is done,
+then read out (:func:`_read_out`).  Every piece of driver state is per read: reads are independent runs
+(THEORY §6; package notes of :mod:`limbound.solvers.qp`); a finished read is frozen.
 """
 from __future__ import annotations
 
