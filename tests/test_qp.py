@@ -95,6 +95,15 @@ def test_sync_engine_agrees_with_poisson_engine():
     _second_law(b)
 
 
+def test_npz_round_trip_keeps_the_constant_term(tmp_path):
+    # f(0) = r: the constant of the objective survives save_qp / load_qp (a second save_qp without r shadowed it)
+    prob = validate_qp(np.eye(2), np.ones(2), lb=-np.ones(2), ub=np.ones(2), r=2.5)
+    path = tmp_path / "r.npz"
+    save_qp(path, prob)
+    back = load_qp(path)
+    assert back.r == 2.5 and float(objective(back, np.zeros(2))) == 2.5
+
+
 def test_npz_round_trip_and_cli_json(tmp_path, capsys):
     prob = random_qp(30, seed=2)
     path = tmp_path / "p.npz"

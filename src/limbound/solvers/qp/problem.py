@@ -237,12 +237,6 @@ def save_qp(path, problem: QPProblem) -> None:
     np.savez(path, P=p.P, q=p.q, A=p.A, l=p.l, u=p.u, lb=p.lb, ub=p.ub, r=p.r)
 
 
-def save_qp(path, problem: QPProblem) -> None:
-    """Write a QP as ``.npz`` (keys P, q, A, l, u, lb, ub)."""
-    p = problem
-    np.savez(path, P=p.P, q=p.q, A=p.A, l=p.l, u=p.u, lb=p.lb, ub=p.ub)
-
-
 def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> tuple:
     """The checks of :func:`random_qp`, before any work (one-line :class:`ParameterError`).
 
