@@ -82,6 +82,11 @@ def check_budget(what: str, seconds: float, max_time_s: float | None = DEFAULT_M
 
     ``what`` describes the work and its rate, e.g. ``"8e12 spin updates at 1.5e8/s"``.
     ``max_time_s=None`` means no limit.
+
+    >>> check_budget("8e12 spin updates at 1.5e8/s", 8e12 / 1.5e8)
+    Traceback (most recent call last):
+    ...
+    limbound.errors.ParameterError: this run needs about 14.8 h (...); allowed: up to 10 min (--max-time 16h lifts it)
     """
     if max_time_s is None:
         return seconds

@@ -134,7 +134,13 @@ class Dist:
 
 
 def check_domain(name: str, d: Dist) -> Dist:
-    """Refuse a distribution whose support leaves the input's domain (one line, before any work)."""
+    """Refuse a distribution whose support leaves the input's domain (one line, before any work).
+
+    >>> check_domain("d_w", Dist("uniform", (0.5, 1.5)))
+    Traceback (most recent call last):
+    ...
+    limbound.errors.ParameterError: d_w=uniform(0.5, 1.5) reaches 0.5..1.5; allowed: inside (0, 1)
+    """
     if name not in DOMAINS:
         raise ParameterError(f"input {name!r} cannot be uncertain; allowed: {', '.join(DOMAINS)}")
     lo, hi = d.support

@@ -237,12 +237,20 @@ def get(kind: str, key: str) -> Record:
 
 
 def workload(key: str) -> Workload:
-    """One row of the workloads catalog."""
+    """One row of the workloads catalog.
+
+    >>> workload("gpt-3").params   # 175 billion parameters (Brown et al. 2020)
+    175000000000.0
+    """
     return get("workloads", key)
 
 
 def accelerator(key: str) -> Accelerator:
-    """One row of the hardware (accelerators) catalog."""
+    """One row of the hardware (accelerators) catalog.
+
+    >>> round(accelerator("h100-sxm").energy_per_flop_J("bf16") * 1e12, 4)   # 700 W / 989.4 TFLOP/s, in pJ
+    0.7075
+    """
     return get("hardware", key)
 
 

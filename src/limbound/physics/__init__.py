@@ -1,12 +1,18 @@
-"""Closed-form physics of THEORY §1-2: rates, retention, per-operation energies.
+"""Closed-form physics of THEORY §1-2, §4 and §8: rates, retention, per-operation energies, floors.
 
-One formula per function, one topic per module:
+The bottom layer (DESIGN.md): every formula of the model lives here, one
+formula per function, one topic per module, SI units (energies in kT where
+the name ends in ``_kT``); derivations in ``docs/theory.md`` under the same
+section numbers.  Functions with more than three parameters take the options
+past the third as keywords only.
 
 * :mod:`.rates` -- Arrhenius/Kramers hops, tilted rates, retention barrier (§1)
 * :mod:`.landauer` -- Landauer adiabatic reference and final-state floor (§2a)
 * :mod:`.lim` -- learning-in-memory tilt, barrier and speed trade-off (§2b)
-* :mod:`.static` -- static-barrier compute-in-memory write tilt, consolidation (§2c)
+* :mod:`.static` -- static-barrier compute-in-memory write tilt, consolidation (§2c, §2c')
 * :mod:`.accelerator` -- digital accelerator energy per FLOP (§2d)
+* :mod:`.cooling` -- Carnot work to hold a memory below the ambient (§4a of docs/theory.md)
+* :mod:`.floors` -- finite-time floors of hopping and continuous memories (§8a, §8b)
 """
 from .accelerator import accelerator_energy_J, energy_per_flop_J
 from .landauer import final_state_floor_J, landauer_per_op_J

@@ -191,7 +191,14 @@ def speed_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, f0_hz: ArrayLi
 
 
 def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, T_K: float = T_DEFAULT_K) -> dict:
-    """The floors of a workload (THEORY §8a): ``{"second_law_J", "speed_J", "total_J"}`` plus their assumptions."""
+    """The floors of a workload (THEORY §8a): ``{"second_law_J", "speed_J", "total_J"}`` plus their assumptions.
+
+    One 1-bit memory in ``tau = 1/f0``: ``kT (ln 2 + 1/4)``.
+
+    >>> fl = workload_floors(params=1, bits=1, f0_hz=1e9, tau_s=1e-9)
+    >>> fl["kind"], round(fl["total_J"] / kT(), 6)
+    ('floor', 0.943147)
+    """
     s = float(second_law_workload_floor_J(params=params, bits=bits, T_K=T_K))
     v = float(speed_workload_floor_J(params=params, bits=bits, f0_hz=f0_hz, tau_s=tau_s, T_K=T_K))
     return {"kind": "floor", "second_law_J": s, "speed_J": v, "total_J": s + v,

@@ -157,7 +157,7 @@ def _propagate(p: ArrayLike, U: ArrayLike, E: float, f0: float, T: float) -> NDA
 
     Detailed balance makes ``S = Pi^1/2 R Pi^-1/2`` symmetric tridiagonal (``Pi`` the Boltzmann weights
     of ``U``): diagonal minus the exit rates, off-diagonal ``f0 e^{-E}``; so ``p(T) = [(p / sqrt(pi)) Q e^{Lambda T} Q^T]
-    sqrt(pi)`` (``eigh_tridiagonal``, ~20x faster than a Pade exponential of a stiff matrix).  The absolute
+    sqrt(pi)`` (``eigh_tridiagonal``: a tridiagonal eigensolve, cheaper than a Pade exponential of a stiff matrix).  The absolute
     error is about ``1e-16 e^{dU/2}`` for an occupied level ``dU`` above the landscape's minimum (< 1e-7
     for ``dU <= 40 kT``): good for the optimiser, whose winner :func:`evaluate` recomputes exactly.
     """
