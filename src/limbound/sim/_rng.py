@@ -28,7 +28,6 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _TWO_M53 = 1.0 / 9007199254740992.0
-_TWO_PI = 2.0 * np.pi
 
 
 @njit(inline="always", cache=True)
