@@ -92,22 +92,9 @@ def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> M
         edge line, a node outside ``1..n``, a self-loop, a non-finite weight,
         a duplicate edge, or an edge count different from the header.
     """
-    try:
-        data = read_input_bytes(path, name=name, max_bytes=MAX_GRAPH_BYTES,
-                                what="a G-set/rudy text file ('n m' then 'i j w' lines)")
-    except ParameterError as exc:  # a missing file, a FIFO, a device: a FormatError of the graph file
-        raise FormatError(str(exc)) from None
-    path = Path(path)
+    data, path = _graph_bytes(path, name), Path(path)
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(f"{path}:{line}: not a text G-set/rudy file (byte {data[exc.start]:#04x} at offset "
-                          f"{exc.start} is not UTF-8); expected 'n m' then 'i j w' lines") from None
-    if "\x00" in text:
-        raise FormatError(f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: not a text G-set/rudy file "
-                          f"(NUL byte); expected 'n m' then 'i j w' lines")
+    text = _graph_text(data, path)
     header = None
     n_lines = 0
     ii, jj, ww = [], [], []
@@ -117,36 +104,10 @@ def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> M
             continue
         tok = line.split()
         if header is None:
-            if len(tok) != 2:
-                raise FormatError(f"{path}:{lineno}: header {line!r} must be 'n m' (nodes, edges)")
-            n = _parse_int(tok[0], path, lineno, "n")
-            m = _parse_int(tok[1], path, lineno, "m")
-            if n < 1 or m < 0:
-                raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n >= 1, m >= 0")
-            if n > MAX_GRAPH_NODES or m > n * (n - 1) // 2:
-                raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n <= {MAX_GRAPH_NODES}, "
-                                  f"m <= n(n-1)/2 (a simple graph)")
+            header = (*_parse_header(tok, line, path, lineno), lineno)
             seen = {}
-            header = (n, m, lineno)
             continue
-        if len(tok) not in (2, 3):
-            raise FormatError(f"{path}:{lineno}: edge line {line!r} must be 'i j w' (or 'i j', weight 1)")
-        a = _parse_int(tok[0], path, lineno, "i")
-        b = _parse_int(tok[1], path, lineno, "j")
-        if len(tok) == 3:
-            try:
-                w = float(tok[2])
-            except ValueError:
-                raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not a number") from None
-            if not math.isfinite(w):
-                raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not finite")
-        else:
-            w = 1.0
-        n = header[0]
-        if not (1 <= a <= n and 1 <= b <= n):
-            raise FormatError(f"{path}:{lineno}: node {a if not 1 <= a <= n else b} outside 1..{n}")
-        if a == b:
-            raise FormatError(f"{path}:{lineno}: self-loop on node {a}; a cut has no self-loops")
+        a, b, w = _parse_edge(tok, line, path, lineno, header[0])
         n_lines += 1
         if n_lines > header[1]:
             raise FormatError(f"{path}:{lineno}: more edge lines than the header's m={header[1]} (line {header[2]})")
@@ -169,6 +130,65 @@ def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> M
         raise FormatError(f"{path}:{hline}: header says m={m} edges but the file has {n_lines}")
     return MaxCutGraph(n, np.asarray(ii, dtype=np.int64), np.asarray(jj, dtype=np.int64),
                        np.asarray(ww, dtype=np.float64), name=path.stem, sha256=digest)
+
+
+def _graph_bytes(path, name) -> bytes:
+    """The file's bytes (a regular file of at most :data:`MAX_GRAPH_BYTES`); any refusal a :class:`FormatError`."""
+    try:
+        return read_input_bytes(path, name=name, max_bytes=MAX_GRAPH_BYTES,
+                                what="a G-set/rudy text file ('n m' then 'i j w' lines)")
+    except ParameterError as exc:  # a missing file, a FIFO, a device: a FormatError of the graph file
+        raise FormatError(str(exc)) from None
+
+
+def _graph_text(data: bytes, path: Path) -> str:
+    """``data`` decoded as UTF-8 text without NUL bytes, else a :class:`FormatError` naming ``file:line``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(f"{path}:{line}: not a text G-set/rudy file (byte {data[exc.start]:#04x} at offset "
+                          f"{exc.start} is not UTF-8); expected 'n m' then 'i j w' lines") from None
+    if "\x00" in text:
+        raise FormatError(f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: not a text G-set/rudy file "
+                          f"(NUL byte); expected 'n m' then 'i j w' lines")
+    return text
+
+
+def _parse_header(tok, line, path, lineno) -> tuple[int, int]:
+    """``(n, m)`` of the header line ``n m`` (a simple graph of at most :data:`MAX_GRAPH_NODES` nodes)."""
+    if len(tok) != 2:
+        raise FormatError(f"{path}:{lineno}: header {line!r} must be 'n m' (nodes, edges)")
+    n = _parse_int(tok[0], path, lineno, "n")
+    m = _parse_int(tok[1], path, lineno, "m")
+    if n < 1 or m < 0:
+        raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n >= 1, m >= 0")
+    if n > MAX_GRAPH_NODES or m > n * (n - 1) // 2:
+        raise FormatError(f"{path}:{lineno}: header n={n}, m={m}; allowed: n <= {MAX_GRAPH_NODES}, "
+                          f"m <= n(n-1)/2 (a simple graph)")
+    return n, m
+
+
+def _parse_edge(tok, line, path, lineno, n) -> tuple[int, int, float]:
+    """``(i, j, w)`` of an edge line ``i j w`` (or ``i j``, weight 1), 1-based nodes in ``1..n``, no self-loop."""
+    if len(tok) not in (2, 3):
+        raise FormatError(f"{path}:{lineno}: edge line {line!r} must be 'i j w' (or 'i j', weight 1)")
+    a = _parse_int(tok[0], path, lineno, "i")
+    b = _parse_int(tok[1], path, lineno, "j")
+    if len(tok) == 3:
+        try:
+            w = float(tok[2])
+        except ValueError:
+            raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not a number") from None
+        if not math.isfinite(w):
+            raise FormatError(f"{path}:{lineno}: weight {tok[2]!r} is not finite")
+    else:
+        w = 1.0
+    if not (1 <= a <= n and 1 <= b <= n):
+        raise FormatError(f"{path}:{lineno}: node {a if not 1 <= a <= n else b} outside 1..{n}")
+    if a == b:
+        raise FormatError(f"{path}:{lineno}: self-loop on node {a}; a cut has no self-loops")
+    return a, b, w
 
 
 def read_best_known(path) -> dict[str, float]:
