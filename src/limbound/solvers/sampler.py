@@ -15,13 +15,16 @@ limbound that imports it.
 from __future__ import annotations
 
 import secrets
+import time
 
 import numpy as np
 
 from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import ParameterTypeError
-from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal
+from ..errors import ParameterError, ParameterTypeError
+from .ising import (ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal,
+                    default_beta_range)
+from .ising.checks import _check_count
 
 dimod = require("dimod", extra="ising")
 
@@ -72,8 +75,6 @@ def dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range,
     ``num_sweeps_per_beta`` sweeps; ``custom``: ``beta_schedule`` as given, each held likewise.  Returns
     ``(per-sweep betas, per-beta schedule, beta_range)``.
     """
-    from ..errors import ParameterError
-
     if isinstance(num_sweeps_per_beta, bool) or not isinstance(num_sweeps_per_beta, (int, np.integer)) \
             or num_sweeps_per_beta < 1:
         raise ParameterError(f"num_sweeps_per_beta={num_sweeps_per_beta!r} is not allowed; allowed: an integer >= 1")
@@ -183,11 +184,6 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
         ``seed=None`` draws a fresh seed and records it in ``info['seed']``.
         Unknown keywords are ignored with a warning (dimod convention).
         """
-        import time
-
-        from ..errors import ParameterError
-        from .ising import default_beta_range
-
         t0 = time.perf_counter_ns()
         if not isinstance(bqm, dimod.BinaryQuadraticModel):
             raise ParameterTypeError(f"bqm={bqm!r:.60} is a {type(bqm).__name__}; allowed: a dimod.BinaryQuadraticModel "
@@ -204,74 +200,97 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
             seed = secrets.randbits(63)
         problem, offset = ising_from_bqm(bqm)
         labels = list(problem.labels or ())
-        spins = None
-        if initial_states is not None:  # dimod's own parsing (as dwave-samplers), then to +-1 in our order
-            parsed = self.parse_initial_states(bqm, num_reads=num_reads, initial_states=initial_states,
-                                               initial_states_generator=initial_states_generator,
-                                               seed=int(seed) % 2**32)
-            num_reads = parsed.num_reads
-            st = parsed.initial_states
-            if st.vartype is dimod.BINARY:
-                st = st.change_vartype(dimod.SPIN, inplace=False)
-            order = [st.variables.index(v) for v in labels]
-            spins = np.asarray(st.record.sample, dtype=np.int8)[:, order]
+        spins, num_reads = self._initial_spins(bqm, labels, num_reads, initial_states, initial_states_generator, seed)
         num_reads = 16 if num_reads is None else num_reads
         kw = dict(seed=seed, acceptance=acceptance, T_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT)
+        per_beta = None
         if beta_schedule_type is not None:
-            if beta_schedule_type not in DWAVE_SCHEDULES:
-                raise ParameterError(f"beta_schedule_type={beta_schedule_type!r} is unknown; allowed: "
-                                     f"{', '.join(DWAVE_SCHEDULES)}")
-            if beta_range is None and beta_schedule_type != "custom":
-                beta_range = default_beta_range(problem, beta_schedule_type)
-            betas, per_beta, beta_range = dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta,
-                                                      beta_range, beta_schedule)
-            kw.update(sweeps=betas.size, betas=betas)
+            per_beta, beta_range = _dwave_schedule(kw, problem, beta_schedule_type, num_sweeps, num_sweeps_per_beta,
+                                                   beta_range, beta_schedule)
         else:
             kw.update(sweeps=1000 if num_sweeps is None else num_sweeps, schedule=schedule, beta_range=beta_range,
                       fn_t0_sweeps=fn_t0_sweeps, readout_fraction=readout_fraction, readout_factor=readout_factor)
         t1 = time.perf_counter_ns()
-        if interrupt_function is None:
-            res = anneal(problem, reads=num_reads, initial_states=spins, **kw)
-        else:  # one read at a time, read r with its own seed from `seed`, the function asked between reads
-            from .ising.checks import _check_count
-
-            _check_count("reads", num_reads)
-            child = np.random.SeedSequence(int(seed)).generate_state(num_reads, dtype=np.uint64)
-            done = []
-            for r in range(num_reads):
-                one = dict(kw, seed=int(child[r] >> np.uint64(1)))
-                done.append(anneal(problem, reads=1, initial_states=None if spins is None else spins[r:r + 1], **one))
-                if interrupt_function():
-                    break
-            res = _merge(done)
+        res = _run(problem, num_reads, spins, kw, interrupt_function)
         t2 = time.perf_counter_ns()
         samples = res.samples
         if bqm.vartype is dimod.BINARY:
             samples = ((samples + 1) // 2).astype(np.int8)
-        used = res.betas
-        info = {
-            "energy_dissipated_J": float(res.heat_J.sum()),
-            "energy_dissipated_per_read_J": float(res.heat_J.mean()), "work_J": float(res.work_J.sum()),
-            "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
-            "first_law_residual": res.first_law_residual,
-            "schedule": dict(res.schedule), "acceptance": acceptance,
-            "beta_range": list(beta_range) if beta_schedule_type is not None else
-            ([float(used[0]), float(used[-1])] if used.size else []),
-            "beta_schedule_type": beta_schedule_type or res.schedule.get("schedule"),
-            "lambda_range_J": [float(used[0]) * res.kT_J, float(used[-1]) * res.kT_J] if used.size else [],
-            "temperature_K": res.T_K, "sweep_time_s": res.sweep_time_s,
-            "anneal_time_s": res.sweeps * res.sweep_time_s, "spin_updates_per_s": res.spin_updates_per_s,
-            "num_sweeps": res.sweeps, "seed": seed, "energy_offset": offset,
-        }
-        fl = res.floor()  # THEORY §8a floor of the mean heat per read (theorem), with its parts
-        info.update({"floor_J": fl["floor_J"], "floor_parts": fl["floor_parts"], "tightness": fl["tightness"],
-                     "floor_holds": fl["floor_holds"]})
-        if beta_schedule_type is not None:
-            info["beta_schedule"] = per_beta.tolist()
-            info["num_sweeps_per_beta"] = num_sweeps_per_beta
+        info = _info(res, acceptance=acceptance, seed=seed, offset=offset, beta_schedule_type=beta_schedule_type,
+                     beta_range=beta_range, per_beta=per_beta, num_sweeps_per_beta=num_sweeps_per_beta)
         out = dimod.SampleSet.from_samples_bqm(
             (samples, labels), bqm, info=info,
             heat_J=res.heat_J, work_J=res.work_J, num_flips=res.flips)
         out.info["timing"] = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1,
                               "postprocessing_ns": time.perf_counter_ns() - t2}
         return out
+
+    def _initial_spins(self, bqm, labels, num_reads, initial_states, initial_states_generator, seed):
+        """``(spins (reads, n) of +-1 in our variable order or None, num_reads)`` from dimod's own parsing of
+        ``initial_states`` (as dwave-samplers)."""
+        if initial_states is None:
+            return None, num_reads
+        parsed = self.parse_initial_states(bqm, num_reads=num_reads, initial_states=initial_states,
+                                           initial_states_generator=initial_states_generator,
+                                           seed=int(seed) % 2**32)
+        st = parsed.initial_states
+        if st.vartype is dimod.BINARY:
+            st = st.change_vartype(dimod.SPIN, inplace=False)
+        order = [st.variables.index(v) for v in labels]
+        return np.asarray(st.record.sample, dtype=np.int8)[:, order], parsed.num_reads
+
+
+def _dwave_schedule(kw, problem, beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range, beta_schedule):
+    """dwave-samplers' schedule for :func:`anneal` (``kw`` gets ``sweeps`` and ``betas``); returns
+    ``(per-beta schedule, beta_range)``."""
+    if beta_schedule_type not in DWAVE_SCHEDULES:
+        raise ParameterError(f"beta_schedule_type={beta_schedule_type!r} is unknown; allowed: "
+                             f"{', '.join(DWAVE_SCHEDULES)}")
+    if beta_range is None and beta_schedule_type != "custom":
+        beta_range = default_beta_range(problem, beta_schedule_type)
+    betas, per_beta, beta_range = dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta,
+                                              beta_range, beta_schedule)
+    kw.update(sweeps=betas.size, betas=betas)
+    return per_beta, beta_range
+
+
+def _run(problem, num_reads, spins, kw, interrupt_function):
+    """All reads in one anneal; with ``interrupt_function``, one read at a time (read ``r`` with its own seed
+    from ``kw['seed']``), the function asked between reads."""
+    if interrupt_function is None:
+        return anneal(problem, reads=num_reads, initial_states=spins, **kw)
+    _check_count("reads", num_reads)
+    child = np.random.SeedSequence(int(kw["seed"])).generate_state(num_reads, dtype=np.uint64)
+    done = []
+    for r in range(num_reads):
+        one = dict(kw, seed=int(child[r] >> np.uint64(1)))
+        done.append(anneal(problem, reads=1, initial_states=None if spins is None else spins[r:r + 1], **one))
+        if interrupt_function():
+            break
+    return _merge(done)
+
+
+def _info(res, *, acceptance, seed, offset, beta_schedule_type, beta_range, per_beta, num_sweeps_per_beta) -> dict:
+    """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
+    used = res.betas
+    info = {
+        "energy_dissipated_J": float(res.heat_J.sum()),
+        "energy_dissipated_per_read_J": float(res.heat_J.mean()), "work_J": float(res.work_J.sum()),
+        "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
+        "first_law_residual": res.first_law_residual,
+        "schedule": dict(res.schedule), "acceptance": acceptance,
+        "beta_range": list(beta_range) if beta_schedule_type is not None else
+        ([float(used[0]), float(used[-1])] if used.size else []),
+        "beta_schedule_type": beta_schedule_type or res.schedule.get("schedule"),
+        "lambda_range_J": [float(used[0]) * res.kT_J, float(used[-1]) * res.kT_J] if used.size else [],
+        "temperature_K": res.T_K, "sweep_time_s": res.sweep_time_s,
+        "anneal_time_s": res.sweeps * res.sweep_time_s, "spin_updates_per_s": res.spin_updates_per_s,
+        "num_sweeps": res.sweeps, "seed": seed, "energy_offset": offset,
+    }
+    fl = res.floor()  # THEORY §8a floor of the mean heat per read (theorem), with its parts
+    info.update({"floor_J": fl["floor_J"], "floor_parts": fl["floor_parts"], "tightness": fl["tightness"],
+                 "floor_holds": fl["floor_holds"]})
+    if beta_schedule_type is not None:
+        info["beta_schedule"] = per_beta.tolist()
+        info["num_sweeps_per_beta"] = num_sweeps_per_beta
+    return info
