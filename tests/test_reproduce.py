@@ -16,6 +16,7 @@ pytest.importorskip("matplotlib")
 from limbound.cli import main  # noqa: E402
 from limbound.constants import kT  # noqa: E402
 from limbound.errors import ParameterError  # noqa: E402
+from limbound.report import panel_gset  # noqa: E402
 from limbound.report import reproduce as rp  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -163,7 +164,7 @@ def test_full_quick_reproduce(tmp_path, capsys):
 def no_gset(tmp_path, monkeypatch):
     """Neither $LIMBOUND_GSET_DIR nor the repository's ../shared G-set folder."""
     monkeypatch.delenv(rp.GSET_ENV, raising=False)
-    monkeypatch.setattr(rp, "REPO_GSET_DIR", tmp_path / "absent")
+    monkeypatch.setattr(panel_gset, "REPO_GSET_DIR", tmp_path / "absent")
 
 
 def _square_gset(folder):
@@ -181,7 +182,7 @@ def test_gset_source_order_is_explicit_then_env_then_repository_never_cwd(tmp_pa
     _square_gset(tmp_path / "work" / "shared" / "benchmarks" / "gset")  # ../shared relative to the cwd: ignored
     monkeypatch.chdir(cwd)
     assert rp.find_gset_dir() == rp.GsetChoice(None, "random graph")
-    monkeypatch.setattr(rp, "REPO_GSET_DIR", repo)
+    monkeypatch.setattr(panel_gset, "REPO_GSET_DIR", repo)
     assert rp.find_gset_dir() == rp.GsetChoice(repo, "repository")
     monkeypatch.setenv(rp.GSET_ENV, str(env))
     assert rp.find_gset_dir() == rp.GsetChoice(env.resolve(), "$LIMBOUND_GSET_DIR")

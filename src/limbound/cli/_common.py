@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-from contextlib import contextmanager
 
 from .. import __version__
 from ..fileio import dumps
@@ -50,37 +49,13 @@ def add_progress_arg(p) -> None:
                    help="no progress display (it is shown on stderr, only when stderr is a terminal)")
 
 
-class _NoTask:
-    def update(self, *a, **k):
-        pass
-
-
-class _Task:
-    def __init__(self, bar, task):
-        self._bar, self._task = bar, task
-
-    def update(self, description=None, completed=None, total=None):
-        kw = {k: v for k, v in (("description", description), ("completed", completed), ("total", total))
-              if v is not None}
-        self._bar.update(self._task, **kw)
-
-
-@contextmanager
 def progress(args, description: str, total=None):
-    """A rich progress display on stderr while a long command works (spinner and elapsed time; a bar when
-    ``total`` is known).  Shown only when stderr is a terminal and ``--no-progress`` is not given, so piped and
-    ``--json`` output stay clean.  Yields a task with ``update(description=, completed=)``."""
-    con = console(stderr=True)
-    if getattr(args, "no_progress", False) or not con.is_terminal:
-        yield _NoTask()
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """The progress display of a long command (:func:`limbound.report.progress.progress`): on stderr, only when
+    stderr is a terminal and ``--no-progress`` is not given.  Yields a task with ``update(description=,
+    completed=, total=)`` and ``advance()``."""
+    from ..report.progress import progress as display
 
-    cols = [SpinnerColumn(), TextColumn("{task.description}")]
-    if total:
-        cols += [BarColumn(), MofNCompleteColumn()]
-    with Progress(*cols, TimeElapsedColumn(), console=con, transient=True) as bar:
-        yield _Task(bar, bar.add_task(description, total=total))
+    return display(description, total, enabled=not getattr(args, "no_progress", False))
 
 
 def epilog(*examples: str) -> str:

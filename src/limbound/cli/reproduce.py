@@ -1,7 +1,7 @@
 """``limbound reproduce``: every figure, table and CSV of the report, and the HTML page, from scratch."""
 from __future__ import annotations
 
-from ._common import emit_json, epilog
+from ._common import add_progress_arg, emit_json, epilog
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
                    help="folder of G-set graphs (G<n>.txt, best_known.csv) for panel (e); default: $LIMBOUND_GSET_DIR, "
                         "else the repository's ../shared/benchmarks/gset (dev checkout), else a seeded random graph")
     p.add_argument("--force", action="store_true", help="write into a folder another limbound command wrote")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_arg(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
 
@@ -38,7 +38,7 @@ def run(args) -> int:
 
     seed = _seed(args.seed)
     only = parse_only(args.only)
-    res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not (args.no_progress or args.json),
+    res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not args.no_progress,
                     gset_dir=args.gset_dir, force=args.force)
     if args.json:
         d = res.as_dict()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import emit_json, epilog
+from ._common import add_progress_arg, emit_json, epilog
 
 
 def register(sub) -> None:
@@ -28,7 +28,7 @@ def register(sub) -> None:
                    help="run into a --out that holds another config's (or command's) results")
     p.add_argument("--max-time", default=None, metavar="TIME",
                    help="refuse sweeps estimated longer than this, e.g. 2h, or 'none' (default 10min)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_arg(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
 
@@ -57,7 +57,7 @@ def run(args) -> int:
     cfg = load_config(args.config)
     out = args.out if args.out is not None else Path("out") / f"sweep_{Path(args.config).stem}"  # "" is refused
     res = run_sweep(cfg, out, scheduler=args.scheduler, n_workers=workers, processes=not args.threads,
-                    max_points=max_points, progress=not (args.no_progress or args.json), force=args.force,
+                    max_points=max_points, progress=not args.no_progress, force=args.force,
                     max_time_s=max_time)
     for pid, err in list(res.failed.items())[:5]:
         sys.stderr.write(f"limbound: point {pid} failed: {err}\n")

@@ -121,7 +121,7 @@ def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: i
                  target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
     """The LIM annealer on a G-set instance beside the published Ising machines (only the same instance compared)."""
     from ..solvers.maxcut import read_best_known, read_gset, solve_maxcut
-    from .reproduce import find_gset_dir
+    from .panel_gset import find_gset_dir
 
     if not (0.0 < target_fraction <= 1.0):
         raise ParameterError(f"target_fraction={target_fraction!r} is out of range; allowed: 0 < f <= 1")
