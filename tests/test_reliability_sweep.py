@@ -20,7 +20,7 @@ pd = pytest.importorskip("pandas")
 
 from limbound.cli import main  # noqa: E402
 from limbound.errors import ParameterError  # noqa: E402
-from limbound.fileio import FolderLock  # noqa: E402
+from limbound.report.sweep.lock import FolderLock  # noqa: E402
 from limbound.report import sweep  # noqa: E402
 
 EST = {"sweep": {"kind": "estimate"}, "fixed": {"params": 1e9}, "grid": {"tokens": [1e9, 1e10], "bits": [4, 8]}}
@@ -35,7 +35,7 @@ def _toml(tmp_path, text, name="c.toml"):
 def test_a_second_run_is_refused_naming_pid_and_host_and_a_stale_lock_is_taken_over(tmp_path, capsys):
     out = tmp_path / "o"
     out.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from limbound.fileio import FolderLock; "
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from limbound.report.sweep.lock import FolderLock; "
                                f"l = FolderLock({str(out)!r}).acquire(); print('held', flush=True); time.sleep(60)"],
                               stdout=subprocess.PIPE, text=True)
     try:

@@ -130,15 +130,8 @@ def _resolve_path(kind: str, name: str, value, base_dir):
     return os.path.normpath(Path(base_dir) / value)
 
 
-def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
-    """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work.
-
-    ``base_dir`` is the folder that relative file inputs (:data:`PATH_INPUTS`, e.g. ``graph``) are
-    resolved against; :func:`load_config` passes the config file's folder.  Without it (a dict given to
-    :func:`run_sweep`) paths are used as given, i.e. relative to the working folder.  Resolved paths are
-    absolute, and they are what the point ids, the manifest and the results record.
-    """
-    where = path or "config"
+def _sweep_table(data: dict, where: str) -> dict:
+    """The ``[sweep]`` table, after refusing unknown tables and keys."""
     unknown = set(data) - {"sweep", "fixed", "grid"}
     if unknown:
         raise FormatError(f"{where}: unknown table(s) {', '.join(sorted(unknown))}; allowed: sweep, fixed, grid")
@@ -148,25 +141,28 @@ def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
     bad = set(sw) - {"kind", "name", "store", "seeds"}
     if bad:
         raise FormatError(f"{where}: unknown key(s) in [sweep]: {', '.join(sorted(bad))}; allowed: kind, name, store, seeds")
-    kinds = available_kinds()
-    kind = sw["kind"]
-    if kind not in kinds:
-        raise ParameterError(f"sweep.kind={kind!r} is unknown; allowed: {', '.join(kinds)}")
-    store = sw.get("store", "parquet")
-    if store not in STORES:
-        raise ParameterError(f"sweep.store={store!r} is unknown; allowed: {', '.join(STORES)}")
-    k = kinds[kind]
-    if "seeds" in sw:
-        if not k.random:
-            raise ParameterError(f"sweep.seeds is given but kind {kind!r} is deterministic; remove seeds")
-        seeds = sw["seeds"]
-        if isinstance(seeds, dict):
-            seeds = _expand("seeds", seeds)
-        if (not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds)
-                or len(set(seeds)) != len(seeds)):
-            raise ParameterError(f"sweep.seeds={sw['seeds']!r} is not allowed; allowed: a list of distinct integers >= 0")
-    else:
-        seeds = [0] if k.random else [None]
+    return sw
+
+
+def _seeds(sw: dict, k) -> list:
+    """The seeds of kind ``k``: ``sweep.seeds`` (random kinds only), else ``[0]`` (random) or ``[None]``."""
+    if "seeds" not in sw:
+        return [0] if k.random else [None]
+    if not k.random:
+        raise ParameterError(f"sweep.seeds is given but kind {k.name!r} is deterministic; remove seeds")
+    seeds = sw["seeds"]
+    if isinstance(seeds, dict):
+        seeds = _expand("seeds", seeds)
+    if (not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds)
+            or len(set(seeds)) != len(seeds)):
+        raise ParameterError(f"sweep.seeds={sw['seeds']!r} is not allowed; allowed: a list of distinct integers >= 0")
+    return seeds
+
+
+def _fixed_and_grid(data: dict, where: str, n_seeds: int) -> tuple[dict, dict]:
+    """``([fixed], [grid] expanded)``: shapes checked, each input given once, at most MAX_GRID_POINTS points."""
+    from ...budget import MAX_GRID_POINTS
+
     fixed = data.get("fixed", {})
     grid_raw = data.get("grid", {})
     if not isinstance(fixed, dict) or not isinstance(grid_raw, dict):
@@ -180,32 +176,58 @@ def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
     for name, vals in grid.items():
         for v in vals:
             _check_shape(where, f"grid.{name}", v)
-    from ...budget import MAX_GRID_POINTS
-
-    total = math.prod(len(v) for v in grid.values()) * len(seeds)
+    total = math.prod(len(v) for v in grid.values()) * n_seeds
     if total > MAX_GRID_POINTS:
         raise FormatError(f"{where}: the grid has {total} points ({' x '.join(str(len(v)) for v in grid.values())} x "
-                          f"{len(seeds)} seeds); allowed: at most {MAX_GRID_POINTS} points per sweep")
-    fixed = {a: _resolve_path(kind, a, v, base_dir) for a, v in fixed.items()}
-    grid = {a: [_resolve_path(kind, a, v, base_dir) for v in vals] for a, vals in grid.items()}
-    cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
-                      name=str(sw.get("name", "")), store=store, raw=data, path=str(path))
+                          f"{n_seeds} seeds); allowed: at most {MAX_GRID_POINTS} points per sweep")
+    return fixed, grid
+
+
+def _check_points(cfg: SweepConfig, k, where: str) -> None:
+    """Run the kind's input check on every point (errors name the point by its grid values); ids must be unique."""
     pts = cfg.points()
     if k.check is not None:
         for p in pts:
             try:
                 k.check(p["inputs"])
             except LimboundError as exc:
-                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in grid) or "every point"
+                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in cfg.grid) or "every point"
                 raise type(exc)(f"{where}: point ({shown}): {exc}") from None
             except (TypeError, ValueError, ArithmeticError, KeyError) as exc:  # a check that did not name the input
-                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in grid) or "every point"
+                shown = ", ".join(f"{a}={v!r}" for a, v in p["inputs"].items() if a in cfg.grid) or "every point"
                 msg = str(exc).splitlines()[0] if str(exc) else ""
-                raise ParameterError(f"{where}: point ({shown}): inputs not allowed for kind {kind!r} "
+                raise ParameterError(f"{where}: point ({shown}): inputs not allowed for kind {cfg.kind!r} "
                                      f"({type(exc).__name__}: {msg})") from None
     ids = [p["id"] for p in pts]
     if len(set(ids)) != len(ids):
         raise FormatError(f"{where}: the grid repeats a point (a value listed twice); each point must be unique")
+
+
+def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
+    """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work.
+
+    ``base_dir`` is the folder that relative file inputs (:data:`PATH_INPUTS`, e.g. ``graph``) are
+    resolved against; :func:`load_config` passes the config file's folder.  Without it (a dict given to
+    :func:`run_sweep`) paths are used as given, i.e. relative to the working folder.  Resolved paths are
+    absolute, and they are what the point ids, the manifest and the results record.
+    """
+    where = path or "config"
+    sw = _sweep_table(data, where)
+    kinds = available_kinds()
+    kind = sw["kind"]
+    if kind not in kinds:
+        raise ParameterError(f"sweep.kind={kind!r} is unknown; allowed: {', '.join(kinds)}")
+    store = sw.get("store", "parquet")
+    if store not in STORES:
+        raise ParameterError(f"sweep.store={store!r} is unknown; allowed: {', '.join(STORES)}")
+    k = kinds[kind]
+    seeds = _seeds(sw, k)
+    fixed, grid = _fixed_and_grid(data, where, len(seeds))
+    fixed = {a: _resolve_path(kind, a, v, base_dir) for a, v in fixed.items()}
+    grid = {a: [_resolve_path(kind, a, v, base_dir) for v in vals] for a, vals in grid.items()}
+    cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,
+                      name=str(sw.get("name", "")), store=store, raw=data, path=str(path))
+    _check_points(cfg, k, where)
     return cfg
 
 

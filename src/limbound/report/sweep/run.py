@@ -19,7 +19,9 @@ from ... import __version__
 from ...errors import ParameterError
 from ...fileio import atomic_write_text, check_out_dir, dumps, make_out_dir
 from .config import SweepConfig, load_config, parse_config
+from ..progress import progress as progress_display
 from .kinds import available_kinds, run_point
+from .lock import FolderLock
 from .store import _clean_temp, _now, _write_manifest, check_same_version, consolidate, scan_points
 
 
@@ -155,7 +157,7 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     n_workers, processes : size and kind of the LocalCluster (ignored with ``scheduler``); at most
         :data:`WORKERS_PER_CORE` x CPU cores
     max_points : run at most this many pending points, then stop (a bounded run; the rest stay pending)
-    progress : show a rich progress bar
+    progress : show progress on stderr (only when it is a terminal; :mod:`limbound.report.progress`)
     force : run into a folder that holds another config's (or command's) results
     max_time_s : work budget in seconds (default :data:`limbound.budget.DEFAULT_MAX_TIME_S`; None: no limit);
         the pending points' estimated CPU time divided by the workers must fit
@@ -170,13 +172,37 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
     SweepResult; ``complete`` is True when every point of the grid has a result.
     """
     from ...budget import DEFAULT_MAX_TIME_S, check_budget
-    from ...errors import check_integer
-    from ...fileio import FolderLock, check_owner, claim_out_dir, clear_incomplete, mark_incomplete
+    from ...fileio import check_owner
 
     t0 = time.perf_counter()
     max_time_s = DEFAULT_MAX_TIME_S if max_time_s == "default" else max_time_s
     cfg = config if isinstance(config, SweepConfig) else (
         parse_config(config) if isinstance(config, dict) else load_config(config))
+    out = _check_run(cfg, out_dir, scheduler, n_workers, max_points)
+    key = grid_key(cfg)
+    check_owner(out, "sweep", key, force=force, describe="config")
+    done, _ = scan_points(cfg, out)
+    pending = [p for p in cfg.points() if p["id"] not in done]
+    if max_points is not None:
+        pending = pending[:max_points]
+    if not scheduler:  # the budget of a local cluster is known before it starts
+        cpu, what = estimate_seconds(cfg, pending)
+        check_budget(f"{what} on {n_workers} workers", cpu / n_workers, max_time_s)
+    existed = out.exists()
+    make_out_dir(out)
+    with FolderLock(out):
+        try:
+            return _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0)
+        except BaseException:
+            if not existed and not any(x.name != ".lock" for x in out.iterdir()):
+                shutil.rmtree(out, ignore_errors=True)  # nothing of ours to keep: as if never started
+            raise
+
+
+def _check_run(cfg: SweepConfig, out_dir, scheduler, n_workers, max_points) -> Path:
+    """Refuse a bad worker count or point cap, and an ``out_dir`` this sweep cannot write or another version wrote."""
+    from ...errors import check_integer
+
     cores = os.cpu_count() or 1
     check_integer("n_workers", n_workers, minimum=1, maximum=None if scheduler else WORKERS_PER_CORE * cores,
                   why="" if scheduler else f"{WORKERS_PER_CORE} per CPU core of this machine; more with a scheduler")
@@ -190,38 +216,11 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
             raise ParameterError(f"--out={str(out_dir)!r}: {sub} there is not a folder; allowed: a folder where {sub} "
                                  "is a folder or absent")
     check_same_version(out)
-    key = grid_key(cfg)
-    check_owner(out, "sweep", key, force=force, describe="config")
-    points = cfg.points()
-    done, _ = scan_points(cfg, out)
-    pending = [p for p in points if p["id"] not in done]
-    if max_points is not None:
-        pending = pending[:max_points]
-    if not scheduler:  # the budget of a local cluster is known before it starts
-        cpu, what = estimate_seconds(cfg, pending)
-        check_budget(f"{what} on {n_workers} workers", cpu / n_workers, max_time_s)
-    existed = out.exists()
-    make_out_dir(out)
-    client = cluster = None
-    with FolderLock(out):
-        try:
-            return _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0,
-                               force)
-        except BaseException:
-            if not existed and not any(x.name != ".lock" for x in out.iterdir()):
-                shutil.rmtree(out, ignore_errors=True)  # nothing of ours to keep: as if never started
-            raise
+    return out
 
 
-def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0, force):
-    from ...budget import check_budget
-    from ...fileio import claim_out_dir, clear_incomplete, mark_incomplete
-
-    # under the lock: what another run finished meanwhile is not redone
-    done, bad = scan_points(cfg, out)
-    pending = [p for p in pending if p["id"] not in done]
-    points = cfg.points()
-    skipped = len(points) - len([p for p in points if p["id"] not in done])
+def _created(out: Path) -> str:
+    """When the sweep in ``out`` was first started (its manifest's ``created_utc``), else now."""
     created = _now()
     old = out / "manifest.json"
     if old.is_file():
@@ -229,6 +228,32 @@ def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progres
             created = json.loads(old.read_text()).get("created_utc", created)
         except (ValueError, AttributeError):
             pass
+    return created
+
+
+def _prepare_folder(cfg: SweepConfig, out: Path, key: str, bad: dict) -> None:
+    """Claim ``out`` for this sweep, make its subfolders, move rejected point files aside, remove stale temporaries."""
+    from ...fileio import claim_out_dir
+
+    claim_out_dir(out, "sweep", key, config_sha256=cfg.sha256, kind=cfg.kind)
+    for sub in ("points", "failed"):
+        make_out_dir(out / sub, name="--out subfolder")
+    if bad:  # never trusted, never lost: moved aside and recomputed
+        make_out_dir(out / "rejected", name="--out subfolder")
+        for pid in bad:
+            os.replace(out / "points" / f"{pid}.json", out / "rejected" / f"{pid}.json")
+    _clean_temp(out)
+
+
+def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0):
+    from ...budget import check_budget
+    from ...fileio import mark_incomplete
+
+    # under the lock: what another run finished meanwhile is not redone
+    done, bad = scan_points(cfg, out)
+    pending = [p for p in pending if p["id"] not in done]
+    skipped = len(done & {p["id"] for p in cfg.points()})
+    created = _created(out)
     failed: dict = {}
     sched_name = scheduler or "none (nothing to run)"
     ran = 0
@@ -240,14 +265,7 @@ def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progres
             n = max(1, len(client.scheduler_info().get("workers", {})))
             cpu, what = estimate_seconds(cfg, pending)
             check_budget(f"{what} on {n} workers", cpu / n, max_time_s)
-        claim_out_dir(out, "sweep", key, config_sha256=cfg.sha256, kind=cfg.kind)
-        for sub in ("points", "failed"):
-            make_out_dir(out / sub, name="--out subfolder")
-        if bad:  # never trusted, never lost: moved aside and recomputed
-            make_out_dir(out / "rejected", name="--out subfolder")
-            for pid in bad:
-                os.replace(out / "points" / f"{pid}.json", out / "rejected" / f"{pid}.json")
-        _clean_temp(out)
+        _prepare_folder(cfg, out, key, bad)
         state = {"last": 0.0}
 
         def manifest(status="running", final=False):
@@ -267,6 +285,16 @@ def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progres
                 raise
     finally:
         _close(client, cluster)
+    res = _finish(cfg, out, done, failed, sched_name, created, bad)
+    return SweepResult(out_dir=out, skipped=skipped, ran=ran, failed=failed, seconds=time.perf_counter() - t0,
+                       scheduler=sched_name, rejected=bad, **res)
+
+
+def _finish(cfg: SweepConfig, out: Path, done: set, failed: dict, sched_name: str, created: str, bad: dict) -> dict:
+    """The final manifest and store, and ``DIR/INCOMPLETE`` cleared or kept with the reason."""
+    from ...fileio import clear_incomplete, mark_incomplete
+
+    points = cfg.points()
     complete = len(done & {p["id"] for p in points}) == len(points)
     status = "complete" if complete else ("failed" if failed else "incomplete")
     manifest_path = _write_manifest(cfg, out, done, failed, sched_name, created, status, bad)
@@ -276,8 +304,7 @@ def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progres
     else:
         mark_incomplete(out, f"sweep {status}: {len(points) - len(done)} of {len(points)} points without a result "
                         f"({len(failed)} failed; see manifest.json)")
-    return SweepResult(out_dir=out, total=len(points), skipped=skipped, ran=ran, failed=failed, rows=rows, store=store,
-                       manifest=manifest_path, seconds=time.perf_counter() - t0, scheduler=sched_name, rejected=bad)
+    return {"total": len(points), "rows": rows, "store": store, "manifest": manifest_path}
 
 
 def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progress: bool, skipped: int,
@@ -289,7 +316,7 @@ def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progre
         f = client.submit(run_point, cfg.kind, p["inputs"], p["seed"], key=f"limbound-{cfg.kind}-{p['id']}", pure=False)
         futures[f] = p
     ran = 0
-    with _bar(progress, len(pending), skipped) as (bar, task):
+    with progress_display(f"sweep ({skipped} already done)", total=len(pending), enabled=progress) as task:
         for fut in as_completed(futures):
             p = futures[fut]
             try:
@@ -310,31 +337,7 @@ def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progre
                 atomic_write_text(out / "failed" / f"{p['id']}.json", dumps(entry) + "\n")
                 failed[p["id"]] = rec["error"]
             ran += 1
-            bar.advance(task)
+            task.advance()
             if on_point is not None:
                 on_point()
     return ran
-
-
-class _bar:
-    def __init__(self, enabled, total, skipped):
-        self.enabled, self.total, self.skipped = enabled, total, skipped
-
-    def __enter__(self):
-        if not self.enabled:
-            class _N:
-                def advance(self, *a, **k):
-                    pass
-            self._p = None
-            return _N(), 0
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-        self._p = Progress(TextColumn(f"sweep ({self.skipped} already done)"), BarColumn(), MofNCompleteColumn(),
-                           TimeElapsedColumn(), TimeRemainingColumn())
-        self._p.__enter__()
-        return self._p, self._p.add_task("sweep", total=self.total)
-
-    def __exit__(self, *a):
-        if self._p is not None:
-            self._p.__exit__(*a)
-        return False
