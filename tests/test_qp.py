@@ -1,9 +1,9 @@
 """QP on LIM memories: analytic and OSQP references, the energy books, bad inputs, the CLI (THEORY §6)."""
-import csv
 import hashlib
 import json
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +13,6 @@ from limbound.constants import kT
 from limbound.errors import FormatError, ParameterError
 from limbound.solvers.qp import (load_qp, objective, osqp_reference, random_qp, save_qp, solve_qp,
                                  validate_qp)
-from limbound.solvers.sweeps import QP_COLUMNS, sweep_qp, write_csv
 
 
 def _second_law(r):
@@ -130,25 +129,21 @@ def test_cli_refuses_file_and_random_together(capsys):
     assert err.count("\n") == 1 and "--random" in err
 
 
-def test_sweep_writes_csv_and_obeys_the_floor(tmp_path):
+def test_solve_qp_over_bits_and_dt_obeys_the_floor():
+    # the bits x dt grid the old `qp --sweep` ran (now a `limbound sweep` of kind "qp"), solve by solve
     prob = random_qp(20, seed=1, m_ineq=2, m_eq=0)
-    rows = sweep_qp(prob, bits=[4, 6], dts=[1e-9, 1e-6], design="grid", reads=3, seed=2)
-    assert [(r["bits"], r["dt_s"]) for r in rows] == [(4, 1e-9), (4, 1e-6), (6, 1e-9), (6, 1e-6)]
-    for r in rows:
-        assert r["dissipated_J"] - 3 * r["dissipated_sem_J"] >= r["bound_J"] > 0 and r["second_law_holds"]
-        assert r["first_law_residual"] < 1e-12 and r["reads"] == 3 and r["seed"] == 2
+    for b, dt in ((4, 1e-9), (4, 1e-6), (6, 1e-9), (6, 1e-6)):
+        r = solve_qp(prob, bits=b, dt_s=dt, reads=3, seed=2, reference=None)
+        d = r.as_dict()
+        assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0 and r.second_law_holds
+        assert r.books["first_law_residual"] < 1e-12
         # THEORY §8a floor beside the measured heat: a theorem for the mean, so within 3 SE of it
-        assert 0 < r["floor_J"] <= r["dissipated_J"] + 3 * r["dissipated_sem_J"] and r["floor_holds"]
-        assert r["floor_entropy_J"] > 0 and r["floor_speed_J"] >= 0
-        assert r["tightness"] == pytest.approx(r["dissipated_J"] / r["floor_J"])
-    # D = max(D_prec, D_speed): at dt = 1 ns, f0 dt = 1 and D_speed = 2 asinh(1/2) < D_prec(4) = ln 31
-    assert rows[0]["D_kT"] == pytest.approx(math.log(31.0))
-    out = tmp_path / "s.csv"
-    write_csv(rows, out, QP_COLUMNS)
-    with open(out) as fh:
-        got = list(csv.DictReader(fh))
-    assert len(got) == 4 and list(got[0]) == QP_COLUMNS
-    assert {"floor_J", "floor_entropy_J", "floor_speed_J", "tightness", "floor_holds"} <= set(QP_COLUMNS)
+        assert 0 < d["floor_J"] <= r.dissipated_J + 3 * r.dissipated_sem_J and d["floor_holds"]
+        assert d["floor_parts"]["entropy_J"] > 0 and d["floor_parts"]["speed_J"] >= 0
+        assert d["tightness"] == pytest.approx(r.dissipated_J / d["floor_J"])
+        if (b, dt) == (4, 1e-9):
+            # D = max(D_prec, D_speed): at dt = 1 ns, f0 dt = 1 and D_speed = 2 asinh(1/2) < D_prec(4) = ln 31
+            assert r.books["D_kT"] == pytest.approx(math.log(31.0))
 
 
 @pytest.mark.parametrize("kwargs, word", [
@@ -308,24 +303,7 @@ def test_cli_bad_numbers_are_one_line(argv, word, capsys):
     assert err.count("\n") == 1 and word in err
 
 
-@pytest.mark.parametrize("cmd", [["qp", "--random", "5"], ["train", "digits"]])
-def test_cli_sweep_output_path_checked_before_work(cmd, tmp_path, capsys, monkeypatch):
-    import limbound.solvers.sweeps as sw
 
-    def no_work(*a, **k):
-        raise AssertionError("the sweep ran")
-    monkeypatch.setattr(sw, "sweep_qp", no_work)
-    monkeypatch.setattr(sw, "sweep_train", no_work)
-    adir = tmp_path / "adir"
-    adir.mkdir()
-    assert main(cmd + ["--sweep", str(adir)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "directory" in err
-    missing = tmp_path / "nonexistent_dir" / "x.csv"
-    assert main(cmd + ["--sweep", str(missing)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "does not exist" in err
-    assert not missing.parent.exists()  # refused, not created
 
 
 def test_bad_files_are_one_line(tmp_path, capsys):
@@ -412,32 +390,18 @@ def test_annealing_update_budget_is_refused_before_any_work(capsys, monkeypatch)
         solve_qp(random_qp(5), bits=19, rule="anneal")
 
 
-@pytest.mark.parametrize("cmd", [["qp", "--random", "5"], ["train", "digits"]])
-def test_cli_sweep_unwritable_folder_is_refused_before_work(cmd, capsys, monkeypatch):
-    # E: /proc accepts no new file; the message names --sweep, not a temporary file
-    import limbound.solvers.sweeps as sw
-    monkeypatch.setattr(sw, "sweep_qp", lambda *a, **k: pytest.fail("the sweep ran"))
-    monkeypatch.setattr(sw, "sweep_train", lambda *a, **k: pytest.fail("the sweep ran"))
-    assert main(cmd + ["--sweep", "/proc/limbound-x.csv"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--sweep='/proc/limbound-x.csv'" in err and "cannot create" in err
-
-
-def test_check_output_path_leaves_nothing_behind(tmp_path):
-    from limbound.solvers.sweeps import check_output_path
-    assert check_output_path(tmp_path / "x.csv") == tmp_path / "x.csv"
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_cli_sweep_json_records_the_sweep_axes_not_bits_and_dt(tmp_path, capsys, monkeypatch):
-    import limbound.solvers.sweeps as sw
-    monkeypatch.setattr(sw, "sweep_qp", lambda *a, **k: [])
+@pytest.mark.parametrize("cmd, example", [(["qp", "--random", "5"], "sweep_qp_precision"),
+                                          (["train", "digits"], "sweep_train_precision")])
+def test_cli_sweep_flag_names_the_one_sweep_entry_point(cmd, example, tmp_path, capsys):
+    # issue 11: one sweep entry point; the old per-command --sweep says in one line what to use instead
     out = tmp_path / "s.csv"
-    assert main(["qp", "--random", "5", "--bits", "9", "--dt", "1ns", "--sweep", str(out), "--json"]) == 0
-    inp = json.loads(capsys.readouterr().out)["inputs"]
-    assert "bits" not in inp and "dt_s" not in inp
-    assert inp["sweep_bits"] == list(range(4, 17)) and inp["sweep_bits_fixed"] == 12
-    assert inp["sweep_dt_fixed_s"] == 1e-6 and inp["sweep_dts_s"][0] == pytest.approx(1e-12)
+    with pytest.raises(SystemExit) as info:
+        main(cmd + ["--sweep", str(out)])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1
+    assert "limbound sweep CONFIG.toml" in err and f"examples/{example}.toml" in err
+    assert not out.exists()
+    assert (Path(__file__).resolve().parents[1] / "examples" / f"{example}.toml").is_file()
 
 
 def test_complex_and_zero_P_are_refused_in_one_line(tmp_path, capsys):
@@ -457,19 +421,6 @@ def test_complex_and_zero_P_are_refused_in_one_line(tmp_path, capsys):
     with pytest.raises(ParameterError) as e:
         validate_qp(np.zeros((2, 2)), np.ones(2), lb=-np.ones(2), ub=np.ones(2))
     assert str(e.value).startswith("P = 0 (a linear program) is not supported") and "eigenvalue" not in str(e.value)
-
-
-def test_sweep_functions_check_every_point_before_any_work(monkeypatch):
-    import limbound.solvers.sweeps as sw
-    monkeypatch.setattr(sw, "solve_qp", lambda *a, **k: pytest.fail("a point ran"))
-    monkeypatch.setattr(sw, "train_digits", lambda *a, **k: pytest.fail("a point ran"))
-    monkeypatch.setattr(sw, "random_qp", lambda *a, **k: pytest.fail("the problem was built"))
-    with pytest.raises(ParameterError, match="rule='anneal' at bits=24"):
-        sw.sweep_qp(n=5, bits=[4, 24], dts=[1e-6], rule="anneal", reads=2)
-    with pytest.raises(ParameterError, match="reads=4500 x 4500"):
-        sw.sweep_qp(n=4500, bits=[4], dts=[1e-6], reads=4500)
-    with pytest.raises(ParameterError, match="memory updates is out of range"):
-        sw.sweep_train(bits=[4], dts=[1e-6], epochs=10**11, reads=2)
 
 
 def test_mat_layout_bounds_as_rows_and_infinities(tmp_path):

@@ -42,22 +42,6 @@ def _graph(tmp_path, text, name="g.txt"):
 
 
 # ---------------------------------------------------------------- output paths
-@pytest.mark.parametrize("cmd", [["qp", "--random", "20"], ["train", "digits"]])
-def test_sweep_csv_never_replaces_a_fifo_or_a_folder_and_refuses_empty(capsys, tmp_path, fifo, cmd):
-    _refused(capsys, [*cmd, "--sweep", str(fifo)], "FIFO")
-    assert fifo.is_fifo()  # untouched
-    _refused(capsys, [*cmd, "--sweep", str(tmp_path)], "directory")
-    _refused(capsys, [*cmd, "--sweep", ""], "empty")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
-
-
-def test_sweep_csv_replaces_only_its_own_kind_of_file(capsys, tmp_path):
-    notes = tmp_path / "notes.txt"
-    notes.write_text("my notes\n")
-    _refused(capsys, ["qp", "--random", "20", "--sweep", str(notes)], "not a CSV of this sweep")
-    assert notes.read_text() == "my notes\n"
-
-
 def test_atomic_write_refuses_to_replace_a_non_regular_node(tmp_path, fifo):
     from limbound.fileio import atomic_write_text, check_output_file
 

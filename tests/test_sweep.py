@@ -38,6 +38,31 @@ def test_example_config_parses_to_the_brain_scale_grid():
     assert len({p["id"] for p in pts}) == len(pts)
 
 
+@pytest.mark.parametrize("name, kind, n_points", [("sweep_qp_precision", "qp", 16), ("sweep_train_precision", "train", 6)])
+def test_solver_example_configs_parse_and_fit_the_default_budget(name, kind, n_points):
+    # what replaces the old `qp --sweep` / `train --sweep` (issue 11: one sweep entry point)
+    from limbound.budget import DEFAULT_MAX_TIME_S
+
+    if kind not in sweep.available_kinds():
+        pytest.skip(f"kind {kind!r} is not installed")
+    cfg = sweep.load_config(EXAMPLE.parent / f"{name}.toml")
+    assert (cfg.kind, cfg.store, len(cfg.points())) == (kind, "csv", n_points)
+    assert sweep.run.estimate_seconds(cfg)[0] / 2 <= DEFAULT_MAX_TIME_S  # 2 local workers, the default budget
+
+
+def test_solver_kinds_refuse_a_bad_point_before_any_work(monkeypatch):
+    # every point's inputs through the solver's own checks, before a cluster starts
+    monkeypatch.setattr(sweep.run, "_client", lambda *a, **k: pytest.fail("a cluster was started"))
+    if not {"qp", "train"} <= set(sweep.available_kinds()):
+        pytest.skip("the qp/train kinds are not installed")
+    with pytest.raises(ParameterError, match="rule='anneal' at bits=24"):
+        sweep.parse_config(_cfg({"bits": [4, 24]}, {"n": 5, "rule": "anneal", "reads": 2}, kind="qp"))
+    with pytest.raises(ParameterError, match="reads=4500 x 4500"):
+        sweep.parse_config(_cfg({"bits": [4]}, {"n": 4500, "reads": 4500}, kind="qp"))
+    with pytest.raises(ParameterError, match="memory updates is out of range"):
+        sweep.parse_config(_cfg({"bits": [4]}, {"epochs": 10**11, "reads": 2}, kind="train"))
+
+
 @pytest.mark.parametrize("data, err, match", [
     (_cfg({"bits": [16]}, BASE, kind="nope"), ParameterError, "sweep.kind='nope' is unknown"),
     (_cfg({"bitz": [16]}, {"params": 1e15, "tokens": 1e12}), ParameterError, "input 'bitz' is unknown"),

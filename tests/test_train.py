@@ -8,7 +8,6 @@ import pytest
 from limbound.cli import main
 from limbound.constants import kT
 from limbound.errors import ParameterError
-from limbound.solvers.sweeps import sweep_train
 from limbound.solvers.train import _grad, _layout, load_digits_split, train_digits
 
 
@@ -67,11 +66,11 @@ def test_gradient_matches_finite_differences(model):
         assert g[0, j] == pytest.approx(fd, rel=1e-4, abs=1e-8)
 
 
-def test_train_sweep_rows():
-    rows = sweep_train(bits=[4, 6], dts=[1e-6], design="grid", epochs=1, reads=2, seed=0)
-    assert [r["bits"] for r in rows] == [4, 6]
-    for r in rows:
-        assert r["dissipated_J"] - 3 * r["dissipated_sem_J"] >= r["bound_J"] > 0 and r["second_law_holds"]
+def test_train_over_bits_obeys_the_second_law():
+    # the bits axis the old `train --sweep` ran (now a `limbound sweep` of kind "train"), run by run
+    for b in (4, 6):
+        r = train_digits(bits=b, dt_s=1e-6, epochs=1, reads=2, seed=0)
+        assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0 and r.second_law_holds
 
 
 @pytest.mark.parametrize("kwargs, word", [
@@ -120,13 +119,3 @@ def test_work_budget_is_refused_before_any_work(capsys, monkeypatch):
     assert main(["train", "digits", "--epochs", "100000000000"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "epochs=100000000000" in err
-
-
-def test_cli_train_sweep_json_records_the_sweep_axes(tmp_path, capsys, monkeypatch):
-    # E: --bits/--dt/--epochs are not used by the sweep; its axes are what the provenance records
-    import limbound.solvers.sweeps as sw
-    monkeypatch.setattr(sw, "sweep_train", lambda *a, **k: [])
-    assert main(["train", "digits", "--bits", "5", "--epochs", "3", "--sweep", str(tmp_path / "t.csv"), "--json"]) == 0
-    inp = json.loads(capsys.readouterr().out)["inputs"]
-    assert not {"bits", "dt_s", "epochs"} & set(inp)
-    assert inp["sweep_epochs"] == 10 and inp["sweep_bits_fixed"] == 8 and inp["sweep_dt_fixed_s"] == 1e-6

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from ._common import emit_json, g3
 
+#: Why ``--sweep`` is refused (one line, exit 2): sweeps have one entry point, ``limbound sweep`` (issue 11).
+SWEEP_GONE = ("sweeps have one entry point: `limbound sweep CONFIG.toml` with kind = \"{kind}\" (a grid over bits, dt, "
+              "...; see examples/{example}.toml)")
+
 
 def bound_rows(r) -> list:
     """Table rows of a result's measured heat against its floor (THEORY §8a) and the LIM estimate.
@@ -27,21 +31,3 @@ def emit_result(args, r, inputs: dict) -> int:
     the CLI's), ``r.as_dict()`` as the results and the provenance (:func:`~._common.json_record`)."""
     resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}
     return emit_json(args, r.as_dict(), resolved, seed=args.seed)
-
-
-def write_sweep(args, rows, columns, inputs: dict, **sweep_inputs) -> None:
-    """Write the sweep's rows as CSV to ``args.sweep``; print its provenance (``--json``) or one line.
-
-    The provenance records the sweep's axes (``sweep_bits``, ``sweep_dts_s``, the cross design's fixed point
-    ``sweep_bits_fixed`` -- passed in ``sweep_inputs`` -- and ``sweep_dt_fixed_s``), not the single-run
-    ``--bits``/``--dt``, which the sweep does not use.
-    """
-    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS, DT_FIXED_S, write_csv
-
-    write_csv(rows, args.sweep, columns)
-    if args.json:
-        emit_json(args, {"rows": len(rows), "csv": args.sweep},
-                  dict(inputs, sweep=args.sweep, **sweep_inputs, sweep_bits=list(DEFAULT_BITS),
-                       sweep_dts_s=list(DEFAULT_DTS), sweep_dt_fixed_s=DT_FIXED_S, sweep_design="cross"), seed=args.seed)
-    else:
-        print(f"wrote {len(rows)} rows to {args.sweep}")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..errors import ParameterError
 from ..units import parse_quantity
-from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, table, thermal_kwargs
-from ._solver import bound_rows, emit_result, write_sweep
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
+from ._solver import SWEEP_GONE, bound_rows, emit_result
 
 
 def register(sub) -> None:
@@ -23,13 +23,12 @@ def register(sub) -> None:
     p.add_argument("--reads", type=int, default=4, help="independent runs (>= 2; entropy over reads) (default 4)")
     p.add_argument("--dt", default="1us", help="update time, e.g. 1us (default 1us)")
     p.add_argument("--no-reference", action="store_true", help="skip the OSQP reference")
-    p.add_argument("--sweep", default=None, metavar="OUT.csv",
-                   help="instead of one solve, sweep bits 4..16 and dt 1e-12..1e-4 s and write CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
     p.add_argument("--max-time", default=None, metavar="TIME",
                    help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    refuse_args(p, {"--sweep": SWEEP_GONE.format(kind="qp", example="sweep_qp_precision")})
     p.set_defaults(func=run)
 
 
@@ -42,13 +41,6 @@ def run(args) -> int:
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
     th = thermal_kwargs(args)
-    if args.sweep is not None:
-        from ..solvers.sweeps import DEFAULT_BITS, QP_BITS_FIXED, QP_COLUMNS, check_output_path
-        check_output_path(args.sweep, "--sweep", QP_COLUMNS)  # before any work
-        # every point of the sweep: the largest bits it runs (the annealing rule's update cap grows with bits)
-        solve_checks = [dict(bits=b, dt_s=1e-6) for b in (max(DEFAULT_BITS), QP_BITS_FIXED)]
-    else:
-        solve_checks = [dict(bits=args.bits, dt_s=dt, **th)]
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)
     from ..budget import check_budget, parse_max_time, qp_seconds, qp_updates
@@ -60,26 +52,14 @@ def run(args) -> int:
         check_input_file(args.file, name="FILE", what=_FORMATS)
     if args.random is not None:
         check_random_inputs(args.random, seed=args.seed, kappa=args.kappa)
-    for kw in solve_checks:
-        check_solve_inputs(args.random, rule=args.rule, reads=args.reads, seed=args.seed, **kw)
+    check_solve_inputs(args.random, rule=args.rule, reads=args.reads, seed=args.seed, bits=args.bits, dt_s=dt, **th)
     if args.random is not None:  # the work budget of a dense random QP, before building it (front door)
-        from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
-        solves = 1 if args.sweep is None else len(DEFAULT_BITS) + len(DEFAULT_DTS)
-        bits = args.bits if args.sweep is None else max(DEFAULT_BITS)
-        check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=solves,
-                                 updates=qp_updates(args.rule, bits, args.kappa))[::-1], max_time)
+        check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=1,
+                                 updates=qp_updates(args.rule, args.bits, args.kappa))[::-1], max_time)
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,
                   rule=args.rule, reads=args.reads, reference=not args.no_reference)
-    if args.sweep is not None:
-        from ..solvers.sweeps import QP_COLUMNS, sweep_qp
-        for kw in solve_checks:
-            check_solve_inputs(problem.n, rule=args.rule, reads=args.reads, seed=args.seed, **kw)
-        rows = sweep_qp(problem, rule=args.rule, reads=args.reads, seed=args.seed, reference=not args.no_reference)
-        # --bits and --dt are not used by the sweep: its axes are recorded instead (write_sweep)
-        write_sweep(args, rows, QP_COLUMNS, inputs, sweep_bits_fixed=QP_BITS_FIXED)
-        return 0
     inputs.update(bits=args.bits, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
     with progress(args, f"qp: n={problem.n}, {args.reads} reads, b={args.bits}"):
         r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..units import parse_quantity
-from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, table, thermal_kwargs
-from ._solver import bound_rows, emit_result, write_sweep
+from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
+from ._solver import SWEEP_GONE, bound_rows, emit_result
 
 
 def register(sub) -> None:
@@ -20,13 +20,12 @@ def register(sub) -> None:
     p.add_argument("--reads", type=int, default=4, help="independent runs (>= 2) (default 4)")
     p.add_argument("--epochs", type=int, default=30, help="epochs (default 30)")
     p.add_argument("--dt", default="1us", help="update time, e.g. 1us (default 1us)")
-    p.add_argument("--sweep", default=None, metavar="OUT.csv",
-                   help="instead of one run, sweep bits 4..16 and dt 1e-12..1e-4 s (10 epochs each) and write CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
     p.add_argument("--max-time", default=None, metavar="TIME",
                    help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    refuse_args(p, {"--sweep": SWEEP_GONE.format(kind="train", example="sweep_train_precision")})
     p.set_defaults(func=run)
 
 
@@ -35,34 +34,17 @@ def run(args) -> int:
     from ..solvers.train import check_train_inputs, train_digits
 
     from ..budget import check_budget, parse_max_time, train_seconds
-    from ..solvers.sweeps import DEFAULT_BITS, DEFAULT_DTS
 
     max_time = parse_max_time(args.max_time)
     check_seed(args.seed, "--seed")
     dt = parse_quantity(args.dt, "time", "--dt")
-
-    def budget(epochs, runs=1):
-        w = check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
-                               epochs=epochs, seed=args.seed)
-        s, what = train_seconds(runs * w["work"])
-        check_budget(what, s, max_time)
-
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
-    if args.sweep is not None:
-        from ..solvers.sweeps import DEFAULT_BITS, TRAIN_BITS_FIXED, TRAIN_COLUMNS, TRAIN_SWEEP_EPOCHS, check_output_path, sweep_train
-        check_output_path(args.sweep, "--sweep", TRAIN_COLUMNS)  # before any work
-        check_train_inputs(model=args.model, bits=max(DEFAULT_BITS), rule=args.rule, reads=args.reads,
-                           epochs=TRAIN_SWEEP_EPOCHS, seed=args.seed)
-        budget(TRAIN_SWEEP_EPOCHS, len(DEFAULT_BITS) + len(DEFAULT_DTS))
-        rows = sweep_train(model=args.model, rule=args.rule, reads=args.reads, seed=args.seed)
-        # --bits, --dt and --epochs are not used by the sweep: its axes are recorded instead (write_sweep)
-        write_sweep(args, rows, TRAIN_COLUMNS, inputs, sweep_epochs=TRAIN_SWEEP_EPOCHS, sweep_bits_fixed=TRAIN_BITS_FIXED)
-        return 0
     th = thermal_kwargs(args)
     inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
-    check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
-                       dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
-    budget(args.epochs)
+    w = check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
+                           dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
+    s, what = train_seconds(w["work"])
+    check_budget(what, s, max_time)
     with progress(args, f"train: {args.model}, {args.epochs} epochs, {args.reads} reads"):
         r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                          dt_s=dt, seed=args.seed, **th)
