@@ -213,14 +213,18 @@ def _validate(kind: str, key: str, row: dict) -> Record:
         raise CatalogError(f"{kind}.toml [{key}]: {exc}") from None
 
 
+def _read_data(name: str) -> dict:
+    """``data/<name>.toml`` of this package, parsed (the one reader of every catalog and of the source list)."""
+    return tomllib.loads(resources.files(__package__).joinpath("data", f"{name}.toml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=None)
 def load(kind: str) -> dict[str, Record]:
     """Load and validate one catalog (``"workloads"``, ``"hardware"``, ``"devices"``, ``"chips"``,
     ``"ising_machines"``): ``{row key: record}`` in file order."""
     if kind not in _KINDS:
         raise CatalogError(f"catalog {kind!r} is unknown; allowed: {', '.join(_KINDS)}")
-    text = resources.files(__package__).joinpath("data", f"{kind}.toml").read_text(encoding="utf-8")
-    return {key: _validate(kind, key, row) for key, row in tomllib.loads(text).items()}
+    return {key: _validate(kind, key, row) for key, row in _read_data(kind).items()}
 
 
 def get(kind: str, key: str) -> Record:
@@ -272,8 +276,7 @@ __all__ = ["Workload", "Accelerator", "Device", "Chip", "IsingMachine", "energy_
 def sources() -> dict[str, str]:
     """The reference list the catalogs cite as ``[S1]`` ... (``data/sources.toml``, copied from the project's
     reference sheet): ``{"S1": "full citation", ...}`` in order."""
-    text = resources.files(__package__).joinpath("data", "sources.toml").read_text(encoding="utf-8")
-    return dict(tomllib.loads(text))
+    return _read_data("sources")
 
 
 def cited(text: str) -> list[str]:
