@@ -23,12 +23,13 @@ ORDER = ["physics", "counting", "catalogs", "bounds", "sim", "solvers", "report"
 BASE = {"constants", "units", "errors", "fileio", "stats", "_optional", "display", "params"}
 #: Top-level modules that are not packages named in ORDER, and their layer.
 #: ``limbound`` itself (the public face) re-exports the bounds layer, and
-#: report/cli read ``__version__`` from it; ``uncertainty`` propagates input
+#: report/cli read ``__version__`` from it; ``inputs`` (:func:`resolve`, the
+#: checked inputs of an estimate) is the bounds layer's; ``uncertainty`` propagates input
 #: ranges through ``bounds``; ``codecarbon`` measures a run for ``gap``;
 #: ``budget`` (work budgets of solver runs) reads ``counting``, so it is not a
 #: base module: report/ and cli/ use it.  ``specs`` (the declared parameters of every front door) sits at the
 #: bottom layer so that every front door can import it; it reads physics' defaults.
-EXTRA = {"": "bounds", "uncertainty": "bounds", "codecarbon": "report", "__main__": "cli", "budget": "solvers",
+EXTRA = {"": "bounds", "inputs": "bounds", "uncertainty": "bounds", "codecarbon": "report", "__main__": "cli", "budget": "solvers",
          "specs": "physics"}
 
 

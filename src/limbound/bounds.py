@@ -35,163 +35,23 @@ room temperature and get none.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-
 from . import catalogs
-from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, kT
-from .counting import operations, training_flops, update_time_s
-from .constants import check_temperature
+from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .display import Display
-from .specs import CONSOLIDATION_POLICIES, ESTIMATE
-from .errors import ParameterError, ParameterTypeError, check_bits, check_positive, check_real
+from .errors import ParameterError, ParameterTypeError, check_positive, check_real
+from .inputs import Inputs, resolve
 from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
 from .physics.cooling import carnot_cooling_work_J
-from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S, write_arrhenius_valid
+from .physics.static import write_arrhenius_valid
+from .specs import CONSOLIDATION_POLICIES
 
-TIME_DEFAULT_S = 30 * DAY_S
-BITS_DEFAULT = 16
 #: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Resolved, validated inputs of one estimate (SI units)."""
-
-    params: float
-    ops: float
-    flops: float
-    bits: int
-    time_s: float
-    T_K: float = T_DEFAULT_K
-    T_ambient_K: float = T_DEFAULT_K
-    f0_hz: float = F0_DEFAULT_HZ
-    retention_s: float = RETENTION_DEFAULT_S
-    d_ret: float = D_RET_DEFAULT
-    d_w: float = D_W_DEFAULT
-    eps: float | None = None
-    counting: str = "per-operation"
-    consolidations: float = 0.0
-    consolidation_policy: str = "per-step"
-    accelerator: str = ""
-    precision: str = "bf16"
-    workload: str | None = None
-    device: str | None = None
-    notes: tuple = ()
-
-    @property
-    def dt_s(self) -> float:
-        """Time for one update of one parameter, ``tau N / OPS``."""
-        return update_time_s(self.time_s, self.params, self.ops)
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["dt_s"] = self.dt_s
-        d["temperature_K"] = d.pop("T_K")
-        d["notes"] = list(self.notes)
-        return d
-
-
-@ESTIMATE.validates
-def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
-            T_K=T_DEFAULT_K, T_ambient_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
-            d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations="per-step",
-            epochs=None, accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
-    """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
-
-    A catalog ``workload`` supplies params, tokens, FLOPs, batch and time
-    where they are not given explicitly; defaults then fill ``bits`` (16) and
-    ``time_s`` (30 days).  ``ops`` overrides the counting; FLOPs for the
-    accelerator come from ``flops``, else ``6 N D``, else ``ops`` (stated in
-    ``notes``).  ``consolidations`` sets ``n_cons`` of ``volatile_cim`` (module notes): ``"per-step"``
-    (default), ``"per-epoch"`` (needs ``epochs``) or a number >= 0.  Every argument's type and range is
-    declared in :data:`limbound.specs.ESTIMATE` and checked at entry; the checks here are of combinations.
-    """
-    notes = []
-    if tokens is not None and flops is not None:  # as the CLI's --tokens/--flops: FLOPs = 6 N D from tokens
-        raise ParameterError("tokens and flops are both given; allowed: one of them (FLOPs = 6 N D from tokens); "
-                             "ops may be given with either")
-    check_temperature(T_K)
-    if workload is not None:
-        w = catalogs.workload(workload)
-        params = w.params if params is None else params
-        tokens = w.tokens if tokens is None else tokens
-        flops = w.flops if flops is None else flops
-        batch_tokens = w.batch_tokens if batch_tokens is None else batch_tokens
-        if time_s is None and w.time_s is not None:
-            time_s = w.time_s
-            notes.append("time-to-solution: the scenario's stated time" if w.scenario else "time-to-solution: the published training time")
-        bits = w.bits if bits is None else bits
-    if params is None:
-        raise ParameterError("params is required (number of parameters N > 0), or a --workload")
-    n = check_positive("params", params)
-    bits = check_bits(BITS_DEFAULT if bits is None else bits)
-    if time_s is None:
-        time_s = TIME_DEFAULT_S
-        notes.append("time-to-solution: 30 days (default)")
-    time_s = check_positive("time_s", time_s)
-    if not float(f0_hz) * float(retention_s) / float(d_ret) <= 1e300:  # E_ret = ln(f0 T_ret / d_ret), THEORY §1
-        raise ParameterError(f"retention_s={retention_s!r} with f0_hz={f0_hz!r} and d_ret={d_ret!r}: f0 T_ret / d_ret "
-                             "leaves the double range; allowed: f0 x retention / d_ret <= 1e300")
-    if flops is None and tokens is not None:
-        flops = training_flops(n, tokens)
-        notes.append("training FLOPs = 6 N D (N parameters, D tokens)")
-    if ops is not None:
-        ops = check_positive("ops", ops)
-        notes.append("OPS given directly")
-    elif counting == "per-update" and tokens is None and flops is not None:
-        raise ParameterError("per-update counting needs tokens (training tokens or samples); only flops was given")
-    else:
-        if flops is None and tokens is None:
-            raise ParameterError("one of tokens, flops or ops is required")
-        ops = operations(n, counting=counting, flops=flops, tokens=tokens, batch_tokens=batch_tokens)
-        if counting == "per-update":
-            notes.append("per-update: OPS = N tokens / batch_tokens" if batch_tokens else "per-update with batch 1 (online learning): OPS = N tokens")
-    if flops is None:
-        flops = ops
-        notes.append("accelerator FLOPs taken equal to OPS")
-    flops = check_positive("flops", flops)
-    dt = time_s * n / ops
-    if not (0.0 < dt < float("inf")):
-        raise ParameterError(f"time x params / ops = {dt!r} s per update is not a finite time > 0; "
-                             f"allowed: time, params and ops giving a finite update time")
-    n_cons, policy = _consolidations(consolidations, epochs, n=n, tokens=tokens, flops=flops, ops=ops,
-                                     batch_tokens=batch_tokens, notes=notes)
-    acc = catalogs.best_accelerator(precision) if accelerator is None else catalogs.accelerator(accelerator)
-    acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
-    if device is not None:
-        catalogs.device(device)  # refuse unknown names before any work
-    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), T_ambient_K=float(T_ambient_K), f0_hz=float(f0_hz),
-                  retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
-                  eps=None if eps is None else float(eps), counting=counting,
-                  consolidations=n_cons, consolidation_policy=policy, accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))
-
-
-def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_tokens, notes) -> tuple[float, str]:
-    """``(n_cons, policy)`` of the volatile store (module notes); a refused value is a one-line ParameterError."""
-    if isinstance(consolidations, str):
-        if consolidations == "per-step":
-            batch = 1.0 if batch_tokens is None else check_positive("batch_tokens", batch_tokens)
-            if tokens is not None:
-                steps = tokens / batch
-                notes.append("consolidation per optimizer step: n_cons = tokens / batch_tokens"
-                             + ("" if batch_tokens else " (batch 1, online)"))
-            elif flops is not None:
-                steps = flops / (6.0 * n) / batch
-                notes.append("consolidation per optimizer step: n_cons = (FLOPs / 6N) / batch_tokens")
-            else:
-                steps = ops / n
-                notes.append("consolidation per optimizer step: n_cons = OPS / N")
-            return max(float(steps), 1.0), "per-step"
-        if consolidations == "per-epoch":
-            if epochs is None:
-                raise ParameterError("consolidations='per-epoch' needs epochs (a number > 0); none was given")
-            return float(epochs), "per-epoch"
-    return float(consolidations), "given"  # a policy name or a number >= 0: checked at entry (specs.ESTIMATE)
 
 
 def _check_finite_result(inputs: "Inputs", bounds: dict) -> None:
