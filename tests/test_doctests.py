@@ -18,3 +18,14 @@ MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.la
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_every_module_with_examples_is_run():
+    """pytest does not collect doctests by itself (no --doctest-modules): a module whose docstrings hold a
+    ``>>>`` example must be in MODULES, or its examples would never run."""
+    import pathlib
+
+    src = pathlib.Path(__file__).resolve().parents[1] / "src"
+    with_examples = {".".join(p.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+                     for p in src.rglob("*.py") if ">>>" in p.read_text(encoding="utf-8")}
+    assert sorted(with_examples - set(MODULES)) == []
