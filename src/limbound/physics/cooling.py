@@ -30,7 +30,8 @@ from ..constants import T_DEFAULT_K
 from ..errors import check_positive
 
 
-def carnot_cooling_work_J(heat_J: ArrayLike, T_K: ArrayLike, T_ambient_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+def carnot_cooling_work_J(heat_J: ArrayLike, T_K: ArrayLike,
+                          T_ambient_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Least work to pump ``heat_J`` from ``T_K`` up to ``T_ambient_K``: ``Q (T_amb/T - 1)``, 0 when ``T >= T_amb``.
 
     Example

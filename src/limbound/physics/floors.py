@@ -141,7 +141,8 @@ def langevin_floor_J(*, entropy_increase_nats: ArrayLike, w2_m: ArrayLike, gamma
     return -kT(T_K) * ds + g * w2 * w2 / tau
 
 
-def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
+                         T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """One b-bit memory from uniform over ``M = 2**b`` levels to one level in ``tau`` (THEORY §8a), in J.
 
     ``S_0 - S_tau = b ln 2``, ``W1 >= M/4`` (the mean distance of a uniform level to the best target level
@@ -164,7 +165,8 @@ def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
     return _out(kT(T_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau)))
 
 
-def second_law_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+def second_law_workload_floor_J(*, params: ArrayLike, bits: ArrayLike,
+                                T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Entropy term for ``N`` memories known to ``b`` bits at the end, from uniform: ``N b kT ln 2`` (§2a, §8a).
 
     >>> round(second_law_workload_floor_J(params=1e15, bits=16) * 1e5, 2)

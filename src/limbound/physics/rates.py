@@ -53,7 +53,8 @@ def tilted_rates(barrier_kT: ArrayLike, tilt_kT: ArrayLike,
     return f0 * np.exp(-(eb - d / 2.0)), f0 * np.exp(-(eb + d / 2.0))
 
 
-def retention_barrier_kT(retention_s: ArrayLike, d_ret: ArrayLike, f0_hz: ArrayLike = F0_DEFAULT_HZ) -> float | NDArray[np.float64]:
+def retention_barrier_kT(retention_s: ArrayLike, d_ret: ArrayLike,
+                         f0_hz: ArrayLike = F0_DEFAULT_HZ) -> float | NDArray[np.float64]:
     """Barrier that keeps a value over ``retention_s`` with failure probability ``d_ret``.
 
     ``E_ret = kT ln(f0 T_ret / d_ret)`` (from ``r(E_b) T_ret <= d_ret``).

@@ -117,8 +117,8 @@ def tts99_s(t_run_s: float, p_success: float) -> float | None:
     return None if runs is None else float(t_run_s) * runs
 
 
-def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: int = 1000, reads: int = 16, seed: int = 0,
-                 target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
+def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: int = 1000, reads: int = 16,
+                 seed: int = 0, target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
     """The LIM annealer on a G-set instance beside the published Ising machines (only the same instance compared)."""
     from ..solvers.maxcut import read_best_known, read_gset, solve_maxcut
     from .panel_gset import find_gset_dir

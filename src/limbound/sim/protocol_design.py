@@ -157,7 +157,8 @@ def _propagate(p: ArrayLike, U: ArrayLike, E: float, f0: float, T: float) -> NDA
 
     Detailed balance makes ``S = Pi^1/2 R Pi^-1/2`` symmetric tridiagonal (``Pi`` the Boltzmann weights
     of ``U``): diagonal minus the exit rates, off-diagonal ``f0 e^{-E}``; so ``p(T) = [(p / sqrt(pi)) Q e^{Lambda T} Q^T]
-    sqrt(pi)`` (``eigh_tridiagonal``: a tridiagonal eigensolve, cheaper than a Pade exponential of a stiff matrix).  The absolute
+    sqrt(pi)`` (``eigh_tridiagonal``: a tridiagonal eigensolve, cheaper than a Pade exponential of a stiff
+    matrix).  The absolute
     error is about ``1e-16 e^{dU/2}`` for an occupied level ``dU`` above the landscape's minimum (< 1e-7
     for ``dU <= 40 kT``): good for the optimiser, whose winner :func:`evaluate` recomputes exactly.
     """
@@ -265,8 +266,8 @@ def shaped(task: ShiftTask, *, n_segments: int = 4, start: ProtocolResult | None
     return ProtocolResult(**{**start.__dict__, "name": "shaped"})
 
 
-def design_table(*, bits: Sequence[int] = (4, 8, 16), dt_f0: Sequence[float] = (1.0, 10.0, 100.0, 1e3, 1e4), f0_hz: float = 1e9,
-                 n_segments: int = 4, maxiter: int = 80) -> list[dict]:
+def design_table(*, bits: Sequence[int] = (4, 8, 16), dt_f0: Sequence[float] = (1.0, 10.0, 100.0, 1e3, 1e4),
+                 f0_hz: float = 1e9, n_segments: int = 4, maxiter: int = 80) -> list[dict]:
     """Fixed tilt, shaped optimum and their §8a floors for every ``b`` and ``dt = dt_f0 / f0`` (kT units)."""
     rows = []
     for b in bits:

@@ -145,9 +145,10 @@ class SplittingResult:
     params: dict = field(default_factory=dict)
 
 
-def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float, dt: float,
-                      seed: int, basin: float | None = None, n_replicas: int = 32, n_flux: int = 64, t_flux: float = 20.0, burn: float = 1.0,
-                      n_trials: int = 2000, kT: float = 1.0, max_trial_time: float = 1e3) -> SplittingResult:
+def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float,
+                      dt: float, seed: int, basin: float | None = None, n_replicas: int = 32, n_flux: int = 64,
+                      t_flux: float = 20.0, burn: float = 1.0, n_trials: int = 2000, kT: float = 1.0,
+                      max_trial_time: float = 1e3) -> SplittingResult:
     """Mean first-passage time from ``x_start`` to ``target > x_start`` in the static ``potential`` (module notes).
 
     ``interfaces``: increasing positions ``basin < lambda_0 < ... < lambda_{K-1} < target``.
