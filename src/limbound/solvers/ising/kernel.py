@@ -39,121 +39,153 @@ def _energy_csr(indptr, indices, data, h, s):
     return e
 
 
+@njit(cache=True, inline="always")
+def _local_fields(indptr, indices, data, h, s, f):
+    """``f_i = h_i + sum_j J_ij s_j`` into ``f``."""
+    for i in range(h.shape[0]):
+        acc = h[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            acc += data[p] * s[indices[p]]
+        f[i] = acc
+
+
+@njit(cache=True, inline="always")
+def _fill_table(table, beta, int_max):
+    """Metropolis acceptances ``exp(-beta 2m)`` of the integer levels ``m = 1..mcut`` with ``beta 2m < _SKIP_X``
+    (above: rejected without a draw); returns ``mcut``."""
+    mcut = 0
+    for m in range(1, int_max + 1):
+        x = beta * (2.0 * m)
+        if x >= _SKIP_X:
+            break
+        table[m] = math.exp(-x)
+        mcut = m
+    return mcut
+
+
+@njit(cache=True, inline="always")
+def _accept(si, fi, dH, beta, use_table, glauber, table, mcut, state):
+    """``(flip?, state)``: one Metropolis (table or exponential) or Glauber decision at the tilt ``beta dH``."""
+    if use_table:
+        m = int(si * fi)
+        if m > 0:
+            if m > mcut:
+                return False, state
+            state, u = next_u01_mid(state)
+            if u >= table[m]:
+                return False, state
+    elif glauber:
+        x = beta * dH
+        if x >= _SKIP_X:
+            return False, state
+        if x > -_SKIP_X:
+            state, u = next_u01_mid(state)
+            if u * (1.0 + math.exp(x)) >= 1.0:
+                return False, state
+    else:
+        x = beta * dH
+        if x > 0.0:
+            if x >= _SKIP_X:
+                return False, state
+            state, u = next_u01_mid(state)
+            if u >= math.exp(-x):
+                return False, state
+    return True, state
+
+
+@njit(cache=True, inline="always")
+def _flip(i, si, s, f, indptr, indices, data):
+    """``s_i -> -s_i``; the neighbours' fields change by ``J_ij * (-2 s_i)``.  Returns the nonzeros touched."""
+    s[i] = -si
+    two = -2.0 * si
+    p0 = indptr[i]
+    p1 = indptr[i + 1]
+    for p in range(p0, p1):
+        f[indices[p]] += data[p] * two
+    return p1 - p0
+
+
+@njit(cache=True, inline="always")
+def _close_read(r, indptr, indices, data, h, s, beta_last, W, Q, H, flips, nnz, reached, best_spins, out_f, out_i):
+    """Write read ``r``'s books; the end and best energies recomputed from the states, not the running sum."""
+    H_end = _energy_csr(indptr, indices, data, h, s)
+    out_f[r, _F_UEND] = beta_last * H_end
+    out_f[r, _F_W] = W
+    out_f[r, _F_Q] = Q
+    out_f[r, _F_HEND] = H_end
+    out_f[r, _F_HTRACK] = H
+    out_f[r, _F_BEST] = _energy_csr(indptr, indices, data, h, best_spins[r])
+    out_i[r, _I_FLIPS] = flips
+    out_i[r, _I_NNZ] = nnz
+    out_i[r, _I_REACHED] = 1 if reached else 0
+
+
+@njit(cache=True, inline="always")
+def _hit_target(r, Q_t, attempts, flips, nnz, out_f, out_i):
+    """Book the heat, attempts, flips and nonzeros of read ``r`` until it first reached the target."""
+    out_f[r, _F_QT] = Q_t
+    out_i[r, _I_ATT_T] = attempts
+    out_i[r, _I_FLIPS_T] = flips
+    out_i[r, _I_NNZ_T] = nnz
+
+
 @njit(cache=True, parallel=True, nogil=True)  # nogil: the CLI's progress display keeps running meanwhile
 def _anneal_reads(indptr, indices, data, h, betas, spins, seeds, H_target, glauber, int_max,
                   best_spins, out_f, out_i):
-    """Anneal every read (row of ``spins``, in place); energy books in kT.  See module notes.
+    """Anneal every read (row of ``spins``, in place); energy books in kT.  See the package notes.
 
     ``int_max > 0`` (Metropolis only) declares integer couplings and fields with
     ``|h_i| + sum_j |J_ij| <= int_max``: the local fields are then exact
     integers, ``dH = 2 m`` with integer ``m = s_i f_i``, and the acceptance
     ``exp(-beta * 2m)`` is read from a per-sweep table filled with the very
     same expression -- bit-identical decisions, one exponential per level
-    instead of one per attempt.
+    instead of one per attempt.  The helpers are inlined (``inline="always"``).
     """
     R, N = spins.shape
-    S = betas.shape[0]
     use_table = int_max > 0 and not glauber
     for r in prange(R):
         table = np.empty(max(int_max, 0) + 1)
         s = spins[r]
         state = seeds[r]
         f = np.empty(N)
-        for i in range(N):
-            acc = h[i]
-            for p in range(indptr[i], indptr[i + 1]):
-                acc += data[p] * s[indices[p]]
-            f[i] = acc
+        _local_fields(indptr, indices, data, h, s, f)
         H = _energy_csr(indptr, indices, data, h, s)
         out_f[r, _F_H0] = H
         beta_prev = betas[0]
         out_f[r, _F_USTART] = beta_prev * H
-        W = 0.0
-        Q = 0.0
+        W = Q = 0.0
         best = H
         best_spins[r, :] = s
-        flips = 0
-        nnz = 0
+        flips = nnz = 0
         reached = H <= H_target
         if reached:
-            out_i[r, _I_ATT_T] = 0
-            out_i[r, _I_FLIPS_T] = 0
-            out_i[r, _I_NNZ_T] = 0
-            out_f[r, _F_QT] = 0.0
-        for k in range(S):
+            _hit_target(r, 0.0, 0, 0, 0, out_f, out_i)
+        for k in range(betas.shape[0]):
             beta = betas[k]
             W += (beta - beta_prev) * H  # work at fixed state when the landscape changes
             beta_prev = beta
             dsum = 0.0
-            mcut = 0
-            if use_table:
-                # levels m = 1..mcut with beta * 2m < _SKIP_X get a table entry; above: rejected
-                for m in range(1, int_max + 1):
-                    x = beta * (2.0 * m)
-                    if x >= _SKIP_X:
-                        break
-                    table[m] = math.exp(-x)
-                    mcut = m
+            mcut = _fill_table(table, beta, int_max) if use_table else 0
             for i in range(N):
                 si = s[i]
                 dH = 2.0 * si * f[i]
-                if use_table:
-                    m = int(si * f[i])
-                    if m > 0:
-                        if m > mcut:
-                            continue
-                        state, u = next_u01_mid(state)
-                        if u >= table[m]:
-                            continue
-                elif glauber:
-                    x = beta * dH
-                    if x >= _SKIP_X:
-                        continue
-                    if x > -_SKIP_X:
-                        state, u = next_u01_mid(state)
-                        if u * (1.0 + math.exp(x)) >= 1.0:
-                            continue
-                else:
-                    x = beta * dH
-                    if x > 0.0:
-                        if x >= _SKIP_X:
-                            continue
-                        state, u = next_u01_mid(state)
-                        if u >= math.exp(-x):
-                            continue
-                # flip: s_i -> -s_i, neighbours' fields change by J_ij * (-2 s_i)
-                s[i] = -si
-                two = -2.0 * si
-                p0 = indptr[i]
-                p1 = indptr[i + 1]
-                for p in range(p0, p1):
-                    f[indices[p]] += data[p] * two
+                ok, state = _accept(si, f[i], dH, beta, use_table, glauber, table, mcut, state)
+                if not ok:
+                    continue
+                nnz += _flip(i, si, s, f, indptr, indices, data)
                 H += dH
                 dsum += dH
                 flips += 1
-                nnz += p1 - p0
                 if not reached and H <= H_target:
                     reached = True
-                    out_f[r, _F_QT] = Q - beta * dsum
-                    out_i[r, _I_ATT_T] = k * N + i + 1
-                    out_i[r, _I_FLIPS_T] = flips
-                    out_i[r, _I_NNZ_T] = nnz
+                    _hit_target(r, Q - beta * dsum, k * N + i + 1, flips, nnz, out_f, out_i)
                     best = H
                     best_spins[r, :] = s
             Q -= beta * dsum  # heat released by this sweep's flips, sum of -beta dH
             if H < best:
                 best = H
                 best_spins[r, :] = s
-        H_end = _energy_csr(indptr, indices, data, h, s)  # recomputed, not the running sum
-        out_f[r, _F_UEND] = beta_prev * H_end
-        out_f[r, _F_W] = W
-        out_f[r, _F_Q] = Q
-        out_f[r, _F_HEND] = H_end
-        out_f[r, _F_HTRACK] = H
-        out_f[r, _F_BEST] = _energy_csr(indptr, indices, data, h, best_spins[r])
-        out_i[r, _I_FLIPS] = flips
-        out_i[r, _I_NNZ] = nnz
-        out_i[r, _I_REACHED] = 1 if reached else 0
+        _close_read(r, indptr, indices, data, h, s, beta_prev, W, Q, H, flips, nnz, reached, best_spins, out_f, out_i)
 
 
 _WARM = False
