@@ -80,9 +80,16 @@ def test_annealing_rule_solves_a_small_qp():
     prob = random_qp(30, seed=7, m_ineq=3, m_eq=0)
     r = solve_qp(prob, bits=8, rule="anneal", seed=2)
     assert r.rel_gap < 1e-2
+    assert r.reference_status == "solved"  # OSQP's own status, not the LIM run's
     assert r.constraint_violation < 2 * 2.0 / 255
     _second_law(r)
     assert r.books["first_law_residual"] < 1e-10
+
+
+def test_annealing_rule_reports_the_reference_status_not_its_own():
+    # cut the run short: the LIM run stops at max_iter while OSQP solves the same problem
+    r = solve_qp(random_qp(30, seed=7, m_ineq=3, m_eq=0), bits=8, rule="anneal", seed=2, max_updates=5)
+    assert r.status != "solved" and r.reference_status == "solved"
 
 
 def test_sync_engine_agrees_with_poisson_engine():

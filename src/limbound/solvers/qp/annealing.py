@@ -212,7 +212,7 @@ def _read_out(s: Setup, run: _Reads, wall, *, inputs) -> QPResult:
                         memory_reads_per_run=upd_mean * p.n,
                         status_per_read=np.where(ok, "solved", np.where(run.conv, "inaccurate", "max_iter")).tolist())
     return QPResult(
-        **accuracy_fields(p, X, f_reads, s.f_ref, best), reference_status=status,
+        **accuracy_fields(p, X, f_reads, s.f_ref, best), reference_status=s.ref_status,
         dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J, bound_J=books.bound_J,
         estimate_J=s.est, memory_wall_J=float(s.read_energy_J) * upd_mean * p.n,
         updates=int(np.max(run.upd)), predicted_updates=s.n_pred, convergence_class=s.klass, kappa=s.kappa,
