@@ -87,7 +87,7 @@ def test_schedules_follow_their_formulas():
     (dict(reads=-1), "reads=-1"),
     (dict(seed=-3), "seed=-3"),
     (dict(beta_range=(2.0, 1.0)), "decreases"),
-    (dict(beta_range=(0.0, 1.0)), "beta_hot=0.0"),
+    (dict(beta_range=(0.0, 1.0)), r"beta_range\[0\]=0.0"),
     (dict(acceptance="heat-bath"), "acceptance='heat-bath'"),
     (dict(T_K=-1.0), "T_K=-1.0"),
 ])

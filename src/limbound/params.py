@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import ParameterError, ParameterTypeError, did_you_mean
 
-__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "Spec", "NO_DEFAULT"]
+__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "Spec", "NO_DEFAULT"]
 
 
 class _NoDefault:
@@ -322,6 +322,37 @@ class AnyOf(Param):
         return [True, [1], None if not self.optional else [1]] + [-1.0]
 
 
+class ListOf(Param):
+    """A list (or tuple) of values of ``inner``, of exactly ``length`` entries when given, else at least one;
+    elements are named ``name[i]`` in messages.  At the CLI: ``nargs=length`` texts, read by :meth:`Spec.from_args`."""
+
+    def __init__(self, inner: Param, *, length: int | None = None, **kw):
+        super().__init__(**kw)
+        self.inner, self.length = inner, length
+        self.allowed = f"a list of {length if length else 'one or more'} values, each {inner.allowed}"
+
+    def _check(self, name, value):
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        if not isinstance(value, (list, tuple)):
+            raise self.type_error(name, value)
+        if (len(value) != self.length) if self.length else not value:
+            raise self.range_error(name, value)
+        return [self.inner.check(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
+    def from_text(self, text):
+        return [self.inner.from_text(t) for t in text] if isinstance(text, (list, tuple)) else text
+
+    def argparse_kwargs(self) -> dict:
+        kw = super().argparse_kwargs()
+        kw.pop("type")
+        return {**kw, "nargs": self.length or "+"}
+
+    def bad_values(self):
+        n = self.length or 1
+        return [1.0, "x", [], [self.inner.bad_values()[0]] * n, None if not self.optional else [[1.0]]]
+
+
 class Spec:
     """The declared parameters of one front door (``name`` is the function or command it serves).
 
@@ -440,7 +471,7 @@ class Spec:
             p, v = self.params[key], getattr(args, self.dest(key), None)
             if v is not None:
                 try:
-                    out[key] = p.check(key, p.from_text(v) if isinstance(v, str) else v)
+                    out[key] = p.check(key, p.from_text(v) if isinstance(v, (str, list)) else v)
                 except ParameterError as exc:
                     raise type(exc)(f"argument {self.cli_flag(key)}: {exc}") from None
         return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
-from .params import AnyOf, Boolean, Integer, Options, Quantity, Real, Spec, Text
+from .params import AnyOf, Boolean, Integer, ListOf, Options, Quantity, Real, Spec, Text
 
 # ------------------------------------------------------------------ shared declarations
 #: The integer rule and range of a seed (numpy's default_rng, numba streams).
@@ -24,6 +24,8 @@ TEMPERATURE = Quantity("temperature", default=T_DEFAULT_K, cli_default="300K", f
 F0 = Quantity("frequency", default=F0_DEFAULT_HZ, cli_default="1e9/s", flag=["--attempt-frequency", "--f0"],
               metavar="F0", help="attempt frequency f0, e.g. 1e9/s (default 1e9/s; --f0 is an alias)")
 PROBABILITY = dict(lo=0.0, hi=1.0, closed="neither")
+#: The physics options of every command that simulates memories (``anneal``, ``qp``, ``train``).
+THERMAL = Spec("thermal", {"T_K": TEMPERATURE, "f0_hz": F0})
 
 #: Counting conventions of OPS (limbound.counting, THEORY §4).
 COUNTINGS = ("per-operation", "per-update")
@@ -87,5 +89,40 @@ GILLESPIE = Spec("gillespie", {  # limbound.sim.gillespie.gillespie
     "max_segments": Integer(1, default=10_000_000, help="most segments run"),
 })
 
+# ------------------------------------------------------------------ the LIM Ising machine (solvers.ising.anneal)
+#: Annealing schedules in beta = lam/kT (solvers.ising.schedules, THEORY §6).
+SCHEDULES = ("fn", "linear", "geometric")
+#: Acceptance rules of a spin flip (solvers.ising.kernel).
+ACCEPTANCES = ("metropolis", "glauber")
+#: The read-out hold: the last READOUT_FRACTION of the sweeps at READOUT_FACTOR x beta_cold.
+READOUT_FRACTION, READOUT_FACTOR = 0.03, 5.0
+
+ANNEAL = Spec("anneal", {
+    "sweeps": Integer(1, default=1000, help="attempts per spin per read (default 1000)"),
+    "reads": Integer(1, default=16, help="independent reads from random spins (default 16)"),
+    "schedule": Options(*SCHEDULES, default="fn",
+                        help="annealing schedule in beta = lam/kT (default fn: lam0 ln(1 + t/t0))"),
+    "beta_range": ListOf(Real(0.0, closed="neither"), length=2, optional=True, metavar=("HOT", "COLD"),
+                         help="beta per unit of H at the start and end (default: from the couplings)"),
+    "seed": Integer(0, default=0, help="random seed (default 0)"),
+    "target_energy": Real(optional=True, flag=False, help="record heat and counts until H <= target_energy"),
+    "acceptance": Options(*ACCEPTANCES, default="metropolis", help="acceptance rule of a spin flip"),
+    "T_K": TEMPERATURE,
+    "f0_hz": F0,
+    "barrier_kT": Real(0.0, default=0.0, flag="--barrier", metavar="KT",
+                       help="barrier above the upper well in kT; a sweep lasts exp(barrier)/f0 (default 0)"),
+    "fn_t0_sweeps": Real(0.0, closed="neither", optional=True, flag=False,
+                         help="FN time constant in sweeps (default a fraction of the anneal sweeps)"),
+    "readout_fraction": Real(0.0, 1.0, closed="left", default=READOUT_FRACTION, flag=False,
+                             help="share of the sweeps held at the read-out beta (0: no hold)"),
+    "readout_factor": Real(0.0, closed="neither", default=READOUT_FACTOR, flag=False,
+                           help="read-out beta over beta_cold"),
+})
+
+MAXCUT = Spec("solve_maxcut", {  # solvers.maxcut.solve_maxcut: the anneal of a MaxCut graph
+    "target_cut": Real(0.0, optional=True, flag="--target", metavar="CUT",
+                       help="target cut: report the energy dissipated until a read first reaches it"),
+})
+
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE)}
+SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT)}

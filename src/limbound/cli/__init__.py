@@ -107,7 +107,10 @@ def main(argv=None) -> int:
     parser = build_parser()
     if "_ARGCOMPLETE" in os.environ:
         _complete(parser)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a refused option (one line already on stderr), --help or --version
+        return exc.code if isinstance(exc.code, int) else 2
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for --json provenance
     try:
         code = int(args.func(args) or 0)

@@ -14,20 +14,21 @@ def print_json(obj) -> None:
 
 
 def add_thermal_args(p) -> None:
-    """``--temperature`` and ``--attempt-frequency``, the same on every command that simulates memories."""
-    g = p.add_argument_group("physics")
-    g.add_argument("--temperature", default="300K", help="bath temperature, e.g. 300K (default 300K)")
-    g.add_argument("--attempt-frequency", "--f0", dest="attempt_frequency", default="1e9/s", metavar="F0",
-                   help="attempt frequency f0, e.g. 1e9/s (default 1e9/s; --f0 is an alias)")
+    """``--temperature`` and ``--attempt-frequency``, the same on every command that simulates memories
+    (declared in limbound.specs.THERMAL)."""
+    from ..specs import THERMAL
+
+    THERMAL.add_arguments(p.add_argument_group("physics"))
 
 
 def thermal_kwargs(args) -> dict:
     """``T_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
     from ..constants import check_temperature
-    from ..units import parse_quantity
+    from ..specs import THERMAL
 
-    return {"T_K": check_temperature(parse_quantity(args.temperature, "temperature", "--temperature"), "--temperature"),
-            "f0_hz": parse_quantity(args.attempt_frequency, "frequency", "--attempt-frequency")}
+    out = THERMAL.from_args(args, ("T_K", "f0_hz"))
+    check_temperature(out["T_K"], "--temperature")  # kT a normal double: the value's consequence, not its range
+    return out
 
 
 def refuse_args(p, reasons: dict) -> None:

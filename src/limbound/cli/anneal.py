@@ -17,6 +17,7 @@ itself) and the full anneal record under ``anneal``; ``inputs`` records the
 from __future__ import annotations
 
 from .. import __version__
+from ..specs import ANNEAL, MAXCUT
 from ._common import (add_progress_arg, add_thermal_args, emit_json, epilog, g3, progress, refuse_args, table,
                       thermal_kwargs)
 
@@ -30,20 +31,13 @@ def register(sub) -> None:
                                      "limbound anneal G1.txt --target 11624 --schedule geometric",
                                      "limbound anneal G1.txt --temperature 77K --barrier 20 --json"))
     p.add_argument("graph", metavar="GRAPH", help="G-set / rudy file ('n m' header, then 'i j w' lines, 1-based)")
-    p.add_argument("--sweeps", type=int, default=1000, help="attempts per spin per read (default 1000)")
-    p.add_argument("--reads", type=int, default=16, help="independent reads from random spins (default 16)")
-    p.add_argument("--schedule", choices=("fn", "linear", "geometric"), default="fn",
-                   help="annealing schedule in beta = lam/kT (default fn: lam0 ln(1 + t/t0))")
-    p.add_argument("--beta-range", type=float, nargs=2, metavar=("HOT", "COLD"), default=None,
-                   help="beta per unit of H at the start and end (default: from the couplings)")
-    p.add_argument("--readout", type=float, nargs=2, metavar=("FRACTION", "FACTOR"), default=(0.03, 5.0),
+    ANNEAL.add_arguments(p, ["sweeps", "reads", "schedule", "beta_range"])
+    p.add_argument("--readout", type=float, nargs=2, metavar=("FRACTION", "FACTOR"),
+                   default=(ANNEAL["readout_fraction"].default, ANNEAL["readout_factor"].default),
                    help="read-out hold: the last FRACTION of the sweeps at FACTOR x beta_cold (default 0.03 5; 0 1 = off)")
-    p.add_argument("--acceptance", choices=("metropolis", "glauber"), default="metropolis")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--target", type=float, default=None, metavar="CUT",
-                   help="target cut: report the energy dissipated until a read first reaches it")
-    p.add_argument("--barrier", type=float, default=0.0, metavar="KT",
-                   help="barrier above the upper well in kT; a sweep lasts exp(barrier)/f0 (default 0)")
+    ANNEAL.add_arguments(p, ["acceptance", "seed"])
+    MAXCUT.add_arguments(p, ["target_cut"])
+    ANNEAL.add_arguments(p, ["barrier_kT"])
     p.add_argument("--merge-duplicates", action="store_true",
                    help="sum the weights of an edge listed twice (default: refuse the file, naming both lines)")
     p.add_argument("--max-time", default=None, metavar="TIME",
@@ -59,12 +53,12 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..solvers.maxcut import read_gset, solve_maxcut
     from ..budget import anneal_seconds, check_budget, parse_max_time
-    from ..errors import check_integer
     from ..solvers.ising import check_memory, check_time_scale
 
     max_time = parse_max_time(args.max_time)
-    check_integer("--sweeps", args.sweeps, minimum=1)
-    check_integer("--reads", args.reads, minimum=1)
+    # every option was read and checked by its declaration (limbound.specs.ANNEAL); --beta-range and --readout here
+    args.beta_range = ANNEAL.from_args(args, ("beta_range",)).get("beta_range")
+    ANNEAL.check({"readout_fraction": args.readout[0], "readout_factor": args.readout[1]})
     th = thermal_kwargs(args)
     T_K, f0 = th["T_K"], th["f0_hz"]
     check_time_scale(f0, args.barrier, T_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import FormatError, ParameterError, check_positive
+from ..errors import FormatError, ParameterError
+from ..specs import MAXCUT
 from ..fileio import read_input_bytes
 from .ising import AnnealResult, IsingProblem, anneal
 
@@ -295,14 +296,13 @@ class MaxCutResult:
         return out
 
 
+@MAXCUT.validates
 def solve_maxcut(graph: MaxCutGraph, *, target_cut=None, **anneal_kwargs) -> MaxCutResult:
     """Anneal the MaxCut of ``graph`` in the LIM Ising machine (keyword options of :func:`anneal`).
 
     ``target_cut``: the energy-to-target is the heat a read dissipated until its
     cut first reached it (``None``: not tracked).
     """
-    if target_cut is not None:
-        target_cut = check_positive("target_cut", target_cut, allow_zero=True)
     problem = maxcut_to_ising(graph)
     # a hair of tolerance so that rounding in the running H of float weights cannot miss an exact hit
     tol = 1e-9 * max(1.0, float(np.abs(graph.w).sum()))

@@ -24,7 +24,7 @@ from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError, ParameterTypeError
 from .ising import (ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal,
                     default_beta_range)
-from .ising.checks import _check_count
+from ..specs import ANNEAL
 
 dimod = require("dimod", extra="ising")
 
@@ -259,7 +259,7 @@ def _run(problem, num_reads, spins, kw, interrupt_function):
     from ``kw['seed']``), the function asked between reads."""
     if interrupt_function is None:
         return anneal(problem, reads=num_reads, initial_states=spins, **kw)
-    _check_count("reads", num_reads)
+    num_reads = ANNEAL["reads"].check("reads", num_reads)  # anneal's declaration (limbound.specs)
     child = np.random.SeedSequence(int(kw["seed"])).generate_state(num_reads, dtype=np.uint64)
     done = []
     for r in range(num_reads):

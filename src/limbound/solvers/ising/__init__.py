@@ -59,8 +59,8 @@ from __future__ import annotations
 from .annealer import anneal
 from .checks import (BOOKS_MAX_KT, MEMORY_FRACTION, check_books_range, check_memory, check_time_scale,
                      physical_memory_bytes)
+from ...specs import ACCEPTANCES
 from .floors import MIN_FLOOR_READS, floor_tree, second_law_floor_kT
-from .kernel import ACCEPTANCES
 from .pricing import price_operations
 from .problem import IsingProblem, ising_energy
 from .result import JSON_DEFINITIONS, AnnealResult

@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ...errors import ParameterError, check_finite, check_positive
-from .checks import _check_count, check_books_range, check_memory, check_time_scale
+from ...errors import ParameterError, check_positive
+from ...specs import ANNEAL
+from .checks import check_books_range, check_memory, check_time_scale
 from .floors import floor_tree
-from .kernel import ACCEPTANCES, run_reads
+from .kernel import run_reads
 from .problem import IsingProblem
 from .result import AnnealResult
 from .schedules import READOUT_FACTOR, READOUT_FRACTION, beta_schedule, default_beta_range
@@ -15,6 +16,7 @@ from .schedules import READOUT_FACTOR, READOUT_FRACTION, beta_schedule, default_
 __all__ = ["anneal"]
 
 
+@ANNEAL.validates
 def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_range=None,
            seed=0, target_energy=None, acceptance="metropolis", T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
            barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None,
@@ -51,19 +53,13 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
     """
     if not isinstance(problem, IsingProblem):
         raise ParameterError(f"problem={type(problem).__name__} is not an IsingProblem")
-    sweeps = _check_count("sweeps", sweeps)
-    reads = _check_count("reads", reads)
-    seed = _check_count("seed", seed, minimum=0)
-    if acceptance not in ACCEPTANCES:
-        raise ParameterError(f"acceptance={acceptance!r} is unknown; allowed: {', '.join(ACCEPTANCES)}")
-    T_K, f0_hz, barrier_kT = float(T_K), float(f0_hz), float(barrier_kT)
+    # sweeps, reads, seed, schedule, acceptance, beta_range, T_K, f0_hz, barrier_kT ...: checked at entry
+    # (limbound.specs.ANNEAL); below, the checks of their combinations
     check_time_scale(f0_hz, barrier_kT, T_K)
     check_memory(problem.n, sweeps, reads)
     betas, sched = _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readout_fraction,
                              readout_factor)
     check_books_range(problem, betas, sweeps)
-    if target_energy is not None:
-        target_energy = check_finite("target_energy", target_energy)
     spins, seeds = _start_states(problem.n, reads, seed, initial_states)
     best, books, wall = run_reads(problem, betas, spins, seeds, target_energy, acceptance)
     return AnnealResult(
@@ -84,10 +80,7 @@ def _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readou
         return betas, {"schedule": "custom"}
     if beta_range is None:
         beta_range = default_beta_range(problem, schedule)
-    try:
-        b_hot, b_cold = (float(b) for b in beta_range)
-    except (TypeError, ValueError):
-        raise ParameterError(f"beta_range={beta_range!r} is not a pair of numbers; allowed: (beta_hot, beta_cold) > 0") from None
+    b_hot, b_cold = beta_range  # checked at entry (limbound.specs.ANNEAL)
     return beta_schedule(schedule, sweeps, b_hot, b_cold, fn_t0_sweeps=fn_t0_sweeps,
                          readout_fraction=readout_fraction, readout_factor=readout_factor)
 

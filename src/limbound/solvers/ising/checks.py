@@ -98,10 +98,3 @@ def check_books_range(problem: IsingProblem, betas, sweeps) -> float:
                              f"{bound:.3g} kT; allowed: sweeps * beta_max * sum_i 2(|h_i| + sum_j |J_ij|) <= "
                              f"{BOOKS_MAX_KT:.0e} (a smaller beta_range)")
     return bound
-
-
-def _check_count(name, value, minimum=1):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"{name}={value!r} is out of range; allowed: integers >= {minimum}")
-    return int(value)
-

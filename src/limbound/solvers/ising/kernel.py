@@ -12,9 +12,9 @@ import numpy as np
 from numba import njit, prange
 
 from ...sim._rng import next_u01_mid  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
+from ...specs import ACCEPTANCES  # declared once, in limbound.specs
 from .problem import IsingProblem, _row_sums
 
-ACCEPTANCES = ("metropolis", "glauber")
 #: Above this ``beta dH`` an uphill flip is rejected without drawing: the
 #: acceptance ``exp(-38) = 3.1e-17`` is below the smallest uniform variate
 #: ``2**-54 = 5.6e-17`` the generator produces, so skipping is exact.

@@ -39,22 +39,17 @@ import math
 import numpy as np
 
 from ...errors import ParameterError, check_positive
-from .checks import _check_count
+from ...specs import ANNEAL, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES  # declared once, in limbound.specs
 from .problem import IsingProblem, _row_sums
 
 __all__ = ["SCHEDULES", "COLD_FIELD_UNITS", "FN_T0_FRACTION", "READOUT_FRACTION", "READOUT_FACTOR",
            "default_beta_range", "beta_schedule"]
-
-SCHEDULES = ("fn", "linear", "geometric")
 
 #: Cold end of the default range for ``fn`` and ``linear``: ``beta_cold = COLD_FIELD_UNITS / sigma_f``
 #: with ``sigma_f`` the RMS local field of random spins (tuned on the G-set, see module notes).
 COLD_FIELD_UNITS = 6.5
 #: Default FN time constant ``t0`` as a fraction of the anneal (``t0 = FN_T0_FRACTION * (S_a - 1)`` sweeps).
 FN_T0_FRACTION = 1.0
-#: Default read-out hold: the last ``READOUT_FRACTION`` of the sweeps run at ``READOUT_FACTOR * beta_cold``.
-READOUT_FRACTION = 0.03
-READOUT_FACTOR = 5.0
 
 
 def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=0.01) -> tuple[float, float]:
@@ -133,24 +128,19 @@ def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float,
     (betas, params) : float64 array (sweeps,) and a dict describing the
     schedule (for ``fn`` also ``beta0`` and ``t0_sweeps``).
     """
-    if schedule not in SCHEDULES:
-        raise ParameterError(f"schedule={schedule!r} is unknown; allowed: {', '.join(SCHEDULES)}")
-    sweeps = _check_count("sweeps", sweeps)
-    beta_hot = check_positive("beta_hot", beta_hot)
-    beta_cold = check_positive("beta_cold", beta_cold)
+    a = ANNEAL.check({"schedule": schedule, "sweeps": sweeps, "beta_range": [beta_hot, beta_cold],
+                      "readout_fraction": readout_fraction, "readout_factor": readout_factor,
+                      "fn_t0_sweeps": fn_t0_sweeps})  # the declarations of anneal's parameters (limbound.specs)
+    sweeps, (beta_hot, beta_cold), rf, rfac = a["sweeps"], a["beta_range"], a["readout_fraction"], a["readout_factor"]
     if beta_cold < beta_hot:
         raise ParameterError(f"beta_range=({beta_hot!r}, {beta_cold!r}) decreases; allowed: beta_hot <= beta_cold")
-    rf = check_positive("readout_fraction", readout_fraction, allow_zero=True)
-    if rf >= 1.0:
-        raise ParameterError(f"readout_fraction={readout_fraction!r} is out of range; allowed: 0 <= readout_fraction < 1")
-    rfac = check_positive("readout_factor", readout_factor)
     n_read = min(int(round(rf * sweeps)), sweeps - 1)
     sa = sweeps - n_read
     k = np.arange(sa, dtype=np.float64)
     params = {"schedule": schedule, "beta_hot": beta_hot, "beta_cold": beta_cold,
               "anneal_sweeps": sa, "readout_sweeps": n_read, "readout_beta": rfac * beta_cold if n_read else None}
     if schedule == "fn":
-        t0 = FN_T0_FRACTION * max(sa - 1, 1) if fn_t0_sweeps is None else check_positive("fn_t0_sweeps", fn_t0_sweeps)
+        t0 = FN_T0_FRACTION * max(sa - 1, 1) if fn_t0_sweeps is None else a["fn_t0_sweeps"]
         params.pop("beta_hot")
         beta0 = beta_cold if sa == 1 else beta_cold / math.log1p((sa - 1) / t0)
         params.update(beta0=beta0, t0_sweeps=t0)
