@@ -107,10 +107,9 @@ def test_codecarbon_table_and_bad_file(capsys, tmp_path):
     (["anneal", "g.txt", "--bits", "4"], "--bits does not apply"),
 ])
 def test_flags_that_do_not_apply_are_refused_with_the_reason(capsys, argv, word):
-    with pytest.raises(SystemExit) as info:
-        main(argv)
+    assert main(argv) == 2  # argparse refuses it; main returns the exit code
     err = capsys.readouterr().err
-    assert info.value.code == 2 and err.count("\n") == 1 and word in err
+    assert err.count("\n") == 1 and word in err
 
 
 def test_thermal_flags_on_every_simulating_command():

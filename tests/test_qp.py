@@ -298,8 +298,8 @@ def test_json_stdout_is_json_although_osqp_prints(tmp_path, capfd):
 
 
 @pytest.mark.parametrize("argv, word", [
-    (["qp", "--random", "5", "--seed", "-1"], "--seed=-1"),
-    (["train", "digits", "--seed", "-1"], "--seed=-1"),
+    (["qp", "--random", "5", "--seed", "-1"], "argument --seed: seed=-1"),
+    (["train", "digits", "--seed", "-1"], "argument --seed: seed=-1"),
     (["qp", "--random", "100000000"], "n=100000000"),
     (["qp", "--random", "5", "--reads", "100000000"], "reads=100000000"),
     (["train", "digits", "--reads", "100000000"], "reads=100000000"),

@@ -295,16 +295,16 @@ _ANN = '[sweep]\nkind = "anneal"\n[fixed]\ngraph = "random:40:0.2"\n{extra}\n'
 
 @pytest.mark.parametrize("text, shown", [
     (b"\x93NUMPY\x01\x00\xff\xfe garbage", "not a text file"),  # a binary file given as the config
-    (_EST.format(extra='params = "abc"'), "params='abc' is not a number"),
+    (_EST.format(extra='params = "abc"'), "params='abc' is a str"),
     (_EST.format(extra="params = {a = 1}"), "fixed.params = {'a': 1} is a dict"),
-    (_EST.format(extra="params = true"), "params=True is not a number"),  # a boolean is not N = 1
-    (_EST.format(extra="params = 1e15\ntime = false"), "time=False is not a time"),
-    (_EST.format(extra="params = 1e15\ncounting = 3"), "counting=3 is not a string"),
-    (_ANN.format(extra='[grid]\nsweeps = ["10"]'), "sweeps='10' is not an integer"),
-    (_ANN.format(extra="[grid]\nsweeps = [1e3]"), "sweeps=1000.0 is not an integer"),
+    (_EST.format(extra="params = true"), "params=True is a bool"),  # a boolean is not N = 1
+    (_EST.format(extra="params = 1e15\ntime = false"), "time=False is a bool"),
+    (_EST.format(extra="params = 1e15\ncounting = 3"), "counting=3 is an int"),
+    (_ANN.format(extra='[grid]\nsweeps = ["10"]'), "sweeps='10' is a str"),
+    (_ANN.format(extra="[grid]\nsweeps = [1e3]"), "sweeps=1000.0 is a float"),
     (_ANN.format(extra='schedule = "cosine"\n[grid]\nsweeps = [10]'), "schedule='cosine' is unknown"),
     (_ANN.format(extra="reads = 0\n[grid]\nsweeps = [10]"), "reads=0 is out of range"),
-    ('[sweep]\nkind = "qp"\n[fixed]\nn = 1e15\n[grid]\nbits = [4]\n', "n=1000000000000000.0 is not an integer"),
+    ('[sweep]\nkind = "qp"\n[fixed]\nn = 1e15\n[grid]\nbits = [4]\n', "n=1000000000000000.0 is a float"),
     ('[sweep]\nkind = "qp"\n[fixed]\nn = 10\n[grid]\nbits = [4, 30]\n', "bits=30 is out of range"),
     ('[sweep]\nkind = "train"\n[fixed]\nmodel = "cnn"\n[grid]\nbits = [4]\n', "model='cnn' is unknown"),
     # the solvers' own checks (check_random_inputs, check_solve_inputs, check_train_inputs), before any cluster

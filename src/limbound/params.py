@@ -85,7 +85,9 @@ class Param:
         raise NotImplementedError
 
     def type_error(self, name, value):
-        return ParameterTypeError(f"{name}={_show(value)} is a {type(value).__name__}; allowed: {self.allowed}")
+        t = type(value).__name__
+        return ParameterTypeError(f"{name}={_show(value)} is {'an' if t[0] in 'aeiou' else 'a'} {t}; "
+                                  f"allowed: {self.allowed}")
 
     def range_error(self, name, value):
         return ParameterError(f"{name}={_show(value)} is out of range; allowed: {self.allowed}")
@@ -159,7 +161,7 @@ class Integer(Param):
 class Real(Param):
     """A finite real number (int or float, never a boolean) in an interval; ``closed`` as in scikit-learn."""
 
-    def __init__(self, lo=None, hi=None, *, closed: str = "both", what: str = "", **kw):
+    def __init__(self, lo=None, hi=None, *, closed: str = "both", what: str = "", why: str = "", **kw):
         super().__init__(**kw)
         self.lo, self.hi, self.closed = lo, hi, closed
         self._lo_open = closed in ("right", "neither")
@@ -169,7 +171,8 @@ class Real(Param):
             parts.append(f"{'>' if self._lo_open else '>='} {lo:g}")
         if hi is not None:
             parts.append(f"{'<' if self._hi_open else '<='} {hi:g}")
-        self.allowed = (what or "a finite number") + (" " + " and ".join(parts) if parts else "")
+        self.allowed = (what or "a finite number") + (" " + " and ".join(parts) if parts else "") + (
+            f" ({why})" if why else "")
 
     def _inside(self, x: float) -> bool:
         if not math.isfinite(x):
@@ -378,9 +381,9 @@ class Spec:
     def defaults(self) -> dict:
         return {k: p.default for k, p in self.params.items() if p.default is not NO_DEFAULT}
 
-    def unknown(self, key: str, allowed=None) -> ParameterError:
+    def unknown(self, key: str, allowed=None, where: str | None = None) -> ParameterError:
         allowed = list(allowed if allowed is not None else [*self.params, *self.aliases])
-        return ParameterError(f"{key!r} is not a parameter of {self.name};{did_you_mean(key, allowed)} "
+        return ParameterError(f"input {key!r} is unknown for {where or self.name};{did_you_mean(key, allowed)} "
                               f"allowed: {', '.join(allowed)}")
 
     def check(self, values: dict) -> dict:
@@ -393,11 +396,11 @@ class Spec:
             out[key] = p.check(key, v)
         return out
 
-    def check_config(self, inputs: dict, *, extra=(), exclude=()) -> dict:
+    def check_config(self, inputs: dict, *, extra=(), exclude=(), where: str | None = None) -> dict:
         """A sweep point's inputs: aliases resolved to declared names, every value checked, unknown keys refused.
 
         ``extra`` are config keys the kind handles itself (passed through); ``exclude`` declared names that
-        the config may not set (the sweep sets ``seed`` per point).
+        the config may not set (the sweep sets ``seed`` per point); ``where`` names the config in messages.
         """
         allowed = [k for k in [*self.params, *self.aliases] if k not in exclude] + list(extra)
         out = {}
@@ -406,7 +409,7 @@ class Spec:
                 out[key] = v
                 continue
             if key not in allowed:
-                raise self.unknown(key, allowed)
+                raise self.unknown(key, allowed, where)
             target = self.aliases.get(key, key)
             if target in out or (target != key and target in inputs):
                 raise ParameterError(f"inputs {key!r} and {target!r} are the same quantity; give one")

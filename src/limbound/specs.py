@@ -124,5 +124,77 @@ MAXCUT = Spec("solve_maxcut", {  # solvers.maxcut.solve_maxcut: the anneal of a 
                        help="target cut: report the energy dissipated until a read first reaches it"),
 })
 
+# ------------------------------------------------------------------ LIM memories as solvers (solvers.qp, solvers.train)
+#: LIM update rules (THEORY §6) and the engines of the gradient rule (the array simulator).
+RULES = ("gradient", "anneal")
+ENGINES = ("poisson", "sync")
+#: Gradient-rule drivers of solve_qp: interior point (default) or OSQP's ADMM.
+QP_METHODS = ("ipm", "admm")
+#: Models of solvers.train.
+MODELS = ("logreg", "mlp")
+#: Largest random QP: P is dense (n x n float64, 3.2 GB at 20000).
+MAX_RANDOM_N = 20_000
+#: Largest condition number of a random problem.  P = Q diag(e) Q' is formed in double precision, with rounding
+#: errors of about 2.2e-16 * lambda_max * sqrt(n) in every eigenvalue: from kappa ~ 1e9 the smallest eigenvalues
+#: sit at the solver's singularity tolerance (``_PSD_RTOL`` = 1e-9 of lambda_max, so ``QPProblem.kappa`` turns
+#: inf) and OSQP (eps 1e-9) stops at its iteration limit on most seeds (measured: n = 5, 50, seeds 0-2 all
+#: solved at 1e8, 3 of 6 at 1e9, none at 1e10); kappa = 1e300 gives a P that OSQP finds non-convex.
+MAX_RANDOM_KAPPA = 1e8
+
+_LIM = {  # the parameters solve_qp and train_digits share, declared once
+    "rule": Options(*RULES, default="gradient", help="LIM update rule (THEORY §6)"),
+    "reads": Integer(2, why="entropy over reads", default=4, help="independent runs (>= 2; entropy over reads) (default 4)"),
+    "dt_s": Quantity("time", default=1e-6, cli_default="1us", flag="--dt", help="update time, e.g. 1us (default 1us)"),
+    "f0_hz": F0,
+    "T_K": TEMPERATURE,
+    "seed": SEED,
+    "engine": Options(*ENGINES, default="poisson", flag=False, help="engine of the gradient rule"),
+    "C": Real(0.0, closed="neither", default=1.0, flag=False, help="constant of the convergence class (THEORY §3)"),
+}
+
+QP = Spec("solve_qp", {
+    "bits": Integer(2, 24, default=16, why="the QP solver", help="bits per memory, 2..24 (default 16)"),
+    **_LIM,
+    "seed": Integer(0, default=0, help="seed of the problem, the initial levels and the hops (default 0)"),
+    "max_updates": Integer(1, optional=True, flag=False, help="cap on LIM updates of each read"),
+    "inner_tol": Real(0.0, closed="neither", default=0.5, flag=False, help="inner-solve tolerance in levels"),
+    "max_inner": Integer(1, optional=True, flag=False, help="inner updates per outer step"),
+    "max_outer": Integer(1, default=60, flag=False, help="augmented-Lagrangian outer steps"),
+    "constraint_tol": Real(0.0, closed="neither", default=1e-4, flag=False, help="constraint tolerance"),
+    "rho": Real(0.0, optional=True, flag=False, help="augmented-Lagrangian penalty (default lambda_max(P)/||A||^2)"),
+    "reference": Options("osqp", default="osqp", optional=True, flag=False, help="'osqp' or None"),
+    "read_energy_J": Real(0.0, default=0.0, flag=False, help="energy per memory read (memory wall)"),
+    "eps": Real(0.0, closed="neither", default=1e-4, flag=False, help="tolerance of the status solved (relative)"),
+    "max_iter": Integer(1, optional=True, flag=False, help="iterations per read (default 200 ipm, 4000 admm)"),
+    "time_limit_s": Real(0.0, closed="neither", default=60.0, flag=False, help="wall-clock budget of the run (s)"),
+    "banks": Integer(1, 4, default=4, flag=False, help="memories per variable (precision banks)"),
+    "method": Options(*QP_METHODS, default="ipm", flag=False, help="gradient-rule driver"),
+}, aliases={"dt": "dt_s"})
+
+RANDOM_QP = Spec("random_qp", {  # solvers.qp.random_qp
+    "n": Integer(2, MAX_RANDOM_N, why="P is dense", flag="--random", metavar="N",
+                 help="a random well-conditioned convex QP with N variables"),
+    "seed": Integer(0, default=0, flag=False, help="seed of the problem"),
+    "kappa": Real(1.0, MAX_RANDOM_KAPPA, default=10.0,
+                  why="P is built in double precision: beyond that it is singular to the solver's 1e-9 tolerance "
+                      "and OSQP does not converge", help="condition number of the random P (default 10)"),
+    "m_ineq": Integer(0, optional=True, flag=False, help="inequality rows (default n // 10)"),
+    "m_eq": Integer(0, optional=True, flag=False, help="equality rows (default n // 50)"),
+    "box": Real(0.0, closed="neither", default=1.0, flag=False, help="half-width of the box"),
+})
+
+TRAIN = Spec("train_digits", {  # solvers.train.train_digits
+    "model": Options(*MODELS, default="logreg", help="model (default logreg)"),
+    "bits": Integer(2, 24, default=8, why="training", help="bits per weight memory, 2..24 (default 8)"),
+    **_LIM,
+    "reads": Integer(2, why="entropy over reads", default=4, help="independent runs (>= 2) (default 4)"),
+    "seed": Integer(0, default=0, help="seed (default 0)"),
+    "epochs": Integer(1, default=30, help="epochs (default 30)"),
+    "batch": Integer(1, default=32, flag=False, help="minibatch size"),
+    "lr": Real(0.0, closed="neither", optional=True, flag=False, help="learning rate (default 0.5 logreg, 0.2 mlp)"),
+    "l2": Real(0.0, default=1e-3, flag=False, help="L2 penalty"),
+    "float_reference": Boolean(default=True, flag=False, help="also train the float32 model"),
+}, aliases={"dt": "dt_s"})
+
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT)}
+SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN)}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ParameterError
-from ..units import parse_quantity
+from ..specs import QP, RANDOM_QP
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
@@ -15,13 +15,8 @@ def register(sub) -> None:
                                      "limbound qp --random 50 --dt 10ns --temperature 77K --json"))
     p.add_argument("file", nargs="?", default=None, help=".npz file (keys P, q; A, l, u, lb, ub, r optional) or .mat file "
                         "(qpbenchmark/OSQP layout: P, q, r, A, l, u; +-1e20 infinite)")
-    p.add_argument("--random", type=int, default=None, metavar="N", help="a random well-conditioned convex QP with N variables")
-    p.add_argument("--kappa", type=float, default=10.0, help="condition number of the random P (default 10)")
-    p.add_argument("--bits", type=int, default=16, help="bits per memory, 2..24 (default 16)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the problem, the initial levels and the hops (default 0)")
-    p.add_argument("--rule", choices=("gradient", "anneal"), default="gradient", help="LIM update rule (THEORY §6)")
-    p.add_argument("--reads", type=int, default=4, help="independent runs (>= 2; entropy over reads) (default 4)")
-    p.add_argument("--dt", default="1us", help="update time, e.g. 1us (default 1us)")
+    RANDOM_QP.add_arguments(p, ["n", "kappa"])
+    QP.add_arguments(p, ["bits", "seed", "rule", "reads", "dt_s"])
     p.add_argument("--no-reference", action="store_true", help="skip the OSQP reference")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
@@ -33,13 +28,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import check_seed
     from ..solvers.qp import check_random_inputs, check_solve_inputs, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):
         raise ParameterError("give exactly one of FILE (.npz or .mat) or --random N")
-    check_seed(args.seed, "--seed")
-    dt = parse_quantity(args.dt, "time", "--dt")
+    dt = args.dt  # every option was read and checked by its declaration (limbound.specs.QP, RANDOM_QP)
     th = thermal_kwargs(args)
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)

@@ -1,7 +1,7 @@
 """``limbound train``: train on digits with weights in b-bit LIM memories; energy books (THEORY §6)."""
 from __future__ import annotations
 
-from ..units import parse_quantity
+from ..specs import TRAIN
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
@@ -13,13 +13,7 @@ def register(sub) -> None:
                        epilog=epilog("limbound train digits", "limbound train digits --model mlp --bits 6 --epochs 10",
                                      "limbound train digits --dt 10ns --temperature 77K --json"))
     p.add_argument("dataset", choices=("digits",), help="data set (bundled with scikit-learn)")
-    p.add_argument("--model", choices=("logreg", "mlp"), default="logreg", help="model (default logreg)")
-    p.add_argument("--bits", type=int, default=8, help="bits per weight memory, 2..24 (default 8)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    p.add_argument("--rule", choices=("gradient", "anneal"), default="gradient", help="LIM update rule (THEORY §6)")
-    p.add_argument("--reads", type=int, default=4, help="independent runs (>= 2) (default 4)")
-    p.add_argument("--epochs", type=int, default=30, help="epochs (default 30)")
-    p.add_argument("--dt", default="1us", help="update time, e.g. 1us (default 1us)")
+    TRAIN.add_arguments(p, ["model", "bits", "seed", "rule", "reads", "epochs", "dt_s"])
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
@@ -30,14 +24,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import check_seed
     from ..solvers.train import check_train_inputs, train_digits
 
     from ..budget import check_budget, parse_max_time, train_seconds
 
     max_time = parse_max_time(args.max_time)
-    check_seed(args.seed, "--seed")
-    dt = parse_quantity(args.dt, "time", "--dt")
+    dt = args.dt  # every option was read and checked by its declaration (limbound.specs.TRAIN)
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
     th = thermal_kwargs(args)
     inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])

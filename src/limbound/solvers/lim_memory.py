@@ -153,8 +153,7 @@ from ..stats import ENTROPY_Z, final_entropy_upper, marginal_entropies  # noqa: 
 SPEED_Z = 3.0
 FLOOR_HOLDS_Z = 3.0
 
-RULES = ("gradient", "anneal")
-ENGINES = ("poisson", "sync")
+from ..specs import ENGINES, RULES  # noqa: E402  (declared once, in limbound.specs)
 #: Refuse a sync-engine update needing more sub-steps than this (use the poisson engine).
 MAX_SYNC_SUBSTEPS = 200_000
 #: Arrays of at least this many memories take the synchronous step on all threads (below, one thread is faster).
@@ -929,8 +928,3 @@ def estimate_J(bits, dt_s, n_params, n_updates, *, T_K=T_DEFAULT_K, f0_hz=F0_DEF
     """LIM estimate of a run, ``e_LIM(b, dt) * N * n`` in J (THEORY §2b, §3, §6)."""
     return float(lim_per_op_J(bits, dt_s, T_K, f0_hz=f0_hz)) * float(n_params) * float(n_updates)
 
-
-def check_rule(rule: str) -> str:
-    if rule not in RULES:
-        raise ParameterError(f"rule={rule!r} is unknown; allowed: {', '.join(RULES)}")
-    return rule

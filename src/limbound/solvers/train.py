@@ -47,12 +47,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import ParameterError, check_bits, check_integer, check_positive, check_seed
-from .lim_memory import LIMArray, VersusBound, check_array_size, check_rule, estimate_J, predicted_updates
+from ..errors import ParameterError
+from ..specs import MODELS, TRAIN
+from .lim_memory import LIMArray, VersusBound, check_array_size, estimate_J, predicted_updates
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits", "check_train_inputs", "MAX_TRAIN_WORK"]
 
-MODELS = ("logreg", "mlp")
 _HIDDEN = 32
 _N_FEAT = 64
 _N_CLASS = 10
@@ -171,30 +171,19 @@ def _n_params(model) -> int:
     return sum(int(np.prod(shape)) for _, shape, _ in _layout(model))
 
 
-def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
-                       dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, **_other) -> dict:
+def check_train_inputs(**kwargs) -> dict:
     """The checks of :func:`train_digits`, before any work (one-line :class:`ParameterError`).
 
     Used by :func:`train_digits`, the ``train`` CLI and the sweep kind ``train`` (before any cluster starts),
-    so all three refuse the same inputs.  Besides the ranges, the work budget ``epochs x ceil(N_TRAIN / batch)
-    x reads x parameters`` must be at most :data:`MAX_TRAIN_WORK` memory updates, and ``reads x parameters``
-    is capped (:func:`~limbound.solvers.lim_memory.check_array_size`).  Other :func:`train_digits` options
-    (``_other``) are left to it.  Returns the resolved ``bits, seed, reads, epochs, batch, lr``.
+    so all three refuse the same inputs: each keyword is checked by its declaration (:data:`limbound.specs.TRAIN`;
+    an unknown name is refused), then the combinations: the work budget ``epochs x ceil(N_TRAIN / batch) x reads
+    x parameters`` must be at most :data:`MAX_TRAIN_WORK` memory updates, and ``reads x parameters`` is capped
+    (:func:`~limbound.solvers.lim_memory.check_array_size`).  Returns the resolved ``bits, seed, reads, epochs,
+    batch, lr`` and the ``work``.
     """
-    if model not in MODELS:
-        raise ParameterError(f"model={model!r} is unknown; allowed: {', '.join(MODELS)}")
-    bits = check_bits(bits)
-    if not 2 <= bits <= 24:
-        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for training")
-    check_rule(rule)
-    seed = check_seed(seed)
-    reads = check_integer("reads", reads, minimum=2, why="entropy over reads")
-    epochs = check_integer("epochs", epochs, minimum=1)
-    batch = check_integer("batch", batch, minimum=1)
-    lr = (0.5 if model == "logreg" else 0.2) if lr is None else check_positive("lr", lr)
-    check_positive("l2", l2, allow_zero=True)
-    for name, v in (("dt_s", dt_s), ("f0_hz", f0_hz), ("T_K", T_K)):
-        check_positive(name, v)
+    a = {**TRAIN.defaults(), **TRAIN.check(kwargs)}
+    model, bits, seed, reads, epochs, batch = (a[k] for k in ("model", "bits", "seed", "reads", "epochs", "batch"))
+    lr = (0.5 if model == "logreg" else 0.2) if a["lr"] is None else a["lr"]
     n_params = _n_params(model)
     check_array_size(reads, n_params)
     work = epochs * math.ceil(N_TRAIN / batch) * reads * n_params
@@ -205,6 +194,7 @@ def check_train_inputs(*, model="logreg", bits=8, rule="gradient", reads=4, epoc
     return dict(bits=bits, seed=seed, reads=reads, epochs=epochs, batch=batch, lr=lr, work=work)
 
 
+@TRAIN.validates
 def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
                  dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, engine="poisson", C=1.0,
                  float_reference=True) -> TrainResult:

@@ -57,11 +57,6 @@ def _choice(options):
     return check
 
 
-def _text(name, v):
-    if not isinstance(v, str):
-        raise ParameterError(f"{name}={v!r} is not a string; allowed: a quoted name")
-
-
 def _boolean(name, v):
     if not isinstance(v, (bool, np.bool_)):
         raise ParameterError(f"{name}={v!r} is not a boolean; allowed: true or false")
@@ -88,12 +83,6 @@ def _list_of(inner, *, length=None):
     return check
 
 
-def _beta_range(name, v):
-    _list_of(_number(0, lo_open=True), length=2)(name, v)
-    if v[0] > v[1]:
-        raise ParameterError(f"{name}={v!r} decreases; allowed: [beta_hot, beta_cold] with beta_hot <= beta_cold")
-
-
 def _graph_spec(name, v):
     if not isinstance(v, str):
         raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'")
@@ -115,47 +104,22 @@ def _bits(lo=1, hi=64):
 
 _POS = _number(0, lo_open=True)
 _NONNEG = _number(0)
-#: Checks by input name, shared by the simulation and solver kinds (names mean the same thing everywhere);
-#: :data:`_KIND_CHECKS` overrides them per kind.  Ranges are the ones the target functions enforce
-#: (limbound.solvers.ising.anneal, solvers.qp, solvers.train, sim.validate); a value they would refuse on the
-#: worker is refused here, before any cluster starts.
+#: Checks of the inputs of kind "validate" by name (the keyword arguments of limbound.sim.validate's
+#: ``<group>_cases``, which are not declared in limbound.specs yet); the estimate, anneal, qp and train kinds check
+#: their inputs by the declarations of their functions (limbound.specs).
 _CHECKS = {
-    "sweeps": _integer(1), "reads": _integer(1), "epochs": _integer(1), "batch": _integer(1),
     "n_particles": _integer(1), "n_memories": _integer(1), "n_rate": _integer(1), "n_levels": _integer(2),
-    "max_updates": _integer(1), "max_inner": _integer(1), "max_outer": _integer(1),
-    "m_ineq": _integer(0), "m_eq": _integer(0),
-    "bits": _bits(), "T_K": _POS, "f0_hz": _POS, "dt_s": _POS, "dt": _quantity("time"), "retention_s": _POS,
-    "barrier_kT": _NONNEG, "fn_t0_sweeps": _POS, "readout_fraction": _number(0, hi=1, hi_open=True),
-    "readout_factor": _POS, "beta_range": _beta_range, "target_cut": _NONNEG,
-    "kappa": _number(1), "box": _POS, "inner_tol": _POS, "constraint_tol": _POS, "rho": _POS, "read_energy_J": _NONNEG,
-    "C": _POS, "lr": _POS, "l2": _NONNEG, "float_reference": _boolean, "sync": _boolean,
+    "f0_hz": _POS, "dt_s": _POS, "dt": _quantity("time"), "retention_s": _POS,
     "k": _POS, "L": _POS, "tau": _POS, "gamma": _POS, "a": _POS, "barrier": _POS, "tilt": _NONNEG, "settle_dt": _POS,
-    "default_prob": _number(0, lo_open=True, hi=1, hi_open=True),
+    "default_prob": _number(0, lo_open=True, hi=1, hi_open=True), "sync": _boolean,
     "taus": _list_of(_POS), "barriers": _list_of(_POS), "probs": _list_of(_number(0, lo_open=True, hi=1, hi_open=True)),
-    "graph": _graph_spec, "reference": _choice(("osqp",)),
 }
 
 
 def _kind_checks(kind: str) -> dict:
-    """The checks of ``kind``: :data:`_CHECKS` with the kind's own ranges and option names."""
+    """The checks of ``kind`` ("validate"): :data:`_CHECKS` with its list-valued inputs."""
     c = dict(_CHECKS)
-    if kind == "anneal":
-        from ...solvers.ising import ACCEPTANCES, SCHEDULES
-
-        c.update(schedule=_choice(SCHEDULES), acceptance=_choice(ACCEPTANCES))
-    elif kind in ("qp", "train"):
-        from ...solvers.lim_memory import ENGINES, RULES
-
-        c.update(rule=_choice(RULES), engine=_choice(ENGINES), reads=_integer(2))  # entropy over reads needs 2
-        if kind == "qp":
-            from ...solvers.qp import MAX_RANDOM_N
-
-            c.update(n=_integer(2, MAX_RANDOM_N), bits=_bits(2, 24))
-        else:
-            from ...solvers.train import MODELS
-
-            c.update(model=_choice(MODELS))
-    elif kind == "validate":
+    if kind == "validate":
         c.update(group=_choice(_VALIDATE_GROUPS), bits=_list_of(_bits()),
                  n_particles=lambda n, v: (_list_of(_integer(1)) if isinstance(v, list) else _integer(1))(n, v),
                  dt=lambda n, v: (_list_of(_POS) if isinstance(v, list) else _POS)(n, v))

@@ -13,7 +13,6 @@ import numpy as np
 
 from ... import __version__
 from ...errors import ParameterError
-from .checks import _is_number, _number, _quantity, _text
 from .solver_kinds import (_check_anneal, _check_qp, _check_train, _check_validate, _cost_anneal, _cost_qp,
                            _cost_train, _cost_validate, task_anneal, task_qp, task_train, task_validate)
 
@@ -51,56 +50,21 @@ def register_kind(name: str, func, *, random: bool, check=None, doc: str = "", c
 
 
 
-_ESTIMATE_SI = ("params", "tokens", "flops", "ops", "bits", "time_s", "T_K", "f0_hz", "retention_s", "d_ret", "d_w", "eps",
-                "counting", "batch_tokens", "consolidations", "accelerator", "precision", "workload")
-_ESTIMATE_UNITS = {"time": ("time_s", "time"), "temperature": ("T_K", "temperature"),
-                   "attempt_frequency": ("f0_hz", "frequency"), "retention": ("retention_s", "time")}
-
-
-def _estimate_kwargs(inputs: dict) -> dict:
-    from ...units import parse_quantity
-
-    kw = {}
-    for key, value in inputs.items():
-        if key in _ESTIMATE_UNITS:
-            si, kind = _ESTIMATE_UNITS[key]
-            if si in inputs:
-                raise ParameterError(f"inputs {key!r} and {si!r} are the same quantity; give one")
-            kw[si] = parse_quantity(value, kind, key)
-        elif key in _ESTIMATE_SI:
-            kw[key] = value
-        else:
-            allowed = ", ".join(list(_ESTIMATE_SI) + list(_ESTIMATE_UNITS))
-            raise ParameterError(f"input {key!r} is unknown for kind 'estimate'; allowed: {allowed}")
-    if "bits" in kw and isinstance(kw["bits"], float) and kw["bits"].is_integer():
-        kw["bits"] = int(kw["bits"])
-    return kw
-
-
-_ESTIMATE_TEXT = ("counting", "accelerator", "precision", "workload")
-
-
 def _check_estimate(inputs: dict) -> None:
+    """Each input checked by its declaration (limbound.specs.ESTIMATE; unknown names refused), then resolved."""
     from ... import bounds
+    from ...specs import ESTIMATE
 
-    for name, value in inputs.items():
-        if name in _ESTIMATE_TEXT:
-            _text(name, value)
-        elif name in _ESTIMATE_UNITS:
-            _quantity(_ESTIMATE_UNITS[name][1])(name, value)
-        elif name == "bits":
-            if not (_is_number(value) and float(value).is_integer()):
-                raise ParameterError(f"bits={value!r} is not an integer; allowed: integers 1..64")
-        elif name in _ESTIMATE_SI:
-            _number()(name, value)  # a number, never a boolean or a string; ranges: bounds.resolve
-    bounds.resolve(**_estimate_kwargs(inputs))
+    bounds.resolve(**ESTIMATE.check_config(inputs, where="kind 'estimate'"))
 
 
 def task_estimate(inputs: dict, seed=None) -> dict:
     """Energy-to-solution on every paradigm (limbound.bounds.estimate), flattened to one row."""
     from ... import bounds
 
-    x = bounds.resolve(**_estimate_kwargs(inputs))
+    from ...specs import ESTIMATE
+
+    x = bounds.resolve(**ESTIMATE.check_config(inputs, where="kind 'estimate'"))
     est = bounds.estimate(x)
     row = {"ops": x.ops, "flops": x.flops, "dt_s": x.dt_s, "bits_used": x.bits, "time_s_used": x.time_s,
            "accelerator_key": x.accelerator, "counting_used": x.counting}

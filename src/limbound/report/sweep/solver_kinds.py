@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ParameterError
-from .checks import _VALIDATE_GROUPS, _check_values
+from .checks import _VALIDATE_GROUPS, _check_values, _graph_spec
 
 def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -> dict:
     """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""
@@ -24,18 +24,6 @@ def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -
     if bad:
         raise ParameterError(f"input {bad[0]!r} is unknown for kind {kind!r}; allowed: {', '.join(list(extra) + allowed)}")
     return {k: v for k, v in inputs.items() if k in allowed}
-
-
-def _with_dt(inputs: dict) -> dict:
-    """Accept ``dt = "1us"`` for ``dt_s`` (limbound.units)."""
-    from ...units import parse_quantity
-
-    x = dict(inputs)
-    if "dt" in x:
-        if "dt_s" in x:
-            raise ParameterError("inputs 'dt' and 'dt_s' are the same quantity; give one")
-        x["dt_s"] = parse_quantity(x.pop("dt"), "time", "dt")
-    return x
 
 
 def _validate_func(inputs: dict):
@@ -108,32 +96,39 @@ def _graph_nodes(spec) -> int:
     return _GRAPH_N[key]
 
 
-def _check_anneal(inputs: dict) -> None:
-    import inspect
+def _anneal_config(inputs: dict) -> dict:
+    """The anneal options of a point, each checked by its declaration (limbound.specs.ANNEAL, MAXCUT; unknown
+    names refused); ``graph`` is the kind's own input."""
+    from ...specs import ANNEAL, MAXCUT
 
-    from ...solvers.ising import anneal, check_memory, check_time_scale
+    x = ANNEAL.check_config(inputs, extra=("graph", "target_cut"), exclude=("seed", "target_energy"),
+                            where="kind 'anneal'")
+    x.update(MAXCUT.check_config({k: x.pop(k) for k in ("target_cut",) if k in x}))
+    return x
+
+
+def _check_anneal(inputs: dict) -> None:
+    from ...solvers.ising import check_memory, check_time_scale
+    from ...specs import ANNEAL
 
     if "graph" not in inputs:
         raise ParameterError("kind 'anneal' needs input graph (a G-set file path or 'random:N:P')")
-    _check_values("anneal", inputs)
-    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
-                     extra=("graph", "target_cut"))
+    x = _anneal_config(inputs)
+    _graph_spec("graph", x["graph"])
     # the solver's own checks of the combination (time scale, memory), not one value at a time
-    d = {n: p.default for n, p in inspect.signature(anneal).parameters.items()}
-    g = {n: kw.get(n, d[n]) for n in ("f0_hz", "barrier_kT", "T_K", "sweeps", "reads")}
-    check_time_scale(float(g["f0_hz"]), float(g["barrier_kT"]), float(g["T_K"]))
+    g = {**ANNEAL.defaults(), **x}
+    check_time_scale(g["f0_hz"], g["barrier_kT"], g["T_K"])
     check_memory(_graph_nodes(inputs["graph"]), g["sweeps"], g["reads"])
 
 
 def task_anneal(inputs: dict, seed=0) -> dict:
     """MaxCut of one graph on the LIM Ising machine (limbound.solvers.maxcut.solve_maxcut), priced per paradigm."""
     from ...solvers.maxcut import solve_maxcut
-    from ...solvers.ising import anneal
 
     g = _graph(inputs["graph"], int(seed))
-    kw = _kwargs_for(anneal, inputs, kind="anneal", exclude=("seed", "initial_states", "betas", "target_energy"),
-                     extra=("graph", "target_cut"))
-    r = solve_maxcut(g, target_cut=inputs.get("target_cut"), seed=int(seed), **kw)
+    kw = _anneal_config(inputs)
+    kw.pop("graph")
+    r = solve_maxcut(g, seed=int(seed), **kw)
     a = r.anneal
     run = a.priced()["run_all_reads"]
     row = {"nodes": g.n, "edges": g.m, "best_cut": r.best_cut, "mean_cut": r.mean_cut,
@@ -151,31 +146,37 @@ def task_anneal(inputs: dict, seed=0) -> dict:
     return row
 
 
-def _check_qp(inputs: dict) -> None:
-    from ...solvers.qp import random_qp, solve_qp
+#: Inputs of kind "qp" that build the random problem (limbound.specs.RANDOM_QP; its seed is the point's).
+_RANDOM_QP_INPUTS = ("n", "kappa", "m_ineq", "m_eq", "box")
 
-    _check_values("qp", inputs)
-    x = _with_dt(inputs)
-    a = set(_kwargs_for(random_qp, {k: v for k, v in x.items() if k in ("kappa", "m_ineq", "m_eq", "box")}, kind="qp"))
-    _kwargs_for(solve_qp, {k: v for k, v in x.items() if k not in a and k != "n"}, kind="qp",
-                exclude=("seed", "reference"), extra=("n", "kappa", "m_ineq", "m_eq", "box"))
-    if "n" not in x:
+
+def _qp_config(inputs: dict) -> tuple[dict, dict]:
+    """``(random_qp options, solve_qp options)`` of a point, each checked by its declaration (limbound.specs.QP,
+    RANDOM_QP; unknown names refused)."""
+    from ...specs import QP, RANDOM_QP
+
+    x = QP.check_config(inputs, extra=_RANDOM_QP_INPUTS, exclude=("seed", "reference"), where="kind 'qp'")
+    gen = RANDOM_QP.check_config({k: x.pop(k) for k in _RANDOM_QP_INPUTS if k in x})
+    if "n" not in gen:
         raise ParameterError("kind 'qp' needs input n (number of variables of the random QP)")
-    # the solver's own checks (kappa cap, reads x n, annealing update budget, ...), not a parallel table
+    return gen, x
+
+
+def _check_qp(inputs: dict) -> None:
+    # the solver's own checks of combinations (kappa cap, reads x n, annealing update budget, ...)
     from ...solvers.qp import check_random_inputs, check_solve_inputs
 
-    check_random_inputs(x["n"], **{k: x[k] for k in a})
-    check_solve_inputs(x["n"], **{k: v for k, v in x.items() if k not in a and k != "n"})
+    gen, kw = _qp_config(inputs)
+    check_random_inputs(**gen)
+    check_solve_inputs(gen["n"], **kw)
 
 
 def task_qp(inputs: dict, seed=0) -> dict:
     """A random convex QP (limbound.solvers.qp.random_qp, seeded by the point) solved on LIM memories."""
     from ...solvers.qp import random_qp, solve_qp
 
-    x = _with_dt(inputs)
-    gen = {k: x[k] for k in ("kappa", "m_ineq", "m_eq", "box") if k in x}
-    problem = random_qp(int(x["n"]), seed=int(seed), **gen)
-    kw = {k: v for k, v in x.items() if k not in gen and k != "n"}
+    gen, kw = _qp_config(inputs)
+    problem = random_qp(seed=int(seed), **gen)
     r = solve_qp(problem, seed=int(seed), **kw)
     d = r.as_dict()
     from ...solvers.lim_memory import floor_columns
@@ -186,21 +187,25 @@ def task_qp(inputs: dict, seed=0) -> dict:
             **floor_columns(d)}
 
 
-def _check_train(inputs: dict) -> None:
-    from ...solvers.train import train_digits
+def _train_config(inputs: dict) -> dict:
+    """The train_digits options of a point, each checked by its declaration (limbound.specs.TRAIN; unknown names
+    refused)."""
+    from ...specs import TRAIN
 
-    _check_values("train", inputs)
-    kw = _kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",))
+    return TRAIN.check_config(inputs, exclude=("seed",), where="kind 'train'")
+
+
+def _check_train(inputs: dict) -> None:
     from ...solvers.train import check_train_inputs
 
-    check_train_inputs(**kw)  # the solver's own checks, with the work budget (epochs x batches x reads x parameters)
+    check_train_inputs(**_train_config(inputs))  # the combinations: the work budget (epochs x batches x reads x ...)
 
 
 def task_train(inputs: dict, seed=0) -> dict:
     """Digits training with weights in LIM memories (limbound.solvers.train.train_digits)."""
     from ...solvers.train import train_digits
 
-    r = train_digits(seed=int(seed), **_kwargs_for(train_digits, _with_dt(inputs), kind="train", exclude=("seed",)))
+    r = train_digits(seed=int(seed), **_train_config(inputs))
     d = r.as_dict()
     from ...solvers.lim_memory import floor_columns
 
@@ -235,9 +240,9 @@ def _cost_qp(inputs: dict) -> float:
 
 def _cost_train(inputs: dict) -> float:
     from ...budget import train_seconds
-    from ...solvers.train import check_train_inputs, train_digits
+    from ...solvers.train import check_train_inputs
 
-    return train_seconds(check_train_inputs(**_kwargs_for(train_digits, _with_dt(inputs), kind="train"))["work"])[0]
+    return train_seconds(check_train_inputs(**_train_config(inputs))["work"])[0]
 
 
 #: Seconds of one validation group at its defaults (``limbound validate --json``, group_seconds, reference machine).

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...constants import kT
-from ...errors import ParameterError, check_integer, check_positive
+from ...errors import ParameterError
 from ...physics.floors import jump_floor_J
 from ...stats import final_entropy_upper, mean_se
 from ..lim_memory import LIMArray, floor_summary
@@ -36,19 +36,6 @@ _STATUS_ORDER = ("infeasible", "unbounded", "time_limit", "max_iter", "inaccurat
 
 #: gradient-rule drivers: name -> (module, default iterations per read)
 DRIVERS = {"ipm": (ipm, 200), "admm": (admm, 4000)}
-
-
-def check_gradient_options(*, method, max_iter, time_limit_s, eps, banks) -> tuple:
-    """The checks of the gradient rule's own options; returns ``(max_iter, banks)`` resolved."""
-    if method not in DRIVERS:
-        raise ParameterError(f"method={method!r} is unknown; allowed: {', '.join(DRIVERS)}")
-    if max_iter is None:
-        max_iter = DRIVERS[method][1]
-    max_iter = check_integer("max_iter", max_iter, minimum=1)
-    check_positive("time_limit_s", time_limit_s)
-    check_positive("eps", eps)
-    banks = check_integer("banks", banks, minimum=1, maximum=4)
-    return max_iter, banks
 
 
 def _bank0_floor(arr, n, T_K) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import FormatError, ParameterError, check_integer, check_positive, check_seed
+from ...errors import FormatError, ParameterError
 from .input import check_dense_budget, infinite_to_inf, read_mat, split_bound_rows
 
 _SYM_RTOL = 1e-9
@@ -23,14 +23,7 @@ _PSD_RTOL = 1e-9
 #: singularity tolerance: VALUES of the Maros-Meszaros set has eigenvalues down to -1.2e-6 lambda_max (rounding of
 #: its data), which Clarabel and OSQP accept; the ADMM's regularisation sigma covers them.
 _NEG_RTOL = 1e-5
-#: largest random problem: P is dense (n x n float64, 3.2 GB at 20000)
-MAX_RANDOM_N = 20_000
-#: largest condition number of a random problem.  P = Q diag(e) Q' is formed in double precision, with rounding
-#: errors of about 2.2e-16 * lambda_max * sqrt(n) in every eigenvalue: from kappa ~ 1e9 the smallest eigenvalues
-#: sit at the solver's singularity tolerance (``_PSD_RTOL`` = 1e-9 of lambda_max, so ``QPProblem.kappa`` turns
-#: inf) and OSQP (eps 1e-9) stops at its iteration limit on most seeds (measured: n = 5, 50, seeds 0-2 all
-#: solved at 1e8, 3 of 6 at 1e9, none at 1e10); kappa = 1e300 gives a P that OSQP finds non-convex.
-MAX_RANDOM_KAPPA = 1e8
+from ...specs import MAX_RANDOM_KAPPA, MAX_RANDOM_N, RANDOM_QP  # noqa: E402  declared in limbound.specs
 
 
 def _num(x) -> str:
@@ -243,21 +236,8 @@ def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.
     Returns ``(n, seed, kappa, m_ineq, m_eq, box)`` resolved; used by :func:`random_qp`, the ``qp`` CLI and the
     sweep kind ``qp`` so that all three refuse the same inputs.
     """
-    n = check_integer("n", n, minimum=2, maximum=MAX_RANDOM_N, why="P is dense")
-    seed = check_seed(seed)
-    kappa = check_positive("kappa", kappa)
-    if not 1 <= kappa <= MAX_RANDOM_KAPPA:
-        raise ParameterError(f"kappa={kappa!r} is out of range; allowed: 1 <= kappa <= {MAX_RANDOM_KAPPA:g} "
-                             f"(P is built in double precision: beyond that it is singular to the solver's 1e-9 tolerance and "
-                             f"OSQP does not converge)")
-    box = check_positive("box", box)
-    for name, v in (("m_ineq", m_ineq), ("m_eq", m_eq)):
-        try:
-            ok = v is None or (not isinstance(v, bool) and int(v) == v)
-        except (TypeError, ValueError, OverflowError):
-            ok = False
-        if not ok:
-            raise ParameterError(f"{name}={v!r} is not an integer; allowed: integers >= 0")
+    a = RANDOM_QP.check(dict(n=n, seed=seed, kappa=kappa, m_ineq=m_ineq, m_eq=m_eq, box=box))  # limbound.specs
+    n, seed, kappa, m_ineq, m_eq, box = (a[k] for k in ("n", "seed", "kappa", "m_ineq", "m_eq", "box"))
     m_ineq = n // 10 if m_ineq is None else int(m_ineq)
     m_eq = n // 50 if m_eq is None else int(m_eq)
     if m_ineq < 0 or m_eq < 0 or m_eq >= n:
@@ -265,6 +245,7 @@ def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.
     return n, seed, kappa, m_ineq, m_eq, box
 
 
+@RANDOM_QP.validates
 def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPProblem:
     """A random well-conditioned, feasible convex QP.
 

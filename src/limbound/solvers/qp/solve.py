@@ -5,10 +5,11 @@ rule (:mod:`~limbound.solvers.qp.annealing`); package notes of :mod:`limbound.so
 from __future__ import annotations
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ...errors import ParameterError, check_bits, check_integer, check_positive, check_seed
-from ..lim_memory import check_array_size, check_rule
+from ...errors import ParameterError
+from ...specs import QP
+from ..lim_memory import check_array_size
 from .annealing import solve_annealing
-from .gradient import check_gradient_options, solve_gradient
+from .gradient import DRIVERS, solve_gradient
 from .problem import QPProblem, validate_qp
 from .result import QPResult
 from .setup import setup
@@ -19,31 +20,22 @@ from .setup import setup
 MAX_ANNEAL_UPDATES = 4 * 2**18 + 2000
 
 
-def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K,
-                       seed=0, reference="osqp", read_energy_J=0.0, inner_tol=0.5, constraint_tol=1e-4,
-                       max_updates=None, **_other) -> tuple:
+def check_solve_inputs(n=None, **kwargs) -> tuple:
     """The checks of :func:`solve_qp` that need no problem (only its size ``n``, if known), before any work.
 
-    Used by :func:`solve_qp`, the ``qp`` CLI (before it builds a random problem) and the sweep kind ``qp``
-    (before any cluster starts), so that all three refuse the same inputs with the same one-line
-    :class:`ParameterError`.  ``reads x n`` is capped (:func:`~limbound.solvers.lim_memory.check_array_size`);
-    the annealing rule's update cap is capped (:data:`MAX_ANNEAL_UPDATES`).  Other :func:`solve_qp` options
-    (``_other``) are accepted and left to :func:`solve_qp`.  Returns ``(bits, seed)`` resolved.
+    Used by the ``qp`` CLI (before it builds a random problem) and the sweep kind ``qp`` (before any cluster
+    starts): each keyword is a :func:`solve_qp` option, checked by its declaration (:data:`limbound.specs.QP`;
+    an unknown name is refused), then the combinations :func:`solve_qp` checks at its entry.  Returns
+    ``(bits, seed)`` resolved.
     """
-    bits = check_bits(bits)
-    if not 2 <= bits <= 24:
-        raise ParameterError(f"bits={bits} is out of range; allowed: 2..24 for the QP solver")
-    check_rule(rule)
-    check_integer("reads", reads, minimum=2, why="entropy over reads")
-    if reference not in ("osqp", None):
-        raise ParameterError(f"reference={reference!r} is unknown; allowed: 'osqp' or None")
-    seed = check_seed(seed)
-    for name, v in (("dt_s", dt_s), ("f0_hz", f0_hz), ("T_K", T_K), ("inner_tol", inner_tol),
-                    ("constraint_tol", constraint_tol)):
-        check_positive(name, v)
-    check_positive("read_energy_J", read_energy_J, allow_zero=True)
-    if max_updates is not None:
-        check_integer("max_updates", max_updates, minimum=1)
+    a = {**QP.defaults(), **QP.check(kwargs)}
+    _check_combinations(n, a["bits"], a["rule"], a["reads"], a["max_updates"])
+    return a["bits"], a["seed"]
+
+
+def _check_combinations(n, bits, rule, reads, max_updates) -> None:
+    """``reads x n`` is capped (:func:`~limbound.solvers.lim_memory.check_array_size`); so is the annealing rule's
+    update cap (:data:`MAX_ANNEAL_UPDATES`)."""
     if rule == "anneal":
         cap = int(4 * 2**bits + 2000) if max_updates is None else int(max_updates)
         if cap > MAX_ANNEAL_UPDATES:
@@ -52,9 +44,9 @@ def check_solve_inputs(n=None, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, 
                                  f"max_updates): use rule 'gradient' (--rule gradient) or fewer bits")
     if n is not None:
         check_array_size(reads, n)
-    return bits, seed
 
 
+@QP.validates
 def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ,
              T_K=T_DEFAULT_K, seed=0, engine="poisson", max_updates=None, inner_tol=0.5, max_inner=None,
              max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0, eps=1e-4,
@@ -92,14 +84,11 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         ``rho`` steer the annealing rule only.
     """
     p = _as_problem(problem)
-    bits, seed = check_solve_inputs(p.n, bits=bits, rule=rule, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed,
-                                    reference=reference, read_energy_J=read_energy_J, inner_tol=inner_tol,
-                                    constraint_tol=constraint_tol, max_updates=max_updates)
+    _check_combinations(p.n, bits, rule, reads, max_updates)  # each option was checked at entry (limbound.specs.QP)
     s = setup(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
               read_energy_J=read_energy_J, reference=reference, C=C)
     if rule == "gradient":
-        max_iter, banks = check_gradient_options(method=method, max_iter=max_iter, time_limit_s=time_limit_s, eps=eps,
-                                                 banks=banks)
+        max_iter = DRIVERS[method][1] if max_iter is None else max_iter  # the driver's default iterations
         return solve_gradient(s, method=method, eps=eps, max_iter=max_iter, time_limit_s=time_limit_s, banks=banks)
     return solve_annealing(s, max_updates=max_updates, inner_tol=inner_tol, max_inner=max_inner, max_outer=max_outer,
                            constraint_tol=constraint_tol, rho=rho)
