@@ -324,8 +324,8 @@ def activity_upper_prior(*, memories, neighbours, f0_hz, tau_s) -> float:
             * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s))
 
 
-# --------------------------------------------------------------------------- binary spins (the anneal's floor, THEORY §6)
-# (moved from solvers/ising, issue 10)
+# --------------------------------------------------------------------------- binary spins
+# the anneal's floor (THEORY §6); moved from solvers/ising (issue 10)
 
 def binary_entropy_upper(bits_RN) -> float:
     """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns, from the read-pair disagreement.

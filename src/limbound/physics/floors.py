@@ -46,8 +46,9 @@ def _out(x: ArrayLike) -> float | NDArray[np.float64]:
     return float(a) if a.ndim == 0 else a
 
 
-def _transport_term(w1: ArrayLike, activity: ArrayLike) -> NDArray[np.float64]:
-    """``2 W1^2 / A`` per interval (elementwise); 0 where nothing moves, refused where ``W1 > 0`` with ``A = 0``."""
+def transport_term_kT(w1: ArrayLike, activity: ArrayLike) -> NDArray[np.float64]:
+    """The speed term of the jump floor in kT, ``2 W1^2 / A`` per interval (elementwise, THEORY §8a); 0 where nothing
+    moves, refused where ``W1 > 0`` with ``A = 0``."""
     w = check_positive("w1", w1, allow_zero=True)
     a = check_positive("activity", activity, allow_zero=True)
     w, a = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(a, dtype=float))
@@ -79,7 +80,7 @@ def jump_floor_J(*, entropy_drop_nats: float, w1: float, activity: float, T_K: f
     3.0
     """
     s = _finite("entropy_drop_nats", entropy_drop_nats)
-    return kT(T_K) * (s + float(_transport_term(w1, activity)))
+    return kT(T_K) * (s + float(transport_term_kT(w1, activity)))
 
 
 def jump_floor_segmented_J(*, entropy_drop_nats: float, w1_segments: ArrayLike, activity_segments: ArrayLike,
@@ -111,7 +112,7 @@ def jump_floor_segmented_J(*, entropy_drop_nats: float, w1_segments: ArrayLike, 
     a = np.asarray(activity_segments, dtype=float)
     if w.shape != a.shape:
         raise ParameterError(f"w1_segments has shape {w.shape}, activity_segments {a.shape}; allowed: equal shapes")
-    return kT(T_K) * (s + float(np.sum(_transport_term(w, a)))) if w.size else kT(T_K) * s
+    return kT(T_K) * (s + float(np.sum(transport_term_kT(w, a)))) if w.size else kT(T_K) * s
 
 
 def langevin_floor_J(*, entropy_increase_nats: ArrayLike, w2_m: ArrayLike, gamma_kg_per_s: ArrayLike, tau_s: ArrayLike,
@@ -211,5 +212,5 @@ def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, T_K
                         "Vo, Van Vu & Hasegawa, J. Phys. A 53, 405004 (2020)"]}
 
 
-__all__ = ["jump_floor_J", "jump_floor_segmented_J", "langevin_floor_J", "memory_shift_floor_J",
+__all__ = ["jump_floor_J", "jump_floor_segmented_J", "transport_term_kT", "langevin_floor_J", "memory_shift_floor_J",
            "second_law_workload_floor_J", "speed_workload_floor_J", "workload_floors"]

@@ -246,6 +246,7 @@ def _books(out_f, out_i) -> dict:
         heat_kT=out_f[:, _F_Q].copy(), work_kT=out_f[:, _F_W].copy(),
         U_start_kT=out_f[:, _F_USTART].copy(), U_end_kT=out_f[:, _F_UEND].copy(),
         tracked_energies=out_f[:, _F_HTRACK].copy(), flips=out_i[:, _I_FLIPS].copy(),
-        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached, heat_to_target_kT=np.where(reached, out_f[:, _F_QT], np.nan),
+        nnz_touched=out_i[:, _I_NNZ].copy(), reached=reached,
+        heat_to_target_kT=np.where(reached, out_f[:, _F_QT], np.nan),
         attempts_to_target=out_i[:, _I_ATT_T].copy(), flips_to_target=out_i[:, _I_FLIPS_T].copy(),
         nnz_to_target=out_i[:, _I_NNZ_T].copy())

@@ -34,8 +34,8 @@ def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep
       ``spin_updates * e_LIM(b=1, dt=sweep_time_s, f0=f0_hz)``, to set beside the measured heat.
 
     Every price is a per-operation estimate of :data:`limbound.bounds.REGISTRY`, through
-    :func:`limbound.bounds.price_counts` (the one pricing path).  ``f0_hz`` is the memories' attempt frequency (the same one that set
-    ``sweep_time_s``): the static and LIM prices depend on ``f0 dt`` and on
+    :func:`limbound.bounds.price_counts` (the one pricing path).  ``f0_hz`` is the memories' attempt
+    frequency (the same one that set ``sweep_time_s``): the static and LIM prices depend on ``f0 dt`` and on
     ``f0 T_ret``.
 
     Example

@@ -9,6 +9,7 @@ import numpy as np
 from ...constants import kT
 from ...counting import restarts_for_99
 from ...display import Display
+from ...physics.floors import transport_term_kT
 from ...sim.ledger import ArrayBooks
 from ...stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper, w1_spin_lower_from_reads
 from .floors import MIN_FLOOR_READS, second_law_floor_kT
@@ -152,7 +153,8 @@ class AnnealResult(ArrayBooks, Display):
         * entropy part ``kT [N ln 2 - S_tau(upper)]``: the larger of the tree (Chow-Liu) bound on a maximum-``|J|``
           spanning tree fixed from the couplings alone (:func:`limbound.stats.tree_entropy_upper`, jackknife +
           2 SE) and the marginal floor of :meth:`second_law_floor_J`; both are conservative, so is the larger;
-        * speed part ``2 kT W1^2 / A``: ``W1 >= sum_i max(0, |p_i(+) - 1/2| - 3 SE)`` (spins start at 1/2, THEORY
+        * speed part ``2 kT W1^2 / A`` (:func:`limbound.physics.floors.transport_term_kT`):
+          ``W1 >= sum_i max(0, |p_i(+) - 1/2| - 3 SE)`` (spins start at 1/2, THEORY
           §8a spin form), ``A <=`` mean flips per read + 3 SE (every flip is one hop).
 
         Runs must start uniformly random (the default) and have >= :data:`MIN_FLOOR_READS` reads; otherwise 0.
@@ -170,7 +172,7 @@ class AnnealResult(ArrayBooks, Display):
             ent = max(ent, self.second_law_floor_J()["floor_J"] / k)
             w1 = w1_spin_lower_from_reads((self.samples > 0).astype(float), p0=0.5, z=MARGIN_Z)
             a_up = activity_upper_counted(self.flips.astype(float))
-            spd = 2.0 * w1 * w1 / a_up if a_up > 0 else 0.0
+            spd = float(transport_term_kT(w1, a_up)) if a_up > 0 else 0.0  # no hop counted: no transport
         f = ent + spd
         return {"floor_J": f * k, "floor_parts": {"entropy_J": ent * k, "speed_J": spd * k},
                 "tree_entropy_upper_nats": tree_nats,
