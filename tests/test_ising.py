@@ -363,7 +363,7 @@ def test_pricing_uses_the_runs_attempt_frequency():
 
 
 def test_second_law_floor_estimator():
-    # the upper entropy estimate of lim_memory (max of Miller-Madow and the max-entropy bound
+    # the upper entropy estimate of stats.final_entropy_upper (max of Miller-Madow and the max-entropy bound
     # 1/2 ln(2 pi e (c_k s^2 + 1/12)), clipped at ln 2, + 2 sqrt(N) sqrt(psi'(k/2))/2), values by hand:
     # psi'(7/2) = pi^2/2 - 4 (1 + 1/9 + 1/25) (trigamma at half-integers)
     sd8 = 0.5 * math.sqrt(math.pi ** 2 / 2 - 4 * (1 + 1 / 9 + 1 / 25))

@@ -8,8 +8,8 @@ from scipy.linalg import expm
 
 from limbound.constants import kT
 from limbound.sim import master
-from limbound.solvers import lim_memory
-from limbound.solvers.lim_memory import LIMArray
+from limbound.sim import lim_floor
+from limbound.sim.lim_array import LIMArray
 
 F0, DT = 1e9, 1e-6
 
@@ -81,14 +81,14 @@ def _plugin_segment(self, before, attempts):
 
 
 def test_mutant_plugin_transport_estimate_exceeds_exact_heat(monkeypatch):
-    monkeypatch.setattr(lim_memory.LIMArray, "_segment", _plugin_segment)
+    monkeypatch.setattr(LIMArray, "_segment", _plugin_segment)
     out = np.array([_run(s, alternate=True) for s in range(20)])
     assert np.sum(out[:, 0] > out[:, 1]) > 5
 
 
 def test_mutant_no_margin_on_speed_term(monkeypatch):
     """Without the jackknife margin the floor is above the exact heat more often than a margin allows."""
-    monkeypatch.setattr(lim_memory, "SPEED_Z", -3.0)
+    monkeypatch.setattr(lim_floor, "SPEED_Z", -3.0)
     out = np.array([_run(s, alternate=False) for s in range(20)])
     assert np.sum(out[:, 0] > out[:, 1]) >= 1
 
@@ -126,6 +126,6 @@ def test_mutant_conditional_floor_doubled_without_edges(monkeypatch):
         per = np.zeros(self.R * self.N)
         per[moving] = 4.0 * (mf - mb) ** 2 / (mf + mb)
         self._cond += per.reshape(self.R, self.N).sum(axis=1)
-    monkeypatch.setattr(lim_memory.LIMArray, "_conditional", mutant)
+    monkeypatch.setattr(LIMArray, "_conditional", mutant)
     out = np.array([_run(s, alternate=False, bits=6, K=3, vmax=60.0) for s in range(20)])
     assert np.sum(out[:, 3] > out[:, 1]) > 5

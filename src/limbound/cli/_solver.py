@@ -11,7 +11,7 @@ SWEEP_GONE = ("sweeps have one entry point: `limbound sweep CONFIG.toml` with ki
 def bound_rows(r) -> list:
     """Table rows of a result's measured heat against its floor (THEORY §8a) and the LIM estimate.
 
-    ``r`` is a :class:`~limbound.solvers.lim_memory.VersusBound` result
+    ``r`` is a :class:`~limbound.sim.lim_books.VersusBound` result
     (:class:`~limbound.solvers.qp.QPResult`, :class:`~limbound.solvers.train.TrainResult`).
     Every energy says its kind: measured, floor (a theorem) or estimate (the paper's model).
     """

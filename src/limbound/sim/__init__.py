@@ -3,6 +3,8 @@
 * :mod:`.langevin` -- overdamped Langevin ensembles in time-dependent potentials (:mod:`.protocols`)
 * :mod:`.gillespie` -- exact continuous-time KMC of small arrays of multi-level memories
 * :mod:`.kmc` -- synchronous (uniformized) KMC steps for large arrays
+* :mod:`.lim_array` -- arrays of b-bit LIM memories driven by an optimizer (engines :mod:`.lim_engines`,
+  floors :mod:`.lim_floor`, books :mod:`.lim_books`)
 * :mod:`.master` -- exact master-equation solutions (matrix exponentials) for checks
 * :mod:`.validate` -- the published-physics validation cases (``limbound validate``)
 """

@@ -43,7 +43,7 @@ Checked front doors, unchecked kernels: :func:`sync_step` and
 memories on the 2-core machine, a step of ``benchmarks/bench_sim.py``'s KMC
 case: 2.3 ms of a 25-28 ms :func:`sync_step`, 1.2 ms of a 9-11 ms
 :func:`sync_step_par`).  A loop that calls the step many times (the LIM
-arrays of :mod:`limbound.solvers.lim_memory`, up to 200,000 sub-steps per
+arrays of :mod:`limbound.sim.lim_array`, up to 200,000 sub-steps per
 update) validates once at its own entry with :func:`check_step` and then
 calls :func:`sync_step_unchecked`, the same kernels without the checks (the
 kernel still returns the largest ``(r_up + r_dn) h`` it met, so the caller

@@ -1,7 +1,7 @@
 """Training on b-bit LIM memories: logistic regression and a small MLP on scikit-learn's digits (THEORY §2b, §3, §6).
 
 Every weight and bias is a b-bit LIM memory
-(:class:`limbound.solvers.lim_memory.LIMArray`) whose ``2**b`` levels span a
+(:class:`limbound.sim.lim_array.LIMArray`) whose ``2**b`` levels span a
 fixed range per layer.  Minibatch gradients of the cross-entropy (plus a
 small L2 term) are computed digitally and applied as LIM updates:
 
@@ -28,7 +28,7 @@ Energy books (THEORY §6): measured heat (mean over reads = independent
 training runs from independent uniformly random levels), second-law floor
 with an upper estimate of the final marginal entropies over reads (the
 larger of Miller-Madow and the maximum-entropy bound from the spread over
-reads, :mod:`limbound.solvers.lim_memory`), and the LIM estimate
+reads, :mod:`limbound.sim.lim_array`), and the LIM estimate
 ``e_LIM(b, dt) * N * n`` with ``n`` from the stochastic class ``C 4**b``
 (THEORY §3, SGD's ``1/sqrt(t)``), predicted before the run.  With ``C = 1``
 that count (``4**8 = 65536`` updates of one level per parameter at b = 8) is far
@@ -49,7 +49,8 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError
 from ..specs import MODELS, TRAIN
-from .lim_memory import LIMArray, VersusBound, check_array_size, estimate_J, predicted_updates
+from ..sim.lim_array import LIMArray, check_array_size
+from ..sim.lim_books import VersusBound, estimate_J, predicted_updates
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits", "check_train_inputs", "MAX_TRAIN_WORK"]
 
@@ -178,7 +179,7 @@ def check_train_inputs(**kwargs) -> dict:
     so all three refuse the same inputs: each keyword is checked by its declaration (:data:`limbound.specs.TRAIN`;
     an unknown name is refused), then the combinations: the work budget ``epochs x ceil(N_TRAIN / batch) x reads
     x parameters`` must be at most :data:`MAX_TRAIN_WORK` memory updates, and ``reads x parameters`` is capped
-    (:func:`~limbound.solvers.lim_memory.check_array_size`).  Returns the resolved ``bits, seed, reads, epochs,
+    (:func:`~limbound.sim.lim_array.check_array_size`).  Returns the resolved ``bits, seed, reads, epochs,
     batch, lr`` and the ``work``.
     """
     a = {**TRAIN.defaults(), **TRAIN.check(kwargs)}

@@ -138,7 +138,7 @@ def task_anneal(inputs: dict, seed=0) -> dict:
     for k in ("lim_measured_J", "lim_estimate_J", "landauer_J", "static_cim_J", "accelerator_J"):
         if k in run:
             row[f"{k[:-2]}_per_read_J"] = run[k] / a.reads
-    from ...solvers.lim_memory import floor_columns
+    from ...sim.lim_books import floor_columns
 
     fl = a.floor()  # THEORY §8a floor of the mean heat per read, beside the measured heat per read
     row["heat_per_read_J"], row["heat_per_read_sem_J"] = fl["mean_heat_J"], fl["mean_heat_stderr_J"]
@@ -179,7 +179,7 @@ def task_qp(inputs: dict, seed=0) -> dict:
     problem = random_qp(seed=int(seed), **gen)
     r = solve_qp(problem, seed=int(seed), **kw)
     d = r.as_dict()
-    from ...solvers.lim_memory import floor_columns
+    from ...sim.lim_books import floor_columns
 
     return {**{k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
                                  "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate",
@@ -207,7 +207,7 @@ def task_train(inputs: dict, seed=0) -> dict:
 
     r = train_digits(seed=int(seed), **_train_config(inputs))
     d = r.as_dict()
-    from ...solvers.lim_memory import floor_columns
+    from ...sim.lim_books import floor_columns
 
     return {**{k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J",
                                  "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate", "updates",

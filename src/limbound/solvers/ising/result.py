@@ -130,7 +130,7 @@ class AnnealResult(ArrayBooks, Display):
 
         ``second_law_holds`` is false only when the mean heat is clearly below
         the floor, ``mean + 3 SE < floor`` (the test of
-        :attr:`limbound.solvers.lim_memory.MemoryBooks.second_law_holds`; SE is
+        :attr:`limbound.sim.lim_books.MemoryBooks.second_law_holds`; SE is
         0 with a single read).
         """
         z2 = bool(self.extra.get("z2_symmetric", False))

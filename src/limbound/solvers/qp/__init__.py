@@ -54,7 +54,7 @@ Energy books and the two numbers (THEORY §6)
 reported), ``bound_J`` (second-law floor with an upper estimate of the final
 marginal entropies over reads: the larger of Miller-Madow and the
 maximum-entropy bound from the spread over reads, see
-:mod:`limbound.solvers.lim_memory`), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before
+:mod:`limbound.sim.lim_array`), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before
 the run: linear class ``n = kappa b ln 2`` with ``kappa = lambda_max /
 lambda_min`` of ``P``, or the sublinear class ``n = C 2**b`` when ``P`` is
 singular (THEORY §3).  ``tightness = dissipated / bound``,

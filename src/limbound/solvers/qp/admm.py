@@ -11,7 +11,7 @@ variables (``lb <= x <= ub``):
     y+ = y + rho (alpha C xt + (1 - alpha) z - z+)
 
 The iterate ``x`` lives in the memories.  Each iteration moves them to ``x+`` with one gradient-rule update
-(:meth:`~limbound.solvers.lim_memory.LIMArray.gradient_step` with ``g = x - x+``, ``eta = 1``: mean drift
+(:meth:`~limbound.sim.lim_array.LIMArray.gradient_step` with ``g = x - x+``, ``eta = 1``: mean drift
 ``x+ - x``, every net level along the tilt releasing ``D``), and the next iteration reads them back: their
 grid and their hop noise are part of the iteration.  ``z``, ``y`` and the factorisation live in the digital
 driver (like the multipliers before; their digital cost is not in the books).

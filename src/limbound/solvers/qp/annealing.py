@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from ..lim_memory import LIMArray
+from ...sim.lim_array import LIMArray
 from .admm import residuals, stack_constraints
 from .input import box_start, memory_ranges, propagate_bounds
 from .problem import objective

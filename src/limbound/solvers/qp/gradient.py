@@ -23,7 +23,8 @@ from ...constants import kT
 from ...errors import ParameterError
 from ...physics.floors import jump_floor_J
 from ...stats import final_entropy_upper, mean_se
-from ..lim_memory import LIMArray, floor_summary
+from ...sim.lim_array import LIMArray
+from ...sim.lim_floor import floor_summary
 from . import admm, ipm
 from .banks import FACE_MARGIN, Banks
 from .input import BOX_GROWTH, BOX_MAX, box_start, memory_ranges, propagate_bounds
@@ -40,7 +41,7 @@ DRIVERS = {"ipm": (ipm, 200), "admm": (admm, 4000)}
 
 def _bank0_floor(arr, n, T_K) -> float:
     """Second-law floor of a banked run (THEORY §6), J: ``kT sum_i (b ln 2 - H_i(tau))`` over the variables' bank-0
-    memories (upper entropy estimate, :func:`~limbound.solvers.lim_memory.final_entropy_upper`).  The finer banks'
+    memories (upper entropy estimate, :func:`~limbound.stats.final_entropy_upper`).  The finer banks'
     final entropies are bounded by their maximum ``b ln 2``, equal to their initial entropy: they add nothing
     (conservative, and free of the few-reads bias of estimating nearly uniform final distributions)."""
     lv = arr.levels_RN[:, :n]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..lim_memory import VersusBound
+from ...sim.lim_books import VersusBound
 from .problem import QPProblem, constraint_violation
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lim_memory import estimate_J, predicted_updates
+from ...sim.lim_books import estimate_J, predicted_updates
 from .problem import QPProblem
 from .reference import reference_first
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ...errors import ParameterError
 from ...specs import QP
-from ..lim_memory import check_array_size
+from ...sim.lim_array import check_array_size
 from .annealing import solve_annealing
 from .gradient import DRIVERS, solve_gradient
 from .problem import QPProblem, validate_qp
@@ -34,7 +34,7 @@ def check_solve_inputs(n=None, **kwargs) -> tuple:
 
 
 def _check_combinations(n, bits, rule, reads, max_updates) -> None:
-    """``reads x n`` is capped (:func:`~limbound.solvers.lim_memory.check_array_size`); so is the annealing rule's
+    """``reads x n`` is capped (:func:`~limbound.sim.lim_array.check_array_size`); so is the annealing rule's
     update cap (:data:`MAX_ANNEAL_UPDATES`)."""
     if rule == "anneal":
         cap = int(4 * 2**bits + 2000) if max_updates is None else int(max_updates)

@@ -7,8 +7,9 @@ from scipy.linalg import expm
 
 from limbound.constants import kT
 from limbound.errors import ParameterError
-from limbound.solvers.lim_memory import (LIMArray, VersusBound, estimate_J, final_entropy_upper, marginal_entropies,
-                                         predicted_updates)
+from limbound.sim.lim_array import LIMArray
+from limbound.sim.lim_books import VersusBound, estimate_J, predicted_updates
+from limbound.stats import final_entropy_upper, marginal_entropies
 
 
 def _array(n, bits, *, reads=1, start=None, seed=1, dt_s=1e-6):
