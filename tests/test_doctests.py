@@ -6,7 +6,7 @@ import pytest
 
 MODULES = ["limbound", "limbound.constants", "limbound.units", "limbound.counting", "limbound.bounds",
            "limbound.physics.rates", "limbound.physics.landauer", "limbound.physics.lim", "limbound.physics.static",
-           "limbound.physics.accelerator", "limbound.physics.floors", "limbound.stats", "limbound.solvers.ising.problem", "limbound.solvers.ising.pricing", "limbound.solvers.ising.floors",
+           "limbound.physics.accelerator", "limbound.physics.floors", "limbound.physics.thermo", "limbound.stats", "limbound.solvers.ising.problem", "limbound.solvers.ising.pricing", "limbound.solvers.ising.floors",
            "limbound.solvers.maxcut", "limbound.solvers.sampler", "limbound.sim.protocols"]
 # lower layers and report helpers with worked examples (kept on their own line: other lists change with the splits)
 MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.ladder", "limbound.budget",

@@ -1,4 +1,4 @@
-"""Closed-form physics of THEORY §1-2, §4 and §8: rates, retention, per-operation energies, floors.
+"""Closed-form physics of THEORY §1-2, §4, §7 and §8: rates, retention, per-operation energies, floors, the simulators' checks.
 
 The bottom layer (DESIGN.md): every formula of the model lives here, one
 formula per function, one topic per module, SI units (energies in kT where
@@ -13,6 +13,8 @@ past the third as keywords only.
 * :mod:`.accelerator` -- digital accelerator energy per FLOP (§2d)
 * :mod:`.cooling` -- Carnot work to hold a memory below the ambient (§4a of docs/theory.md)
 * :mod:`.floors` -- finite-time floors of hopping and continuous memories (§8a, §8b)
+* :mod:`.thermo` -- closed forms the simulators are checked against: Kramers, exact MFPT, optimal drag,
+  generalised Landauer bound (§7)
 """
 from .accelerator import accelerator_energy_J, energy_per_flop_J
 from .landauer import final_state_floor_J, landauer_per_op_J

@@ -34,7 +34,7 @@ def _erasure_axes(cases, by) -> Axes:
 
 def _drag_axes(v, cases, dcfg: dict, prm: dict, seed: int) -> Axes:
     """Schmiedl-Seifert dragged trap: work against tau, optimal and linear protocols (extra durations simulated)."""
-    from ..sim.protocols import linear_drag_work, optimal_drag_work
+    from ..physics.thermo import linear_drag_work, optimal_drag_work
 
     drag = [c for c in cases if c.name.startswith("schmiedl_seifert_")]
     for t in dcfg["taus"]:
@@ -59,7 +59,7 @@ def _drag_axes(v, cases, dcfg: dict, prm: dict, seed: int) -> Axes:
 
 def _kramers_axes(cases) -> Axes:
     """Kramers: mean well-to-well time against barrier."""
-    from ..sim.protocols import kramers_time
+    from ..physics.thermo import kramers_time
 
     kr = [c for c in cases if c.name.startswith("kramers_mfpt[")]
     eb = np.array([c.params["barrier_kT"] for c in kr])

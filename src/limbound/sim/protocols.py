@@ -1,4 +1,5 @@
-"""Time-dependent potentials for the Langevin simulator, and the published work of each protocol.
+"""Time-dependent potentials for the Langevin simulator (THEORY §7); their published results are in
+:mod:`limbound.physics.thermo`.
 
 Every built-in potential is a quartic polynomial in the position,
 
@@ -148,29 +149,6 @@ def harmonic_drag(*, k: float, L: float, tau: float, gamma: float, kind: str = "
     raise ParameterError(f"kind={kind!r} is not a drag protocol; allowed: 'optimal', 'linear'")
 
 
-def optimal_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
-    """Mean work of the optimal drag, ``W* = gamma L**2 / (tau + 2 gamma / k)`` (Schmiedl & Seifert 2007).
-
-    >>> optimal_drag_work(k=1.0, L=3.0, tau=1.0, gamma=1.0)   # 9 / (1 + 2)
-    3.0
-    """
-    return gamma * L * L / (tau + 2.0 * gamma / k)
-
-
-def linear_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
-    """Mean work of the linear drag at speed ``v = L / tau`` from equilibrium.
-
-    ``W = gamma v**2 [tau - (gamma / k)(1 - exp(-k tau / gamma))]``: the mean lag
-    of the particle behind the trap relaxes as ``(gamma v / k)(1 - exp(-k t / gamma))``
-    (the exactly solvable dragged oscillator: Mazonka & Jarzynski 1999; Schmiedl & Seifert 2007).
-
-    >>> round(float(linear_drag_work(k=1.0, L=3.0, tau=1.0, gamma=1.0)), 4)   # 9 / e, above W* = 3
-    3.3109
-    """
-    v = L / tau
-    return gamma * v * v * (tau - (gamma / k) * (-np.expm1(-k * tau / gamma)))
-
-
 # ----------------------------------------------------------------------------------------------
 # Double well
 # ----------------------------------------------------------------------------------------------
@@ -221,46 +199,6 @@ def double_well_protocol(*, barrier, tilt=0.0, duration: float, a: float = 1.0, 
                     {"a": a, "duration": duration})
 
 
-def kramers_time(*, barrier: float, a: float = 1.0, gamma: float = 1.0, kT: float = 1.0) -> float:
-    """Kramers' asymptotic well-to-well time of the quartic double well.
-
-    ``2 pi gamma / sqrt(U''(min) |U''(max)|) exp(E_b / kT)`` with
-    ``U''(min) = 8 E_b / a**2`` and ``U''(0) = -4 E_b / a**2`` (Kramers,
-    Physica 7, 284 (1940); Hänggi, Talkner & Borkovec, RMP 62, 251 (1990)).
-    """
-    w = np.sqrt(8.0 * barrier * 4.0 * barrier) / a**2
-    return 2.0 * np.pi * gamma / w * np.exp(barrier / kT)
-
-
-def exact_mfpt(U: Callable[[float], float], *, x0: float, target: float, gamma: float = 1.0, kT: float = 1.0,
-               lower: float = -np.inf) -> float:
-    """Exact mean first-passage time of 1-D overdamped motion from ``x0`` to ``target > x0``.
-
-    ``T = (gamma/kT) int_{x0}^{target} dy exp(U(y)/kT) int_{lower}^{y} dz exp(-U(z)/kT)``,
-    reflecting at ``lower`` (Gardiner, *Handbook of Stochastic Methods*, ch. 5, first-passage times;
-    Hänggi, Talkner & Borkovec 1990), evaluated by adaptive quadrature.
-    Energies are shifted by ``U(x0)`` to keep the exponentials in range.
-
-    The quartic well at 4 kT, against Kramers' asymptote (THEORY §7: 1.14):
-
-    >>> t = exact_mfpt(lambda x: 4.0 * (x * x - 1) ** 2, x0=-1.0, target=1.0)
-    >>> round(float(t / kramers_time(barrier=4.0)), 2)
-    1.14
-    """
-    from scipy import integrate
-
-    if not target > x0:
-        raise ParameterError(f"target={target!r} must lie above x0={x0!r}")
-    u0 = U(x0)
-
-    def inner(y):
-        return integrate.quad(lambda z: np.exp(-(U(z) - u0) / kT), lower, y, limit=400, epsabs=0.0, epsrel=1e-11)[0]
-
-    val = integrate.quad(lambda y: np.exp((U(y) - u0) / kT) * inner(y), x0, target, limit=400,
-                         epsabs=0.0, epsrel=1e-10)[0]
-    return gamma / kT * val
-
-
 # ----------------------------------------------------------------------------------------------
 # Erasure of one bit in a double well
 # ----------------------------------------------------------------------------------------------
@@ -277,7 +215,8 @@ def erasure(*, barrier: float, tau: float, tilt: float, a: float = 1.0) -> Proto
     ``kT [ln 2 + p ln p + (1-p) ln(1-p)]`` for success probability ``p``
     (Landauer 1961; Bérut et al. 2012; Jun, Gavrilov & Bechhoefer 2014,
     whose protocol this follows) and tends to it as ``tau`` grows, provided
-    the final barrier holds the bit over the protocol (``E0`` large).
+    the final barrier holds the bit over the protocol (``E0`` large); the bound is
+    :func:`limbound.physics.thermo.landauer_bound_kT`.
     """
     E0 = check_positive("barrier", barrier)
     tau = check_positive("tau", tau)
@@ -295,18 +234,6 @@ def erasure(*, barrier: float, tau: float, tilt: float, a: float = 1.0) -> Proto
         return c
 
     return Protocol("erasure", tau, coeffs, {"barrier_kT": E0, "tau": tau, "tilt_kT": fm, "a": a})
-
-
-def landauer_bound_kT(p) -> np.ndarray:
-    """Generalised Landauer bound ``ln 2 + p ln p + (1-p) ln(1-p)`` in kT for success probability ``p``.
-
-    >>> round(float(landauer_bound_kT(1.0)), 4), round(float(landauer_bound_kT(0.5)), 4)   # ln 2; nothing erased
-    (0.6931, 0.0)
-    """
-    p = np.asarray(p, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h = np.where((p > 0) & (p < 1), p * np.log(np.where(p > 0, p, 1.0)) + (1 - p) * np.log(np.where(p < 1, 1 - p, 1.0)), 0.0)
-    return np.log(2.0) + h
 
 
 def sample_boltzmann(U: Callable[[np.ndarray], np.ndarray], n: int, rng: np.random.Generator, *,

@@ -76,8 +76,8 @@ from .gillespie import Segment, gillespie, v_landscape
 from .kmc import sync_run_v, sync_step_par
 from .langevin import first_passage, simulate
 from .ledger import relative_residual
-from .protocols import (double_well, erasure, exact_mfpt, harmonic_drag, kramers_time, landauer_bound_kT,
-                        linear_drag_work, optimal_drag_work, sample_boltzmann)
+from ..physics.thermo import exact_mfpt, kramers_time, landauer_bound_kT, linear_drag_work, optimal_drag_work
+from .protocols import double_well, erasure, harmonic_drag, sample_boltzmann
 
 FIRST_LAW_TOL = 1e-9
 #: Family-wise false-alarm probability of one run of the suite (Bonferroni; module notes).
