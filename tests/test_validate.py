@@ -123,8 +123,9 @@ def test_judge_applies_family_wise_threshold():
 
 def test_wrong_expected_value_still_fails(monkeypatch):
     # a 5 % error in the published formula must be caught (SE of the mean work ~0.6 % here)
-    true = V.optimal_drag_work
-    monkeypatch.setattr(V, "optimal_drag_work", lambda **kw: 1.05 * true(**kw))
+    from limbound.sim.validate import langevin_cases
+    true = langevin_cases.optimal_drag_work
+    monkeypatch.setattr(langevin_cases, "optimal_drag_work", lambda **kw: 1.05 * true(**kw))
     cases = {c.name: c for c in V.drag_cases(n_particles=10_000, seed=1)}
     bad = cases["schmiedl_seifert_optimal"]
     assert not bad.ok and bad.z_score < -bad.threshold_z

@@ -18,7 +18,8 @@ from scipy.integrate import trapezoid
 
 from ..constants import kT as kT_J
 from ..physics.floors import langevin_floor_J
-from ..stats import jackknife, w2_sorted
+from ..stats import jackknife, mean_se, w2_sorted
+from .cases import Case, judge
 
 #: groups of the delete-a-group jackknife that gives the standard error of ``mean heat - floor``
 JACKKNIFE_GROUPS = 20
@@ -99,7 +100,6 @@ def design_cases(*, bits=(4,), dt_f0=(1e3,), f0_hz: float = 1e9, n_segments: int
     """
     from .gillespie import Segment, gillespie
     from .protocol_design import fixed_tilt, shaped, shift_task
-    from .validate import Case, _mean_se, judge
 
     cases = []
     for j, (b, x) in enumerate((b, x) for b in bits for x in dt_f0):
@@ -126,7 +126,7 @@ def design_cases(*, bits=(4,), dt_f0=(1e3,), f0_hz: float = 1e9, n_segments: int
         sched = [Segment(0.0, task.hold_start, 0.0)] + [Segment(T, np.asarray(U), e) for T, U, e in sh.segments] \
             + [Segment(0.0, task.hold_end, 0.0)]
         k = gillespie(lv0, task.n_levels, sched, seed=seed * 1009 + 700 + j, f0_hz=f0_hz)
-        m, se = _mean_se(k.heat_kT)
+        m, se = mean_se(k.heat_kT)
         cases.append(Case(f"design_shaped_kmc[{tag}]", params | {"n_memories": n_memories}, m, se, sh.heat_kT,
                           detail={"first_law_residual": k.first_law_residual, "mean_hops": float((k.hops_up + k.hops_dn).mean()),
                                   "master_activity": sh.activity,
