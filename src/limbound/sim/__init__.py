@@ -2,7 +2,7 @@
 
 * :mod:`.langevin` -- overdamped Langevin ensembles in time-dependent potentials (:mod:`.protocols`)
 * :mod:`.gillespie` -- exact continuous-time KMC of small arrays of multi-level memories
-* :mod:`.kmc` -- synchronous (uniformized) KMC steps for large arrays
+* :mod:`.kmc` -- synchronous (uniformized) KMC steps for large arrays (kernels in :mod:`.kmc_kernels`)
 * :mod:`.lim_array` -- arrays of b-bit LIM memories driven by an optimizer (engines :mod:`.lim_engines`,
   floors :mod:`.lim_floor`, books :mod:`.lim_books`)
 * :mod:`.master` -- exact master-equation solutions (matrix exponentials) for checks
