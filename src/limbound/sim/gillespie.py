@@ -157,31 +157,8 @@ def _energy(U: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return U[0, levels] if U.shape[0] == 1 else U[np.arange(levels.size), levels]
 
 
-@GILLESPIE.validates
-def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
-              f0_hz: float = F0_DEFAULT_HZ, record: bool = False, max_segments: int = 10_000_000) -> KMCResult:
-    """Run the exact continuous-time engine over a schedule.
-
-    Parameters
-    ----------
-    levels0 : (n,) int array
-        Initial levels in ``0..n_levels-1`` (copied).
-    n_levels : int
-        Levels per memory, ``M >= 2``.
-    driver : sequence of Segment, or callable ``(t_s, levels) -> Segment | None``
-        The landscape schedule (see module docstring).
-    seed : int
-        Seed of the per-memory random streams (reproducible whatever the thread count).
-    f0_hz : float
-        Attempt frequency (1/s), default 1e9.
-    record : bool
-        Keep a copy of the levels at every segment end.
-
-    Returns
-    -------
-    KMCResult
-    """
-    M = n_levels  # n_levels, seed, f0_hz, record, max_segments: checked at entry (limbound.specs.GILLESPIE)
+def _initial_levels(levels0, M: int) -> np.ndarray:
+    """A checked int64 copy of ``levels0`` (one-line :class:`ParameterError` on bad input)."""
     a = np.asarray(levels0)
     if not np.issubdtype(a.dtype, np.integer):  # refused, not truncated (as sync_step refuses float levels)
         raise ParameterError(f"levels0 has dtype {a.dtype}; allowed: integer levels 0..n_levels-1")
@@ -190,18 +167,27 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
         raise ParameterError(f"levels0[{k}]={a.ravel()[k]} is outside 0..{M - 1}; allowed: 0 <= level < n_levels")
     lv = np.array(a, dtype=np.int64, copy=True)
     check_array_inputs(lv, M, name="levels0")  # the synchronous steps' checks: 1-D, non-empty, int64, values
-    f0 = f0_hz
-    n = lv.size
-    if callable(driver):
-        next_seg = driver
-    else:
-        segs = list(driver)
-        if not segs:
-            raise ParameterError("driver is an empty schedule; allowed: at least one Segment")
-        it = iter(segs)
-        next_seg = lambda t, levels: next(it, None)  # noqa: E731
+    return lv
 
-    states = stream_states(seed, n)
+
+def _segment_source(driver) -> Callable:
+    """``(t_s, levels) -> Segment | None`` from a driver callable or a non-empty sequence of segments."""
+    if callable(driver):
+        return driver
+    segs = list(driver)
+    if not segs:
+        raise ParameterError("driver is an empty schedule; allowed: at least one Segment")
+    it = iter(segs)
+    return lambda t, levels: next(it, None)
+
+
+def _run_segments(lv, M, next_seg, f0, states, record, max_segments):
+    """The schedule's segments one after the other (in place on ``lv``): the books of :func:`gillespie`.
+
+    Returns ``(heat, work, hops_up, hops_dn, first_hop_s, snapshots, t_end, U_start, U_last, segments)``;
+    ``U_last`` is None if the driver gave no segment.
+    """
+    n = lv.size
     heat = np.zeros(n)
     work = np.zeros(n)
     up = np.zeros(n, dtype=np.int64)
@@ -230,6 +216,42 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
         k += 1
         if record:
             snaps.append((t, lv.copy()))
+    return heat, work, up, dn, first, snaps, t, U_start, U_prev, k
+
+
+@GILLESPIE.validates
+def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
+              f0_hz: float = F0_DEFAULT_HZ, record: bool = False, max_segments: int = 10_000_000) -> KMCResult:
+    """Run the exact continuous-time engine over a schedule.
+
+    Parameters
+    ----------
+    levels0 : (n,) int array
+        Initial levels in ``0..n_levels-1`` (copied).
+    n_levels : int
+        Levels per memory, ``M >= 2``.
+    driver : sequence of Segment, or callable ``(t_s, levels) -> Segment | None``
+        The landscape schedule (see module docstring).
+    seed : int
+        Seed of the per-memory random streams (reproducible whatever the thread count).
+    f0_hz : float
+        Attempt frequency (1/s), default 1e9.
+    record : bool
+        Keep a copy of the levels at every segment end.
+
+    Returns
+    -------
+    KMCResult
+    """
+    M = n_levels  # n_levels, seed, f0_hz, record, max_segments: checked at entry (limbound.specs.GILLESPIE)
+    lv = _initial_levels(levels0, M)
+    f0 = f0_hz
+    n = lv.size
+    next_seg = _segment_source(driver)
+
+    states = stream_states(seed, n)
+    heat, work, up, dn, first, snaps, t, U_start, U_prev, k = _run_segments(lv, M, next_seg, f0, states, record,
+                                                                            max_segments)
     if U_prev is None:
         raise ParameterError("driver gave no segment; allowed: at least one Segment")
     return KMCResult(levels=lv, work_kT=work, heat_kT=heat, U_start_kT=U_start, U_end_kT=_energy(U_prev, lv),

@@ -241,6 +241,16 @@ def _max_curvature(protocol, x: np.ndarray, times: np.ndarray, kT: float) -> flo
     return kappa
 
 
+def _step_plan(protocol, dt, n_steps):
+    """``(duration, n_steps, h)`` of :func:`simulate` (the duration checked: one-line :class:`ParameterError`)."""
+    duration = float(protocol.duration)
+    if not (np.isfinite(duration) and duration > 0):
+        raise ParameterError(f"protocol duration={duration!r} is out of range; allowed: finite and > 0 (use first_passage for static wells)")
+    if n_steps is None:
+        n_steps = max(1, int(round(duration / dt)))
+    return duration, n_steps, duration / n_steps
+
+
 @SIMULATE.validates
 def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.0, record_every: int = 0,
              n_steps: int | None = None) -> LangevinResult:
@@ -271,12 +281,7 @@ def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.
     LangevinResult
     """
     x, gamma, kT, dt = _check_common(x0, gamma, kT, dt)
-    duration = float(protocol.duration)
-    if not (np.isfinite(duration) and duration > 0):
-        raise ParameterError(f"protocol duration={duration!r} is out of range; allowed: finite and > 0 (use first_passage for static wells)")
-    if n_steps is None:
-        n_steps = max(1, int(round(duration / dt)))
-    h = duration / n_steps
+    duration, n_steps, h = _step_plan(protocol, dt, n_steps)
     times = np.linspace(0.0, duration, min(n_steps + 1, 129))
     _check_stiffness(_max_curvature(protocol, x, times, kT), h, gamma)
 

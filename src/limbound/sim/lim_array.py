@@ -57,11 +57,9 @@ memories and re-sets the landscapes: that is work ``W = U_new(n) - U_old(n)``
 at fixed state.  The books close with ``U_end - U_start = W - Q`` per read
 (checked with :func:`limbound.sim.ledger.relative_residual`).
 
-Engines: ``"sync"`` (:func:`limbound.sim.kmc.sync_step`, uniformized, for the annealing rule and available
-for the gradient rule) and ``"poisson"`` (the exact linear-tilt kernel of :mod:`.lim_kernel`, default for the
-gradient rule; its notes say why and how).  Every memory of every read owns one random stream, derived from
-the array's ``seed``.  The run's floors (second-law ``bound_J``, THEORY §8a ``floor_J``) are computed in
-:mod:`.lim_floor`, the books and the drivers' result mixin are in :mod:`.lim_books`.
+Engines ``"sync"`` and ``"poisson"`` (one random stream per memory, from ``seed``): :mod:`.lim_engines`.
+Floors (``bound_J``, THEORY §8a ``floor_J``): :mod:`.lim_floor`; books and the drivers' result mixin:
+:mod:`.lim_books`.
 """
 from __future__ import annotations
 
@@ -146,10 +144,13 @@ class LIMArray:
         start = (self.M - k) // 2
         self.levels = (start + rng.integers(0, k, size=self.R * self.N)).astype(np.int64)
         self.entropy0 = math.log(k)  # per memory, exact (uniform over k levels)
-        size = self.R * self.N
         #: one random stream per memory (both engines), from the seed only
-        self.states = stream_states(kernel_seed, size)
-        # landscape U(n) = a n^2 + b n + c (kT), flat at the start: U_start = 0
+        self.states = stream_states(kernel_seed, self.R * self.N)
+        self._start_books()
+
+    def _start_books(self) -> None:
+        """Flat landscape ``U(n) = a n^2 + b n + c = 0`` (kT; ``U_start = 0``), empty books and floor terms."""
+        size = self.R * self.N
         self._a = np.zeros(size)
         self._b = np.zeros(size)
         self._c = np.zeros(size)

@@ -145,19 +145,8 @@ class SplittingResult:
     params: dict = field(default_factory=dict)
 
 
-def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float,
-                      dt: float, seed: int, basin: float | None = None, n_replicas: int = 32, n_flux: int = 64,
-                      t_flux: float = 20.0, burn: float = 1.0, n_trials: int = 2000, kT: float = 1.0,
-                      max_trial_time: float = 1e3) -> SplittingResult:
-    """Mean first-passage time from ``x_start`` to ``target > x_start`` in the static ``potential`` (module notes).
-
-    ``interfaces``: increasing positions ``basin < lambda_0 < ... < lambda_{K-1} < target``.
-    ``basin``: the edge of the start region ``A = {x <= basin}`` (default ``x_start``; any
-    ``x_start <= basin < lambda_0`` gives the same ``J``, a larger ``A`` ends failed trials sooner).
-    The time step, stiffness check and random streams are those of
-    :func:`limbound.sim.langevin.first_passage`, whose first passages this
-    estimates (same step, same "first step at or past ``target``" rule).
-    """
+def _check_inputs(potential, *, x_start, target, interfaces, gamma, dt, kT, basin, n_replicas, n_flux, n_trials):
+    """The checks of :func:`mfpt_by_splitting` (one-line :class:`ParameterError`): ``(gamma, dt, kT, lam, x_b)``."""
     if not isinstance(potential, Protocol):
         raise ParameterError(f"potential of type {type(potential).__name__} is not supported; allowed: Protocol")
     gamma = check_positive("gamma", gamma)
@@ -173,6 +162,52 @@ def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, int
     for name, v in (("n_replicas", n_replicas), ("n_flux", n_flux), ("n_trials", n_trials)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 2:
             raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 2")
+    return gamma, dt, kT, lam, x_b
+
+
+def _stages(start, probs_r, rng, c, x_b, edges, n_trials, max_steps, dt, gamma, kT, base, max_trial_time):
+    """One replica's stages from the ``lambda_0`` crossings ``start``: ``(product of stage probabilities, steps)``.
+
+    ``probs_r`` (one per interface) is filled in place; stage ``k`` runs ``n_trials`` trials from crossings of
+    the previous interface (drawn with ``rng``) until they reach ``edges[k + 1]`` or fall back to the basin.
+    """
+    p_r = 1.0
+    steps = 0
+    for k in range(edges.size - 1):
+        if start.size == 0:
+            p_r = 0.0
+            probs_r[k:] = 0.0
+            break
+        xs = np.ascontiguousarray(start[rng.integers(0, start.size, n_trials)])
+        ok = np.empty(n_trials, dtype=np.int64)
+        st = np.empty(n_trials, dtype=np.int64)
+        _exit_run(xs, c, x_b, float(edges[k + 1]), max_steps, dt, gamma, kT,
+                  stream_states(base + 7 + k, n_trials), ok, st)
+        steps += int(st.sum())
+        if np.any(ok < 0):
+            raise ParameterError(f"a trial of stage {k} neither succeeded nor failed within max_trial_time={max_trial_time!r}")
+        probs_r[k] = ok.mean()
+        p_r *= probs_r[k]
+        start = xs[ok == 1]
+    return p_r, steps
+
+
+def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float,
+                      dt: float, seed: int, basin: float | None = None, n_replicas: int = 32, n_flux: int = 64,
+                      t_flux: float = 20.0, burn: float = 1.0, n_trials: int = 2000, kT: float = 1.0,
+                      max_trial_time: float = 1e3) -> SplittingResult:
+    """Mean first-passage time from ``x_start`` to ``target > x_start`` in the static ``potential`` (module notes).
+
+    ``interfaces``: increasing positions ``basin < lambda_0 < ... < lambda_{K-1} < target``.
+    ``basin``: the edge of the start region ``A = {x <= basin}`` (default ``x_start``; any
+    ``x_start <= basin < lambda_0`` gives the same ``J``, a larger ``A`` ends failed trials sooner).
+    The time step, stiffness check and random streams are those of
+    :func:`limbound.sim.langevin.first_passage`, whose first passages this
+    estimates (same step, same "first step at or past ``target``" rule).
+    """
+    gamma, dt, kT, lam, x_b = _check_inputs(potential, x_start=x_start, target=target, interfaces=interfaces,
+                                            gamma=gamma, dt=dt, kT=kT, basin=basin, n_replicas=n_replicas,
+                                            n_flux=n_flux, n_trials=n_trials)
     _check_stiffness(_max_curvature(potential, np.array([x_start, target]), np.zeros(1), kT), dt, gamma)
     c = potential.coeffs([0.0])
     edges = np.append(lam, target)
@@ -197,23 +232,9 @@ def mfpt_by_splitting(potential: Protocol, *, x_start: float, target: float, int
             raise ParameterError(f"more than {cap} crossings of lambda_0 per particle; allowed: move lambda_0 away from x_start")
         flux[r] = counts.sum() / (n_flux * n_steps * dt)
         start = np.concatenate([pos[i, :counts[i]] for i in range(n_flux)])
-        p_r = 1.0
-        for k in range(lam.size):
-            if start.size == 0:
-                p_r = 0.0
-                probs[r, k:] = 0.0
-                break
-            xs = np.ascontiguousarray(start[rng.integers(0, start.size, n_trials)])
-            ok = np.empty(n_trials, dtype=np.int64)
-            st = np.empty(n_trials, dtype=np.int64)
-            _exit_run(xs, c, x_b, float(edges[k + 1]), max_steps, dt, gamma, kT,
-                      stream_states(base + 7 + k, n_trials), ok, st)
-            total_steps += int(st.sum())
-            if np.any(ok < 0):
-                raise ParameterError(f"a trial of stage {k} neither succeeded nor failed within max_trial_time={max_trial_time!r}")
-            probs[r, k] = ok.mean()
-            p_r *= probs[r, k]
-            start = xs[ok == 1]
+        p_r, steps = _stages(start, probs[r], rng, c, x_b, edges, n_trials, max_steps, dt, gamma, kT, base,
+                             max_trial_time)
+        total_steps += steps
         rates[r] = flux[r] * p_r
     rate = float(rates.mean())
     rate_se = float(rates.std(ddof=1) / math.sqrt(n_replicas))
