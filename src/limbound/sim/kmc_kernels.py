@@ -55,6 +55,17 @@ def _sync_step(levels, n_levels, dU_up, dU_dn, barrier, h, f0, heat_out):
     return heat, net, worst
 
 
+@njit(inline="always", cache=True)
+def _scan_one(li, top, b, u, d):
+    """One memory's part of the input scan: ``(level out of range, non-finite input, smallest exponent)``."""
+    bad_level = 1 if li < 0 or li > top else 0
+    if not (np.isfinite(b) and np.isfinite(u) and np.isfinite(d)):
+        return bad_level, 1, np.inf
+    xu = b + 0.5 * u if li < top else np.inf
+    xd = b + 0.5 * d if li > 0 else np.inf
+    return bad_level, 0, min(xu, xd)
+
+
 @njit(cache=True)
 def _scan_inputs(levels, n_levels, dU_up, dU_dn, barrier):
     """One pass over the inputs: ``(n_bad_level, n_non_finite, x_min)`` (see module notes)."""
@@ -63,19 +74,10 @@ def _scan_inputs(levels, n_levels, dU_up, dU_dn, barrier):
     bad_value = 0
     x_min = np.inf
     for i in range(levels.shape[0]):
-        li = levels[i]
-        b = barrier[i]
-        u = dU_up[i]
-        d = dU_dn[i]
-        if li < 0 or li > top:
-            bad_level += 1
-        if not (np.isfinite(b) and np.isfinite(u) and np.isfinite(d)):
-            bad_value += 1
-            continue
-        if li < top:
-            x_min = min(x_min, b + 0.5 * u)
-        if li > 0:
-            x_min = min(x_min, b + 0.5 * d)
+        bl, bv, x = _scan_one(levels[i], top, barrier[i], dU_up[i], dU_dn[i])
+        bad_level += bl
+        bad_value += bv
+        x_min = min(x_min, x)
     return bad_level, bad_value, x_min
 
 
@@ -87,18 +89,10 @@ def _scan_inputs_par(levels, n_levels, dU_up, dU_dn, barrier):
     bad_value = 0
     x_min = np.inf
     for i in prange(levels.shape[0]):
-        li = levels[i]
-        b = barrier[i]
-        u = dU_up[i]
-        d = dU_dn[i]
-        if li < 0 or li > top:
-            bad_level += 1
-        if np.isfinite(b) and np.isfinite(u) and np.isfinite(d):
-            xu = b + 0.5 * u if li < top else np.inf
-            xd = b + 0.5 * d if li > 0 else np.inf
-            x_min = min(x_min, min(xu, xd))
-        else:
-            bad_value += 1
+        bl, bv, x = _scan_one(levels[i], top, barrier[i], dU_up[i], dU_dn[i])
+        bad_level += bl
+        bad_value += bv
+        x_min = min(x_min, x)
     return bad_level, bad_value, x_min
 
 
