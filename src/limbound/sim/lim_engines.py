@@ -85,7 +85,7 @@ def _first_of_k(state, total, k):
     return state, pos.min()
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def _replay(s, li, d, rf, rb, top):
     """``(s, li, fwd, bwd)``: ``rf`` forward and ``rb`` backward attempts from level ``li`` replayed in uniformly
     random order, the reflecting edges blocking (null events), on the stream ``s`` (module notes)."""
