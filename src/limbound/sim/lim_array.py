@@ -70,7 +70,7 @@ import numpy as np
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import ParameterError, check_bits, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
-from ..specs import ENGINES, RULES  # declared once, in limbound.specs
+from ..specs import ENGINES  # declared once, in limbound.specs
 from ..stats import final_entropy_upper, marginal_entropies
 from ._rng import stream_states
 from .ledger import Ledger, relative_residual
