@@ -19,6 +19,10 @@ Values measured on the 2-core reference machine when the constants were set: spi
 2.1e-9 .. 3.3e-9 s x n^3 at n=800 (1.1 .. 1.7 s, loaded machine) -> 2.0e-9; QP LIM fixed cost
 4.3e-4 s per read-update at n=30 (gradient rule, 30 updates x 4 reads) -> 4.0e-4, growth 1.3e-8 s x n^2
 from n=30 to n=300 -> 1.0e-8; training 6.6e4 .. 1.0e5 memory updates/s (logreg, 3 epochs x 2 reads) -> 1.0e5.
+Caps checked against these rates when they were set: the QP annealing rule took ~0.3 ms per update (n = 5,
+4 reads, one core), so its cap (b <= 18, ``solvers.qp.solve.MAX_ANNEAL_UPDATES``) is ~5 minutes per run and
+b = 24 (6.7e7 updates) would take hours; training ran ~4e6 memory updates/s on one core (mlp, 4 reads,
+batch 32), so ``solvers.train.MAX_TRAIN_WORK`` = 1e10 is of the order of an hour.
 
 Usage: ``.venv/bin/python benchmarks/bench_budget.py`` (about 30 s).
 """

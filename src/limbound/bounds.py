@@ -44,7 +44,7 @@ from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .display import Display
 from .errors import ParameterError, ParameterTypeError, check_positive, check_real
 from .inputs import Inputs, resolve
-from .physics import (final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
+from .physics import (accelerator_energy_J, final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
                       static_per_op_kT, consolidation_J)
 from .physics.cooling import carnot_cooling_work_J
 from .physics.static import write_arrhenius_valid
@@ -67,8 +67,8 @@ def _check_finite_result(inputs: "Inputs", bounds: dict) -> None:
 
 @dataclass(frozen=True)
 class Bound:
-    """Energy-to-solution *estimate* of one paradigm with its breakdown by wall (THEORY §8: an estimate,
-    despite the historical class name)."""
+    """Energy-to-solution *estimate* of one paradigm with its breakdown by wall (THEORY §8: an estimate
+    from the paper's model with stated assumptions, not a theorem; the floors are in :mod:`limbound.physics`)."""
 
     paradigm: str
     memory_J: float
@@ -151,7 +151,7 @@ def _volatile(x: Inputs) -> Bound:
 def _accelerator(x: Inputs) -> Bound:
     acc = catalogs.accelerator(x.accelerator)
     e = acc.energy_per_flop_J(x.precision)
-    return Bound("accelerator", x.flops * e, 0.0, 0.0, e, e / kT(x.T_K), x.T_K,
+    return Bound("accelerator", accelerator_energy_J(x.flops, e), 0.0, 0.0, e, e / kT(x.T_K), x.T_K,
                  assumptions=(f"{acc.name} at full utilisation, {x.precision} dense peak",
                               "board power holds compute and on-package data movement together (update wall included in the memory wall)",
                               "checkpoint writes not counted"),

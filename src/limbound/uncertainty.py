@@ -39,7 +39,7 @@ from . import bounds, catalogs
 from .constants import kT
 from .counting import operations, training_flops, update_time_s
 from .errors import ParameterError, check_seed
-from .physics import landauer_per_op_J, lim_tilt_kT, static_per_op_kT, consolidation_J
+from .physics import accelerator_energy_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT, consolidation_J
 from .physics.cooling import carnot_cooling_work_J
 from .physics.floors import second_law_workload_floor_J, speed_workload_floor_J
 
@@ -239,7 +239,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
         cons = x0.consolidations
     out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_static_J=e_st, T_K=T)  # THEORY §2c'
     e_flop = get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
-    out["accelerator"] = flops * e_flop
+    out["accelerator"] = accelerator_energy_J(flops, e_flop)
     if x0.device is not None:
         e_w = get("device_write_energy_J", catalogs.device(x0.device).write_energy_J_min)
         out["device"] = ops * bits * e_w

@@ -127,7 +127,7 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     Parameters
     ----------
     out_dir : folder to write (created; existing files of the report are replaced)
-    quick : small grids and short simulations (finishes in under 2 minutes on 2 cores)
+    quick : small grids and short simulations (a smoke run; the full run is the paper's figure set)
     seed : seed of every random panel (simulations, annealing, training)
     only : panel keys to build (e.g. ``"a,b,c"``); the others are listed as skipped
     progress : show progress on stderr (only when it is a terminal; :mod:`limbound.report.progress`)

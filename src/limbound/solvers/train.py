@@ -60,8 +60,8 @@ _N_CLASS = 10
 #: training images of the 80/20 split of the 1797 digits (:func:`load_digits_split`; 360 are held out)
 N_TRAIN = 1797 - math.ceil(0.2 * 1797)
 #: largest work budget of one run, in memory updates: epochs x minibatches per epoch x reads x parameters.
-#: Measured ~4e6 memory updates per second on one core (mlp, 4 reads, batch 32), so 1e10 is of the order of
-#: an hour; the default run (logreg, 30 epochs, 4 reads) is 3.5e6, a default sweep point (mlp) 4.3e6.
+#: The default run (logreg, 30 epochs, 4 reads) is 3.5e6, a default sweep point (mlp) 4.3e6; the time a budget
+#: costs is :mod:`limbound.budget`'s estimate (``train_seconds``, rate measured by benchmarks/bench_budget.py).
 MAX_TRAIN_WORK = 1e10
 
 

@@ -245,7 +245,8 @@ def _cost_train(inputs: dict) -> float:
     return train_seconds(check_train_inputs(**_train_config(inputs))["work"])[0]
 
 
-#: Seconds of one validation group at its defaults (``limbound validate --json``, group_seconds, reference machine).
+#: Seconds the sweep's time estimate assumes for one validation group at its defaults (the rates of
+#: :mod:`limbound.budget`'s reference machine; ``limbound validate --json`` reports each group's group_seconds).
 VALIDATE_GROUP_S = {"kramers": 60.0, "drag": 10.0, "erasure": 60.0, "master": 10.0, "lim": 10.0, "static": 10.0}
 #: Bytes of memory per particle or memory of a validation group (state, RNG, books, temporaries: ~16 doubles).
 VALIDATE_BYTES_PER_UNIT = 128

@@ -15,8 +15,8 @@ from .result import QPResult
 from .setup import setup
 
 #: largest update cap of the annealing rule (``4 * 2**b + 2000`` unless ``max_updates`` is given): it moves at
-#: most one level per update, so its updates grow like ``2**b``; at ~0.3 ms per update (n = 5, 4 reads, one
-#: core) this cap, b <= 18, is ~5 minutes per run.  b = 24 would need 6.7e7 updates (hours).
+#: most one level per update, so its updates grow like ``2**b``; the cap allows b <= 18 (the time a cap costs is
+#: :mod:`limbound.budget`'s estimate, measured by benchmarks/bench_budget.py).
 MAX_ANNEAL_UPDATES = 4 * 2**18 + 2000
 
 
