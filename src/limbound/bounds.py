@@ -35,7 +35,9 @@ room temperature and get none.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -264,7 +266,8 @@ def floors(inputs: Inputs) -> dict:
     return f
 
 
-def brain_scale_band(tokens=(3e11, 1e12, 3e12), bits=(16, 24, 32), *, accelerator=None, **kw) -> dict:
+def brain_scale_band(tokens: Iterable[float] = (3e11, 1e12, 3e12), bits: Iterable[int] = (16, 24, 32), *,
+                     accelerator: str | None = None, **kw: Any) -> dict:
     """The seeds' brain-scale projection over a band of tokens and precisions (THEORY §5).
 
     Returns min/max of each paradigm's energy and of accelerator/LIM over the

@@ -32,7 +32,9 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +44,8 @@ OWNER_FILE = ".limbound-owner.json"
 INCOMPLETE_FILE = "INCOMPLETE"
 #: Default cap of an input file read whole (graphs, configs, CSV): 256 MiB.
 MAX_INPUT_BYTES = 256 * 2**20
+#: A file-system path as the functions here accept it.
+StrPath = str | os.PathLike
 
 
 def _kind(mode: int) -> str:
@@ -53,7 +57,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _nonempty(path, name: str, what: str) -> Path:
+def _nonempty(path: object, name: str, what: str) -> Path:
     if path is None or not isinstance(path, (str, os.PathLike)):
         raise ParameterError(f"{name}={path!r} is not a path; allowed: {what}")
     if str(path) == "" or str(path).strip() == "":
@@ -63,7 +67,7 @@ def _nonempty(path, name: str, what: str) -> Path:
     return Path(path)
 
 
-def check_input_file(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> Path:
+def check_input_file(path: StrPath, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> Path:
     """Refuse (one line) an input that is missing, not a regular file (FIFO, device, directory) or too large."""
     p = _nonempty(path, name, what)
     try:
@@ -83,7 +87,7 @@ def check_input_file(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYT
     return p
 
 
-def read_input_bytes(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> bytes:
+def read_input_bytes(path: StrPath, *, name: str = "file", max_bytes: int = MAX_INPUT_BYTES, what: str = "a regular file") -> bytes:
     """The bytes of a checked input file (:func:`check_input_file`), read with the cap enforced again."""
     p = check_input_file(path, name=name, max_bytes=max_bytes, what=what)
     with open(p, "rb") as fh:
@@ -94,7 +98,7 @@ def read_input_bytes(path, *, name: str = "file", max_bytes: int = MAX_INPUT_BYT
     return data
 
 
-def _existing_not_regular(p: Path):
+def _existing_not_regular(p: Path) -> str | None:
     """The kind of an existing non-regular node at ``p`` (following symlinks), or None."""
     try:
         st = os.stat(p)
@@ -118,7 +122,7 @@ def _probe_writable(folder: Path) -> str | None:
     return None
 
 
-def check_output_file(path, *, name: str = "output") -> Path:
+def check_output_file(path: StrPath, *, name: str = "output") -> Path:
     """Refuse, before any work, an output file path that cannot be written by :func:`atomic_path`.
 
     Refused: an empty path; a path that exists and is not a regular file (a
@@ -141,7 +145,7 @@ def check_output_file(path, *, name: str = "output") -> Path:
     return p
 
 
-def check_out_dir(path, *, name: str = "--out", files=()) -> Path:
+def check_out_dir(path: StrPath, *, name: str = "--out", files: Iterable[str] = ()) -> Path:
     """Refuse an output folder that cannot be one, without creating anything.
 
     ``path`` must be a writable folder, or not exist yet below a writable
@@ -171,7 +175,7 @@ def check_out_dir(path, *, name: str = "--out", files=()) -> Path:
     return p
 
 
-def make_out_dir(path, *, name: str = "--out", files=()) -> Path:
+def make_out_dir(path: StrPath, *, name: str = "--out", files: Iterable[str] = ()) -> Path:
     """Create the output folder (and parents) after :func:`check_out_dir`; an OS refusal becomes one line."""
     p = check_out_dir(path, name=name, files=files)
     try:
@@ -187,7 +191,7 @@ def make_out_dir(path, *, name: str = "--out", files=()) -> Path:
 _LEGACY_MARKS = {"sweep": ("manifest.json",), "reproduce": ("provenance.json", "report.html")}
 
 
-def read_owner(path) -> dict | None:
+def read_owner(path: StrPath) -> dict | None:
     """``{"command", "key", ...}`` of the folder ``path`` (None: no limbound output there)."""
     p = Path(path)
     f = p / OWNER_FILE
@@ -205,7 +209,7 @@ def read_owner(path) -> dict | None:
     return None
 
 
-def check_owner(path, command: str, key: str | None = None, *, force: bool = False, name: str = "--out",
+def check_owner(path: StrPath, command: str, key: str | None = None, *, force: bool = False, name: str = "--out",
                 describe: str = "") -> dict | None:
     """Refuse (one line) writing ``command``'s results into a folder another command or config wrote.
 
@@ -229,26 +233,26 @@ def check_owner(path, command: str, key: str | None = None, *, force: bool = Fal
     return prev
 
 
-def claim_out_dir(path, command: str, key: str | None = None, **extra) -> None:
+def claim_out_dir(path: StrPath, command: str, key: str | None = None, **extra: Any) -> None:
     """Record ``command`` (and ``key``) as the owner of folder ``path`` (atomic)."""
     rec = {"command": command, "key": key, **extra}
     atomic_write_text(Path(path) / OWNER_FILE, json.dumps(rec, indent=2) + "\n")
 
 
-def mark_incomplete(path, reason: str = "running") -> None:
+def mark_incomplete(path: StrPath, reason: str = "running") -> None:
     """Write ``DIR/INCOMPLETE``: the folder's results are not (yet) whole, and why."""
     atomic_write_text(Path(path) / INCOMPLETE_FILE,
                       f"{reason}\n(written {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}, pid {os.getpid()}; "
                       "removed when a run finishes)\n")
 
 
-def clear_incomplete(path) -> None:
+def clear_incomplete(path: StrPath) -> None:
     (Path(path) / INCOMPLETE_FILE).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------ atomic writes
 @contextlib.contextmanager
-def atomic_path(path):
+def atomic_path(path: StrPath) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it over ``path``, else remove it.
 
     For writers that want a file name (``savefig``, ``to_parquet``).  The
@@ -278,7 +282,7 @@ def atomic_path(path):
         raise
 
 
-def atomic_write_text(path, text: str) -> None:
+def atomic_write_text(path: StrPath, text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
     with atomic_path(path) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
@@ -287,7 +291,7 @@ def atomic_write_text(path, text: str) -> None:
 
 # ---- JSON ----------------------------------------------------------------------------------------
 
-def _default(o):
+def _default(o: object) -> object:
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):
@@ -299,7 +303,7 @@ def _default(o):
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def _clean(o):
+def _clean(o: object) -> object:
     """Replace non-finite floats by None so the output is strict JSON."""
     if isinstance(o, dict):
         return {k: _clean(v) for k, v in o.items()}
@@ -310,7 +314,7 @@ def _clean(o):
     return o
 
 
-def dumps(obj, *, ascii: bool = True) -> str:
+def dumps(obj: object, *, ascii: bool = True) -> str:
     """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given; ``ascii=False`` keeps non-ASCII
     characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages)."""
     return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2, ensure_ascii=ascii)

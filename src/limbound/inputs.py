@@ -59,10 +59,13 @@ class Inputs:
 
 
 @ESTIMATE.validates
-def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s=None,
-            T_K=T_DEFAULT_K, T_ambient_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ, retention_s=RETENTION_DEFAULT_S, d_ret=D_RET_DEFAULT,
-            d_w=D_W_DEFAULT, eps=None, counting="per-operation", batch_tokens=None, consolidations="per-step",
-            epochs=None, accelerator=None, precision="bf16", workload=None, device=None) -> Inputs:
+def resolve(*, params: float | None = None, tokens: float | None = None, flops: float | None = None,
+            ops: float | None = None, bits: int | None = None, time_s: float | None = None,
+            T_K: float = T_DEFAULT_K, T_ambient_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+            retention_s: float = RETENTION_DEFAULT_S, d_ret: float = D_RET_DEFAULT, d_w: float = D_W_DEFAULT,
+            eps: float | None = None, counting: str = "per-operation", batch_tokens: float | None = None,
+            consolidations: float | str = "per-step", epochs: float | None = None, accelerator: str | None = None,
+            precision: str = "bf16", workload: str | None = None, device: str | None = None) -> Inputs:
     """Validate inputs and derive OPS, FLOPs and the accelerator (all keyword-only).
 
     A catalog ``workload`` supplies params, tokens, FLOPs, batch and time
@@ -110,7 +113,8 @@ def resolve(*, params=None, tokens=None, flops=None, ops=None, bits=None, time_s
                   consolidations=n_cons, consolidation_policy=policy, accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))
 
 
-def _from_workload(workload, params, tokens, flops, batch_tokens, time_s, bits, notes) -> tuple:
+def _from_workload(workload: str, params: float | None, tokens: float | None, flops: float | None,
+                   batch_tokens: float | None, time_s: float | None, bits: int | None, notes: list[str]) -> tuple:
     """``(params, tokens, flops, batch_tokens, time_s, bits)``: the catalog workload's figures where none is given."""
     w = catalogs.workload(workload)
     params = w.params if params is None else params
@@ -124,7 +128,8 @@ def _from_workload(workload, params, tokens, flops, batch_tokens, time_s, bits, 
     return params, tokens, flops, batch_tokens, time_s, bits
 
 
-def _count(n, *, tokens, flops, ops, counting, batch_tokens, notes) -> tuple[float, float]:
+def _count(n: float, *, tokens: float | None, flops: float | None, ops: float | None, counting: str,
+           batch_tokens: float | None, notes: list[str]) -> tuple[float, float]:
     """``(OPS, FLOPs)``: OPS from the counting (THEORY §3) unless given; FLOPs = 6 N D from tokens, else OPS (each
     choice stated in ``notes``)."""
     if flops is None and tokens is not None:
@@ -147,7 +152,8 @@ def _count(n, *, tokens, flops, ops, counting, batch_tokens, notes) -> tuple[flo
     return ops, check_positive("flops", flops)
 
 
-def _consolidations(consolidations, epochs, *, n, tokens, flops, ops, batch_tokens, notes) -> tuple[float, str]:
+def _consolidations(consolidations: float | str, epochs: float | None, *, n: float, tokens: float | None,
+                    flops: float | None, ops: float, batch_tokens: float | None, notes: list[str]) -> tuple[float, str]:
     """``(n_cons, policy)`` of the volatile store (module notes); a refused value is a one-line ParameterError."""
     if isinstance(consolidations, str):
         if consolidations == "per-step":

@@ -21,7 +21,7 @@ _LAZY = {"reproduce": ".reproduce", "ReproduceResult": ".reproduce", "run_sweep"
          "SweepResult": ".sweep", "Panel": ".figures", "Series": ".figures", "Axes": ".figures"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

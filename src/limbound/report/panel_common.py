@@ -5,6 +5,7 @@ Legends name each energy's kind (THEORY §8: floor, estimate or measured).
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 from .figures import Panel
 
@@ -27,7 +28,7 @@ def _missing(key: str, title: str, why: str) -> Panel:
     return Panel(key, title, status=f"not available: {why}")
 
 
-def _try_import(module: str):
+def _try_import(module: str) -> ModuleType | None:
     try:
         return importlib.import_module(module)
     except ImportError:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import ParameterError
+from ..fileio import StrPath
 from .figures import Axes, Panel, Series
 from .panel_common import COLORS, TITLES, _missing, _try_import
 
@@ -45,7 +47,7 @@ def _is_gset_dir(p: Path) -> bool:
     return p.is_dir() and any(p.glob("G*.txt"))
 
 
-def find_gset_dir(gset_dir=None) -> GsetChoice:
+def find_gset_dir(gset_dir: StrPath | None = None) -> GsetChoice:
     """The G-set folder of panel (e), in this order: ``gset_dir`` (``--gset-dir``), else ``$LIMBOUND_GSET_DIR``,
     else the repository's ``../shared/benchmarks/gset`` (:data:`REPO_GSET_DIR`, a dev checkout), else none
     (the seeded random graph).  Never relative to the working folder.
@@ -96,7 +98,7 @@ def _gset_graphs(cfg: dict, choice: GsetChoice, seed: int) -> tuple:
     return graphs, best_known, notes
 
 
-def _gset_row(g, bkc, cfg: dict, seed: int) -> tuple:
+def _gset_row(g: Any, bkc: float | None, cfg: dict, seed: int) -> tuple[dict, dict]:
     """Anneal one graph: (its table row, the paradigms' estimates of the whole anneal per read)."""
     from ..solvers.maxcut import solve_maxcut
 
@@ -129,7 +131,7 @@ def _gset_row(g, bkc, cfg: dict, seed: int) -> tuple:
     return row, whole
 
 
-def _quality_axes(rows, m, names, cfg: dict, few: bool) -> Axes:
+def _quality_axes(rows: list[dict], m: np.ndarray, names: list[str], cfg: dict, few: bool) -> Axes:
     """Left: cut quality against the best-known cut (or the cut itself when none is known)."""
     known = all(r["best_known_cut"] for r in rows)
     if known:
@@ -148,7 +150,8 @@ def _quality_axes(rows, m, names, cfg: dict, few: bool) -> Axes:
                style={"color": COLORS["lim"], "mfc": "none"})], xlog=not few, ylog=False)
 
 
-def _heat_axes(rows, whole, m, names, cfg: dict, seed: int, few: bool) -> Axes:
+def _heat_axes(rows: list[dict], whole: list[dict], m: np.ndarray, names: list[str], cfg: dict, seed: int,
+               few: bool) -> Axes:
     """Right: the whole anneal per read -- measured heat against its floor, and the paradigms' estimates."""
     per_read = {k: np.array([rr[k] for rr in rows], dtype=float) for k in ("heat_per_read_J", "heat_per_read_se_J",
                                                                         "floor_per_read_J")}
@@ -191,7 +194,7 @@ def _gset_notes(cfg: dict) -> list:
             "estimates of the same operation counts, not floors of this run."]
 
 
-def panel_e(*, quick: bool = False, seed: int = 0, gset_dir=None) -> Panel:
+def panel_e(*, quick: bool = False, seed: int = 0, gset_dir: StrPath | None = None) -> Panel:
     """G-set MaxCut table: cut quality and energy-to-solution per paradigm."""
     title = TITLES["e"]
     if _try_import("limbound.solvers.maxcut") is None or _try_import("limbound.solvers.ising") is None:

@@ -27,7 +27,7 @@ BITS_C = 16
 
 
 # ---------------------------------------------------------------- panel (a)
-def _workload_accelerator(w):
+def _workload_accelerator(w: catalogs.Workload) -> tuple[str | None, str]:
     """The workload's own hardware if the catalog can price it (bf16, else fp16, else fp32), else None."""
     if not w.hardware:
         return None, "bf16"

@@ -3,6 +3,9 @@ QP solver and of training against the floor (THEORY §6-§8).  Each is "not avai
 """
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Any
+
 import numpy as np
 
 from .figures import Axes, Panel, Series
@@ -12,7 +15,7 @@ DRAG_QUICK = {"taus": (0.25, 0.5, 2.0), "n_particles": 10_000}
 DRAG_FULL = {"taus": (0.125, 0.25, 0.5, 2.0, 4.0), "n_particles": 100_000}
 
 
-def _erasure_axes(cases, by) -> Axes:
+def _erasure_axes(cases: list[Any], by: dict[str, Any]) -> Axes:
     """Landauer erasure: excess work over the generalised bound against 1/tau."""
     er = [c for c in cases if c.name.startswith("landauer_erasure[")]
     tau = np.array([c.params["tau"] for c in er])
@@ -32,7 +35,7 @@ def _erasure_axes(cases, by) -> Axes:
                 note=(f"fitted exponent {alpha.measured:.2f} $\\pm$ {alpha.stderr:.2f} (expected $-1$)" if alpha else ""))
 
 
-def _drag_axes(v, cases, dcfg: dict, prm: dict, seed: int) -> Axes:
+def _drag_axes(v: ModuleType, cases: list[Any], dcfg: dict, prm: dict, seed: int) -> Axes:
     """Schmiedl-Seifert dragged trap: work against tau, optimal and linear protocols (extra durations simulated)."""
     from ..physics.thermo import linear_drag_work, optimal_drag_work
 
@@ -57,7 +60,7 @@ def _drag_axes(v, cases, dcfg: dict, prm: dict, seed: int) -> Axes:
                 r"protocol time $\tau$ [time unit]", "mean work [$kT$]", ser_d, xlog=True, ylog=False)
 
 
-def _kramers_axes(cases) -> Axes:
+def _kramers_axes(cases: list[Any]) -> Axes:
     """Kramers: mean well-to-well time against barrier."""
     from ..physics.thermo import kramers_time
 
@@ -109,7 +112,7 @@ TRAIN_FULL = {"model": "logreg", "bits": (4, 6, 8, 10, 12), "reads": 4, "epochs"
 DT_F_S = 1e-6
 
 
-def _f_series(label_rows, xs) -> list:
+def _f_series(label_rows: list[dict], xs: np.ndarray) -> list[Series]:
     """Measured heat, the LIM estimate and the two floors of one panel (f) subplot, against precision ``xs``."""
     meas = np.array([r["dissipated_J"] for r in label_rows])
     sem = np.array([r["dissipated_sem_J"] for r in label_rows])
@@ -127,7 +130,7 @@ def _f_series(label_rows, xs) -> list:
     return out
 
 
-def _f_row(problem, b, r, quality, quality_metric, converged) -> dict:
+def _f_row(problem: str, b: int, r: Any, quality: float, quality_metric: str, converged: bool | None) -> dict:
     """One table row of panel (f): a run's heat, floors, estimate and quality."""
     return {"problem": problem, "bits": b, "dissipated_J": r.dissipated_J,
             "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
@@ -135,12 +138,12 @@ def _f_row(problem, b, r, quality, quality_metric, converged) -> dict:
             "quality": quality, "quality_metric": quality_metric, "updates": r.updates, "converged": converged}
 
 
-def _f_axes(label_rows, axes_title) -> Axes:
+def _f_axes(label_rows: list[dict], axes_title: str) -> Axes:
     xs = np.array([r["bits"] for r in label_rows], dtype=float)
     return Axes(axes_title, "precision b [bits]", "energy per run [J]", _f_series(label_rows, xs), xlog=False)
 
 
-def _f_qp(qp, c: dict, seed: int) -> tuple:
+def _f_qp(qp: ModuleType, c: dict, seed: int) -> tuple[list[dict], Axes, str]:
     """(rows, axes, note) of the QP runs of panel (f)."""
     problem = qp.random_qp(c["n"], seed=seed)
     qrows = []
@@ -154,7 +157,7 @@ def _f_qp(qp, c: dict, seed: int) -> tuple:
     return qrows, _f_axes(qrows, f"QP, random n = {c['n']} (kappa 10), gradient rule"), note
 
 
-def _f_train(tr, c: dict, seed: int) -> tuple:
+def _f_train(tr: ModuleType, c: dict, seed: int) -> tuple[list[dict], Axes, str]:
     """(rows, axes, note) of the training runs of panel (f)."""
     trows = []
     for b in c["bits"]:

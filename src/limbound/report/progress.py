@@ -7,23 +7,25 @@ and the time remaining.  It disappears when the work ends (transient).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class _NoTask:
     """The task of a display that is off: every call does nothing."""
 
-    def update(self, *a, **k) -> None:
+    def update(self, *a: Any, **k: Any) -> None:
         pass
 
-    def advance(self, *a, **k) -> None:
+    def advance(self, *a: Any, **k: Any) -> None:
         pass
 
 
 class _Task:
     """One running task of a shown display."""
 
-    def __init__(self, bar, task):
+    def __init__(self, bar: Any, task: Any) -> None:  # a rich Progress and its task id
         self._bar, self._task = bar, task
 
     def update(self, description: str | None = None, completed: float | None = None, total: float | None = None) -> None:
@@ -36,7 +38,7 @@ class _Task:
 
 
 @contextmanager
-def progress(description: str, total: float | None = None, *, enabled: bool = True):
+def progress(description: str, total: float | None = None, *, enabled: bool = True) -> Iterator[_Task | _NoTask]:
     """Show progress of one piece of work while the ``with`` block runs; yields a task with
     ``update(description=, completed=, total=)`` and ``advance(n=1)``.
 

@@ -35,6 +35,7 @@ import io
 import math
 import platform
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ParameterError, check_seed
-from ..fileio import atomic_write_text, dumps
+from ..fileio import StrPath, atomic_write_text, dumps
 from .figures import Panel
 from .progress import progress as progress_display
 from .panel_common import FIG_FILES, TITLES
@@ -82,7 +83,7 @@ class ReproduceResult:
                             "notes": p.notes, "provenance": p.provenance} for p in self.panels]}
 
 
-def parse_only(text) -> tuple:
+def parse_only(text: str | Iterable[str] | None) -> tuple[str, ...]:
     """Parse ``--only a,b,c`` to a tuple of panel keys (all panels when not given).
 
     Exact, comma-separated keys, as ``validate --only``: an empty string or an
@@ -97,7 +98,7 @@ def parse_only(text) -> tuple:
     return tuple(k for k in PANELS if k in keys)
 
 
-def _csv_text(rows, columns) -> str:
+def _csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
@@ -106,7 +107,7 @@ def _csv_text(rows, columns) -> str:
     return buf.getvalue()
 
 
-def _fmt(v):
+def _fmt(v: object) -> object:
     """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), non-finite and None empty."""
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
@@ -120,8 +121,8 @@ def _fmt(v):
 CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "label", "x_label", "y_label")
 
 
-def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progress: bool = True,
-              gset_dir=None, force: bool = False) -> ReproduceResult:
+def reproduce(out_dir: StrPath, *, quick: bool = False, seed: int = 0, only: str | Iterable[str] | None = None,
+              progress: bool = True, gset_dir: StrPath | None = None, force: bool = False) -> ReproduceResult:
     """Regenerate every figure, table, CSV and the HTML report into ``out_dir``.
 
     Parameters
@@ -173,7 +174,8 @@ def reproduce(out_dir, *, quick: bool = False, seed: int = 0, only=None, progres
     return res
 
 
-def _build(out, keys, quick, seed, gset, progress) -> ReproduceResult:
+def _build(out: Path, keys: tuple[str, ...], quick: bool, seed: int, gset: GsetChoice | None,
+           progress: bool) -> ReproduceResult:
     from . import html
     from .figures import render
 

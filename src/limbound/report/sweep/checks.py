@@ -5,6 +5,7 @@ type or range is refused in one line naming the input (see :mod:`limbound.report
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +13,16 @@ import numpy as np
 from ...errors import ParameterError
 
 _VALIDATE_GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static")
+#: A check of one input: ``check(name, value)`` raises a one-line ParameterError for a bad value.
+Check = Callable[[str, object], None]
 
 
-def _is_number(v) -> bool:
+def _is_number(v: object) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
 
 
-def _number(lo=None, *, lo_open=False, hi=None, hi_open=False, what=""):
+def _number(lo: float | None = None, *, lo_open: bool = False, hi: float | None = None, hi_open: bool = False,
+            what: str = "") -> Check:
     """A real number (never a boolean or a string) in the given range."""
     rng = []
     if lo is not None:
@@ -27,7 +31,7 @@ def _number(lo=None, *, lo_open=False, hi=None, hi_open=False, what=""):
         rng.append(f"{'<' if hi_open else '<='} {hi:g}")
     allowed = what or ("a finite number" + (" " + " and ".join(rng) if rng else ""))
 
-    def check(name, v):
+    def check(name: str, v: object) -> None:
         if not _is_number(v):
             raise ParameterError(f"{name}={v!r} is not a number; allowed: {allowed}")
         if not np.isfinite(float(v)):
@@ -38,11 +42,11 @@ def _number(lo=None, *, lo_open=False, hi=None, hi_open=False, what=""):
     return check
 
 
-def _integer(lo=1, hi=None):
+def _integer(lo: int = 1, hi: int | None = None) -> Check:
     """A TOML integer (not a float such as 1e3, not a boolean) in lo..hi."""
     allowed = f"integers {lo}..{hi}" if hi is not None else f"integers >= {lo}"
 
-    def check(name, v):
+    def check(name: str, v: object) -> None:
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
             raise ParameterError(f"{name}={v!r} is not an integer; allowed: {allowed}")
         if v < lo or (hi is not None and v > hi):
@@ -50,21 +54,21 @@ def _integer(lo=1, hi=None):
     return check
 
 
-def _choice(options):
-    def check(name, v):
+def _choice(options: Sequence[str]) -> Check:
+    def check(name: str, v: object) -> None:
         if not isinstance(v, str) or v not in options:
             raise ParameterError(f"{name}={v!r} is unknown; allowed: {', '.join(options)}")
     return check
 
 
-def _boolean(name, v):
+def _boolean(name: str, v: object) -> None:
     if not isinstance(v, (bool, np.bool_)):
         raise ParameterError(f"{name}={v!r} is not a boolean; allowed: true or false")
 
 
-def _quantity(kind):
+def _quantity(kind: str) -> Check:
     """A number or a string with a unit (limbound.units.parse_quantity), never a boolean."""
-    def check(name, v):
+    def check(name: str, v: object) -> None:
         from ...units import parse_quantity
 
         if isinstance(v, (bool, np.bool_)) or not (isinstance(v, str) or _is_number(v)):
@@ -73,8 +77,8 @@ def _quantity(kind):
     return check
 
 
-def _list_of(inner, *, length=None):
-    def check(name, v):
+def _list_of(inner: Check, *, length: int | None = None) -> Check:
+    def check(name: str, v: object) -> None:
         if not isinstance(v, (list, tuple)) or not v or (length is not None and len(v) != length):
             n = f"{length} values" if length is not None else "at least one value"
             raise ParameterError(f"{name}={v!r} is not allowed; allowed: a list of {n}")
@@ -83,7 +87,7 @@ def _list_of(inner, *, length=None):
     return check
 
 
-def _graph_spec(name, v):
+def _graph_spec(name: str, v: object) -> None:
     if not isinstance(v, str):
         raise ParameterError(f"{name}={v!r} is not allowed; allowed: a G-set file path or 'random:N:P'")
     if v.startswith("random:"):
@@ -98,14 +102,14 @@ def _graph_spec(name, v):
         raise ParameterError(f"{name}={v!r} is not a file; allowed: a G-set file path or 'random:N:P'")
 
 
-def _bits(lo=1, hi=64):
+def _bits(lo: int = 1, hi: int = 64) -> Check:
     return _integer(lo, hi)
 
 
 _POS = _number(0, lo_open=True)
 _NONNEG = _number(0)
 #: Checks of the inputs of kind "validate" by name (the keyword arguments of limbound.sim.validate's
-#: ``<group>_cases``, which are not declared in limbound.specs yet); the estimate, anneal, qp and train kinds check
+#: ``<group>_cases``, which have no declaration in limbound.specs); the estimate, anneal, qp and train kinds check
 #: their inputs by the declarations of their functions (limbound.specs).
 _CHECKS = {
     "n_particles": _integer(1), "n_memories": _integer(1), "n_rate": _integer(1), "n_levels": _integer(2),

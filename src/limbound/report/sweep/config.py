@@ -12,11 +12,13 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ...errors import FormatError, LimboundError, ParameterError
-from .kinds import available_kinds
+from ...fileio import StrPath
+from .kinds import Kind, available_kinds
 
 STORES = ("parquet", "csv")
 
@@ -49,7 +51,7 @@ class SweepConfig:
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _canon(v):
+def _canon(v: object) -> object:
     """Plain Python scalars (numpy ints/floats converted), so ids and JSON are stable."""
     if isinstance(v, np.integer):
         return int(v)
@@ -58,20 +60,20 @@ def _canon(v):
     return v
 
 
-def point_id(kind: str, inputs: dict, seed) -> str:
+def point_id(kind: str, inputs: dict, seed: int | None) -> str:
     """Stable id of a point: the first 16 hex digits of sha256 of its canonical JSON (kind, inputs, seed)."""
     text = json.dumps({"kind": kind, "inputs": {k: _canon(inputs[k]) for k in sorted(inputs)}, "seed": seed},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _axis_number(name: str, how: str, v):
+def _axis_number(name: str, how: str, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise FormatError(f"grid.{name}.{how}: {v!r} is not a finite number; allowed: {how} = [a, b, n] with numbers a, b")
     return float(v)
 
 
-def _expand(name: str, spec):
+def _expand(name: str, spec: object) -> list:
     """A grid axis: a list of values, or ``{logspace|linspace = [a, b, n]}``, or ``{range = [start, stop, step]}``.
 
     Counts are checked before any list is built (at most :data:`limbound.budget.MAX_GRID_POINTS` values).
@@ -109,7 +111,7 @@ def _expand(name: str, spec):
                       "{logspace = [a, b, n]}, {linspace = [a, b, n]} or {range = [start, stop, step]} (integers)")
 
 
-def _check_shape(where: str, name: str, v) -> None:
+def _check_shape(where: str, name: str, v: object) -> None:
     """An input value is a TOML string, number, boolean or a flat list of these -- never a table or a date."""
     scalar = (str, bool, int, float, np.integer, np.floating)
     if isinstance(v, scalar) or (isinstance(v, list) and all(isinstance(x, scalar) for x in v)):
@@ -122,7 +124,7 @@ def _check_shape(where: str, name: str, v) -> None:
 PATH_INPUTS = {"anneal": ("graph",)}
 
 
-def _resolve_path(kind: str, name: str, value, base_dir):
+def _resolve_path(kind: str, name: str, value: Any, base_dir: StrPath | None) -> Any:
     """``value`` made absolute against ``base_dir`` if ``name`` is a file input of ``kind`` and it is relative."""
     if (base_dir is None or name not in PATH_INPUTS.get(kind, ()) or not isinstance(value, str)
             or value.startswith("random:") or Path(value).is_absolute()):
@@ -144,7 +146,7 @@ def _sweep_table(data: dict, where: str) -> dict:
     return sw
 
 
-def _seeds(sw: dict, k) -> list:
+def _seeds(sw: dict, k: Kind) -> list:
     """The seeds of kind ``k``: ``sweep.seeds`` (random kinds only), else ``[0]`` (random) or ``[None]``."""
     if "seeds" not in sw:
         return [0] if k.random else [None]
@@ -183,7 +185,7 @@ def _fixed_and_grid(data: dict, where: str, n_seeds: int) -> tuple[dict, dict]:
     return fixed, grid
 
 
-def _check_points(cfg: SweepConfig, k, where: str) -> None:
+def _check_points(cfg: SweepConfig, k: Kind, where: str) -> None:
     """Run the kind's input check on every point (errors name the point by its grid values); ids must be unique."""
     pts = cfg.points()
     if k.check is not None:
@@ -203,7 +205,7 @@ def _check_points(cfg: SweepConfig, k, where: str) -> None:
         raise FormatError(f"{where}: the grid repeats a point (a value listed twice); each point must be unique")
 
 
-def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
+def parse_config(data: dict, *, path: str = "", base_dir: StrPath | None = None) -> SweepConfig:
     """Validate a sweep config (already parsed TOML) and check every point's inputs, before any work.
 
     ``base_dir`` is the folder that relative file inputs (:data:`PATH_INPUTS`, e.g. ``graph``) are
@@ -231,7 +233,7 @@ def parse_config(data: dict, *, path: str = "", base_dir=None) -> SweepConfig:
     return cfg
 
 
-def load_config(path) -> SweepConfig:
+def load_config(path: StrPath) -> SweepConfig:
     """Read and validate a sweep TOML file; relative file inputs (``graph``) are relative to its folder."""
     from ...fileio import read_input_bytes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,8 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, func, *, random: bool, check=None, doc: str = "", cost=None) -> Kind:
+def register_kind(name: str, func: Callable[..., dict], *, random: bool, check: Callable[[dict], object] | None = None,
+                  doc: str = "", cost: Callable[[dict], float] | None = None) -> Kind:
     """Add (or replace) a task kind; ``func`` must be importable by the workers (a module-level function)."""
     if not doc and func.__doc__:
         doc = func.__doc__.strip().splitlines()[0]
@@ -58,7 +60,7 @@ def _check_estimate(inputs: dict) -> None:
     bounds.resolve(**ESTIMATE.check_config(inputs, where="kind 'estimate'"))
 
 
-def task_estimate(inputs: dict, seed=None) -> dict:
+def task_estimate(inputs: dict, seed: int | None = None) -> dict:
     """Energy-to-solution on every paradigm (limbound.bounds.estimate), flattened to one row."""
     from ... import bounds
 
@@ -105,7 +107,7 @@ def available_kinds() -> dict:
     return dict(KINDS)
 
 
-def run_point(kind: str, inputs: dict, seed=None) -> dict:
+def run_point(kind: str, inputs: dict, seed: int | None = None) -> dict:
     """Run one point (on a worker).  Never raises: a failure comes back as ``status = "failed"``."""
     t = time.perf_counter()
     try:
@@ -121,7 +123,7 @@ def run_point(kind: str, inputs: dict, seed=None) -> dict:
                 "version": __version__}
 
 
-def _check_flat(result) -> None:
+def _check_flat(result: object) -> None:
     if not isinstance(result, dict):
         raise TypeError(f"a task must return a dict of scalars, got {type(result).__name__}")
     for k, v in result.items():

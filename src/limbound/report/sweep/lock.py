@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ...errors import ParameterError
+from ...fileio import StrPath
 
 LOCK_FILE = ".lock"
 
@@ -27,7 +28,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _proc_start(pid: int):
+def _proc_start(pid: int) -> int | None:
     """Start time of ``pid`` in clock ticks since boot (Linux), to tell a reused pid apart; None elsewhere."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
@@ -58,7 +59,7 @@ class FolderLock:
     is dead.  Use as a context manager; the lock is removed on exit.
     """
 
-    def __init__(self, folder, *, name: str = "--out"):
+    def __init__(self, folder: StrPath, *, name: str = "--out") -> None:
         self.path = Path(folder) / LOCK_FILE
         self.name = name
         self.took_over = None

@@ -12,12 +12,14 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ... import __version__
 from ...errors import ParameterError
-from ...fileio import atomic_write_text, check_out_dir, dumps, make_out_dir
+from ...fileio import StrPath, atomic_write_text, check_out_dir, dumps, make_out_dir
 from .config import SweepConfig, load_config, parse_config
 from ..progress import progress as progress_display
 from .kinds import available_kinds, run_point
@@ -72,7 +74,7 @@ def is_input_failure(error: str) -> bool:
 
 
 
-def _client(scheduler, *, n_workers: int, processes: bool):
+def _client(scheduler: str | None, *, n_workers: int, processes: bool) -> tuple[Any, Any, str]:
     """A Dask client: on an existing scheduler (address) or on a small LocalCluster started here."""
     from ..._optional import require
     distributed = require("distributed", extra="sweep")
@@ -111,7 +113,7 @@ def _client(scheduler, *, n_workers: int, processes: bool):
         raise
 
 
-def _close(client, cluster) -> None:
+def _close(client: Any, cluster: Any) -> None:
     """Close the client and the LocalCluster started here, and remove its scratch folder."""
     if client is not None:
         client.close()
@@ -134,7 +136,7 @@ def grid_key(cfg: SweepConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def estimate_seconds(cfg: SweepConfig, points=None) -> tuple[float, str]:
+def estimate_seconds(cfg: SweepConfig, points: list[dict] | None = None) -> tuple[float, str]:
     """CPU seconds of ``points`` (default all) from the kinds' cost models (:mod:`limbound.budget` rates)."""
     k = available_kinds()[cfg.kind]
     pts = cfg.points() if points is None else points
@@ -144,9 +146,9 @@ def estimate_seconds(cfg: SweepConfig, points=None) -> tuple[float, str]:
     return total, f"{len(pts)} points of kind {cfg.kind!r}, {total:.3g} CPU-seconds"
 
 
-def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int = 2, processes: bool = True,
-              max_points: int | None = None, progress: bool = True, force: bool = False,
-              max_time_s="default") -> SweepResult:
+def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, scheduler: str | None = None,
+              n_workers: int = 2, processes: bool = True, max_points: int | None = None, progress: bool = True,
+              force: bool = False, max_time_s: float | str | None = "default") -> SweepResult:
     """Run (or resume) a sweep.
 
     Parameters
@@ -199,7 +201,8 @@ def run_sweep(config, out_dir, *, scheduler: str | None = None, n_workers: int =
             raise
 
 
-def _check_run(cfg: SweepConfig, out_dir, scheduler, n_workers, max_points) -> Path:
+def _check_run(cfg: SweepConfig, out_dir: StrPath, scheduler: str | None, n_workers: int,
+               max_points: int | None) -> Path:
     """Refuse a bad worker count or point cap, and an ``out_dir`` this sweep cannot write or another version wrote."""
     from ...errors import check_integer
 
@@ -245,7 +248,8 @@ def _prepare_folder(cfg: SweepConfig, out: Path, key: str, bad: dict) -> None:
     _clean_temp(out)
 
 
-def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progress, max_time_s, t0):
+def _run_locked(cfg: SweepConfig, out: Path, key: str, pending: list[dict], scheduler: str | None, n_workers: int,
+                processes: bool, progress: bool, max_time_s: float | str | None, t0: float) -> SweepResult:
     from ...budget import check_budget
     from ...fileio import mark_incomplete
 
@@ -268,7 +272,7 @@ def _run_locked(cfg, out, key, pending, scheduler, n_workers, processes, progres
         _prepare_folder(cfg, out, key, bad)
         state = {"last": 0.0}
 
-        def manifest(status="running", final=False):
+        def manifest(status: str = "running", final: bool = False) -> None:
             if final or time.monotonic() - state["last"] >= MANIFEST_EVERY_S:
                 _write_manifest(cfg, out, done, failed, sched_name, created, status, bad)
                 state["last"] = time.monotonic()
@@ -307,8 +311,8 @@ def _finish(cfg: SweepConfig, out: Path, done: set, failed: dict, sched_name: st
     return {"total": len(points), "rows": rows, "store": store, "manifest": manifest_path}
 
 
-def _execute(client, cfg, pending, out: Path, done: set, failed: dict, *, progress: bool, skipped: int,
-             on_point=None) -> int:
+def _execute(client: Any, cfg: SweepConfig, pending: list[dict], out: Path, done: set, failed: dict, *,
+             progress: bool, skipped: int, on_point: Callable[[], None] | None = None) -> int:
     from distributed import as_completed
 
     futures = {}

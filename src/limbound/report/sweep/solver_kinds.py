@@ -7,14 +7,17 @@ The solver modules are imported on first use, so this module imports without the
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ...errors import ParameterError
 from .checks import _VALIDATE_GROUPS, _check_values, _graph_spec
 
-def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -> dict:
+def _kwargs_for(func: Callable, inputs: dict, *, kind: str, exclude: Iterable[str] = ("seed",),
+                extra: Iterable[str] = ()) -> dict:
     """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""
     import inspect
 
@@ -26,7 +29,7 @@ def _kwargs_for(func, inputs: dict, *, kind: str, exclude=("seed",), extra=()) -
     return {k: v for k, v in inputs.items() if k in allowed}
 
 
-def _validate_func(inputs: dict):
+def _validate_func(inputs: dict) -> Callable[..., list]:
     from ...sim import validate as v
 
     group = inputs.get("group")
@@ -49,7 +52,7 @@ def _check_validate(inputs: dict) -> None:
                              f"({MEMORY_FRACTION:g} of this machine's memory)")
 
 
-def task_validate(inputs: dict, seed=0) -> dict:
+def task_validate(inputs: dict, seed: int = 0) -> dict:
     """One group of the validation suite (limbound.sim.validate.<group>_cases): measured, stderr, expected, ok per case."""
     func = _validate_func(inputs)
     kw = _kwargs_for(func, {k: v for k, v in inputs.items() if k != "group"}, kind="validate")
@@ -62,7 +65,7 @@ def task_validate(inputs: dict, seed=0) -> dict:
     return row
 
 
-def _graph(spec, seed):
+def _graph(spec: str, seed: int) -> Any:
     """A G-set/rudy file path, or ``random:N:P`` (Erdos-Renyi, unit weights, from the point's seed)."""
     from ...solvers.maxcut import read_gset
 
@@ -83,7 +86,7 @@ def _graph(spec, seed):
 _GRAPH_N: dict = {}
 
 
-def _graph_nodes(spec) -> int:
+def _graph_nodes(spec: str) -> int:
     """Node count of a graph input (``random:N:P``: N, without drawing it; a file: read once per path and version)."""
     if spec.startswith("random:"):
         return int(spec.split(":")[1])
@@ -121,7 +124,7 @@ def _check_anneal(inputs: dict) -> None:
     check_memory(_graph_nodes(inputs["graph"]), g["sweeps"], g["reads"])
 
 
-def task_anneal(inputs: dict, seed=0) -> dict:
+def task_anneal(inputs: dict, seed: int = 0) -> dict:
     """MaxCut of one graph on the LIM Ising machine (limbound.solvers.maxcut.solve_maxcut), priced per paradigm."""
     from ...solvers.maxcut import solve_maxcut
 
@@ -171,7 +174,7 @@ def _check_qp(inputs: dict) -> None:
     check_solve_inputs(gen["n"], **kw)
 
 
-def task_qp(inputs: dict, seed=0) -> dict:
+def task_qp(inputs: dict, seed: int = 0) -> dict:
     """A random convex QP (limbound.solvers.qp.random_qp, seeded by the point) solved on LIM memories."""
     from ...solvers.qp import random_qp, solve_qp
 
@@ -201,7 +204,7 @@ def _check_train(inputs: dict) -> None:
     check_train_inputs(**_train_config(inputs))  # the combinations: the work budget (epochs x batches x reads x ...)
 
 
-def task_train(inputs: dict, seed=0) -> dict:
+def task_train(inputs: dict, seed: int = 0) -> dict:
     """Digits training with weights in LIM memories (limbound.solvers.train.train_digits)."""
     from ...solvers.train import train_digits
 
@@ -215,7 +218,7 @@ def task_train(inputs: dict, seed=0) -> dict:
             **floor_columns(d)}
 
 
-def _defaults(func) -> dict:
+def _defaults(func: Callable) -> dict:
     import inspect
 
     return {n: p.default for n, p in inspect.signature(func).parameters.items()}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...errors import ParameterError
-from ...fileio import atomic_path, atomic_write_text, dumps
+from ...fileio import StrPath, atomic_path, atomic_write_text, dumps
 from .config import SweepConfig
 
 #: The floor columns every anneal/qp/train row carries (THEORY §8a; tightness is None when the floor is 0).
@@ -34,7 +34,7 @@ _SCHEMAS = {
 }
 
 
-def _type_ok(tag: str, v) -> bool:
+def _type_ok(tag: str, v: object) -> bool:
     if tag.endswith("?") and v is None:
         return True
     tag = tag.rstrip("?")
@@ -47,7 +47,7 @@ def _type_ok(tag: str, v) -> bool:
     return isinstance(v, int) if tag == "int" else math.isfinite(v)
 
 
-def point_problem(rec, stem: str, point: dict | None = None, kind: str | None = None) -> str | None:
+def point_problem(rec: object, stem: str, point: dict | None = None, kind: str | None = None) -> str | None:
     """Why a point file's record cannot be trusted as the result of ``point`` (None: it can).
 
     Checked: a dict with this id and status "ok", the point's kind, seed and inputs, a flat result of
@@ -82,7 +82,7 @@ def _canon_inputs(inputs: dict) -> dict:
     return json.loads(dumps(inputs))
 
 
-def _read_point(path: Path, point: dict | None = None, kind: str | None = None):
+def _read_point(path: Path, point: dict | None = None, kind: str | None = None) -> dict | None:
     """A finished point file, or None if unreadable or not a valid result (:func:`point_problem`)."""
     try:
         rec = json.loads(path.read_text(encoding="utf-8"))
@@ -91,7 +91,7 @@ def _read_point(path: Path, point: dict | None = None, kind: str | None = None):
     return None if point_problem(rec, path.stem, point, kind) else rec
 
 
-def finished_ids(out_dir) -> set:
+def finished_ids(out_dir: StrPath) -> set[str]:
     """Ids of the points whose result file is present and valid."""
     d = Path(out_dir) / "points"
     if not d.is_dir():
@@ -99,7 +99,7 @@ def finished_ids(out_dir) -> set:
     return {p.stem for p in d.glob("*.json") if not p.name.startswith(".") and _read_point(p) is not None}
 
 
-def scan_points(cfg: "SweepConfig", out_dir) -> tuple[set, dict]:
+def scan_points(cfg: SweepConfig, out_dir: StrPath) -> tuple[set, dict]:
     """``(done, bad)``: ids of the grid's points with a valid result file, and ``{id: why}`` for files there that
     fail validation (wrong content, truncated, another point's inputs) -- those are recomputed."""
     d = Path(out_dir) / "points"
@@ -121,7 +121,7 @@ def scan_points(cfg: "SweepConfig", out_dir) -> tuple[set, dict]:
     return done, bad
 
 
-def store_versions(out_dir) -> dict:
+def store_versions(out_dir: StrPath) -> dict:
     """``{version: number of finished points}`` of the store in ``out_dir``, plus the manifest's version."""
     out = Path(out_dir)
     seen: dict = {}
@@ -143,7 +143,7 @@ def store_versions(out_dir) -> dict:
     return seen
 
 
-def check_same_version(out_dir) -> None:
+def check_same_version(out_dir: StrPath) -> None:
     """Refuse (one line) a store written by another limbound version: one store never mixes versions."""
     other = {v: n for v, n in store_versions(out_dir).items() if v != __version__}
     if other:
@@ -164,7 +164,7 @@ def _clean_temp(out_dir: Path) -> int:
     return n
 
 
-def consolidate(cfg: SweepConfig, out_dir) -> tuple:
+def consolidate(cfg: SweepConfig, out_dir: StrPath) -> tuple[Path, int]:
     """Write the finished points of ``cfg``, in grid order, to the store; return (path, rows)."""
     import pandas as pd
 
