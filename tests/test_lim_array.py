@@ -223,7 +223,7 @@ def test_frozen_reads_stop_and_heat_is_D_times_levels_walked_along_the_tilt():
 
 class _Run(VersusBound):
     def __init__(self, mean, sem, bound):
-        self.dissipated_J, self.dissipated_sem_J, self.bound_J, self.estimate_J = mean, sem, bound, 1.0
+        self.heat_J, self.heat_sem_J, self.bound_J, self.estimate_J = mean, sem, bound, 1.0
 
 
 def test_second_law_check_uses_the_standard_error():

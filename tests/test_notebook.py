@@ -42,7 +42,7 @@ def test_qp_and_train_results_one_row():
     r = solve_qp(random_qp(6, seed=1), bits=6, reads=2, seed=1, reference=None)
     df = r.to_pandas()
     assert len(df) == 1
-    assert df["dissipated_J (measured)"].iloc[0] == pytest.approx(r.dissipated_J)
+    assert df["heat_J (measured)"].iloc[0] == pytest.approx(r.heat_J)
     assert df["floor_J (floor)"].iloc[0] == pytest.approx(r.floor_J)
     assert "QPResult" in r._repr_html_() and "tightness" in r._repr_html_()
     from limbound.solvers.train import TrainResult

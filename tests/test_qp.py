@@ -17,7 +17,7 @@ from limbound.solvers.qp import (load_qp, objective, osqp_reference, random_qp, 
 
 def _second_law(r):
     # the floor is for the mean over runs: compare with the standard error (THEORY §6)
-    assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0
+    assert r.heat_J - 3 * r.heat_sem_J >= r.bound_J > 0
     assert r.as_dict()["second_law_holds"] and r.as_dict()["second_law_margin_sem"] >= 3
 
 
@@ -65,7 +65,7 @@ def test_random_qp_b16_within_1e_3_of_osqp():
     # mean heat follows from the hop counts alone; the ratios are checked against that and the analytic estimate
     b = r.books
     heat_from_hops = 11.783 * kT(300.0) * (b["hops_forward_per_read"] - b["hops_backward_per_read"])
-    assert r.dissipated_J == pytest.approx(heat_from_hops, rel=1e-4)
+    assert r.heat_J == pytest.approx(heat_from_hops, rel=1e-4)
     assert r.measured_over_estimate == pytest.approx(heat_from_hops / est, rel=2e-4)
     # the floor can remove at most the initial entropy, N b ln 2 = 100 x 16 ln 2 kT
     assert r.bound_J <= 100 * 16 * math.log(2) * kT(300.0)
@@ -231,7 +231,7 @@ def test_same_seed_same_run():
     a = solve_qp(prob, bits=8, seed=4, reference=None)
     b = solve_qp(prob, bits=8, seed=4, reference=None)
     assert np.array_equal(a.objective_per_read, b.objective_per_read)
-    assert a.dissipated_J == b.dissipated_J and a.updates == b.updates
+    assert a.heat_J == b.heat_J and a.updates == b.updates
 
 
 def test_dict_of_arrays_is_accepted_and_checked():
@@ -517,7 +517,7 @@ def test_npz_without_bounds_and_an_unbounded_problem(tmp_path):
     stages = r.books["box_stages"]
     assert [s["box_half_width"] for s in stages] == [10.0 * 16**k for k in range(5)]  # up to 1e6 x the start
     heat = sum(s["heat_J"] for s in stages)  # every stage's heat is booked
-    assert r.dissipated_J == pytest.approx(heat, rel=1e-9)
+    assert r.heat_J == pytest.approx(heat, rel=1e-9)
 
 
 def test_residuals_are_zero_at_a_kkt_point_and_measure_a_violation():

@@ -12,7 +12,7 @@ from limbound.solvers.train import _grad, _layout, load_digits_split, train_digi
 
 
 def _second_law(r):
-    assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0
+    assert r.heat_J - 3 * r.heat_sem_J >= r.bound_J > 0
 
 
 def test_logreg_b8_reaches_093_on_digits():

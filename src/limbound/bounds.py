@@ -43,7 +43,7 @@ import numpy as np
 
 from . import catalogs
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
-from .display import Display
+from .display import Result
 from .errors import ParameterError, ParameterTypeError, check_positive, check_real
 from .inputs import Inputs, resolve
 from .physics import (accelerator_energy_J, final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
@@ -231,9 +231,17 @@ def estimate(inputs: Inputs) -> dict:
     return Estimate(out)
 
 
-class Estimate(dict, Display):
-    """What :func:`estimate` returns: ``{paradigm: Bound}`` (a dict), with ``to_pandas()`` and ``_repr_html_``
-    (one row per paradigm; every energy an estimate except the Landauer reference, THEORY §4)."""
+class Estimate(dict, Result):
+    """What :func:`estimate` returns: ``{paradigm: Bound}`` (a dict), with ``status``, ``message``, ``as_dict()``
+    (``{paradigm: Bound.as_dict()}``, the ``paradigms`` of ``limbound estimate --json``), ``to_pandas()`` and
+    ``_repr_html_`` (one row per paradigm; every energy an estimate except the Landauer reference, THEORY §4)."""
+
+    @property
+    def message(self) -> str:
+        return f"estimated {len(self)} paradigms: " + ", ".join(self)
+
+    def as_dict(self) -> dict:
+        return {p: b.as_dict() for p, b in self.items()}
 
     def _records(self) -> list:
         from .display import flat_scalars

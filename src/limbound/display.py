@@ -1,14 +1,19 @@
-"""Notebook display of results: ``_repr_html_`` (Jupyter shows a table) and ``to_pandas()``.
+"""What every result object shares: ``status``, ``message``, ``as_dict()`` (SciPy's ``OptimizeResult`` habit) and
+the notebook display, ``_repr_html_`` (Jupyter shows a table) and ``to_pandas()``.
 
-A result class mixes in :class:`Display` and provides ``_records()`` -- a list of flat dicts, one per row
-(a run's summary, a read, a paradigm) -- and optionally ``_title()``.  pandas is optional (the ``sweep``
-extra); ``to_pandas`` says how to install it when it is missing.  The records carry the same keys as the
-result's JSON (``as_dict``), so a notebook table and a ``--json`` output name every quantity alike.
+A result class mixes in :class:`Result` (or only :class:`Display`) and provides ``as_dict()`` (JSON-ready: the
+``results`` block of the command's ``--json``, README "JSON output"), ``_records()`` -- a list of flat dicts,
+one per row (a run's summary, a read, a paradigm) -- and optionally ``_title()``, ``status`` and ``message``.
+pandas is optional (the ``sweep`` extra); ``to_pandas`` says how to install it when it is missing.
+Renamed attributes keep their old name one release through :func:`deprecated_alias`.
+The records carry the same keys as the result's JSON (``as_dict``), so a notebook table and a ``--json``
+output name every quantity alike.
 """
 from __future__ import annotations
 
 import html
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,3 +71,31 @@ class Display:
             body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
         return (f"<div style='max-width:100%;overflow-x:auto'><table><caption style='text-align:left'>"
                 f"<b>{html.escape(self._title())}</b></caption>{head}{body}</table></div>")
+
+
+class Result(Display):
+    """Mixin of every result (:class:`~limbound.solvers.ising.AnnealResult`, ``QPResult``, ``TrainResult``,
+    :class:`~limbound.bounds.Estimate`, the validation cases): ``status`` (one word: ``"success"`` unless the class
+    says otherwise, e.g. QP's ``"solved"``/``"max_iter"``), ``message`` (one sentence saying what the status means)
+    and ``as_dict()``, as SciPy's ``OptimizeResult`` has ``status``/``message``."""
+
+    status = "success"
+
+    @property
+    def message(self) -> str:
+        return "completed"
+
+    def as_dict(self) -> dict:  # pragma: no cover - every user overrides it
+        raise NotImplementedError
+
+
+def deprecated_alias(new: str, old: str) -> property:
+    """A read-only attribute ``old`` that returns ``self.<new>`` and warns (``DeprecationWarning``): a renamed
+    quantity (one name per quantity: ``temperature_K``, ``heat_J``) keeps its old name for one release."""
+
+    def get(self):
+        warnings.warn(f"{type(self).__name__}.{old} is deprecated and goes in the next release; use .{new}",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(self, new)
+
+    return property(get, doc=f"Deprecated alias of ``{new}`` (goes in the next release).")

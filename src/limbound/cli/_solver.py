@@ -16,7 +16,7 @@ def bound_rows(r) -> list:
     Every energy says its kind: measured, floor (a theorem) or estimate (the paper's model).
     """
     parts = r.books.get("floor_parts") or {}
-    return [["measured: heat [J] (mean over reads +- SE)", f"{r.dissipated_J:.4g} +- {r.dissipated_sem_J:.2g}"],
+    return [["measured: heat [J] (mean over reads +- SE)", f"{r.heat_J:.4g} +- {r.heat_sem_J:.2g}"],
             ["floor [J] (THEORY §8a, the larger below)", g3(r.floor_J)],
             ["  ensemble floor: entropy + speed [J]", f"{g3(parts.get('entropy_J'))} + {g3(parts.get('speed_J'))}"],
             ["  conditional floor (per update) [J]", g3(r.books.get("floor_conditional_J"))],

@@ -3,8 +3,9 @@
 Parses, calls :func:`limbound.solvers.maxcut.solve_maxcut`, prints.  With
 ``--json``: ``inputs``, ``results``, ``provenance`` (README "JSON output");
 ``results`` has the keys ``best_cut``, ``mean_cut``,
-``energy_dissipated_J`` (heat summed over ALL reads),
-``energy_dissipated_per_read_J`` (the same, mean per read),
+``heat_J`` (measured heat of one read, mean over reads, as in ``qp`` and
+``train``), ``heat_all_reads_J`` (heat summed over ALL reads; before 0.2
+``energy_dissipated_per_read_J`` and ``energy_dissipated_J``, kept as aliases),
 ``energy_to_target_J`` (PER READ: mean, over the reads that reached the
 target, of the heat each dissipated until it first did; null if none did),
 ``success_probability``, ``energy_to_solution_99_J`` (restarts to 99 %),
@@ -88,7 +89,7 @@ def run(args) -> int:
         ["best cut / mean cut", "measured", f"{out['best_cut']:g} / {out['mean_cut']:.3g}",
          f"{args.target:g} reached by {a['target_reached_reads']}/{args.reads} reads" if target else ""],
         ["heat per read, mean ± SE [J]", "measured",
-         f"{g3(out['energy_dissipated_per_read_J'])} ± {g3(se)}" if se is not None else g3(out["energy_dissipated_per_read_J"]),
+         f"{g3(out['heat_J'])} ± {g3(se)}" if se is not None else g3(out["heat_J"]),
          g3(tgt_p.get("lim_measured_J"))],
         ["floor per read (entropy + speed, THEORY §8a) [J]", "floor", g3(fl.get("floor_J")), ""],
         ["tightness (measured / floor)", "ratio", g3(fl.get("tightness")), ""],

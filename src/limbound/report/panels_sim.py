@@ -132,8 +132,8 @@ def _f_series(label_rows: list[dict], xs: np.ndarray) -> list[Series]:
 
 def _f_row(problem: str, b: int, r: Any, quality: float, quality_metric: str, converged: bool | None) -> dict:
     """One table row of panel (f): a run's heat, floors, estimate and quality."""
-    return {"problem": problem, "bits": b, "dissipated_J": r.dissipated_J,
-            "dissipated_sem_J": r.dissipated_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
+    return {"problem": problem, "bits": b, "dissipated_J": r.heat_J,
+            "dissipated_sem_J": r.heat_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
             "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
             "quality": quality, "quality_metric": quality_metric, "updates": r.updates, "converged": converged}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from ..display import Result
 from ..errors import ParameterError
 from ..stats import FAMILY_ALPHA, z_threshold
 
@@ -20,7 +21,7 @@ TESTS = ("two-sided", "lower", "exact")
 
 
 @dataclass
-class Case:
+class Case(Result):
     """One validation result.
 
     Attributes
@@ -61,10 +62,21 @@ class Case:
     n_comparisons: int | None = None
     rule: str | None = None
 
+    @property
+    def status(self) -> str:
+        """``passed`` or ``failed`` by the case's criterion; ``not judged`` before :func:`judge`."""
+        return "not judged" if self.ok is None else ("passed" if self.ok else "failed")
+
+    @property
+    def message(self) -> str:
+        """The pass rule as judged (the ``validate`` table's criterion), or the test before judging."""
+        return f"{self.status}: {self.rule or self.test}"
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["ok"] = bool(self.ok)
         d["checks_ok"] = bool(self.checks_ok)
+        d["status"], d["message"] = self.status, self.message
         return d
 
 

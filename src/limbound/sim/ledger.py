@@ -82,4 +82,4 @@ class ArrayBooks:
         """Energy books summed over the trajectories."""
         return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
                       work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()),
-                      T_K=getattr(self, "T_K", T_DEFAULT_K))
+                      T_K=getattr(self, "temperature_K", None) or getattr(self, "T_K", T_DEFAULT_K))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
-from ..display import Display
+from ..display import Result, deprecated_alias
 from ..physics.lim import lim_per_op_J
 from .ledger import Ledger
 from .lim_floor import floor_summary
@@ -107,28 +107,33 @@ class MemoryBooks:
                 "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}
 
 
-class VersusBound(Display):
+class VersusBound(Result):
     """Mixin of a solver's result: measured dissipation against the second-law bound and the LIM estimate.
 
-    The class provides ``dissipated_J`` and ``dissipated_sem_J`` (mean heat
-    of a run and its standard error, :class:`MemoryBooks`), ``bound_J`` (THEORY
-    §6) and ``estimate_J`` (:func:`estimate_J`).
+    The class provides ``heat_J`` and ``heat_sem_J`` (mean heat of a read and
+    its standard error, :class:`MemoryBooks`; measured), ``bound_J`` (THEORY
+    §6) and ``estimate_J`` (:func:`estimate_J`).  ``dissipated_J`` and
+    ``dissipated_sem_J`` are their names before 0.2 (deprecated aliases).
     """
+
+    dissipated_J = deprecated_alias("heat_J", "dissipated_J")
+    dissipated_sem_J = deprecated_alias("heat_sem_J", "dissipated_sem_J")
 
     def _records(self) -> list:
         """One row (notebooks: ``to_pandas()``, ``_repr_html_``): the result's scalar fields, measured heat first."""
-        head = {"dissipated_J (measured)": self.dissipated_J, "dissipated_sem_J": self.dissipated_sem_J,
+        head = {"heat_J (measured)": self.heat_J, "heat_sem_J": self.heat_sem_J,
                 "floor_J (floor)": self.floor_J, "estimate_J (estimate)": self.estimate_J, "tightness": self.tightness}
         rest = {k: v for k, v in self.as_dict().items()
-                if not isinstance(v, (dict, list, tuple, np.ndarray)) and k not in ("dissipated_J", "dissipated_sem_J",
-                                                                                     "floor_J", "estimate_J", "tightness")}
+                if not isinstance(v, (dict, list, tuple, np.ndarray)) and k not in ("heat_J", "heat_sem_J", "dissipated_J",
+                                                                                     "dissipated_sem_J", "floor_J",
+                                                                                     "estimate_J", "tightness")}
         return [{**head, **rest}]
 
     @property
     def tightness(self) -> float:
-        """``dissipated_J / floor_J``: measured over the THEORY §8a floor (inf when the floor is not positive)."""
+        """``heat_J / floor_J``: measured over the THEORY §8a floor (inf when the floor is not positive)."""
         f = self.floor_J
-        return self.dissipated_J / f if f > 0 else math.inf
+        return self.heat_J / f if f > 0 else math.inf
 
     @property
     def floor_J(self) -> float:
@@ -140,39 +145,41 @@ class VersusBound(Display):
 
     @property
     def measured_over_estimate(self) -> float:
-        """``dissipated_J / estimate_J`` (inf when the estimate is not positive)."""
-        return self.dissipated_J / self.estimate_J if self.estimate_J > 0 else math.inf
+        """``heat_J / estimate_J`` (inf when the estimate is not positive)."""
+        return self.heat_J / self.estimate_J if self.estimate_J > 0 else math.inf
 
     def bound_dict(self) -> dict:
         """The measured-against-bound entries of ``as_dict``."""
         return {
-            "dissipated_J": self.dissipated_J,
-            "dissipated_sem_J": self.dissipated_sem_J,
+            "heat_J": self.heat_J,
+            "heat_sem_J": self.heat_sem_J,
+            "dissipated_J": self.heat_J,  # deprecated alias of heat_J (JSON before 0.2)
+            "dissipated_sem_J": self.heat_sem_J,  # deprecated alias of heat_sem_J
             "floor_J": self.floor_J,
             "floor_parts": self._books().get("floor_parts"),
             "floor_holds": self._books().get("floor_holds"),
             "bound_J": self.bound_J,
             "estimate_J": self.estimate_J,
             "tightness": self.tightness,
-            "tightness_second_law": self.dissipated_J / self.bound_J if self.bound_J > 0 else math.inf,
+            "tightness_second_law": self.heat_J / self.bound_J if self.bound_J > 0 else math.inf,
             "measured_over_estimate": self.measured_over_estimate,
-            "dissipated_minus_3sem_J": self.dissipated_J - 3.0 * self.dissipated_sem_J,
+            "dissipated_minus_3sem_J": self.heat_J - 3.0 * self.heat_sem_J,
             "second_law_margin_sem": self.second_law_margin_sem,
             "second_law_holds": self.second_law_holds,
         }
 
     @property
     def second_law_margin_sem(self) -> float:
-        """``(dissipated_J - bound_J) / dissipated_sem_J``: the floor's margin in standard errors of the mean heat."""
-        diff = self.dissipated_J - self.bound_J
-        if self.dissipated_sem_J > 0:
-            return diff / self.dissipated_sem_J
+        """``(heat_J - bound_J) / heat_sem_J``: the floor's margin in standard errors of the mean heat."""
+        diff = self.heat_J - self.bound_J
+        if self.heat_sem_J > 0:
+            return diff / self.heat_sem_J
         return math.inf if diff >= 0 else -math.inf
 
     @property
     def second_law_holds(self) -> bool:
         """False only if the mean heat is clearly below the floor, ``mean + 3 SE < bound_J`` (THEORY §6)."""
-        return bool(self.dissipated_J + 3.0 * self.dissipated_sem_J >= self.bound_J)
+        return bool(self.heat_J + 3.0 * self.heat_sem_J >= self.bound_J)
 
 
 #: The flat floor columns of a sweep row (THEORY §8a), in order: see :func:`floor_columns`.

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..display import Result
 from ..errors import FormatError, ParameterError
 from ..specs import MAXCUT
 from ..fileio import read_input_bytes
@@ -261,8 +262,9 @@ def cut_to_energy(graph: MaxCutGraph, cut) -> float:
 
 
 @dataclass
-class MaxCutResult:
-    """A MaxCut solve: the anneal plus the cuts (recomputed edge by edge from the returned states)."""
+class MaxCutResult(Result):
+    """A MaxCut solve: the anneal plus the cuts (recomputed edge by edge from the returned states); ``status`` and
+    ``message`` are the anneal's."""
 
     graph_name: str
     total_weight: float
@@ -279,18 +281,30 @@ class MaxCutResult:
     def mean_cut(self) -> float:
         return float(self.cuts.mean())
 
+    @property
+    def status(self) -> str:
+        return self.anneal.status
+
+    @property
+    def message(self) -> str:
+        return f"best cut {self.best_cut:g}; {self.anneal.message}"
+
+    def _records(self) -> list:
+        return self.anneal._records()
+
     def as_dict(self) -> dict:
         a = self.anneal.as_dict()
         out = {
             "graph": self.graph_name, "n_nodes": self.anneal.n, "total_weight": self.total_weight,
             "best_cut": self.best_cut, "mean_cut": self.mean_cut, "mean_best_cut": float(self.best_cuts.mean()),
             "target_cut": self.target_cut,
-            "energy_dissipated_J": a["energy_dissipated_J"],
-            "energy_dissipated_per_read_J": a["energy_dissipated_per_read_J"],
+            "heat_J": a["heat_J"], "heat_all_reads_J": a["heat_all_reads_J"],
+            "energy_dissipated_J": a["energy_dissipated_J"],  # deprecated alias of heat_all_reads_J
+            "energy_dissipated_per_read_J": a["energy_dissipated_per_read_J"],  # deprecated alias of heat_J
             "energy_to_target_J": a["energy_to_target_J"],
             "success_probability": a["success_probability"], "energy_to_solution_99_J": a["energy_to_solution_99_J"],
             "spin_updates_per_s": a["spin_updates_per_s"], "first_law_residual": a["first_law_residual"],
-            "time_s": a["time_s"], "definitions": a["definitions"],
+            "time_s": a["time_s"], "definitions": a["definitions"], "status": a["status"], "message": a["message"],
         }
         out["anneal"] = a
         return out

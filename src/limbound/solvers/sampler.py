@@ -283,7 +283,7 @@ def _info(res, *, acceptance, seed, offset, beta_schedule_type, beta_range, per_
         ([float(used[0]), float(used[-1])] if used.size else []),
         "beta_schedule_type": beta_schedule_type or res.schedule.get("schedule"),
         "lambda_range_J": [float(used[0]) * res.kT_J, float(used[-1]) * res.kT_J] if used.size else [],
-        "temperature_K": res.T_K, "sweep_time_s": res.sweep_time_s,
+        "temperature_K": res.temperature_K, "sweep_time_s": res.sweep_time_s,
         "anneal_time_s": res.sweeps * res.sweep_time_s, "spin_updates_per_s": res.spin_updates_per_s,
         "num_sweeps": res.sweeps, "seed": seed, "energy_offset": offset,
     }

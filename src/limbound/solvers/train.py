@@ -138,8 +138,8 @@ class TrainResult(VersusBound):
     test_accuracy_per_read: np.ndarray
     train_accuracy: float
     float_test_accuracy: float
-    dissipated_J: float
-    dissipated_sem_J: float
+    heat_J: float        # measured: mean heat of a read (J); dissipated_J before 0.2 (deprecated alias)
+    heat_sem_J: float    # its standard error over reads (J)
     bound_J: float
     estimate_J: float
     updates: int
@@ -157,7 +157,7 @@ class TrainResult(VersusBound):
             "train_accuracy": self.train_accuracy,
             "test_accuracy_per_read": self.test_accuracy_per_read.tolist(),
             **self.bound_dict(),
-            "energy_to_solution_J": self.dissipated_J,
+            "energy_to_solution_J": self.heat_J,
             "updates": self.updates,
             "predicted_updates": self.predicted_updates,
             "convergence_class": "stochastic",
@@ -165,7 +165,14 @@ class TrainResult(VersusBound):
             "time_to_solution_s": self.time_to_solution_s,
             "wall_time_s": self.wall_time_s,
             "books": self.books,
+            "status": self.status,
+            "message": self.message,
         }
+
+    @property
+    def message(self) -> str:
+        return (f"trained {self.inputs.get('epochs', '?')} epochs on {self.inputs.get('reads', '?')} reads: test accuracy "
+                f"{self.test_accuracy:.4f} (float32 {self.float_test_accuracy:.4f})")
 
 
 def _n_params(model) -> int:
@@ -235,11 +242,11 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred)
     return TrainResult(
         test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
-        float_test_accuracy=f_acc, dissipated_J=books.dissipated_J, dissipated_sem_J=books.dissipated_sem_J,
+        float_test_accuracy=f_acc, heat_J=books.dissipated_J, heat_sem_J=books.dissipated_sem_J,
         bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=lb.size,
         time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
         inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
-                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "T_K": T_K, "seed": seed,
+                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "temperature_K": T_K, "T_K": T_K, "seed": seed,
                 "engine": engine, "C": C, "float_reference": float_reference},
     )
 

@@ -64,7 +64,7 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
     best, books, wall = run_reads(problem, betas, spins, seeds, target_energy, acceptance)
     return AnnealResult(
         samples=spins, best_samples=best, **books, betas=betas, schedule=sched, n=problem.n, sweeps=sweeps,
-        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, T_K=T_K,
+        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, temperature_K=T_K,
         f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
         extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
                "floor_tree": floor_tree(problem)})

@@ -8,7 +8,7 @@ import numpy as np
 
 from ...constants import kT
 from ...counting import restarts_for_99
-from ...display import Display
+from ...display import Result, deprecated_alias
 from ...physics.floors import transport_term_kT
 from ...sim.ledger import ArrayBooks
 from ...stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper, w1_spin_lower_from_reads
@@ -19,7 +19,7 @@ __all__ = ["AnnealResult", "JSON_DEFINITIONS"]
 
 
 @dataclass
-class AnnealResult(ArrayBooks, Display):
+class AnnealResult(ArrayBooks, Result):
     """Outcome of :func:`anneal`: states, energies and the energy books of every read.
 
     Energies of the problem (``energies``, ``best_energies``) are in units of
@@ -56,16 +56,18 @@ class AnnealResult(ArrayBooks, Display):
     seed: int
     target_energy: float | None
     acceptance: str
-    T_K: float
+    temperature_K: float           # bath temperature (K); T_K before 0.2 (deprecated alias)
     f0_hz: float
     barrier_kT: float
     wall_time_s: float
     extra: dict = field(default_factory=dict)
 
+    T_K = deprecated_alias("temperature_K", "T_K")
+
     # ---- derived quantities
     @property
     def kT_J(self) -> float:
-        return float(kT(self.T_K))
+        return float(kT(self.temperature_K))
 
     @property
     def sweep_time_s(self) -> float:
@@ -113,13 +115,13 @@ class AnnealResult(ArrayBooks, Display):
     def priced(self) -> dict:
         """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
         run = price_operations(self.reads * self.attempts, int(self.flips.sum()), int(self.nnz_touched.sum()),
-                               T_K=self.T_K, sweep_time_s=self.sweep_time_s, f0_hz=self.f0_hz)
+                               T_K=self.temperature_K, sweep_time_s=self.sweep_time_s, f0_hz=self.f0_hz)
         run["lim_measured_J"] = float(self.heat_kT.sum()) * self.kT_J
         out = {"run_all_reads": run, "to_target_mean_per_read": None}
         if self.target_energy is not None and np.any(self.reached):
             m = self.reached
             tgt = price_operations(float(self.attempts_to_target[m].mean()), float(self.flips_to_target[m].mean()),
-                                   float(self.nnz_to_target[m].mean()), T_K=self.T_K, sweep_time_s=self.sweep_time_s,
+                                   float(self.nnz_to_target[m].mean()), T_K=self.temperature_K, sweep_time_s=self.sweep_time_s,
                                    f0_hz=self.f0_hz)
             tgt["lim_measured_J"] = self.energy_to_target_J()
             out["to_target_mean_per_read"] = tgt
@@ -203,11 +205,13 @@ class AnnealResult(ArrayBooks, Display):
             "n_spins": self.n, "sweeps": self.sweeps, "reads": self.reads, "seed": self.seed,
             "acceptance": self.acceptance, "schedule": dict(self.schedule),
             "lambda_range_J": [float(self.betas[0]) * k, float(self.betas[-1]) * k],
-            "temperature_K": self.T_K, "f0_hz": self.f0_hz, "barrier_kT": self.barrier_kT,
+            "temperature_K": self.temperature_K, "f0_hz": self.f0_hz, "barrier_kT": self.barrier_kT,
             "sweep_time_s": self.sweep_time_s, "anneal_time_s": self.sweeps * self.sweep_time_s,
             "best_energy": float(self.best_energies.min()), "mean_energy": float(self.energies.mean()),
-            "energy_dissipated_J": float(self.heat_kT.sum()) * k,
-            "energy_dissipated_per_read_J": float(self.heat_kT.mean()) * k,
+            "heat_J": float(self.heat_kT.mean()) * k,
+            "heat_all_reads_J": float(self.heat_kT.sum()) * k,
+            "energy_dissipated_J": float(self.heat_kT.sum()) * k,  # deprecated alias of heat_all_reads_J
+            "energy_dissipated_per_read_J": float(self.heat_kT.mean()) * k,  # deprecated alias of heat_J
             "heat_per_read_J": (self.heat_kT * k).tolist(),
             "work_J": float(self.work_kT.sum()) * k,
             "delta_U_J": float((self.U_end_kT - self.U_start_kT).sum()) * k,
@@ -223,13 +227,31 @@ class AnnealResult(ArrayBooks, Display):
             "spin_updates_per_s": self.spin_updates_per_s, "time_s": self.wall_time_s,
             "priced": self.priced(), "second_law": self.second_law_floor_J(), "floor": self.floor(),
             "definitions": dict(JSON_DEFINITIONS),
+            "status": self.status, "message": self.message,
         }
+
+    @property
+    def status(self) -> str:
+        """``success``; with a target, ``target_reached`` (by some read) or ``target_not_reached``."""
+        if self.target_energy is None:
+            return "success"
+        return "target_reached" if np.any(self.reached) else "target_not_reached"
+
+    @property
+    def message(self) -> str:
+        done = f"{self.reads} reads x {self.sweeps} sweeps annealed"
+        if self.target_energy is None:
+            return done
+        return f"{done}; {int(self.reached.sum())} of {self.reads} reads reached the target energy {self.target_energy:g}"
 
 
 #: What the energy keys of :meth:`AnnealResult.as_dict` (and the ``anneal`` CLI JSON) mean.
 JSON_DEFINITIONS = {
-    "energy_dissipated_J": "heat released to the bath, summed over all reads (J)",
-    "energy_dissipated_per_read_J": "heat released by one read, mean over reads (J) = energy_dissipated_J / reads",
+    "heat_J": "measured: heat released to the bath by one read, mean over reads (J), as heat_J of qp and train",
+    "heat_all_reads_J": "measured: heat released to the bath, summed over all reads (J) = heat_J x reads",
+    "energy_dissipated_J": "heat released to the bath, summed over all reads (J) (deprecated alias of heat_all_reads_J)",
+    "energy_dissipated_per_read_J": "heat released by one read, mean over reads (J) = energy_dissipated_J / reads "
+                                    "(deprecated alias of heat_J)",
     "energy_to_target_J": "per read: heat a read released until its energy first reached the target, mean over "
                           "the reads that reached it (J); null if none did",
     "energy_to_solution_99_J": "per solve: mean heat of a whole read times the restarts needed for 99 % success (J)",

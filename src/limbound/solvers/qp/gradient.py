@@ -133,7 +133,7 @@ def solve_gradient(s: Setup, *, method, eps, max_iter, time_limit_s, banks) -> Q
     bd = _books(s, stages, last, status_r, diss=diss, sem=sem, floor=floor, upd=upd, banks=banks)
     return QPResult(
         **accuracy_fields(p, X, f_reads, s.f_ref, best), reference_status=s.ref_status,
-        dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor, estimate_J=s.est,
+        heat_J=diss, heat_sem_J=sem, bound_J=floor, estimate_J=s.est,
         memory_wall_J=float(s.read_energy_J) * upd * p.n * banks,
         updates=int(upd), predicted_updates=s.n_pred, convergence_class=s.klass, kappa=s.kappa,
         outer_iterations=int(np.max(out["iters"])), converged=status == "solved", time_to_solution_s=upd * s.dt_s,

@@ -28,8 +28,8 @@ class QPResult(VersusBound):
     rel_gap: float
     rel_gap_worst_read: float
     constraint_violation: float
-    dissipated_J: float
-    dissipated_sem_J: float
+    heat_J: float        # measured: mean heat of a read (J); dissipated_J before 0.2 (deprecated alias)
+    heat_sem_J: float    # its standard error over reads (J)
     bound_J: float
     estimate_J: float
     memory_wall_J: float
@@ -53,7 +53,14 @@ class QPResult(VersusBound):
 
     @property
     def energy_to_solution_J(self) -> float:
-        return self.dissipated_J + self.memory_wall_J
+        return self.heat_J + self.memory_wall_J
+
+    @property
+    def message(self) -> str:
+        """What ``status`` means, in one sentence (the statuses of :mod:`limbound.solvers.qp.admm`)."""
+        return _MESSAGES.get(self.status, self.status) + (f" (worst read: primal {self.primal_residual:.3g}, dual "
+                                                          f"{self.dual_residual:.3g}, gap {self.duality_gap:.3g}; "
+                                                          f"tolerance {self.tolerance:.3g})")
 
     def as_dict(self) -> dict:
         return {
@@ -72,6 +79,7 @@ class QPResult(VersusBound):
             "kappa": self.kappa,
             "outer_iterations": self.outer_iterations,
             "status": self.status,
+            "message": self.message,
             "primal_residual": self.primal_residual,
             "dual_residual": self.dual_residual,
             "duality_gap": self.duality_gap,
@@ -82,6 +90,11 @@ class QPResult(VersusBound):
             "objective_per_read": self.objective_per_read.tolist(),
             "books": self.books,
         }
+
+
+_MESSAGES = {"solved": "every read met the tolerance", "inaccurate": "stopped above the tolerance in some read",
+             "max_iter": "some read reached the iteration limit", "time_limit": "some read reached the time limit",
+             "infeasible": "the problem is primal infeasible", "unbounded": "the problem is unbounded below"}
 
 
 def _rel_gap(f, f_ref):

@@ -49,7 +49,7 @@ class Setup:
         """The inputs every QP result records (the rule's own options follow them)."""
         p = self.p
         return {"n": p.n, "m": p.m, "bits": self.bits, "rule": rule, "reads": self.reads, "dt_s": self.dt_s,
-                "f0_hz": self.f0_hz, "T_K": self.T_K, "seed": self.seed, "engine": self.engine, "source": p.source,
+                "f0_hz": self.f0_hz, "temperature_K": self.T_K, "T_K": self.T_K, "seed": self.seed, "engine": self.engine, "source": p.source,
                 "sha256": p.sha256, "read_energy_J": self.read_energy_J, "reference": self.reference}
 
 
