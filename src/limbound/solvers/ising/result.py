@@ -249,9 +249,9 @@ class AnnealResult(ArrayBooks, Result):
 JSON_DEFINITIONS = {
     "heat_J": "measured: heat released to the bath by one read, mean over reads (J), as heat_J of qp and train",
     "heat_all_reads_J": "measured: heat released to the bath, summed over all reads (J) = heat_J x reads",
-    "energy_dissipated_J": "heat released to the bath, summed over all reads (J) (deprecated alias of heat_all_reads_J)",
-    "energy_dissipated_per_read_J": "heat released by one read, mean over reads (J) = energy_dissipated_J / reads "
-                                    "(deprecated alias of heat_J)",
+    # the names before 0.2 (deprecated aliases of heat_all_reads_J and heat_J), their text unchanged
+    "energy_dissipated_J": "heat released to the bath, summed over all reads (J)",
+    "energy_dissipated_per_read_J": "heat released by one read, mean over reads (J) = energy_dissipated_J / reads",
     "energy_to_target_J": "per read: heat a read released until its energy first reached the target, mean over "
                           "the reads that reached it (J); null if none did",
     "energy_to_solution_99_J": "per solve: mean heat of a whole read times the restarts needed for 99 % success (J)",
