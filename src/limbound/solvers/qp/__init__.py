@@ -50,15 +50,15 @@ Annealing rule: the ``lam`` schedule of :mod:`limbound.solvers.qp.annealing`.
 
 Energy books and the two numbers (THEORY §6)
 --------------------------------------------
-``dissipated_J`` (mean heat over reads, from the simulator; first-law residual
-reported), ``bound_J`` (second-law floor with an upper estimate of the final
+``heat_J`` (measured: mean heat of a read, from the simulator; first-law residual
+reported; ``dissipated_J`` before 0.2, a deprecated alias), ``bound_J`` (second-law floor with an upper estimate of the final
 marginal entropies over reads: the larger of Miller-Madow and the
 maximum-entropy bound from the spread over reads, see
 :mod:`limbound.sim.lim_array`), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before
 the run: linear class ``n = kappa b ln 2`` with ``kappa = lambda_max /
 lambda_min`` of ``P``, or the sublinear class ``n = C 2**b`` when ``P`` is
-singular (THEORY §3).  ``tightness = dissipated / bound``,
-``measured_over_estimate = dissipated / estimate``.
+singular (THEORY §3).  ``tightness = heat / floor``,
+``measured_over_estimate = heat / estimate``.
 
 What drives the two ratios
 --------------------------
