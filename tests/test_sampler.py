@@ -47,6 +47,9 @@ def test_info_carries_energy_books_and_schedule():
     assert info["first_law_residual"] < 1e-12
     assert ss.record.heat_J.sum() == pytest.approx(info["energy_dissipated_J"])
     assert ss.record.heat_J.mean() == pytest.approx(info["energy_dissipated_per_read_J"])
+    # one name per quantity (issue 10): heat_J is a read's heat, mean over reads; the old keys are aliases
+    assert info["heat_J"] == pytest.approx(ss.record.heat_J.mean()) and info["heat_J"] == info["energy_dissipated_per_read_J"]
+    assert info["heat_all_reads_J"] == pytest.approx(ss.record.heat_J.sum())
     assert np.all(ss.record.num_flips > 0)
 
 

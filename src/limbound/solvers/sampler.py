@@ -5,8 +5,8 @@ Ocean users call ``sample(bqm)``, ``sample_ising(h, J)`` or
 holds the final state of every read (the memories' content when the anneal
 ends), with per-read data vectors ``heat_J`` (dissipated), ``work_J`` and
 ``num_flips``, and ``info`` carrying the totals over all reads
-(``energy_dissipated_J``, ``work_J``, ``delta_U_J``), the mean heat of one
-read (``energy_dissipated_per_read_J``), ``first_law_residual``, the
+(``heat_all_reads_J``, ``work_J``, ``delta_U_J``), the mean heat of one
+read (``heat_J``; before 0.2 ``energy_dissipated_J`` and ``energy_dissipated_per_read_J``, kept as aliases), ``first_law_residual``, the
 schedule and the physical conventions.
 
 dimod is the optional extra ``limbound[ising]``; this is the only module of
@@ -274,8 +274,10 @@ def _info(res, *, acceptance, seed, offset, beta_schedule_type, beta_range, per_
     """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
     used = res.betas
     info = {
-        "energy_dissipated_J": float(res.heat_J.sum()),
-        "energy_dissipated_per_read_J": float(res.heat_J.mean()), "work_J": float(res.work_J.sum()),
+        "heat_J": float(res.heat_J.mean()), "heat_all_reads_J": float(res.heat_J.sum()),
+        "energy_dissipated_J": float(res.heat_J.sum()),  # deprecated alias of heat_all_reads_J
+        "energy_dissipated_per_read_J": float(res.heat_J.mean()),  # deprecated alias of heat_J
+        "work_J": float(res.work_J.sum()),
         "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
         "first_law_residual": res.first_law_residual,
         "schedule": dict(res.schedule), "acceptance": acceptance,
