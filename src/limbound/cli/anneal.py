@@ -78,6 +78,12 @@ def run(args) -> int:
     if args.json:  # before 0.2: the result's keys at the top, provenance {version, seed, inputs} (kept as aliases)
         return emit_json(args, out, inputs, seed=args.seed,
                          legacy={**out, "provenance": {"version": __version__, "seed": args.seed, "inputs": inputs}})
+    _show(args, graph, out)
+    return 0
+
+
+def _show(args, graph, out: dict) -> None:
+    """The anneal's table: each quantity with its kind (measured / floor / estimate), at the terminal's width."""
     a = out["anneal"]
     run_p = a["priced"]["run_all_reads"]
     tgt_p = a["priced"]["to_target_mean_per_read"] or {}
@@ -111,4 +117,3 @@ def run(args) -> int:
           footer="measured: simulation; floor: THEORY §8a theorem for this run (tree entropy bound + transport); estimate: each paradigm's model "
                  "priced per spin update (Landauer x updates assumes one bit erased per update, which an anneal "
                  "does not do: only the floor row bounds the measured heat).")
-    return 0

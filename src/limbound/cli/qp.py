@@ -59,6 +59,12 @@ def run(args) -> int:
                      reference=None if args.no_reference else "osqp", **th)
     if args.json:
         return emit_result(args, r, inputs)
+    _show(args, problem, r, dt)
+    return 0
+
+
+def _show(args, problem, r, dt: float) -> None:
+    """The solve's table: status, accuracy against the reference, and the heat against its floor and estimate."""
     table(f"LIM QP: {problem.source}, n={problem.n}, m={problem.m}, b={args.bits}, rule={args.rule}, dt={dt:g} s",
           ["quantity", "value"],
           [["status", r.status],
@@ -70,4 +76,3 @@ def run(args) -> int:
            *bound_rows(r),
            ["updates (predicted)", f"{r.updates} ({r.predicted_updates:.4g}, {r.convergence_class})"],
            ["first-law residual", g3(r.books["first_law_residual"])]])
-    return 0
