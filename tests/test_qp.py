@@ -142,12 +142,12 @@ def test_solve_qp_over_bits_and_dt_obeys_the_floor():
     for b, dt in ((4, 1e-9), (4, 1e-6), (6, 1e-9), (6, 1e-6)):
         r = solve_qp(prob, bits=b, dt_s=dt, reads=3, seed=2, reference=None)
         d = r.as_dict()
-        assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0 and r.second_law_holds
+        assert r.heat_J - 3 * r.heat_sem_J >= r.bound_J > 0 and r.second_law_holds
         assert r.books["first_law_residual"] < 1e-12
         # THEORY §8a floor beside the measured heat: a theorem for the mean, so within 3 SE of it
-        assert 0 < d["floor_J"] <= r.dissipated_J + 3 * r.dissipated_sem_J and d["floor_holds"]
+        assert 0 < d["floor_J"] <= r.heat_J + 3 * r.heat_sem_J and d["floor_holds"]
         assert d["floor_parts"]["entropy_J"] > 0 and d["floor_parts"]["speed_J"] >= 0
-        assert d["tightness"] == pytest.approx(r.dissipated_J / d["floor_J"])
+        assert d["tightness"] == pytest.approx(r.heat_J / d["floor_J"])
         if (b, dt) == (4, 1e-9):
             # D = max(D_prec, D_speed): at dt = 1 ns, f0 dt = 1 and D_speed = 2 asinh(1/2) < D_prec(4) = ln 31
             assert r.books["D_kT"] == pytest.approx(math.log(31.0))

@@ -70,7 +70,7 @@ def test_train_over_bits_obeys_the_second_law():
     # the bits axis the old `train --sweep` ran (now a `limbound sweep` of kind "train"), run by run
     for b in (4, 6):
         r = train_digits(bits=b, dt_s=1e-6, epochs=1, reads=2, seed=0)
-        assert r.dissipated_J - 3 * r.dissipated_sem_J >= r.bound_J > 0 and r.second_law_holds
+        assert r.heat_J - 3 * r.heat_sem_J >= r.bound_J > 0 and r.second_law_holds
 
 
 @pytest.mark.parametrize("kwargs, word", [
