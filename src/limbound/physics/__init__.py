@@ -1,4 +1,4 @@
-"""Closed-form physics of THEORY §1-2, §4, §7 and §8: rates, retention, per-operation energies, floors, the simulators' checks.
+"""Closed-form physics of THEORY §1-2, §4, §7 and §8: rates, per-operation energies, floors, simulator checks.
 
 The bottom layer (DESIGN.md): every formula of the model lives here, one
 formula per function, one topic per module, SI units (energies in kT where

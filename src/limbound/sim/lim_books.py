@@ -1,4 +1,4 @@
-"""Energy books of a :class:`limbound.sim.lim_array.LIMArray` run and the result mixin of its drivers (THEORY §6, §8a).
+"""Energy books of a :class:`~limbound.sim.lim_array.LIMArray` run and its drivers' result mixin (THEORY §6, §8a).
 
 :class:`MemoryBooks` holds a run's heat, work and floors (per read and over reads); :class:`VersusBound` is the
 mixin of the QP and training results (measured heat against the floors and the LIM estimate);

@@ -1,4 +1,4 @@
-"""Validation cases of the jump-process engines (THEORY §1, §2b, §2c, §7): master equation, LIM memory, static memory.
+"""Validation cases of the jump-process engines (THEORY §1, §2b, §2c, §7): master equation, LIM and static memory.
 
 Continuous-time KMC (:func:`limbound.sim.gillespie.gillespie`) and the synchronous engine
 (:mod:`limbound.sim.kmc`) against the exact master equation (:mod:`limbound.sim.master`) and the closed forms
