@@ -19,7 +19,7 @@ import pytest
 
 from limbound import specs
 from limbound.errors import ParameterError
-from limbound.params import NO_DEFAULT, ListOf, Options, Text
+from limbound.params import NO_DEFAULT, Boolean, ListOf, Options, Text
 
 
 def _estimate(**kw):
@@ -70,6 +70,18 @@ def _train(**kw):
     return train_digits(**kw)
 
 
+def _validate(**kw):
+    from limbound.sim.validate import run_all
+
+    return run_all(**kw)
+
+
+def _reproduce(**kw):
+    from limbound.report.reproduce import reproduce
+
+    return reproduce(None, **kw)  # refused at entry, before the folder is looked at
+
+
 def _sweep_kind(kind, base=None, excluded=("seed",)):
     """The input check of a sweep kind (run for every point before any cluster starts), with ``base`` inputs;
     ``excluded``: declared names a sweep config may not set (the sweep gives each point its seed)."""
@@ -96,6 +108,8 @@ FRONT_DOORS = {
                  _sweep_kind("qp", {"n": 5}, ("seed", "reference"))),
     "random_qp": (_random_qp, "limbound.solvers.qp:random_qp", ["qp", "--random", "5"], _sweep_kind("qp", {"n": 5})),
     "train_digits": (_train, "limbound.solvers.train:train_digits", ["train", "digits"], _sweep_kind("train")),
+    "validate": (_validate, "limbound.sim.validate:run_all", ["validate", "--quick"], None),
+    "reproduce": (_reproduce, "limbound.report.reproduce:reproduce", ["reproduce", "--out", "never"], None),
 }
 
 
@@ -117,7 +131,9 @@ def _cases():
 
 def _cli_args(param, flag, value):
     """The CLI arguments typing the bad value, or None when text cannot express it (a bool, None, a list of the
-    wrong length, a number for a name)."""
+    wrong length, a number for a name; a switch)."""
+    if isinstance(param, Boolean):
+        return None
     if isinstance(param, ListOf):
         ok = isinstance(value, list) and len(value) == param.length and all(isinstance(v, float) for v in value)
         return [flag, *map(repr, value)] if ok else None

@@ -8,6 +8,7 @@ line on stderr and exit code 2.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def _describe(value) -> str:
 
 
 def _short(value) -> str:
-    r = repr(value)
+    r = repr(value.item() if isinstance(value, np.generic) else value)
     return r if len(r) <= 40 else f"{r[:12]}...({len(r)} characters)"
 
 
@@ -116,24 +117,29 @@ def check_bits(value, name: str = "bits"):
     return int(ints) if ints.ndim == 0 else ints
 
 
-def check_integer(name: str, value, *, minimum: int, maximum: int | None = None, why: str = "") -> int:
-    """Return ``value`` as an int in ``minimum..maximum``: whole numbers (``4`` or ``4.0``), never booleans.
+def integers_allowed(minimum=None, maximum=None, why: str = "") -> str:
+    """``"integers 1..64"``, ``"integers >= 2 (entropy over reads)"``: the allowed-part of an integer's message."""
+    rng = (f"integers {minimum}..{maximum}" if minimum is not None and maximum is not None else
+           f"integers >= {minimum}" if minimum is not None else f"integers <= {maximum}" if maximum is not None
+           else "integers")
+    return rng + (f" ({why})" if why else "")
 
-    One-line :class:`ParameterError` otherwise, e.g. ``reads=1 is out of range;
-    allowed: integers >= 2 (entropy over reads)`` (``why`` goes in the parentheses).
+
+def check_integer(name: str, value, *, minimum: int | None = None, maximum: int | None = None, why: str = "") -> int:
+    """``value`` as an int in ``minimum..maximum`` by limbound's one integer rule (see :mod:`limbound.params`).
+
+    An integer is a Python ``int`` or a numpy integer; a boolean is refused, and so is every float, whole or
+    not (``4.0``, ``1e3``): a :class:`ParameterTypeError`.  Out of range: a :class:`ParameterError`, e.g.
+    ``reads=1 is out of range; allowed: integers >= 2 (entropy over reads)`` (``why`` in the parentheses).
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        allowed = f"integers {minimum}..{maximum}" if maximum is not None else f"integers >= {minimum}"
-        raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: {allowed}")
-    try:
-        ok = (int(value) == value and value >= minimum
-              and (maximum is None or value <= maximum))
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        allowed = f"integers {minimum}..{maximum}" if maximum is not None else f"integers >= {minimum}"
-        raise ParameterError(f"{name}={value!r} is out of range; allowed: {allowed}{f' ({why})' if why else ''}")
-    return int(value)
+    allowed = integers_allowed(minimum, maximum, why)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        t = type(value).__name__
+        raise ParameterTypeError(f"{name}={_short(value)} is {'an' if t[0] in 'aeiou' else 'a'} {t}; allowed: {allowed}")
+    v = int(value)
+    if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
+        raise ParameterError(f"{name}={_short(value)} is out of range; allowed: {allowed}")
+    return v
 
 
 def check_seed(seed, name: str = "seed") -> int:

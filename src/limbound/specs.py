@@ -196,5 +196,24 @@ TRAIN = Spec("train_digits", {  # solvers.train.train_digits
     "float_reference": Boolean(default=True, flag=False, help="also train the float32 model"),
 }, aliases={"dt": "dt_s"})
 
+# ------------------------------------------------------------------ validation and the report
+VALIDATE = Spec("validate", {  # sim.validate.run_all, `limbound validate`
+    "quick": Boolean(default=False, help="smaller samples (well under a minute); same physics"),
+    "seed": Integer(0, default=0, help="seed of every random stream, integer >= 0 (default 0)"),
+    "only": Text(optional=True, metavar="GROUP[,GROUP...]",
+                 help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, "
+                      "static, design"),
+    "alpha": Real(0.0, 1.0, closed="neither", default=0.01, flag=False,
+                  help="family-wise false-alarm probability (stats.FAMILY_ALPHA)"),
+})
+
+REPRODUCE = Spec("reproduce", {  # report.reproduce.reproduce, `limbound reproduce`
+    "quick": Boolean(default=False, help="small grids and short simulations (under 2 minutes on 2 cores)"),
+    "seed": Integer(0, default=0, help="seed of every random panel (integer >= 0, default 0)"),
+    "progress": Boolean(default=True, flag=False, help="show a progress bar (on a terminal)"),
+    "force": Boolean(default=False, help="write into a folder another limbound command wrote"),
+})
+
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN)}
+SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
+                              REPRODUCE)}

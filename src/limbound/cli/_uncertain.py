@@ -23,7 +23,7 @@ import time
 import tomllib
 
 from .. import uncertainty as U
-from ..errors import ParameterError, check_integer
+from ..errors import ParameterError
 from ..fileio import atomic_write_text
 from ..units import parse_number, parse_quantity
 from .. import __version__
@@ -175,11 +175,9 @@ def fixed_inputs(args: argparse.Namespace, uncertain: dict, **extra: object) -> 
 def _int_opt(text: str | None, name: str, default: int, lo: int, hi: int) -> int:
     if text is None:
         return default
-    try:
-        v = float(text)
-    except ValueError:
-        raise ParameterError(f"{name}={text!r} is not a number; allowed: integers {lo}..{hi}") from None
-    return check_integer(name, v, minimum=lo, maximum=hi)
+    from ..params import Integer
+
+    return Integer(lo, hi).check(name, Integer().from_text(text))  # the integer rule (limbound.params)
 
 
 def analyse(problem: U.Problem, args: argparse.Namespace) -> dict:

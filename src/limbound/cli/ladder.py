@@ -26,13 +26,9 @@ def register(sub) -> None:
 
 
 def _int(text, name, lo, hi):
-    from ..errors import check_integer
+    from ..params import Integer
 
-    try:
-        v = float(text)
-    except ValueError:
-        raise ParameterError(f"{name}={text!r} is not a number; allowed: integers {lo}..{hi}") from None
-    return check_integer(name, v, minimum=lo, maximum=hi)
+    return Integer(lo, hi).check(name, Integer().from_text(text))  # the integer rule (limbound.params)
 
 
 def run(args) -> int:

@@ -1,6 +1,7 @@
 """``limbound reproduce``: every figure, table and CSV of the report, and the HTML page, from scratch."""
 from __future__ import annotations
 
+from ..specs import REPRODUCE
 from ._common import add_progress_arg, emit_json, epilog
 
 
@@ -11,32 +12,21 @@ def register(sub) -> None:
                        epilog=epilog("limbound reproduce --quick --out out/", "limbound reproduce --out out/ --only a,b",
                                      "limbound reproduce --out out/ --gset-dir ~/gset --seed 3"))
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
-    p.add_argument("--quick", action="store_true", help="small grids and short simulations (under 2 minutes on 2 cores)")
-    p.add_argument("--seed", default="0", help="seed of every random panel (integer >= 0, default 0)")
+    REPRODUCE.add_arguments(p, ["quick", "seed"])
     p.add_argument("--only", default=None, metavar="a,b,...", help="build only these panels (default: all of a,b,c,d,e,f)")
     p.add_argument("--gset-dir", default=None, metavar="DIR",
                    help="folder of G-set graphs (G<n>.txt, best_known.csv) for panel (e); default: $LIMBOUND_GSET_DIR, "
                         "else the repository's ../shared/benchmarks/gset (dev checkout), else a seeded random graph")
-    p.add_argument("--force", action="store_true", help="write into a folder another limbound command wrote")
+    REPRODUCE.add_arguments(p, ["force"])
     add_progress_arg(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
 
 
-def _seed(text) -> int:
-    from ..errors import ParameterError, check_seed
-
-    try:
-        s = int(text)
-    except (TypeError, ValueError):
-        raise ParameterError(f"--seed={text!r} is not an integer; allowed: an integer >= 0") from None
-    return check_seed(s, "--seed")
-
-
 def run(args) -> int:
     from ..report.reproduce import parse_only, reproduce
 
-    seed = _seed(args.seed)
+    seed = args.seed  # read and checked by its declaration (limbound.specs.REPRODUCE)
     only = parse_only(args.only)
     res = reproduce(args.out, quick=args.quick, seed=seed, only=only, progress=not args.no_progress,
                     gset_dir=args.gset_dir, force=args.force)

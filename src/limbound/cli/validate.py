@@ -17,6 +17,7 @@ import sys
 import time
 
 from .. import __version__
+from ..specs import VALIDATE
 from ._common import add_progress_arg, emit_json, epilog, progress, table
 
 
@@ -27,13 +28,12 @@ def register(subparsers) -> None:
                                           "static memory) and judge each by its criterion. Exit code 1 if any fails.",
                               epilog=epilog("limbound validate --quick", "limbound validate --quick --only lim,static --detail",
                                             "limbound validate --json > validation.json"))
-    p.add_argument("--quick", action="store_true", help="smaller samples (well under a minute); same physics")
+    VALIDATE.add_arguments(p, ["quick"])
     p.add_argument("--json", action="store_true", help="print one JSON object: inputs, results (cases: name, params, measured, stderr, expected, ok, detail ...), provenance")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random stream, integer >= 0 (default 0)")
+    VALIDATE.add_arguments(p, ["seed"])
     p.add_argument("--detail", action="store_true",
                    help="print each case's extra numbers under it (e.g. the exact/Kramers ratio, the achieved erasure probability)")
-    p.add_argument("--only", default=None, metavar="GROUP[,GROUP...]",
-                   help="run only these groups (exact names, comma-separated): kramers, drag, erasure, master, lim, static, design")
+    VALIDATE.add_arguments(p, ["only"])
     add_progress_arg(p)
     p.set_defaults(func=run)
 

@@ -42,8 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..errors import ParameterError, check_seed
+from ..errors import ParameterError
 from ..fileio import StrPath, atomic_write_text, dumps
+from ..specs import REPRODUCE
 from .figures import Panel
 from .progress import progress as progress_display
 from .panel_common import FIG_FILES, TITLES
@@ -121,6 +122,7 @@ def _fmt(v: object) -> object:
 CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "label", "x_label", "y_label")
 
 
+@REPRODUCE.validates
 def reproduce(out_dir: StrPath, *, quick: bool = False, seed: int = 0, only: str | Iterable[str] | None = None,
               progress: bool = True, gset_dir: StrPath | None = None, force: bool = False) -> ReproduceResult:
     """Regenerate every figure, table, CSV and the HTML report into ``out_dir``.
@@ -145,8 +147,7 @@ def reproduce(out_dir: StrPath, *, quick: bool = False, seed: int = 0, only: str
     -------
     ReproduceResult with the paths written and the status of every panel.
     """
-    keys = parse_only(only)
-    seed = check_seed(seed)
+    keys = parse_only(only)  # quick, seed, progress, force: checked at entry (limbound.specs.REPRODUCE)
     from ..fileio import check_owner, claim_out_dir, clear_incomplete, make_out_dir, mark_incomplete
 
     # a bad --gset-dir is refused before any work (also when panel (e) is not built); recorded only with (e)

@@ -65,7 +65,8 @@ from __future__ import annotations
 
 import time
 
-from ...errors import ParameterError, check_seed
+from ...errors import ParameterError
+from ...specs import VALIDATE
 from ...stats import FAMILY_ALPHA, z_threshold  # noqa: F401  (Bonferroni threshold; one place, re-exported here)
 from ..cases import FIRST_LAW_TOL, Case, judge  # noqa: F401  (the judge; re-exported here)
 from ..validate_floors import design_cases
@@ -92,6 +93,7 @@ def parse_groups(only) -> tuple[str, ...]:
     return tuple(g for g in GROUPS if g in names)
 
 
+@VALIDATE.validates
 def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alpha: float = FAMILY_ALPHA,
             on_group=None) -> list[Case]:
     """Run every validation case (``quick``: smaller samples, same physics; well under a minute).
@@ -102,8 +104,7 @@ def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alph
     all of them, family-wise false-alarm probability ``alpha``.  ``on_group(name, done, total)``, if given,
     is called before each group runs and once at the end (a progress display).
     """
-    seed = check_seed(seed)
-    selected = parse_groups(only)
+    selected = parse_groups(only)  # quick, seed, only, alpha: checked at entry (limbound.specs.VALIDATE)
     if quick:
         groups = {
             "kramers": lambda: kramers_cases(n_direct=2000, splitting=KRAMERS_SPLITTING_QUICK, separate=False, seed=seed),

@@ -1,37 +1,18 @@
-"""Parameters declared once: the type, range, units, choices, default and help of a front door's inputs.
+"""The kinds of declared parameter (:mod:`limbound.params`): what each accepts, its CLI reading, its bad values.
 
-In the style of scikit-learn's ``utils._param_validation`` (``Interval(Integral, 1, None, closed="left")``,
-``StrOptions``), one :class:`Spec` per front door (the declarations are in :mod:`limbound.specs`) gives
-
-* the function's check, one call at its entry (:meth:`Spec.validates`, a decorator, or :meth:`Spec.check`);
-  never inside kernels (DESIGN.md: checked front doors, unchecked kernels);
-* the CLI's options with their help and defaults (:meth:`Spec.add_arguments`): a bad value is refused by
-  argparse with the same message, one line, exit 2 (``argument --sweeps: sweeps=0 is out of range; ...``);
-* the sweep config's validation (:meth:`Spec.check_config`): unknown keys refused with a suggestion.
-
-Messages follow :mod:`limbound.errors`: ``NAME=VALUE is out of range; allowed: WHAT`` (a
-:class:`~limbound.errors.ParameterError`) or ``NAME=VALUE is a TYPE; allowed: WHAT`` (a
-:class:`~limbound.errors.ParameterTypeError`, also a ``TypeError``).
-
-**The integer rule** (one, everywhere): an integer is a Python ``int`` or a numpy integer.  Booleans are
-refused (``reads=True`` is not 1) and so is every float, whole or not (``4.0``, ``1e3``): a count that
-arrives as a float went through arithmetic or a typo, and silently truncating it is how ``3.7`` became
-``3``.  At the CLI the text is read as Python would read it (``"4"`` is 4, ``"4.0"`` is the float 4.0 and
-is refused with the same message).
+Integers (by the one integer rule, :func:`limbound.errors.check_integer`), real intervals, physical quantities
+with units (:mod:`limbound.units`), choices, names, switches, unions and lists.
 """
 from __future__ import annotations
 
-import copy
-import functools
-import inspect
 import math
 from numbers import Integral, Real as _RealT
 
 import numpy as np
 
-from .errors import ParameterError, ParameterTypeError, did_you_mean
+from ..errors import ParameterError, ParameterTypeError, _short as _show, check_integer, did_you_mean, integers_allowed
 
-__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "Spec", "NO_DEFAULT"]
+__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "NO_DEFAULT"]
 
 
 class _NoDefault:
@@ -49,11 +30,6 @@ def _is_bool(v) -> bool:
 
 def _is_real(v) -> bool:
     return isinstance(v, (_RealT, np.integer, np.floating)) and not _is_bool(v)
-
-
-def _show(v) -> str:
-    r = repr(v.item() if isinstance(v, np.generic) else v)
-    return r if len(r) <= 40 else f"{r[:12]}...({len(r)} characters)"
 
 
 class Param:
@@ -123,22 +99,16 @@ class Param:
 
 
 class Integer(Param):
-    """An integer in ``lo..hi`` (either end optional), by the module's integer rule; ``why`` names the reason."""
+    """An integer in ``lo..hi`` (either end optional), by the module's integer rule
+    (:func:`limbound.errors.check_integer`, its one implementation); ``why`` names the reason for the range."""
 
     def __init__(self, lo=None, hi=None, *, why: str = "", **kw):
         super().__init__(**kw)
         self.lo, self.hi, self.why = lo, hi, why
-        rng = (f"integers {lo}..{hi}" if lo is not None and hi is not None else
-               f"integers >= {lo}" if lo is not None else f"integers <= {hi}" if hi is not None else "integers")
-        self.allowed = rng + (f" ({why})" if why else "")
+        self.allowed = integers_allowed(lo, hi, why)
 
     def _check(self, name, value):
-        if _is_bool(value) or not isinstance(value, (Integral, np.integer)):
-            raise self.type_error(name, value)
-        v = int(value)
-        if (self.lo is not None and v < self.lo) or (self.hi is not None and v > self.hi):
-            raise self.range_error(name, value)
-        return v
+        return check_integer(name, value, minimum=self.lo, maximum=self.hi, why=self.why)
 
     def from_text(self, text):
         for conv in (int, float):
@@ -212,7 +182,7 @@ class Quantity(Real):
     (``"1us"``, ``"300K"``, ``"1e9/s"``) read by :func:`limbound.units.to_si`.  Default range: > 0."""
 
     def __init__(self, kind: str, lo=0.0, hi=None, *, closed: str = "neither", **kw):
-        from .units import KINDS
+        from ..units import KINDS
 
         si = KINDS[kind][1]
         super().__init__(lo, hi, closed=closed, what=f"a {kind} in {si} (or text with a unit)", **kw)
@@ -220,7 +190,7 @@ class Quantity(Real):
 
     def _check(self, name, value):
         if isinstance(value, str):
-            from .units import to_si
+            from ..units import to_si
 
             try:
                 value = float(value) if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity") \
@@ -354,127 +324,3 @@ class ListOf(Param):
     def bad_values(self):
         n = self.length or 1
         return [1.0, "x", [], [self.inner.bad_values()[0]] * n, None if not self.optional else [[1.0]]]
-
-
-class Spec:
-    """The declared parameters of one front door (``name`` is the function or command it serves).
-
-    ``aliases`` maps extra sweep-config names to declared ones (``{"dt": "dt_s"}``); ``extra`` names config
-    keys the sweep kind takes besides the function's parameters (checked by the kind itself).
-    """
-
-    def __init__(self, name: str, params: dict, *, aliases: dict | None = None):
-        self.name = name
-        self.params: dict[str, Param] = {}
-        for key, p in params.items():
-            p = copy.copy(p)
-            p.name = key
-            self.params[key] = p
-        self.aliases = dict(aliases or {})
-
-    def __getitem__(self, key: str) -> Param:
-        return self.params[key]
-
-    def __iter__(self):
-        return iter(self.params)
-
-    def defaults(self) -> dict:
-        return {k: p.default for k, p in self.params.items() if p.default is not NO_DEFAULT}
-
-    def unknown(self, key: str, allowed=None, where: str | None = None) -> ParameterError:
-        allowed = list(allowed if allowed is not None else [*self.params, *self.aliases])
-        return ParameterError(f"input {key!r} is unknown for {where or self.name};{did_you_mean(key, allowed)} "
-                              f"allowed: {', '.join(allowed)}")
-
-    def check(self, values: dict) -> dict:
-        """Each declared value checked (normalised); an undeclared key is refused."""
-        out = {}
-        for key, v in values.items():
-            p = self.params.get(key)
-            if p is None:
-                raise self.unknown(key)
-            out[key] = p.check(key, v)
-        return out
-
-    def check_config(self, inputs: dict, *, extra=(), exclude=(), where: str | None = None) -> dict:
-        """A sweep point's inputs: aliases resolved to declared names, every value checked, unknown keys refused.
-
-        ``extra`` are config keys the kind handles itself (passed through); ``exclude`` declared names that
-        the config may not set (the sweep sets ``seed`` per point); ``where`` names the config in messages.
-        """
-        allowed = [k for k in [*self.params, *self.aliases] if k not in exclude] + list(extra)
-        out = {}
-        for key, v in inputs.items():
-            if key in extra:
-                out[key] = v
-                continue
-            if key not in allowed:
-                raise self.unknown(key, allowed, where)
-            target = self.aliases.get(key, key)
-            if target in out or (target != key and target in inputs):
-                raise ParameterError(f"inputs {key!r} and {target!r} are the same quantity; give one")
-            out[target] = self.params[target].check(key, v)
-        return out
-
-    def validates(self, func):
-        """Decorator: check the declared arguments of ``func`` once at its entry (as passed or defaulted)."""
-        sig = inspect.signature(func)
-        missing = [k for k in self.params if k not in sig.parameters]
-        if missing:
-            raise TypeError(f"{func.__qualname__} has no parameter {missing[0]!r} declared in spec {self.name}")
-        names = [k for k in sig.parameters if k in self.params]
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            bound = sig.bind(*args, **kwargs)
-            bound.apply_defaults()
-            a = bound.arguments
-            for k in names:
-                a[k] = self.params[k].check(k, a[k])
-            return func(*bound.args, **bound.kwargs)
-
-        wrapper.spec = self
-        return wrapper
-
-    def add_arguments(self, parser, names=None, *, typed: bool = True) -> None:
-        """Add the CLI options of ``names`` (default: every parameter with a flag) to ``parser``.
-
-        ``typed=False`` keeps the option's text as given (the ``estimate`` options also take ranges and
-        distributions, read later); :meth:`from_args` then reads and checks it.
-        """
-        for key in (names if names is not None else self.params):
-            p = self.params[key]
-            if p.flag is False:
-                continue
-            flags = p.flag if isinstance(p.flag, (list, tuple)) else [p.flag or "--" + key.replace("_", "-")]
-            kw = p.argparse_kwargs()
-            if not typed and not isinstance(p, Options):
-                kw.pop("type", None)
-            parser.add_argument(*flags, **kw)
-
-    def cli_flag(self, key: str) -> str | None:
-        """The CLI option of ``key`` (``None`` when it has none)."""
-        p = self.params[key]
-        if p.flag is False:
-            return None
-        return (p.flag[0] if isinstance(p.flag, (list, tuple)) else p.flag) or "--" + key.replace("_", "-")
-
-    def dest(self, key: str) -> str:
-        """The argparse attribute of ``key``'s option."""
-        return self.cli_flag(key).lstrip("-").replace("-", "_")
-
-    def from_args(self, args, names) -> dict:
-        """``{name: checked value}`` of the options of ``names`` that were given (text read by the declaration).
-
-        A refused value names its option as argparse does: ``argument --ambient: T_ambient_K=0.0 is out of
-        range; allowed: ...`` (the function's message after the option).
-        """
-        out = {}
-        for key in names:
-            p, v = self.params[key], getattr(args, self.dest(key), None)
-            if v is not None:
-                try:
-                    out[key] = p.check(key, p.from_text(v) if isinstance(v, (str, list)) else v)
-                except ParameterError as exc:
-                    raise type(exc)(f"argument {self.cli_flag(key)}: {exc}") from None
-        return out
