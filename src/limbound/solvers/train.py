@@ -45,6 +45,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError
@@ -65,7 +66,8 @@ N_TRAIN = 1797 - math.ceil(0.2 * 1797)
 MAX_TRAIN_WORK = 1e10
 
 
-def load_digits_split(seed=0, test_size=0.2):
+def load_digits_split(seed: int = 0, test_size: float = 0.2) -> tuple[NDArray[np.float64], NDArray[np.int64],
+                                                                     NDArray[np.float64], NDArray[np.int64]]:
     """Digits, pixels / 16, stratified split: ``(X_train, y_train, X_test, y_test)``."""
     from .._optional import require
     load_digits = require("sklearn.datasets", extra="train").load_digits
@@ -76,7 +78,7 @@ def load_digits_split(seed=0, test_size=0.2):
     return Xtr, ytr, Xte, yte
 
 
-def _layout(model):
+def _layout(model: str) -> list[tuple[str, tuple[int, ...], float]]:
     """Parameter blocks ``(name, shape, half_range)``; the memory range of a block is ``[-r, r]``."""
     if model == "logreg":
         return [("W", (_N_FEAT, _N_CLASS), 2.0), ("b", (_N_CLASS,), 2.0)]
@@ -84,7 +86,7 @@ def _layout(model):
             ("W2", (_HIDDEN, _N_CLASS), 2.0), ("b2", (_N_CLASS,), 2.0)]
 
 
-def _unpack(theta, layout):
+def _unpack(theta: np.ndarray, layout: list) -> dict[str, np.ndarray]:
     out, k = {}, 0
     for name, shape, _ in layout:
         size = int(np.prod(shape))
@@ -93,13 +95,13 @@ def _unpack(theta, layout):
     return out
 
 
-def _softmax(z):
+def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _forward(model, p, X):
+def _forward(model: str, p: dict[str, np.ndarray], X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Logits (R, B, 10) and the cache for the backward pass."""
     if model == "logreg":
         return np.einsum("bi,rik->rbk", X, p["W"]) + p["b"][:, None, :], None
@@ -107,7 +109,7 @@ def _forward(model, p, X):
     return np.einsum("rbh,rhk->rbk", h, p["W2"]) + p["b2"][:, None, :], h
 
 
-def _grad(model, theta, layout, X, y, l2):
+def _grad(model: str, theta: np.ndarray, layout: list, X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     """Mean cross-entropy + l2/2 |theta|^2 gradient, shape like theta (R, P)."""
     p = _unpack(theta, layout)
     z, h = _forward(model, p, X)
@@ -125,7 +127,7 @@ def _grad(model, theta, layout, X, y, l2):
     return g + l2 * theta
 
 
-def _accuracy(model, theta, layout, X, y):
+def _accuracy(model: str, theta: np.ndarray, layout: list, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     z, _ = _forward(model, _unpack(theta, layout), X)
     return (z.argmax(axis=-1) == y).mean(axis=1)
 
@@ -175,11 +177,11 @@ class TrainResult(VersusBound):
                 f"{self.test_accuracy:.4f} (float32 {self.float_test_accuracy:.4f})")
 
 
-def _n_params(model) -> int:
+def _n_params(model: str) -> int:
     return sum(int(np.prod(shape)) for _, shape, _ in _layout(model))
 
 
-def check_train_inputs(**kwargs) -> dict:
+def check_train_inputs(**kwargs: object) -> dict:
     """The checks of :func:`train_digits`, before any work (one-line :class:`ParameterError`).
 
     Used by :func:`train_digits`, the ``train`` CLI and the sweep kind ``train`` (before any cluster starts),
@@ -203,9 +205,10 @@ def check_train_inputs(**kwargs) -> dict:
 
 
 @TRAIN.validates
-def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30, batch=32, lr=None, l2=1e-3,
-                 dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K, seed=0, engine="poisson", C=1.0,
-                 float_reference=True) -> TrainResult:
+def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient", reads: int = 4, epochs: int = 30,
+                 batch: int = 32, lr: float | None = None, l2: float = 1e-3, dt_s: float = 1e-6,
+                 f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0, engine: str = "poisson",
+                 C: float = 1.0, float_reference: bool = True) -> TrainResult:
     """Train a digits classifier with its weights in b-bit LIM memories (see module notes).
 
     Parameters
@@ -251,7 +254,8 @@ def train_digits(*, model="logreg", bits=8, rule="gradient", reads=4, epochs=30,
     )
 
 
-def _sgd(arr, model, layout, Xtr, ytr, theta_f, *, rule, epochs, batch, lr, l2, engine, seed) -> tuple:
+def _sgd(arr: LIMArray, model: str, layout: list, Xtr: np.ndarray, ytr: np.ndarray, theta_f: np.ndarray | None, *,
+         rule: str, epochs: int, batch: int, lr: float, l2: float, engine: str, seed: int) -> tuple[int, np.ndarray | None]:
     """Minibatch SGD with the weights in the memories of ``arr`` (and the float32 reference ``theta_f`` beside it,
     same batches): ``(updates, theta_f)``."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))

@@ -29,12 +29,17 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.linalg as sla
 from scipy import sparse
 
 from .banks import Banks
+
+if TYPE_CHECKING:
+    from ...sim.lim_array import LIMArray
+    from .problem import QPProblem
 
 #: ADMM constants of OSQP (Stellato et al. 2020, Section 5)
 SIGMA = 1e-6
@@ -47,7 +52,7 @@ POLISH_EVERY = 50
 EPS_PINF = 1e-5
 
 
-def ruiz(P, C, iters=RUIZ_ITERS):
+def ruiz(P: np.ndarray, C: np.ndarray, iters: int = RUIZ_ITERS) -> tuple[np.ndarray, np.ndarray, float]:
     """Ruiz equilibration of the KKT matrix ``[P C'; C 0]`` and cost scaling, as in OSQP (Stellato et al. 2020, §5.1).
 
     Returns ``(d, e, c)``: scaled data ``c D P D``, ``c D q``, ``E C D``, bounds ``E l, E u``.
@@ -71,7 +76,8 @@ def ruiz(P, C, iters=RUIZ_ITERS):
     return d, e, c
 
 
-def residuals(P, q, r, C, l, u, X, Y):
+def residuals(P: np.ndarray, q: np.ndarray, r: float, C: np.ndarray | sparse.spmatrix, l: np.ndarray, u: np.ndarray,
+              X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unscaled primal, dual residuals and duality gap, relative as in the module notes; arrays over reads.
 
     ``X`` (R, n) the memory values, ``Y`` (R, m) the multipliers of ``l <= Cx <= u`` (positive: upper side).
@@ -100,7 +106,7 @@ def residuals(P, q, r, C, l, u, X, Y):
     return prim, dual, gap
 
 
-def stack_constraints(p, lb, ub):
+def stack_constraints(p: QPProblem, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``C, l, u``: the rows of ``A`` and one row per variable with a finite bound ``lb``/``ub``.
 
     The bounds passed are the problem's with the propagated ones (valid, redundant): the memories hold every
@@ -117,7 +123,7 @@ def stack_constraints(p, lb, ub):
 class ADMM:
     """OSQP's ADMM for all reads side by side (each read its own ``rho``, ``z``, ``y``, stopping), module notes."""
 
-    def __init__(self, p, C, l, u):
+    def __init__(self, p: QPProblem, C: np.ndarray, l: np.ndarray, u: np.ndarray) -> None:
         self.p = p
         self.C, self.l, self.u = C, l, u
         self.d, self.e, self.c = ruiz(p.P, C)
@@ -133,10 +139,10 @@ class ADMM:
         self.eq = (l == u)
         self._fac = {}
 
-    def rho_vec(self, rho):
+    def rho_vec(self, rho: float) -> np.ndarray:
         return np.where(self.eq, RHO_EQ_FACTOR * rho, rho)
 
-    def factor(self, rho):
+    def factor(self, rho: float) -> tuple[np.ndarray, np.ndarray]:
         key = float(rho)
         if key not in self._fac:
             if len(self._fac) > 8:
@@ -146,8 +152,9 @@ class ADMM:
             self._fac[key] = sla.lu_factor(K, check_finite=False)
         return self._fac[key]
 
-    def step(self, xs, zs, ys, rho):
-        """One ADMM iteration of one read (scaled variables); returns ``(x+, z+, y+, xt)``."""
+    def step(self, xs: np.ndarray, zs: np.ndarray, ys: np.ndarray,
+             rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One ADMM iteration of one read (scaled variables); returns ``(x+, z+, y+)``."""
         rv = self.rho_vec(rho)
         rhs = SIGMA * xs - self.qs + self.CsT @ (rv * zs - ys)
         xt = sla.lu_solve(self.factor(rho), rhs, check_finite=False)
@@ -158,7 +165,7 @@ class ADMM:
         y_new = ys + rv * (zr - z_new)
         return x_new, z_new, y_new
 
-    def new_rho(self, xs, zs, ys, rho):
+    def new_rho(self, xs: np.ndarray, zs: np.ndarray, ys: np.ndarray, rho: float) -> float:
         """OSQP's adaptive rho: ``rho sqrt(r_prim / r_dual)`` with both residuals normalised (scaled space)."""
         Cx = self.Cs @ xs
         rp = np.max(np.abs(Cx - zs)) / max(np.max(np.abs(Cx)), np.max(np.abs(zs)), 1e-30)
@@ -168,10 +175,10 @@ class ADMM:
         r = rho * math.sqrt(max(rp, 1e-30) / max(rd, 1e-30))
         return float(min(max(r, RHO_MIN), RHO_MAX))
 
-    def unscale_y(self, ys):
+    def unscale_y(self, ys: np.ndarray) -> np.ndarray:
         return self.e * ys / self.c
 
-    def polish(self, x, y):
+    def polish(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """OSQP's polishing (Stellato et al. 2020, §4): solve the equality-constrained QP on the active set guessed
         from ``z = Cx`` and ``y`` (unscaled; lower-active where ``z - l < -y``, upper-active where ``u - z < y``),
         three steps of iterative refinement.  Returns ``(x, y)`` or None."""
@@ -204,7 +211,8 @@ class ADMM:
         return sol[:n], yp
 
 
-def drive(p, arr, banks: Banks, *, bounds, eps, max_iter, deadline, rho0=0.1):
+def drive(p: QPProblem, arr: LIMArray, banks: Banks, *, bounds: tuple[np.ndarray, np.ndarray], eps: float,
+          max_iter: int, deadline: float, rho0: float = 0.1) -> dict:
     """Run the ADMM on the memories of ``arr`` until every read stops (module notes).
 
     Returns per-read arrays ``status`` (str), ``iters``, ``prim``, ``dual``, ``gap``, final ``Y`` (unscaled),
@@ -231,7 +239,7 @@ def drive(p, arr, banks: Banks, *, bounds, eps, max_iter, deadline, rho0=0.1):
 class _Reads:
     """The driver state of every read (each an independent run: its own ``rho``, ``z``, ``y``, polishing, stopping)."""
 
-    def __init__(self, p, arr, banks, adm, rho0):
+    def __init__(self, p: QPProblem, arr: LIMArray, banks: Banks, adm: ADMM, rho0: float) -> None:
         self.p, self.arr, self.banks, self.adm = p, arr, banks, adm
         R, n, m = arr.R, p.n, adm.C.shape[0]
         self.X = banks.values(arr)
@@ -251,7 +259,7 @@ class _Reads:
         self.Xpol = np.zeros((R, n))
         self.pol_age = np.zeros(R, dtype=np.int64)
 
-    def iterate(self, act):
+    def iterate(self, act: np.ndarray) -> None:
         """One ADMM iteration of the active reads (a polished read walks to its polished point), written into the
         memories with one gradient-rule update, then read back."""
         adm = self.adm
@@ -270,7 +278,7 @@ class _Reads:
         self.XS = self.X / adm.d
         self.iters[act] += 1
 
-    def check(self, act, eps, max_iter):
+    def check(self, act: np.ndarray, eps: float, max_iter: int) -> None:
         """Every ``CHECK_EVERY`` iterations: the honest residuals on the memory values and each read's decision."""
         adm, p = self.adm, self.p
         Y = np.array([adm.unscale_y(self.YS[r]) for r in range(self.arr.R)])
@@ -281,7 +289,7 @@ class _Reads:
             self._decide(r, pr[r], du[r], ga[r], Y[r], eps, max_iter)
         self.prev_YS = self.YS.copy()
 
-    def _decide(self, r, pr, du, ga, y, eps, max_iter):
+    def _decide(self, r: int, pr: float, du: float, ga: float, y: np.ndarray, eps: float, max_iter: int) -> None:
         """Stop read ``r`` (solved, max_iter, infeasible), leave or start polishing, or adapt its ``rho``."""
         if pr <= eps and du <= eps and ga <= eps:
             self.status[r] = "solved"
@@ -303,7 +311,7 @@ class _Reads:
             if nr > 5 * self.rho[r] or nr < 0.2 * self.rho[r]:
                 self.rho[r] = nr
 
-    def _infeasible(self, r) -> bool:
+    def _infeasible(self, r: int) -> bool:
         """OSQP's primal infeasibility certificate (Stellato et al. 2020, §3.4) on read ``r``'s unscaled multiplier step."""
         adm = self.adm
         l, u = adm.l, adm.u
@@ -316,7 +324,7 @@ class _Reads:
         ok_sides = not (np.any((dy > 0) & ~np.isfinite(u)) or np.any((dy < 0) & ~np.isfinite(l)))
         return bool(ok_sides and np.max(np.abs(adm.Csp.T @ dy)) <= EPS_PINF * ndy and supp < -EPS_PINF * ndy)
 
-    def _polish(self, r, y, eps) -> bool:
+    def _polish(self, r: int, y: np.ndarray, eps: float) -> bool:
         """Polish read ``r``; a polished point within ``0.1 eps`` becomes its target (the memories walk there, booked)."""
         adm, p = self.adm, self.p
         got = adm.polish(self.X[r], y)
@@ -334,7 +342,7 @@ class _Reads:
         self.ZS[r] = np.clip(adm.Cs @ (xp / adm.d), adm.ls, adm.us)
         return True
 
-    def finish(self, eps) -> dict:
+    def finish(self, eps: float) -> dict:
         """Final residuals on the memory values; a read judged solved at its last check but not now is inaccurate."""
         adm, p = self.adm, self.p
         Y = np.array([adm.unscale_y(self.YS[r]) for r in range(self.arr.R)])
@@ -346,7 +354,7 @@ class _Reads:
                 "rho": self.rho, "polished": self.polished, "updates": self.updates, "C": adm.C, "l": adm.l, "u": adm.u}
 
 
-def final_status(status, prim, dual, gap, eps) -> None:
+def final_status(status: np.ndarray, prim: np.ndarray, dual: np.ndarray, gap: np.ndarray, eps: float) -> None:
     """In place: a read whose status is ``solved`` but whose final residuals exceed ``eps`` becomes ``inaccurate``."""
     for r in range(status.size):
         if status[r] == "solved" and not (prim[r] <= eps and dual[r] <= eps and gap[r] <= eps):

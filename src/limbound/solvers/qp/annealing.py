@@ -38,7 +38,7 @@ import numpy as np
 from ...sim.lim_array import LIMArray
 from .admm import residuals, stack_constraints
 from .input import box_start, memory_ranges, propagate_bounds
-from .problem import objective
+from .problem import QPProblem, objective
 from .result import QPResult, accuracy_fields
 from .setup import Setup
 
@@ -51,7 +51,7 @@ QUIET_UPDATES = 20
 class _Reads:
     """Per-read state of the augmented Lagrangian (multipliers, penalty, ``lam``, counters, stopping decisions)."""
 
-    def __init__(self, p, arr: LIMArray, *, rho, constraint_tol):
+    def __init__(self, p: QPProblem, arr: LIMArray, *, rho: float | None, constraint_tol: float) -> None:
         self.p, self.arr = p, arr
         R, m = arr.R, p.m
         self.normA2 = float(np.linalg.norm(p.A, 2)) ** 2 if m else 0.0
@@ -76,7 +76,7 @@ class _Reads:
         # a grid point cannot meet a constraint better than about one level: the residual target
         self.tol_eff = max(float(constraint_tol), self.med_delta)
 
-    def gradient(self, X):
+    def gradient(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``grad_x L`` and the diagonal of its Hessian (module notes), per read, at the values ``X`` (R, n)."""
         p = self.p
         G = X @ p.P + p.q
@@ -90,7 +90,7 @@ class _Reads:
             H = H + rc * (out @ self.A2)
         return G, H
 
-    def outer(self, idx, X, *, max_updates, max_outer):
+    def outer(self, idx: np.ndarray, X: np.ndarray, *, max_updates: int, max_outer: int) -> None:
         """End the inner solves of reads ``idx``: update their multipliers ``y <- rho (w - Pi(w))``, stop the reads
         that converged or ran out, grow ``rho`` 5-fold where the residual did not fall 4-fold."""
         p = self.p
@@ -113,7 +113,7 @@ class _Reads:
         self.inner_n[idx] = 0
         self.quiet[idx] = 0
 
-    def inner(self, G, H, dist, push_out, act):
+    def inner(self, G: np.ndarray, H: np.ndarray, dist: np.ndarray, push_out: np.ndarray, act: np.ndarray) -> None:
         """One annealing-rule update of the active reads (package notes: ``lam`` schedule, damped attempts)."""
         p, arr = self.p, self.arr
         Gp = np.where(push_out, 0.0, G)
@@ -134,7 +134,7 @@ class _Reads:
         self.upd[act] += 1
 
 
-def _drive(run: _Reads, *, max_updates, max_inner, max_outer) -> None:
+def _drive(run: _Reads, *, max_updates: int, max_inner: int, max_outer: int) -> None:
     """Inner updates and outer multiplier updates, per read, until every read is done."""
     arr = run.arr
     while not np.all(run.done):
@@ -152,7 +152,7 @@ def _drive(run: _Reads, *, max_updates, max_inner, max_outer) -> None:
         run.inner(G, H, dist, push_out, act)
 
 
-def _status(run: _Reads, X) -> tuple:
+def _status(run: _Reads, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
     """Honest status, as for the gradient rule (:func:`~limbound.solvers.qp.admm.residuals`): the AL multipliers
     for the rows; for a memory within a level of a finite bound, the multiplier that cancels its gradient if it
     points outwards.  Returns ``(status, ok per read, (prim, dual, gap) per read)``."""
@@ -171,7 +171,8 @@ def _status(run: _Reads, X) -> tuple:
     return status, ok, res
 
 
-def solve_annealing(s: Setup, *, max_updates, inner_tol, max_inner, max_outer, constraint_tol, rho) -> QPResult:
+def solve_annealing(s: Setup, *, max_updates: int | None, inner_tol: float, max_inner: int | None, max_outer: int,
+                    constraint_tol: float, rho: float | None) -> QPResult:
     """The annealing rule (module notes): setup, inner/outer loop, read-out.
 
     ``max_updates`` default ``4 * 2**b + 2000`` (at most one level per update); ``max_inner`` default
@@ -197,7 +198,7 @@ def solve_annealing(s: Setup, *, max_updates, inner_tol, max_inner, max_outer, c
                                            "C": s.C})
 
 
-def _read_out(s: Setup, run: _Reads, wall, *, inputs) -> QPResult:
+def _read_out(s: Setup, run: _Reads, wall: float, *, inputs: dict) -> QPResult:
     """Read the memories back and close the books (mean over reads; the best read is the answer)."""
     p, arr = s.p, run.arr
     X = arr.values

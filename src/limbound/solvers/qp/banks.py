@@ -11,13 +11,18 @@ uniformly random levels and every hop of every bank is booked; ``estimate_J`` co
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ...sim.lim_array import LIMArray
 
 #: memory ranges reach this fraction of their width beyond the true bounds (the iterate may be infeasible on its way)
 FACE_MARGIN = 0.1
 
 
-def bank_span(top):
+def bank_span(top: int) -> int:
     """Fine-bank half span in levels of the next coarser bank: ``max(2, (2**b - 1) // 1024)`` (64 at b = 16: each
     bank resolves ~1/512 of the coarser bank's level; 2 at b <= 11)."""
     return max(2, int(top) // 1024)
@@ -26,7 +31,7 @@ def bank_span(top):
 class Banks:
     """The memories of ``K`` precision banks of ``n`` variables in one :class:`LIMArray` (module notes)."""
 
-    def __init__(self, lo, hi, banks, top):
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, banks: int, top: int) -> None:
         self.n = lo.size
         self.K = int(banks)
         # finer bank k spans +-w_k, w_k = bank_span delta_{k-1}: in units of delta_0, w_k = f_k
@@ -47,11 +52,11 @@ class Banks:
         self.range = (lo, hi)
         self.reach = reach * d0
 
-    def values(self, arr):
+    def values(self, arr: LIMArray) -> np.ndarray:
         """Variable values, the sum of the banks, (R, n)."""
         return arr.values.reshape(arr.R, self.K, self.n).sum(axis=1)
 
-    def targets(self, arr, x_t):
+    def targets(self, arr: LIMArray, x_t: np.ndarray) -> np.ndarray:
         """Per-memory targets for the variable targets ``x_t`` (R, n): the coarsest bank that must move moves."""
         V = arr.values.reshape(arr.R, self.K, self.n)
         lo = self.lo.reshape(self.K, self.n)

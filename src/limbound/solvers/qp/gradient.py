@@ -20,7 +20,6 @@ from typing import NamedTuple
 import numpy as np
 
 from ...constants import kT
-from ...errors import ParameterError
 from ...physics.floors import jump_floor_J
 from ...stats import final_entropy_upper, mean_se
 from ...sim.lim_array import LIMArray
@@ -39,7 +38,7 @@ _STATUS_ORDER = ("infeasible", "unbounded", "time_limit", "max_iter", "inaccurat
 DRIVERS = {"ipm": (ipm, 200), "admm": (admm, 4000)}
 
 
-def _bank0_floor(arr, n, T_K) -> float:
+def _bank0_floor(arr: LIMArray, n: int, T_K: float) -> float:
     """Second-law floor of a banked run (THEORY §6), J: ``kT sum_i (b ln 2 - H_i(tau))`` over the variables' bank-0
     memories (upper entropy estimate, :func:`~limbound.stats.final_entropy_upper`).  The finer banks'
     final entropies are bounded by their maximum ``b ln 2``, equal to their initial entropy: they add nothing
@@ -61,7 +60,8 @@ class _Stage(NamedTuple):
     X: np.ndarray
 
 
-def _stage(s: Setup, plb, pub, half, k, *, method, eps, max_iter, deadline, banks) -> _Stage:
+def _stage(s: Setup, plb: np.ndarray, pub: np.ndarray, half: float, k: int, *, method: str, eps: float,
+           max_iter: int, deadline: float, banks: int) -> _Stage:
     """Solve the ``k``-th box stage (half-width ``half``) from fresh uniformly random levels."""
     p = s.p
     lo, hi, art_lo, art_hi = memory_ranges(plb, pub, half)
@@ -91,7 +91,7 @@ def _stage(s: Setup, plb, pub, half, k, *, method, eps, max_iter, deadline, bank
     return _Stage(summary, on_face, arr, books, out, X)
 
 
-def _run_stages(s: Setup, *, deadline, **options) -> tuple:
+def _run_stages(s: Setup, *, deadline: float, **options: object) -> tuple[list[dict], _Stage, np.ndarray]:
     """Box stages until the answer is off the artificial faces (or the box may not grow): ``(stages, last, status)``
     with the per-read status of the last stage (``infeasible`` for all when bound propagation proved it)."""
     p = s.p
@@ -116,8 +116,9 @@ def _run_stages(s: Setup, *, deadline, **options) -> tuple:
     return stages, last, status_r
 
 
-def solve_gradient(s: Setup, *, method, eps, max_iter, time_limit_s, banks) -> QPResult:
-    """The gradient rule (module notes); options checked by :func:`check_gradient_options`."""
+def solve_gradient(s: Setup, *, method: str, eps: float, max_iter: int, time_limit_s: float, banks: int) -> QPResult:
+    """The gradient rule (module notes); options checked at :func:`~limbound.solvers.qp.solve.solve_qp`'s entry
+    (:data:`limbound.specs.QP`)."""
     p = s.p
     stages, last, status_r = _run_stages(s, deadline=s.t0 + float(time_limit_s), method=method, eps=eps,
                                          max_iter=max_iter, banks=banks)
@@ -145,7 +146,8 @@ def solve_gradient(s: Setup, *, method, eps, max_iter, time_limit_s, banks) -> Q
     )
 
 
-def _books(s: Setup, stages, last: _Stage, status_r, *, diss, sem, floor, upd, banks) -> dict:
+def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, diss: float, sem: float,
+           floor: float, upd: int, banks: int) -> dict:
     """The energy books of a gradient-rule run over all its box stages (each a run from fresh random levels: heats
     and floors add), with the driver's per-read record and the walk per variable (THEORY §6, §8a)."""
     p, arr, books, out = s.p, last.arr, last.books, last.out

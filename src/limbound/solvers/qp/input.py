@@ -19,7 +19,10 @@ Used by :mod:`limbound.solvers.qp`; knows nothing of LIM memories.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...errors import FormatError, ParameterError
 
@@ -31,7 +34,7 @@ MAX_DENSE_BYTES = 400 * 2**20
 PROPAGATION_PASSES = 20
 
 
-def infinite_to_inf(a):
+def infinite_to_inf(a: ArrayLike) -> NDArray[np.float64]:
     """``+-inf`` for entries with ``|a| >= INFINITY`` (float copy)."""
     a = np.array(a, dtype=float)
     a[a >= INFINITY] = np.inf
@@ -39,7 +42,7 @@ def infinite_to_inf(a):
     return a
 
 
-def check_dense_budget(n, m, *, source="problem") -> int:
+def check_dense_budget(n: int, m: int, *, source: str = "problem") -> int:
     """Bytes of dense ``P`` (n x n) and ``A`` (m x n); refuse (one line) beyond :data:`MAX_DENSE_BYTES`."""
     need = 8 * (int(n) * int(n) + int(m) * int(n))
     if need > MAX_DENSE_BYTES:
@@ -49,7 +52,7 @@ def check_dense_budget(n, m, *, source="problem") -> int:
     return need
 
 
-def read_mat(path, raw: bytes) -> dict:
+def read_mat(path: str | os.PathLike, raw: bytes) -> dict:
     """Arrays ``P, q, r, A, l, u`` (dense, float) of a qpbenchmark/OSQP ``.mat`` file (``raw``: its bytes)."""
     import io
 
@@ -82,7 +85,8 @@ def read_mat(path, raw: bytes) -> dict:
     return {"P": Pd, "q": q, "r": r, "A": A.toarray(), "l": l, "u": u}
 
 
-def split_bound_rows(A, l, u, lb, ub):
+def split_bound_rows(A: np.ndarray, l: np.ndarray, u: np.ndarray, lb: np.ndarray,
+                     ub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Rows of ``A`` with one non-zero become bounds on their variable (module notes).
 
     Returns ``(A, l, u, lb, ub, n_rows_as_bounds)``; refuses (one line) an empty row that cannot hold and
@@ -113,7 +117,8 @@ def split_bound_rows(A, l, u, lb, ub):
     return A[keep], l[keep], u[keep], lb, ub, int(single.size + empty.size)
 
 
-def propagate_bounds(A, l, u, lb, ub, *, passes=PROPAGATION_PASSES):
+def propagate_bounds(A: np.ndarray, l: np.ndarray, u: np.ndarray, lb: np.ndarray, ub: np.ndarray, *,
+                     passes: int = PROPAGATION_PASSES) -> tuple[np.ndarray, np.ndarray, bool]:
     """Bounds on ``x`` implied by ``l <= Ax <= u`` and ``lb <= x <= ub`` (module notes); never looser than given.
 
     Returns ``(lb, ub, infeasible)``; ``infeasible`` is True when an implied lower bound exceeds an upper one
@@ -176,14 +181,15 @@ BOX_GROWTH = 16.0
 BOX_MAX = 1e6
 
 
-def box_start(l, u, lb, ub) -> float:
+def box_start(l: np.ndarray, u: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
     """The stated starting half-width of the adaptive box (docs/theory.md)."""
     vals = np.concatenate([np.ravel(a) for a in (l, u, lb, ub)])
     fin = np.abs(vals[np.isfinite(vals)])
     return BOX_START * (1.0 + (float(fin.max()) if fin.size else 0.0))
 
 
-def memory_ranges(lb, ub, half_width):
+def memory_ranges(lb: np.ndarray, ub: np.ndarray,
+                  half_width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Finite range ``[lo, hi]`` of each memory and which faces are artificial (docs/theory.md).
 
     ``[lb, ub]`` (explicit and propagated bounds) intersected with ``[c - s, c + s]``, ``c = clip(0, lb, ub)``,

@@ -28,12 +28,21 @@ a KKT solve fails.  (Whether the box binds is judged by the caller, :mod:`limbou
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse.linalg as spla
 from scipy import sparse
 
 from .admm import ADMM, final_status, residuals, stack_constraints
+
+if TYPE_CHECKING:
+    from ...sim.lim_array import LIMArray
+    from .banks import Banks
+    from .problem import QPProblem
+
+#: One step of the predictor-corrector: ``(dx, ds, dz, dy, alpha)``.
+_Step = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]
 
 REG = 1e-9
 STEP_FRACTION = 0.99
@@ -43,7 +52,7 @@ WRITES_PER_STEP = 2
 class IPM:
     """One read's interior-point state (scaled space) and step (module notes)."""
 
-    def __init__(self, sc: ADMM):
+    def __init__(self, sc: ADMM) -> None:
         self.sc = sc
         Cs = sc.Cs.tocsr()
         eq = sc.eq
@@ -59,7 +68,7 @@ class IPM:
         self.mi = self.G.shape[0]
         self.Psp = sparse.csr_matrix(sc.Ps)
 
-    def start(self):
+    def start(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Starting point ``(x, s, z, y)`` (scaled): ``x`` from ``(P + G'G + dI) x + E'y = -q + G'h``, ``Ex = b``
         (the least-squares fit of the inequalities), slacks shifted positive, ``z = 1`` (Vandenberghe's CVXOPT
         initialisation, simplified)."""
@@ -78,12 +87,12 @@ class IPM:
         shift = max(0.0, -1.5 * float(np.min(s))) if s.size else 0.0
         return xs, s + shift + 1.0, np.ones(self.mi), np.zeros(me)
 
-    def step(self, xs, s, z, y):
+    def step(self, xs: np.ndarray, s: np.ndarray, z: np.ndarray, y: np.ndarray) -> _Step | None:
         """One predictor-corrector step: returns ``(dx, ds, dz, dy, alpha)`` or None if the KKT solve failed."""
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # a diverging iterate: None below
             return self._step(xs, s, z, y)
 
-    def _step(self, xs, s, z, y):
+    def _step(self, xs: np.ndarray, s: np.ndarray, z: np.ndarray, y: np.ndarray) -> _Step | None:
         sc = self.sc
         n, me = xs.size, self.E.shape[0]
         rd = sc.Ps @ xs + sc.qs + self.ET @ y + self.GT @ z
@@ -98,7 +107,7 @@ class IPM:
         except (ValueError, RuntimeError):
             return None
 
-        def solve(rc):
+        def solve(rc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             r1 = -rd - self.GT @ (rc / s + w * ri)
             sol = fac.solve(np.concatenate([r1, -re]))
             dx, dy = sol[:n], sol[n:]
@@ -107,7 +116,7 @@ class IPM:
             dz = rc / s + w * (ri + Gdx)
             return dx, ds, dz, dy
 
-        def max_step(v, dv):
+        def max_step(v: np.ndarray, dv: np.ndarray) -> float:
             neg = dv < 0
             return min(1.0, float(np.min(-v[neg] / dv[neg]))) if np.any(neg) else 1.0
 
@@ -124,7 +133,7 @@ class IPM:
             return None
         return dx, ds, dz, dy, alpha
 
-    def multipliers(self, z, y):
+    def multipliers(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Unscaled multipliers of ``l <= Cx <= u`` (positive on the upper side)."""
         yc = np.zeros(self.sc.Cs.shape[0])
         yc[self.ieq] = y
@@ -134,7 +143,8 @@ class IPM:
         return self.sc.unscale_y(yc)
 
 
-def drive(p, arr, banks, *, bounds, eps, max_iter, deadline):
+def drive(p: QPProblem, arr: LIMArray, banks: Banks, *, bounds: tuple[np.ndarray, np.ndarray], eps: float,
+          max_iter: int, deadline: float) -> dict:
     """Run the interior-point driver on the memories of ``arr`` until every read stops (module notes).
 
     Same inputs and outputs as :func:`limbound.solvers.qp.admm.drive`.
@@ -177,7 +187,7 @@ def drive(p, arr, banks, *, bounds, eps, max_iter, deadline):
             "rho": np.full(R, np.nan), "polished": np.zeros(R, dtype=bool), "updates": updates}
 
 
-def _start(ipm: IPM, arr, banks) -> list:
+def _start(ipm: IPM, arr: LIMArray, banks: Banks) -> list[list[np.ndarray]]:
     """Every read starts at the driver's starting point: the memories walk there from their random levels
     (``WRITES_PER_STEP`` updates).  Returns each read's ``[s, z, y]``."""
     R = arr.R
@@ -188,7 +198,9 @@ def _start(ipm: IPM, arr, banks) -> list:
     return state
 
 
-def _step_reads(ipm: IPM, state, X, act, res, status, iters, eps, max_iter):
+def _step_reads(ipm: IPM, state: list[list[np.ndarray]], X: np.ndarray, act: np.ndarray,
+                res: tuple[np.ndarray, np.ndarray, np.ndarray], status: np.ndarray, iters: np.ndarray, eps: float,
+                max_iter: int) -> np.ndarray:
     """Each active read: stop it (solved within ``eps``, out of iterations, failed KKT solve) or take one
     predictor-corrector step from the values its memories hold.  Returns the targets (R, n) of the memories."""
     sc = ipm.sc

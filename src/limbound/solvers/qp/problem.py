@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...errors import FormatError, ParameterError
+from ...fileio import StrPath
 from .input import check_dense_budget, infinite_to_inf, read_mat, split_bound_rows
 
 _SYM_RTOL = 1e-9
@@ -26,7 +28,7 @@ _NEG_RTOL = 1e-5
 from ...specs import MAX_RANDOM_KAPPA, MAX_RANDOM_N, RANDOM_QP  # noqa: E402  declared in limbound.specs
 
 
-def _num(x) -> str:
+def _num(x: float) -> str:
     """A number printed plainly in messages (``1.0``, not ``np.float64(1.0)``)."""
     return repr(float(x))
 
@@ -66,7 +68,7 @@ class QPProblem:
         return self.eig_max / self.eig_min
 
 
-def _arr(name, value, ndim):
+def _arr(name: str, value: ArrayLike, ndim: int) -> NDArray[np.float64]:
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError):
@@ -84,7 +86,9 @@ def _arr(name, value, ndim):
     return a
 
 
-def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source="arrays") -> QPProblem:
+def validate_qp(P: ArrayLike, q: ArrayLike, A: ArrayLike | None = None, l: ArrayLike | None = None,
+                u: ArrayLike | None = None, lb: ArrayLike | None = None, ub: ArrayLike | None = None, *,
+                r: float = 0.0, source: str = "arrays") -> QPProblem:
     """Check and freeze a QP; every refusal is a one-line :class:`ParameterError`.
 
     ``lb``/``ub`` are optional (default: no bound); entries with ``|value| >= 1e19`` in ``l, u, lb, ub`` are
@@ -106,7 +110,7 @@ def validate_qp(P, q, A=None, l=None, u=None, lb=None, ub=None, *, r=0.0, source
     return QPProblem(P=P, q=q, A=A, l=l, u=u, lb=lb, ub=ub, eig_min=emin, eig_max=emax, r=r, source=source)
 
 
-def _check_objective(P, q, r, n) -> tuple:
+def _check_objective(P: ArrayLike, q: np.ndarray, r: float, n: int) -> tuple:
     """``P`` (n x n, finite, symmetric, PSD, not 0), ``q`` finite, ``r`` a finite number: ``(P, r, emin, emax)``
     with ``P`` symmetrised and its extreme eigenvalues."""
     P = _arr("P", P, 2)
@@ -135,7 +139,7 @@ def _check_objective(P, q, r, n) -> tuple:
     return P, r, emin, emax
 
 
-def _check_bounds(lb, ub, n) -> tuple:
+def _check_bounds(lb: ArrayLike | None, ub: ArrayLike | None, n: int) -> tuple:
     """``lb``, ``ub`` of length ``n`` (default: none), ``|value| >= 1e19`` infinite, ``lb <= ub``: ``(lb, ub)``."""
     lb = np.full(n, -np.inf) if lb is None else infinite_to_inf(_arr("lb", lb, 1))
     ub = np.full(n, np.inf) if ub is None else infinite_to_inf(_arr("ub", ub, 1))
@@ -151,7 +155,8 @@ def _check_bounds(lb, ub, n) -> tuple:
     return lb, ub
 
 
-def _check_rows(A, l, u, lb, ub, n) -> tuple:
+def _check_rows(A: ArrayLike | None, l: ArrayLike | None, u: ArrayLike | None, lb: np.ndarray, ub: np.ndarray,
+                n: int) -> tuple:
     """``A`` (m x n, finite) with ``l <= u`` (default: none), single-variable rows turned into bounds:
     ``(A, l, u, lb, ub)``."""
     if A is None:
@@ -185,7 +190,7 @@ def _check_rows(A, l, u, lb, ub, n) -> tuple:
 _FORMATS = ".npz (keys P, q and optionally A, l, u, lb, ub, r) or .mat (qpbenchmark/OSQP layout: P, q, r, A, l, u)"
 
 
-def load_qp(path) -> QPProblem:
+def load_qp(path: StrPath) -> QPProblem:
     """Read a QP from ``.npz`` (keys P, q; optional A, l, u, lb, ub, r) or ``.mat`` (the qpbenchmark/OSQP layout).
 
     ``.mat``: ``P, q, r, A, l, u`` as in the Maros-Meszaros files of qpbenchmark (sparse matrices, ``+-1e20``
@@ -224,13 +229,14 @@ def load_qp(path) -> QPProblem:
     return dataclasses.replace(prob, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def save_qp(path, problem: QPProblem) -> None:
+def save_qp(path: StrPath, problem: QPProblem) -> None:
     """Write a QP as ``.npz`` (keys P, q, A, l, u, lb, ub, r)."""
     p = problem
     np.savez(path, P=p.P, q=p.q, A=p.A, l=p.l, u=p.u, lb=p.lb, ub=p.ub, r=p.r)
 
 
-def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> tuple:
+def check_random_inputs(n: int, *, seed: int = 0, kappa: float = 10.0, m_ineq: int | None = None,
+                        m_eq: int | None = None, box: float = 1.0) -> tuple:
     """The checks of :func:`random_qp`, before any work (one-line :class:`ParameterError`).
 
     Returns ``(n, seed, kappa, m_ineq, m_eq, box)`` resolved; used by :func:`random_qp`, the ``qp`` CLI and the
@@ -246,7 +252,8 @@ def check_random_inputs(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.
 
 
 @RANDOM_QP.validates
-def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPProblem:
+def random_qp(n: int, *, seed: int = 0, kappa: float = 10.0, m_ineq: int | None = None, m_eq: int | None = None,
+              box: float = 1.0) -> QPProblem:
     """A random well-conditioned, feasible convex QP.
 
     ``P = Q diag(e) Q'`` with ``Q`` Haar-random orthogonal and eigenvalues
@@ -280,13 +287,13 @@ def random_qp(n, *, seed=0, kappa=10.0, m_ineq=None, m_eq=None, box=1.0) -> QPPr
     return validate_qp(P, q, A, l, u, lb, ub, source=f"random(n={n}, seed={seed}, kappa={kappa:g})")
 
 
-def objective(problem: QPProblem, x) -> np.ndarray:
+def objective(problem: QPProblem, x: ArrayLike) -> NDArray[np.float64]:
     """``1/2 x'Px + q'x + r`` for one point (n,) or a stack of points (R, n)."""
     x = np.asarray(x, dtype=float)
     return 0.5 * np.einsum("...i,ij,...j->...", x, problem.P, x) + x @ problem.q + problem.r
 
 
-def constraint_violation(problem: QPProblem, x) -> np.ndarray:
+def constraint_violation(problem: QPProblem, x: ArrayLike) -> NDArray[np.float64]:
     """Largest violation ``max(l - Ax, Ax - u, lb - x, x - ub, 0)`` (absolute), per point."""
     x = np.atleast_2d(np.asarray(x, dtype=float))
     v = np.maximum(np.max(np.maximum(problem.lb - x, x - problem.ub), axis=1), 0.0)

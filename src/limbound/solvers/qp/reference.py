@@ -8,6 +8,8 @@ import contextlib
 import math
 import os
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +23,7 @@ OSQP_ACCEPTED = ("solved", "solved inaccurate")
 
 
 @contextlib.contextmanager
-def _quiet_stdout():
+def _quiet_stdout() -> Iterator[None]:
     """Silence file descriptor 1 (C-level prints) for the duration; Python's stdout is flushed first.
 
     Process-wide: output of other threads to fd 1 during the OSQP solve is lost too.
@@ -43,7 +45,8 @@ def _quiet_stdout():
         os.close(saved)
 
 
-def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
+def osqp_reference(problem: QPProblem, *, eps: float = 1e-9,
+                   max_iter: int = 200_000) -> tuple[np.ndarray | None, float, str]:
     """Solve with OSQP (the accuracy reference; optional extra ``qp``). Returns ``(x, objective, status)``.
 
     An exception OSQP raises (e.g. ``OSQPException(4)``, P non-convex at its working precision) is returned
@@ -79,7 +82,7 @@ def osqp_reference(problem: QPProblem, *, eps=1e-9, max_iter=200_000):
     return x, float(objective(p, x)), status
 
 
-def _osqp_error(exc) -> str:
+def _osqp_error(exc: BaseException) -> str:
     """A status string for an exception OSQP raised (its C error code named when it is one)."""
     code = exc.args[0] if exc.args else None
     if isinstance(code, int) and not isinstance(code, bool):
@@ -105,7 +108,7 @@ def _osqp_hint(problem: QPProblem, status: str) -> str:
     return cond
 
 
-def checked_reference(problem: QPProblem, **kw):
+def checked_reference(problem: QPProblem, **kw: Any) -> tuple[np.ndarray | None, float, str]:
     """:func:`osqp_reference`, refusing (one-line :class:`ParameterError`) any status but solved / solved inaccurate.
 
     The message gives what OSQP reported (status, or the error it raised at setup) and what it most likely
@@ -119,7 +122,7 @@ def checked_reference(problem: QPProblem, **kw):
     return x, f, status
 
 
-def reference_first(problem: QPProblem, reference) -> tuple:
+def reference_first(problem: QPProblem, reference: str | None) -> tuple[np.ndarray | None, float, str]:
     """The reference of a solve, before it: ``(x_ref, f_ref, status)``.
 
     Recorded, not trusted: a problem OSQP does not solve is still solved on the memories (``f_ref = nan``,

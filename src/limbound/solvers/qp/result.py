@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...sim.lim_books import VersusBound
 from .problem import QPProblem, constraint_violation
@@ -97,12 +98,12 @@ _MESSAGES = {"solved": "every read met the tolerance", "inaccurate": "stopped ab
              "infeasible": "the problem is primal infeasible", "unbounded": "the problem is unbounded below"}
 
 
-def _rel_gap(f, f_ref):
+def _rel_gap(f: ArrayLike, f_ref: float) -> NDArray[np.float64]:
     """``|f - f_ref| / max(|f_ref|, 1)`` (the floor 1 avoids dividing by an optimum near 0)."""
     return np.abs(np.asarray(f) - f_ref) / max(abs(f_ref), 1.0)
 
 
-def accuracy_fields(p: QPProblem, X, f_reads, f_ref, best: int) -> dict:
+def accuracy_fields(p: QPProblem, X: np.ndarray, f_reads: np.ndarray, f_ref: float, best: int) -> dict:
     """The accuracy part of a :class:`QPResult` for the memory values ``X`` (R, n) with objectives ``f_reads``:
     the answer ``X[best]``, the mean objective and its relative gap to ``f_ref`` (nan without a reference), the
     worst read's gap and the largest constraint violation over reads."""

@@ -53,7 +53,8 @@ class Setup:
                 "sha256": p.sha256, "read_energy_J": self.read_energy_J, "reference": self.reference}
 
 
-def setup(p: QPProblem, *, bits, reads, dt_s, f0_hz, T_K, seed, engine, read_energy_J, reference, C) -> Setup:
+def setup(p: QPProblem, *, bits: int, reads: int, dt_s: float, f0_hz: float, T_K: float, seed: int, engine: str,
+          read_energy_J: float, reference: str | None, C: float) -> Setup:
     """The reference first, then the prediction before the run (THEORY §3): the linear class
     ``n = kappa b ln 2`` when ``P`` is regular, the sublinear class ``n = C 2**b`` when it is singular."""
     x_ref, f_ref, ref_status = reference_first(p, reference)

@@ -20,7 +20,7 @@ from .setup import setup
 MAX_ANNEAL_UPDATES = 4 * 2**18 + 2000
 
 
-def check_solve_inputs(n=None, **kwargs) -> tuple:
+def check_solve_inputs(n: int | None = None, **kwargs: object) -> tuple[int, int]:
     """The checks of :func:`solve_qp` that need no problem (only its size ``n``, if known), before any work.
 
     Used by the ``qp`` CLI (before it builds a random problem) and the sweep kind ``qp`` (before any cluster
@@ -33,7 +33,7 @@ def check_solve_inputs(n=None, **kwargs) -> tuple:
     return a["bits"], a["seed"]
 
 
-def _check_combinations(n, bits, rule, reads, max_updates) -> None:
+def _check_combinations(n: int | None, bits: int, rule: str, reads: int, max_updates: int | None) -> None:
     """``reads x n`` is capped (:func:`~limbound.sim.lim_array.check_array_size`); so is the annealing rule's
     update cap (:data:`MAX_ANNEAL_UPDATES`)."""
     if rule == "anneal":
@@ -47,10 +47,12 @@ def _check_combinations(n, bits, rule, reads, max_updates) -> None:
 
 
 @QP.validates
-def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ,
-             T_K=T_DEFAULT_K, seed=0, engine="poisson", max_updates=None, inner_tol=0.5, max_inner=None,
-             max_outer=60, constraint_tol=1e-4, rho=None, reference="osqp", read_energy_J=0.0, C=1.0, eps=1e-4,
-             max_iter=None, time_limit_s=60.0, banks=4, method="ipm") -> QPResult:
+def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient", reads: int = 4,
+             dt_s: float = 1e-6, f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0,
+             engine: str = "poisson", max_updates: int | None = None, inner_tol: float = 0.5,
+             max_inner: int | None = None, max_outer: int = 60, constraint_tol: float = 1e-4, rho: float | None = None,
+             reference: str | None = "osqp", read_energy_J: float = 0.0, C: float = 1.0, eps: float = 1e-4,
+             max_iter: int | None = None, time_limit_s: float = 60.0, banks: int = 4, method: str = "ipm") -> QPResult:
     """Solve a convex QP on LIM memories and keep the energy books (THEORY §6).
 
     Parameters
@@ -66,8 +68,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
     max_updates : annealing rule: cap on LIM updates of each read (default ``4 * 2**b + 2000``: it moves at most
         one level per update; a cap above :data:`MAX_ANNEAL_UPDATES` is refused, see :func:`check_solve_inputs`)
-    inner_tol : checked and recorded (it steered the augmented Lagrangian's gradient-rule inner solve, which the
-        interior-point/ADMM drivers replaced)
+    inner_tol : checked and recorded in the annealing rule's inputs; it steers no part of either rule
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
     reference : ``"osqp"`` or ``None``; with ``"osqp"`` the reference is solved first and a problem it does
         not solve (status other than solved / solved inaccurate: infeasible, iteration limit, ...) is refused
@@ -80,8 +81,8 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
         tolerance of the status ``solved`` (primal, dual residual and duality gap, relative), iterations per read
         (default 200 for ipm, 4000 for admm),
         the run's wall-clock budget (status ``time_limit`` when it runs out) and memories per variable
-        (precision banks).  ``max_updates``, ``inner_tol``, ``max_inner``, ``max_outer``, ``constraint_tol`` and
-        ``rho`` steer the annealing rule only.
+        (precision banks).  ``max_updates``, ``max_inner``, ``max_outer``, ``constraint_tol`` and ``rho`` steer the
+        annealing rule only.
     """
     p = _as_problem(problem)
     _check_combinations(p.n, bits, rule, reads, max_updates)  # each option was checked at entry (limbound.specs.QP)
@@ -94,7 +95,7 @@ def solve_qp(problem: QPProblem, *, bits=16, rule="gradient", reads=4, dt_s=1e-6
                            constraint_tol=constraint_tol, rho=rho)
 
 
-def _as_problem(problem) -> QPProblem:
+def _as_problem(problem: object) -> QPProblem:
     """A :class:`QPProblem` as given, or validated from a dict of arrays (one-line refusal otherwise)."""
     if isinstance(problem, dict):
         unknown = sorted(set(problem) - {"P", "q", "A", "l", "u", "lb", "ub"})
