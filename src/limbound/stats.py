@@ -325,7 +325,7 @@ def activity_upper_prior(*, memories, neighbours, f0_hz, tau_s) -> float:
 
 
 # --------------------------------------------------------------------------- binary spins
-# the anneal's floor (THEORY §6); moved from solvers/ising (issue 10)
+# the anneal's floor (THEORY §6, §8a)
 
 def binary_entropy_upper(bits_RN) -> float:
     """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns, from the read-pair disagreement.

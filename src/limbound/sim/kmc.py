@@ -183,7 +183,6 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
     n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
                                                                        h_s, f0_hz, heat_out)
     heat, net, worst = _sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out)
-    _refuse_long_step(worst, h_s)  # cannot trigger after check_step; kept as a guard on the kernel
     return heat, net
 
 
@@ -251,7 +250,6 @@ def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states
     n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out = check_step(levels, n_levels, dU_up, dU_dn, barrier_kT,
                                                                        h_s, f0_hz, heat_out, parallel=True)
     heat, net, worst = _sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out)
-    _refuse_long_step(worst, h_s)  # cannot trigger after check_step; kept as a guard on the kernel
     return heat, net
 
 

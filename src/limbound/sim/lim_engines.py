@@ -32,7 +32,7 @@ Engines of the array
 Random streams: every memory of every read owns one SplitMix64 stream
 (:mod:`limbound.sim._rng`), derived from the array's ``seed``, used by both
 engines; so an array's results depend on its seed only, not on other arrays
-run in the same thread (numba's global generator, used before, was shared).
+run in the same thread.
 Inputs of the synchronous step are validated once per update
 (:func:`limbound.sim.kmc.check_step`), not once per sub-step.
 """
@@ -218,7 +218,7 @@ def sync_substep(levels, M, dU_up, dU_dn, barrier, h, f0_hz, states, heat_mem, *
         check_step(levels, M, dU_up, dU_dn, barrier, h, f0_hz, heat_mem)
     q, _net, worst = sync_step_unchecked(levels, M, dU_up, dU_dn, barrier, h, f0_hz, states,
                                          heat_mem, parallel=levels.size >= PARALLEL_MIN)
-    if not worst <= 1.0:  # cannot trigger after check_step (n_sub from the same rates); a guard
+    if not worst <= 1.0:  # the sub-steps skip check_step: the kernel's largest (r_up + r_dn) h is checked here
         raise ParameterError(f"h_s={h!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); "
                              "allowed: h_s <= 1/max rate")
     return q

@@ -23,7 +23,7 @@ from .cases import Case, judge
 
 #: groups of the delete-a-group jackknife that gives the standard error of ``mean heat - floor``
 JACKKNIFE_GROUPS = 20
-#: the optimal drag must attain the floor to this relative tolerance (issue 9; THEORY §8b: equality)
+#: the optimal drag must attain the floor to this relative tolerance (THEORY §8b: equality)
 ATTAIN_REL_TOL = 0.03
 
 

@@ -32,7 +32,7 @@ N_SIGMA = 3.0
 #: Relative margin allowed for the Euler-Maruyama bias of mean first-passage times at ``dt = 5e-4``
 #: (measured with forward flux sampling, SE 0.57 %: -0.83 % at 8 kT, -0.32 % at 10 kT; -0.09 % at 4 kT direct).
 KRAMERS_DT_MARGIN = 0.01
-#: Largest relative standard error a Kramers case may have (issue 9: enough to tell exact from Kramers).
+#: Largest relative standard error a Kramers case may have (enough to tell exact from Kramers).
 KRAMERS_MAX_REL_SE = 0.02
 KRAMERS_SPLITTING_QUICK = {"n_replicas": 32, "n_trials": 5000, "n_flux": 24, "t_flux": 10.0}
 KRAMERS_SPLITTING_FULL = {"n_replicas": 40, "n_trials": 40000, "n_flux": 64, "t_flux": 20.0}

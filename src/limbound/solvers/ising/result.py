@@ -143,7 +143,7 @@ class AnnealResult(ArrayBooks, Result):
                 "second_law_holds": bool(mean_J + 3.0 * se_J >= floor_J),
                 "z2_symmetric": z2,
                 "note": "kT (N ln2 - sum_i H_i(final)), runs start uniformly random; H_i an upper estimate of spin i's "
-                        "final marginal entropy over reads (lim_memory.final_entropy_upper: max of Miller-Madow and "
+                        "final marginal entropy over reads (stats.final_entropy_upper: max of Miller-Madow and "
                         "the max-entropy bound from the spread, clipped at ln 2, + 2 SE on the sum; or, if larger, "
                         "n phi(mean read-pair disagreement + 2 jackknife SE), phi concave; floor 0 below 4 reads); for H(s) = H(-s) the states are first mapped to s_0 = +1 and the floor is "
                         "kT ((N-1) ln2 - sum_{i>0} H_i). Valid for the mean heat: second_law_holds is "
