@@ -109,7 +109,7 @@ def main(argv=None) -> int:
             "dwave_best_cut": d_best, "dwave_gap_pct": 100 * (bk - d_best) / bk,
             "ours_updates_per_s": a.spin_updates_per_s, "ours_total_s": ours_total_s,
             "dwave_updates_per_s": d_ups, "dwave_s": d_s, "ratio": a.spin_updates_per_s / d_ups,
-            "heat_per_read_J": float(a.heat_J.mean()), "energy_to_target_J": a.energy_to_target_J(),
+            "heat_per_read_J": a.heat_J, "energy_to_target_J": a.energy_to_target_J(),
             "heat_per_read_over_N_kTln2": float(a.heat_kT.mean()) / (g.n * math.log(2.0)),
             "second_law_floor_J": a.second_law_floor_J()["floor_J"],
             "target_cut": target, "target_reached_reads": int(a.reached.sum()),

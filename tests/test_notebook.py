@@ -31,7 +31,8 @@ def test_anneal_result_one_row_per_read():
     r = anneal(p, sweeps=200, reads=5, seed=1)
     df = r.to_pandas()
     assert len(df) == 5 and list(df["read"]) == list(range(5))
-    assert df["heat_J (measured)"].sum() == pytest.approx(r.heat_J.sum())
+    assert df["heat_J (measured)"].sum() == pytest.approx(r.heat_per_read_J.sum())
+    assert df["heat_J (measured)"].mean() == pytest.approx(r.heat_J)  # the API's heat_J is the JSON's: mean per read
     assert df["best_energy"].min() == pytest.approx(-4.0)
     assert "5 reads" in r._repr_html_() and "measured" in r._repr_html_()
 

@@ -66,6 +66,8 @@ def test_heat_and_temperature_one_name_old_names_deprecated():
     per_read = np.array(d["heat_per_read_J"])  # each read's heat (J), summed independently here
     assert d["heat_J"] == pytest.approx(per_read.mean()) and d["heat_all_reads_J"] == pytest.approx(per_read.sum())
     assert d["energy_dissipated_per_read_J"] == d["heat_J"] and d["energy_dissipated_J"] == d["heat_all_reads_J"]
+    # the API's names are the JSON's: heat_J the mean of a read's heat, heat_per_read_J each read's
+    assert r.heat_J == pytest.approx(d["heat_J"]) and np.allclose(r.heat_per_read_J, per_read)
     q = _qp()
     with pytest.warns(DeprecationWarning, match="heat_J"):
         assert q.dissipated_J == q.heat_J

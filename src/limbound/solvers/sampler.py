@@ -220,7 +220,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
                      beta_range=beta_range, per_beta=per_beta, num_sweeps_per_beta=num_sweeps_per_beta)
         out = dimod.SampleSet.from_samples_bqm(
             (samples, labels), bqm, info=info,
-            heat_J=res.heat_J, work_J=res.work_J, num_flips=res.flips)
+            heat_J=res.heat_per_read_J, work_J=res.work_J, num_flips=res.flips)
         out.info["timing"] = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1,
                               "postprocessing_ns": time.perf_counter_ns() - t2}
         return out
@@ -274,9 +274,9 @@ def _info(res, *, acceptance, seed, offset, beta_schedule_type, beta_range, per_
     """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
     used = res.betas
     info = {
-        "heat_J": float(res.heat_J.mean()), "heat_all_reads_J": float(res.heat_J.sum()),
-        "energy_dissipated_J": float(res.heat_J.sum()),  # deprecated alias of heat_all_reads_J
-        "energy_dissipated_per_read_J": float(res.heat_J.mean()),  # deprecated alias of heat_J
+        "heat_J": res.heat_J, "heat_all_reads_J": float(res.heat_per_read_J.sum()),
+        "energy_dissipated_J": float(res.heat_per_read_J.sum()),  # deprecated alias of heat_all_reads_J
+        "energy_dissipated_per_read_J": res.heat_J,  # deprecated alias of heat_J
         "work_J": float(res.work_J.sum()),
         "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
         "first_law_residual": res.first_law_residual,

@@ -84,8 +84,14 @@ class AnnealResult(ArrayBooks, Result):
         return self.reads * self.attempts / self.wall_time_s if self.wall_time_s > 0 else math.inf
 
     @property
-    def heat_J(self) -> np.ndarray:
+    def heat_per_read_J(self) -> np.ndarray:
+        """Measured heat released by each read (J)."""
         return self.heat_kT * self.kT_J
+
+    @property
+    def heat_J(self) -> float:
+        """Measured heat of one read, mean over reads (J): the ``heat_J`` of the JSON and of qp/train results."""
+        return float(self.heat_kT.mean()) * self.kT_J if self.reads else math.nan
 
     @property
     def work_J(self) -> np.ndarray:
@@ -187,7 +193,7 @@ class AnnealResult(ArrayBooks, Result):
 
     def _records(self) -> list:
         """One row per read (notebooks: ``to_pandas()``, ``_repr_html_``): measured heat and work in J."""
-        heat, work = self.heat_J, self.work_J
+        heat, work = self.heat_per_read_J, self.work_J
         return [{"read": r, "energy": float(self.energies[r]), "best_energy": float(self.best_energies[r]),
                  "heat_J (measured)": float(heat[r]), "work_J": float(work[r]), "flips": int(self.flips[r]),
                  **({"reached_target": bool(self.reached[r])} if self.target_energy is not None else {})}
@@ -196,7 +202,7 @@ class AnnealResult(ArrayBooks, Result):
     def _title(self) -> str:
         return (f"AnnealResult: {self.n} spins, {self.reads} reads x {self.sweeps} sweeps, best energy "
                 f"{float(np.min(self.best_energies)) if self.reads else float('nan'):g}, mean heat per read "
-                f"{float(np.mean(self.heat_J)) if self.reads else float('nan'):.3g} J (measured)")
+                f"{self.heat_J:.3g} J (measured)")
 
     def as_dict(self) -> dict:
         """JSON-ready summary (no per-spin arrays)."""
