@@ -12,6 +12,8 @@ MODULES = ["limbound", "limbound.constants", "limbound.units", "limbound.countin
 MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.ladder", "limbound.budget",
             "limbound.codecarbon", "limbound.display", "limbound.uncertainty", "limbound.cli._uncertain",
             "limbound.report.html", "limbound.report.figures"]
+MODULES += ["limbound.fileio", "limbound.report.reproduce", "limbound.solvers.qp.input", "limbound.solvers.qp.banks",
+            "limbound.solvers.qp.problem"]
 
 
 @pytest.mark.parametrize("name", MODULES)

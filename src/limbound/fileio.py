@@ -17,6 +17,9 @@ Writing (every command that writes goes through here):
   a run started and did not finish (with the reason when it failed), so a
   half-written folder never looks finished.
 
+Tables: :func:`csv_text` (one CSV layout: full-precision floats, empty cells for None and non-finite values);
+JSON: :func:`dumps` (strict JSON, numpy-aware).
+
 Reading: :func:`check_input_file` refuses anything that is not a regular file
 (FIFOs and devices would block or never end) or is larger than a stated cap.
 
@@ -26,13 +29,15 @@ option (``name``), what it got and what is allowed.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import math
 import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -316,5 +321,42 @@ def _clean(o: object) -> object:
 
 def dumps(obj: object, *, ascii: bool = True) -> str:
     """Strict JSON (NaN/inf -> null), numpy-aware, stable key order as given; ``ascii=False`` keeps non-ASCII
-    characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages)."""
+    characters (``§``) as they are instead of ``\\u00a7`` escapes (for UTF-8 pages).
+
+    >>> print(dumps({"a": float("nan"), "b": np.float64(1.5)}))
+    {
+      "a": null,
+      "b": 1.5
+    }
+    """
     return json.dumps(_clean(json.loads(json.dumps(obj, default=_default))), indent=2, ensure_ascii=ascii)
+
+
+# ---- CSV -----------------------------------------------------------------------------------------
+
+def _csv_cell(v: object) -> object:
+    """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), non-finite and None empty."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v)) if math.isfinite(v) else ""
+    if isinstance(v, np.integer):
+        return int(v)
+    return "" if v is None else v
+
+
+def csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
+    """``rows`` (dicts) as CSV text with the header ``columns``; keys not in ``columns`` are left out, a missing
+    key, None and a non-finite float are empty cells, floats keep full precision.
+
+    >>> print(csv_text([{"x": 0.1, "y": float("nan"), "z": 3}, {"x": True}], ["x", "y"]), end="")
+    x,y
+    0.1,
+    True,
+    """
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: _csv_cell(r.get(c, "")) for c in columns})
+    return buf.getvalue()

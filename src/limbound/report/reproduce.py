@@ -30,12 +30,9 @@ and :mod:`.uncertainty_panels` (g, h); this module writes them out.
 """
 from __future__ import annotations
 
-import csv
-import io
-import math
 import platform
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +40,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ParameterError
-from ..fileio import StrPath, atomic_write_text, dumps
+from ..fileio import StrPath, atomic_write_text, csv_text, dumps
 from ..specs import REPRODUCE
 from .figures import Panel
 from .progress import progress as progress_display
@@ -89,6 +86,9 @@ def parse_only(text: str | Iterable[str] | None) -> tuple[str, ...]:
 
     Exact, comma-separated keys, as ``validate --only``: an empty string or an
     empty item (``a,,b``) is refused rather than read as "everything".
+
+    >>> parse_only("c, a")   # panel order, whatever the order given
+    ('a', 'c')
     """
     if text is None:
         return PANELS
@@ -97,26 +97,6 @@ def parse_only(text: str | Iterable[str] | None) -> tuple[str, ...]:
     if bad or not keys:
         raise ParameterError(f"only={text!r} names unknown panels; allowed: comma-separated subset of {','.join(PANELS)}")
     return tuple(k for k in PANELS if k in keys)
-
-
-def _csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({c: _fmt(r.get(c, "")) for c in columns})
-    return buf.getvalue()
-
-
-def _fmt(v: object) -> object:
-    """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), non-finite and None empty."""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (float, np.floating)):
-        return repr(float(v)) if math.isfinite(v) else ""
-    if isinstance(v, np.integer):
-        return int(v)
-    return "" if v is None else v
 
 
 CSV_COLUMNS = ("panel", "subplot", "series", "kind", "index", "x", "y", "y2", "label", "x_label", "y_label")
@@ -198,7 +178,7 @@ def _build(out: Path, keys: tuple[str, ...], quick: bool, seed: int, gset: GsetC
                 if panel.ok and panel.table is not None:
                     cols = list(panel.table[0]) if panel.table else []
                     p = out / "data" / f"table_{key}.csv"
-                    atomic_write_text(p, _csv_text(panel.table, cols))
+                    atomic_write_text(p, csv_text(panel.table, cols))
                     res.files[f"table_{key}"] = p
                 panel.seconds = time.perf_counter() - t
             res.panels.append(panel)
@@ -206,7 +186,7 @@ def _build(out: Path, keys: tuple[str, ...], quick: bool, seed: int, gset: GsetC
         task.update(description="reproduce: CSV, HTML")
         rows = [r for p in res.panels if p.ok for r in p.rows()]
         res.files["csv"] = out / "data" / "figure_data.csv"
-        atomic_write_text(res.files["csv"], _csv_text(rows, CSV_COLUMNS))
+        atomic_write_text(res.files["csv"], csv_text(rows, CSV_COLUMNS))
         res.seconds = time.perf_counter() - t0
         cmd = f"limbound reproduce --out {out}{' --quick' if quick else ''} --seed {int(seed)}" + (
             f" --only {','.join(keys)}" if keys != PANELS else "") + (

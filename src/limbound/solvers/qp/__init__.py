@@ -51,7 +51,7 @@ Annealing rule: the ``lam`` schedule of :mod:`limbound.solvers.qp.annealing`.
 Energy books and the two numbers (THEORY §6)
 --------------------------------------------
 ``heat_J`` (measured: mean heat of a read, from the simulator; first-law residual
-reported; ``dissipated_J`` before 0.2, a deprecated alias), ``bound_J`` (second-law floor with an upper estimate of the final
+reported; ``dissipated_J`` is its deprecated alias), ``bound_J`` (second-law floor with an upper estimate of the final
 marginal entropies over reads: the larger of Miller-Madow and the
 maximum-entropy bound from the spread over reads, see
 :mod:`limbound.sim.lim_array`), ``estimate_J = e_LIM(b, dt) * N * n`` with ``n`` predicted before

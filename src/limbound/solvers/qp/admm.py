@@ -14,7 +14,7 @@ The iterate ``x`` lives in the memories.  Each iteration moves them to ``x+`` wi
 (:meth:`~limbound.sim.lim_array.LIMArray.gradient_step` with ``g = x - x+``, ``eta = 1``: mean drift
 ``x+ - x``, every net level along the tilt releasing ``D``), and the next iteration reads them back: their
 grid and their hop noise are part of the iteration.  ``z``, ``y`` and the factorisation live in the digital
-driver (like the multipliers before; their digital cost is not in the books).
+driver (their digital cost is not in the books).
 
 Precision banks (several memories per variable): :mod:`limbound.solvers.qp.banks`.
 

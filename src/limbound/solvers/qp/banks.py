@@ -23,8 +23,12 @@ FACE_MARGIN = 0.1
 
 
 def bank_span(top: int) -> int:
-    """Fine-bank half span in levels of the next coarser bank: ``max(2, (2**b - 1) // 1024)`` (64 at b = 16: each
-    bank resolves ~1/512 of the coarser bank's level; 2 at b <= 11)."""
+    """Fine-bank half span in levels of the next coarser bank: ``max(2, (2**b - 1) // 1024)`` (63 at b = 16: each
+    bank resolves ~1/512 of the coarser bank's level; 2 at b <= 11).
+
+    >>> bank_span(2**16 - 1), bank_span(2**12 - 1), bank_span(2**11 - 1)
+    (63, 3, 2)
+    """
     return max(2, int(top) // 1024)
 
 

@@ -35,7 +35,11 @@ PROPAGATION_PASSES = 20
 
 
 def infinite_to_inf(a: ArrayLike) -> NDArray[np.float64]:
-    """``+-inf`` for entries with ``|a| >= INFINITY`` (float copy)."""
+    """``+-inf`` for entries with ``|a| >= INFINITY`` (float copy).
+
+    >>> infinite_to_inf([1e20, -1e19, 3.0])
+    array([ inf, -inf,   3.])
+    """
     a = np.array(a, dtype=float)
     a[a >= INFINITY] = np.inf
     a[a <= -INFINITY] = -np.inf
@@ -182,7 +186,11 @@ BOX_MAX = 1e6
 
 
 def box_start(l: np.ndarray, u: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
-    """The stated starting half-width of the adaptive box (docs/theory.md)."""
+    """The stated starting half-width of the adaptive box (docs/theory.md): ``BOX_START (1 + largest finite |bound|)``.
+
+    >>> box_start(np.array([-2.0]), np.array([np.inf]), np.array([-np.inf]), np.array([5.0]))   # 10 x (1 + 5)
+    60.0
+    """
     vals = np.concatenate([np.ravel(a) for a in (l, u, lb, ub)])
     fin = np.abs(vals[np.isfinite(vals)])
     return BOX_START * (1.0 + (float(fin.max()) if fin.size else 0.0))

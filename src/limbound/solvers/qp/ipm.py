@@ -1,8 +1,8 @@
 """The default gradient-rule QP driver: a primal-dual interior-point method whose iterate is held in LIM memories.
 
 Why an interior-point driver: on the Maros-Meszaros set the ADMM driver (:mod:`limbound.solvers.qp.admm`) stalls
-on the LP-like and degenerate problems as OSQP does (13 of the 32 shared problems unsolved by OSQP at 400,000
-iterations), while interior-point methods (Clarabel, PIQP) solve them in tens of iterations.  The memories do
+on the LP-like and degenerate problems as OSQP does (benchmarks/bench_qp_maros.py counts them per solver), while
+interior-point methods (Clarabel, PIQP) solve them in tens of iterations.  The memories do
 the same physical work under either driver: each iteration the driver computes a target and the memories walk
 there under the gradient rule (every net level along the tilt releases ``D``, booked), and the next iteration
 reads them back.

@@ -288,13 +288,23 @@ def random_qp(n: int, *, seed: int = 0, kappa: float = 10.0, m_ineq: int | None 
 
 
 def objective(problem: QPProblem, x: ArrayLike) -> NDArray[np.float64]:
-    """``1/2 x'Px + q'x + r`` for one point (n,) or a stack of points (R, n)."""
+    """``1/2 x'Px + q'x + r`` for one point (n,) or a stack of points (R, n).
+
+    >>> p = validate_qp(2 * np.eye(2), [1.0, 1.0], A=[[1.0, 1.0]], l=[-np.inf], u=[1.0])
+    >>> objective(p, [[1.0, 1.0], [0.0, 0.0]])   # x'x + x1 + x2
+    array([4., 0.])
+    """
     x = np.asarray(x, dtype=float)
     return 0.5 * np.einsum("...i,ij,...j->...", x, problem.P, x) + x @ problem.q + problem.r
 
 
 def constraint_violation(problem: QPProblem, x: ArrayLike) -> NDArray[np.float64]:
-    """Largest violation ``max(l - Ax, Ax - u, lb - x, x - ub, 0)`` (absolute), per point."""
+    """Largest violation ``max(l - Ax, Ax - u, lb - x, x - ub, 0)`` (absolute), per point.
+
+    >>> p = validate_qp(2 * np.eye(2), [1.0, 1.0], A=[[1.0, 1.0]], l=[-np.inf], u=[1.0])
+    >>> constraint_violation(p, [[1.0, 1.0], [0.0, 0.0]])   # x1 + x2 = 2 against u = 1
+    array([1., 0.])
+    """
     x = np.atleast_2d(np.asarray(x, dtype=float))
     v = np.maximum(np.max(np.maximum(problem.lb - x, x - problem.ub), axis=1), 0.0)
     if problem.m:
