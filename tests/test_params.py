@@ -227,3 +227,17 @@ def test_integer_rule():
         with pytest.raises(ParameterError):
             p.check("seed", bad)
     assert p.from_text("3") == 3 and p.from_text("3.0") == 3.0 and math.isnan(p.from_text("nan"))
+
+
+def test_choice_lists_are_declared_once():
+    """The modules that dispatch on a choice use the declared tuple itself (no retyped copy)."""
+    from limbound import bounds, counting
+    from limbound.solvers import ising, train
+    from limbound.sim import lim_array
+    from limbound.solvers.qp.gradient import DRIVERS
+
+    assert ising.SCHEDULES is specs.SCHEDULES and ising.ACCEPTANCES is specs.ACCEPTANCES
+    assert counting.COUNTINGS is specs.COUNTINGS and bounds.CONSOLIDATION_POLICIES is specs.CONSOLIDATION_POLICIES
+    assert train.MODELS is specs.MODELS and lim_array.ENGINES is specs.ENGINES
+    assert tuple(DRIVERS) == specs.QP_METHODS  # the drivers' table is keyed by the declared methods
+    assert specs.ANNEAL["schedule"].options == specs.SCHEDULES and specs.QP["method"].options == specs.QP_METHODS
