@@ -196,6 +196,50 @@ def _values(problem: Problem, u: NDArray[np.float64]) -> dict:
     return {k: d.ppf(u[:, i]) for i, (k, d) in enumerate(problem.uncertain.items())}
 
 
+def _workload_counts(problem: Problem, values: dict) -> tuple:
+    """``(n, tokens, flops_given, batch, flops, ops)``: the uncertain inputs where given, else the fixed ones,
+    else the workload's, as :func:`bounds.resolve` derives them."""
+    x0, f = problem.point(), problem.fixed
+    w = catalogs.workload(f["workload"]) if f.get("workload") else None
+    n = values.get("params", x0.params)
+    tokens = values.get("tokens", f.get("tokens", w.tokens if w else None))
+    flops_given = values.get("flops", f.get("flops", w.flops if w else None))
+    batch = values.get("batch_tokens", f.get("batch_tokens", w.batch_tokens if w else None))
+    flops = flops_given if flops_given is not None else (training_flops(n, tokens) if tokens is not None else None)
+    if "ops" in values or f.get("ops") is not None:
+        ops = values.get("ops", x0.ops)
+    else:
+        ops = operations(n, counting=x0.counting, flops=flops, tokens=tokens, batch_tokens=batch)
+    flops = ops if flops is None else flops
+    return n, tokens, flops_given, batch, flops, ops
+
+
+def _consolidations(x0: Any, values: dict, n: Any, tokens: Any, flops_given: Any, batch: Any, ops: Any) -> Any:
+    """Consolidations of the volatile CIM: given, one per optimizer step (as :func:`bounds.resolve`), or fixed."""
+    if "consolidations" in values:
+        return values["consolidations"]
+    if x0.consolidation_policy == "per-step":  # one per optimizer step, as bounds.resolve derives it
+        b_ = 1.0 if batch is None else batch
+        return np.maximum((tokens if tokens is not None else
+                           (flops_given / (6.0 * n) if flops_given is not None else ops / n)) / b_, 1.0)
+    return x0.consolidations
+
+
+def _with_ratios(out: dict, floors: dict, measured: Any) -> dict:
+    """The outputs and floors as float arrays, with each paradigm over LIM, over the floor and, given a measured
+    energy, the orders of magnitude it sits above each paradigm."""
+    res = {p: np.broadcast_to(np.asarray(v, dtype=float), np.shape(v)) for p, v in {**out, **floors}.items()}
+    for p in out:
+        if p != "lim":
+            res[f"{p}_over_lim"] = out[p] / out["lim"]
+    for p in out:
+        res[f"{p}_over_floor"] = out[p] / floors["floor"]
+    if measured is not None:
+        for p in out:
+            res[f"orders_above_{p}"] = np.log10(measured / out[p])
+    return res
+
+
 def evaluate(problem: Problem, values: dict) -> dict:
     """Every output for arrays of the uncertain inputs (``values[name]``), the rest from the resolved point.
 
@@ -203,64 +247,33 @@ def evaluate(problem: Problem, values: dict) -> dict:
     the same physics functions, element-wise.
     """
     x0 = problem.point()
-    f = problem.fixed
-    w = catalogs.workload(f["workload"]) if f.get("workload") else None
-
-    def get(name: str, default: Any) -> Any:
-        return values[name] if name in values else default
-
-    n = get("params", x0.params)
-    tokens = get("tokens", f.get("tokens", w.tokens if w else None))
-    flops_given = get("flops", f.get("flops", w.flops if w else None))
-    batch = get("batch_tokens", f.get("batch_tokens", w.batch_tokens if w else None))
-    flops = flops_given if flops_given is not None else (training_flops(n, tokens) if tokens is not None else None)
-    if "ops" in values or f.get("ops") is not None:
-        ops = get("ops", x0.ops)
-    else:
-        ops = operations(n, counting=x0.counting, flops=flops, tokens=tokens, batch_tokens=batch)
-    flops = ops if flops is None else flops
-    bits, T, f0 = get("bits", x0.bits), get("T_K", x0.T_K), get("f0_hz", x0.f0_hz)
-    time_s, eps = get("time_s", x0.time_s), get("eps", x0.eps)
-    t_amb = get("T_ambient_K", x0.T_ambient_K)
+    n, tokens, flops_given, batch, flops, ops = _workload_counts(problem, values)
+    bits, T, f0 = values.get("bits", x0.bits), values.get("T_K", x0.T_K), values.get("f0_hz", x0.f0_hz)
+    time_s, eps = values.get("time_s", x0.time_s), values.get("eps", x0.eps)
+    t_amb = values.get("T_ambient_K", x0.T_ambient_K)
     dt = update_time_s(time_s, n, ops)
     k = kT(T)
     out = {"landauer": ops * landauer_per_op_J(bits, T),
            "lim": ops * lim_tilt_kT(bits, dt, f0, eps=eps) * k}
-    e_st = static_per_op_kT(bits, dt, get("retention_s", x0.retention_s), d_ret=get("d_ret", x0.d_ret),
-                            d_w=get("d_w", x0.d_w), f0_hz=f0, eps=eps) * k
+    e_st = static_per_op_kT(bits, dt, values.get("retention_s", x0.retention_s), d_ret=values.get("d_ret", x0.d_ret),
+                            d_w=values.get("d_w", x0.d_w), f0_hz=f0, eps=eps) * k
     out["static_cim"] = ops * e_st  # weights in the non-volatile array: no consolidation (THEORY §4)
-    if "consolidations" in values:
-        cons = values["consolidations"]
-    elif x0.consolidation_policy == "per-step":  # one per optimizer step, as bounds.resolve derives it
-        b_ = 1.0 if batch is None else batch
-        cons = np.maximum((tokens if tokens is not None else
-                           (flops_given / (6.0 * n) if flops_given is not None else ops / n)) / b_, 1.0)
-    else:
-        cons = x0.consolidations
+    cons = _consolidations(x0, values, n, tokens, flops_given, batch, ops)
     out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_static_J=e_st, T_K=T)  # THEORY §2c'
-    e_flop = get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
+    e_flop = values.get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
     out["accelerator"] = accelerator_energy_J(flops, e_flop)
     if x0.device is not None:
-        e_w = get("device_write_energy_J", catalogs.device(x0.device).write_energy_J_min)
+        e_w = values.get("device_write_energy_J", catalogs.device(x0.device).write_energy_J_min)
         out["device"] = ops * bits * e_w
     floors = {"floor_second_law": second_law_workload_floor_J(params=n, bits=bits, T_K=T),
               "floor_speed": speed_workload_floor_J(params=n, bits=bits, f0_hz=f0, tau_s=time_s, T_K=T)}
     floors["floor"] = floors["floor_second_law"] + floors["floor_speed"]
-    for p in THERMAL:
+    for p in THERMAL:  # the cryogenic Carnot term (docs/theory.md §4a)
         out[p] = out[p] + carnot_cooling_work_J(out[p], T, t_amb)
     for p in floors:
         floors[p] = floors[p] + carnot_cooling_work_J(floors[p], T, t_amb)
-    res = {p: np.broadcast_to(np.asarray(v, dtype=float), np.shape(v)) for p, v in {**out, **floors}.items()}
-    for p in out:
-        if p != "lim":
-            res[f"{p}_over_lim"] = out[p] / out["lim"]
-    for p in out:
-        res[f"{p}_over_floor"] = out[p] / floors["floor"]
-    if "measured_J" in values or f.get("measured_J") is not None:
-        m = get("measured_J", f.get("measured_J"))
-        for p in out:
-            res[f"orders_above_{p}"] = np.log10(m / out[p])
-    return res
+    measured = values.get("measured_J", problem.fixed.get("measured_J"))
+    return _with_ratios(out, floors, measured)
 
 
 def kind_of(output: str) -> str:
