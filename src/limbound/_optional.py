@@ -7,11 +7,12 @@ missing package and the ``pip install`` that brings it.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 from .errors import LimboundError
 
 
-def require(module: str, *, extra: str, error: type[Exception] = LimboundError, message: str | None = None):
+def require(module: str, *, extra: str, error: type[Exception] = LimboundError, message: str | None = None) -> ModuleType:
     """Import ``module`` or raise ``error`` saying which extra installs it.
 
     ``message`` replaces the default text ("<package> is not installed; install the

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from numba import njit
 from scipy.special import digamma, polygamma
 
@@ -43,7 +44,7 @@ FAMILY_ALPHA = 0.01
 
 
 # --------------------------------------------------------------------------- basics
-def mean_se(a) -> tuple[float, float]:
+def mean_se(a: ArrayLike) -> tuple[float, float]:
     """Mean and standard error of the mean (``ddof=1``; SE 0 for a single value).
 
     >>> mean_se([1.0, 2.0, 3.0])
@@ -72,7 +73,7 @@ def z_threshold(m: int, alpha: float = FAMILY_ALPHA) -> float:
     return float(norm.isf(alpha / (2.0 * m)))
 
 
-def jackknife(full: float, leave_one_out) -> tuple[float, float]:
+def jackknife(full: float, leave_one_out: ArrayLike) -> tuple[float, float]:
     """Jackknife bias correction and standard error (Quenouille 1956; Efron & Stein, Ann. Stat. 9, 586 (1981)).
 
     ``full`` the estimate from all ``R`` reads, ``leave_one_out[r]`` the estimate without read ``r``.
@@ -116,7 +117,7 @@ def _column_entropies(sorted_levels):
     return plug, mm
 
 
-def marginal_entropies(levels_RN, n_levels):
+def marginal_entropies(levels_RN: ArrayLike, n_levels: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per-memory entropies over reads, ``(plug_in, miller_madow)`` in nats, MM clipped to ``[0, ln M]``.
 
     Direction: the plug-in estimate is biased *low* (concavity); Miller-Madow (G. Miller, 1955) removes the
@@ -127,7 +128,7 @@ def marginal_entropies(levels_RN, n_levels):
     return plug, np.clip(mm, 0.0, math.log(n_levels))
 
 
-def final_entropy_upper(levels_RN, n_levels):
+def final_entropy_upper(levels_RN: ArrayLike, n_levels: int) -> tuple[NDArray[np.float64], float]:
     """Upper estimate of the sum of marginal entropies (nats), the marginal-sum bound of ``S(p_tau)``.
 
     Direction: *upper* (``S(joint) <= sum_i H_i`` always; each ``H_i`` estimated from above).  Per memory the
@@ -162,21 +163,21 @@ def final_entropy_upper(levels_RN, n_levels):
     return per, total
 
 
-def _xlogx(c):
+def _xlogx(c: ArrayLike) -> NDArray[np.float64]:
     c = np.asarray(c, dtype=float)
     return np.where(c > 0, c * np.log(np.where(c > 0, c, 1.0)), 0.0)
 
 
-def _tree_entropy_plugin(ones, pair_counts, R, deg):
+def _tree_entropy_plugin(ones: NDArray[np.float64], pair_counts: NDArray[np.float64], R: int, deg: NDArray[np.float64]) -> float:
     """Plug-in tree entropy of binary columns from counts: ``sum_e H_e - sum_i (deg_i - 1) H_i`` (nats)."""
-    def H(counts, n):  # entropy of an empirical distribution from its cell counts (last axis)
+    def H(counts: ArrayLike, n: int) -> NDArray[np.float64]:  # entropy of an empirical distribution from its cell counts (last axis)
         return math.log(n) - np.sum(_xlogx(counts), axis=-1) / n
     h1 = H(np.stack([ones, R - ones], axis=-1), R)
     h2 = H(pair_counts, R)
     return float(np.sum(h2) - np.sum((deg - 1) * h1))
 
 
-def tree_entropy_upper(spins_RN, edges, *, z=ENTROPY_Z) -> dict:
+def tree_entropy_upper(spins_RN: ArrayLike, edges: ArrayLike, *, z: float = ENTROPY_Z) -> dict:
     """Upper estimate (nats) of the joint entropy of binary memories by a tree (Chow-Liu) bound (THEORY §8a).
 
     For any spanning tree (or forest) ``T``, ``S(p) <= S_T = sum_i H_i - sum_{(ij) in T} I_ij`` (the tree
@@ -226,7 +227,7 @@ def tree_entropy_upper(spins_RN, edges, *, z=ENTROPY_Z) -> dict:
     return {"upper_nats": up, "plugin_nats": full, "jackknife_nats": jk, "se_nats": se}
 
 
-def max_abs_spanning_tree(n, i, j, weights):
+def max_abs_spanning_tree(n: int, i: ArrayLike, j: ArrayLike, weights: ArrayLike) -> NDArray[np.int64]:
     """Edges (E, 2) of a maximum-``|w|`` spanning forest of a graph, fixed by the problem alone (no reads).
 
     Ties are broken by scipy's deterministic order; isolated nodes are left out.
@@ -249,7 +250,7 @@ def max_abs_spanning_tree(n, i, j, weights):
 
 
 # --------------------------------------------------------------------------- transport
-def w1_chain(p, q) -> float:
+def w1_chain(p: ArrayLike, q: ArrayLike) -> float:
     """``W1`` between two distributions on the chain ``0..M-1`` (unit spacing), ``sum_k |F_p(k) - F_q(k)|``.
 
     Exact for distributions (Vallender 1974); applied to empirical histograms it is the empirical W1.
@@ -267,12 +268,12 @@ def w1_chain(p, q) -> float:
     return float(np.sum(np.abs(np.cumsum(p - q))[:-1]))
 
 
-def w1_spin(p_up, q_up):
+def w1_spin(p_up: ArrayLike, q_up: ArrayLike) -> NDArray[np.float64]:
     """``W1`` of one two-state memory (one hop apart), ``|p(+) - q(+)|`` (exact)."""
     return np.abs(np.asarray(p_up, dtype=float) - np.asarray(q_up, dtype=float))
 
 
-def w1_marginal_sum(w1_per_memory) -> float:
+def w1_marginal_sum(w1_per_memory: ArrayLike) -> float:
     """Lower bound of the joint ``W1`` (hop metric) by the sum of the marginal ones.
 
     Direction: *lower*; every coupling's cost ``E sum_i |x_i - y_i|`` splits over coordinates and each term is
@@ -281,7 +282,7 @@ def w1_marginal_sum(w1_per_memory) -> float:
     return float(np.sum(check_positive("w1_per_memory", w1_per_memory, allow_zero=True)))
 
 
-def w1_lower_from_reads(f_start_R, f_end_R, *, z=MARGIN_Z) -> float:
+def w1_lower_from_reads(f_start_R: ArrayLike, f_end_R: ArrayLike, *, z: float = MARGIN_Z) -> float:
     """Lower estimate of ``W1(p_0, p_1)`` from ``R`` reads and a 1-Lipschitz test function fixed in advance.
 
     Kantorovich-Rubinstein duality: ``W1 >= |E_1 f - E_0 f|`` for any 1-Lipschitz ``f`` (e.g. ``f(n) = n``:
@@ -294,7 +295,7 @@ def w1_lower_from_reads(f_start_R, f_end_R, *, z=MARGIN_Z) -> float:
     return max(0.0, abs(m) - z * se)
 
 
-def w2_sorted(a, b) -> float:
+def w2_sorted(a: ArrayLike, b: ArrayLike) -> float:
     """``W2`` between two 1-D samples of equal size, ``sqrt(mean((sort a - sort b)^2))`` (quantile coupling).
 
     Exact for the empirical distributions (the monotone coupling is optimal in 1-D for convex costs); as an
@@ -309,13 +310,13 @@ def w2_sorted(a, b) -> float:
 
 
 # --------------------------------------------------------------------------- activity (upper estimates)
-def activity_upper_counted(hops_per_read, *, z=MARGIN_Z) -> float:
+def activity_upper_counted(hops_per_read: ArrayLike, *, z: float = MARGIN_Z) -> float:
     """Upper estimate of the expected hops ``A_tau``: mean counted hops over reads + ``z`` standard errors."""
     m, se = mean_se(check_positive("hops_per_read", hops_per_read, allow_zero=True))
     return m + z * se
 
 
-def activity_upper_prior(*, memories, neighbours, f0_hz, tau_s) -> float:
+def activity_upper_prior(*, memories: float, neighbours: float, f0_hz: float, tau_s: float) -> float:
     """Upper bound of ``A_tau`` before a run, ``N z f0 tau`` when every hop rate is at most ``f0`` (THEORY §8a).
 
     ``neighbours`` = states one hop away: 2 on a chain of levels, 1 for a spin.
@@ -327,7 +328,7 @@ def activity_upper_prior(*, memories, neighbours, f0_hz, tau_s) -> float:
 # --------------------------------------------------------------------------- binary spins
 # the anneal's floor (THEORY §6, §8a)
 
-def binary_entropy_upper(bits_RN) -> float:
+def binary_entropy_upper(bits_RN: ArrayLike) -> float:
     """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns, from the read-pair disagreement.
 
     ``g_i = 2 p_i (1 - p_i)`` (the chance that two independent reads of spin
@@ -360,7 +361,7 @@ def binary_entropy_upper(bits_RN) -> float:
     return n * min(h, math.log(2.0))
 
 
-def spin_entropy_upper(bits_RN) -> float:
+def spin_entropy_upper(bits_RN: ArrayLike) -> float:
     """Upper estimate (nats) of ``sum_i H(p_i)`` for binary columns (R reads, n spins): the larger of
     :func:`final_entropy_upper` (``M = 2``) and :func:`binary_entropy_upper`.
 
@@ -370,7 +371,7 @@ def spin_entropy_upper(bits_RN) -> float:
     return max(final_entropy_upper(bits_RN, 2)[1], binary_entropy_upper(bits_RN))
 
 
-def w1_spin_lower_from_reads(up_RN, *, p0: float = 0.5, z=MARGIN_Z) -> float:
+def w1_spin_lower_from_reads(up_RN: ArrayLike, *, p0: float = 0.5, z: float = MARGIN_Z) -> float:
     """Lower estimate of ``W1`` between a product start (every spin up with probability ``p0``) and the final
     states of ``R`` reads (``up_RN`` (R, n), 1 where a spin ends up): ``sum_i max(0, |p_i - p0| - z SE_i)``.
 

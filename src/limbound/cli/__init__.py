@@ -18,6 +18,7 @@ import importlib
 import os
 import pkgutil
 import sys
+from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import LimboundError
@@ -92,7 +93,7 @@ def _streams() -> None:
                 pass
 
 
-def _complete(parser) -> None:
+def _complete(parser: argparse.ArgumentParser) -> None:
     """Shell completion (the optional extra ``limbound[completion]``): answer the shell and exit.  Called only when
     the shell asks (``_ARGCOMPLETE`` in the environment), so argcomplete is never imported on a normal start."""
     try:
@@ -102,7 +103,7 @@ def _complete(parser) -> None:
     argcomplete.autocomplete(parser)
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     _streams()
     parser = build_parser()
     if "_ARGCOMPLETE" in os.environ:

@@ -2,18 +2,25 @@
 that fit the terminal, progress on stderr, the physics options."""
 from __future__ import annotations
 
+import argparse
 import re
 import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ContextManager
 
 from .. import __version__
 from ..fileio import dumps
 
+if TYPE_CHECKING:
+    from rich.box import Box
+    from rich.console import Console
 
-def print_json(obj) -> None:
+
+def print_json(obj: object) -> None:
     sys.stdout.write(dumps(obj) + "\n")
 
 
-def add_thermal_args(p) -> None:
+def add_thermal_args(p: argparse.ArgumentParser) -> None:
     """``--temperature`` and ``--attempt-frequency``, the same on every command that simulates memories
     (declared in limbound.specs.THERMAL)."""
     from ..specs import THERMAL
@@ -21,7 +28,7 @@ def add_thermal_args(p) -> None:
     THERMAL.add_arguments(p.add_argument_group("physics"))
 
 
-def thermal_kwargs(args) -> dict:
+def thermal_kwargs(args: argparse.Namespace) -> dict:
     """``T_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
     from ..constants import check_temperature
     from ..specs import THERMAL
@@ -31,26 +38,27 @@ def thermal_kwargs(args) -> dict:
     return out
 
 
-def refuse_args(p, reasons: dict) -> None:
+def refuse_args(p: argparse.ArgumentParser, reasons: dict) -> None:
     """Flags that other commands take but that do not apply here: refused at parse time with the reason
     (one line, exit 2), instead of argparse's bare "unrecognized arguments"."""
     import argparse
 
     class _Refuse(argparse.Action):
-        def __call__(self, parser, namespace, values, option_string=None):
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                     option_string: str | None = None) -> None:
             parser.error(f"{option_string} does not apply to `{parser.prog}`: {reasons[option_string]}")
 
     for flag in reasons:
         p.add_argument(flag, action=_Refuse, nargs="?", help=argparse.SUPPRESS)
 
 
-def add_progress_arg(p) -> None:
+def add_progress_arg(p: argparse.ArgumentParser) -> None:
     """``--no-progress``: the commands that can run for more than a few seconds show progress on stderr."""
     p.add_argument("--no-progress", action="store_true",
                    help="no progress display (it is shown on stderr, only when stderr is a terminal)")
 
 
-def progress(args, description: str, total=None):
+def progress(args: argparse.Namespace, description: str, total: float | None = None) -> ContextManager[Any]:
     """The progress display of a long command (:func:`limbound.report.progress.progress`): on stderr, only when
     stderr is a terminal and ``--no-progress`` is not given.  Yields a task with ``update(description=,
     completed=, total=)`` and ``advance()``."""
@@ -64,7 +72,7 @@ def epilog(*examples: str) -> str:
     return "examples:\n" + "\n".join(f"  {e}" for e in examples)
 
 
-def provenance_block(args, seed, inputs: dict) -> dict:
+def provenance_block(args: argparse.Namespace, seed: int | None, inputs: dict) -> dict:
     """The ``provenance`` block of every ``--json`` output (README "JSON output"): the package version, the seed
     (null for deterministic commands), the command line, the sha256 of the canonical JSON of ``inputs`` (two runs
     with the same inputs hash the same) and when it ran (UTC, ISO 8601)."""
@@ -81,7 +89,8 @@ def provenance_block(args, seed, inputs: dict) -> dict:
             "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 
 
-def json_record(args, results, inputs: dict, *, seed=None, legacy=None) -> dict:
+def json_record(args: argparse.Namespace, results: object, inputs: dict, *, seed: int | None = None,
+                legacy: dict | None = None) -> dict:
     """The one layout of every command's ``--json``: ``inputs`` (what the run was given, with the API's key
     names), ``results`` (what it computed: the API result's ``as_dict()``), ``provenance`` (:func:`provenance_block`).
 
@@ -103,7 +112,8 @@ def api_names(kw: dict) -> dict:
     return {("temperature_K" if k == "T_K" else k): v for k, v in kw.items()}
 
 
-def emit_json(args, results, inputs: dict, *, seed=None, legacy=None) -> int:
+def emit_json(args: argparse.Namespace, results: object, inputs: dict, *, seed: int | None = None,
+              legacy: dict | None = None) -> int:
     """Print :func:`json_record` as one JSON object; exit code 0."""
     print_json(json_record(args, results, inputs, seed=seed, legacy=legacy))
     return 0
@@ -113,7 +123,7 @@ def emit_json(args, results, inputs: dict, *, seed=None, legacy=None) -> int:
 PHYSICS = ("bits", "T_K", "f0_hz", "retention_s", "d_ret", "d_w")
 
 
-def add_physics_args(p, *, time_default="30d") -> None:
+def add_physics_args(p: argparse.ArgumentParser, *, time_default: str = "30d") -> None:
     """Options shared by every subcommand that evaluates the physics (human units accepted), kept as text:
     ``estimate`` and ``gap`` also take ranges and distributions there (:mod:`limbound.cli._uncertain`)."""
     from ..specs import ESTIMATE
@@ -121,7 +131,7 @@ def add_physics_args(p, *, time_default="30d") -> None:
     ESTIMATE.add_arguments(p.add_argument_group("physics"), PHYSICS, typed=False)
 
 
-def physics_kwargs(args) -> dict:
+def physics_kwargs(args: argparse.Namespace) -> dict:
     """The physics options as SI keyword arguments of the API, each read and checked by its declaration."""
     from ..constants import check_temperature
     from ..specs import ESTIMATE
@@ -139,7 +149,7 @@ TEXT_COLUMNS = {"workload", "paradigm", "name", "source", "device", "hardware", 
 _PLAIN_BOX = None
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr) at the terminal's own width (rich's detection: ``COLUMNS``, then
     the terminal; 80 when neither is known). No colour or markup highlighting when not a terminal."""
     from rich.console import Console
@@ -147,7 +157,7 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _plain_box():
+def _plain_box() -> Box:
     """A header rule of ASCII dashes and nothing else: plain aligned text when the output is piped."""
     global _PLAIN_BOX
     if _PLAIN_BOX is None:
@@ -157,13 +167,14 @@ def _plain_box():
     return _PLAIN_BOX
 
 
-def _is_text(header: str, cells) -> bool:
+def _is_text(header: str, cells: Sequence) -> bool:
     if header.split(" ")[0].lower() in TEXT_COLUMNS:
         return True
     return any(re.search(r"[A-Za-z]{3,}", c) and " " in c for c in cells)
 
 
-def table(title: str, columns, rows, *, footer=None, text_columns=(), optional=()) -> None:
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence], *, footer: str | None = None,
+          text_columns: Iterable[str] = (), optional: Iterable[str] = ()) -> None:
     """Print ``rows`` under ``columns`` so they fit the terminal; one short ``footer`` line (or lines) under it.
 
     On a terminal: a rich table with light rules at the terminal's width.  Piped (not a terminal): the same
@@ -275,5 +286,5 @@ def note(text: str, prefix: str = "note: ") -> None:
     con.out("\n".join(lines), highlight=False)
 
 
-def g3(x) -> str:
+def g3(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"

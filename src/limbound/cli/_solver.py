@@ -1,14 +1,20 @@
 """Output shared by the solver commands (``limbound qp``, ``limbound train``): not a subcommand."""
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 from ._common import emit_json, g3
+
+if TYPE_CHECKING:
+    from ..sim.lim_books import VersusBound
 
 #: Why ``--sweep`` is refused (one line, exit 2): sweeps have one entry point, ``limbound sweep`` (issue 11).
 SWEEP_GONE = ("sweeps have one entry point: `limbound sweep CONFIG.toml` with kind = \"{kind}\" (a grid over bits, dt, "
               "...; see examples/{example}.toml)")
 
 
-def bound_rows(r) -> list:
+def bound_rows(r: VersusBound) -> list:
     """Table rows of a result's measured heat against its floor (THEORY §8a) and the LIM estimate.
 
     ``r`` is a :class:`~limbound.sim.lim_books.VersusBound` result
@@ -26,7 +32,7 @@ def bound_rows(r) -> list:
             ["measured / estimate", g3(r.measured_over_estimate)]]
 
 
-def emit_result(args, r, inputs: dict) -> int:
+def emit_result(args: argparse.Namespace, r: VersusBound, inputs: dict) -> int:
     """``--json`` of one run: its inputs (every input that affects it: the solver's resolved ``r.inputs``, then
     the CLI's), ``r.as_dict()`` as the results and the provenance (:func:`~._common.json_record`)."""
     resolved = {k: v for k, v in {**r.inputs, **inputs}.items() if k != "seed"}

@@ -17,13 +17,15 @@ itself) and the full anneal record under ``anneal``; ``inputs`` records the
 """
 from __future__ import annotations
 
+import argparse
+
 from .. import __version__
 from ..specs import ANNEAL, MAXCUT
 from ._common import (add_progress_arg, add_thermal_args, emit_json, epilog, g3, progress, refuse_args, table,
                       thermal_kwargs)
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("anneal", help="MaxCut of a G-set/rudy graph annealed in LIM memories, with the heat it dissipates",
                        description="Simulated annealing of MaxCut on a G-set/rudy graph with every spin a two-well "
                                    "LIM memory: the cut found, the heat each read dissipates (measured), the "
@@ -51,7 +53,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..solvers.maxcut import read_gset, solve_maxcut
     from ..budget import anneal_seconds, check_budget, parse_max_time
     from ..solvers.ising import check_memory, check_time_scale

@@ -1,6 +1,8 @@
 """``limbound workloads | hardware | devices | sources``: the shipped catalogs and the references they cite."""
 from __future__ import annotations
 
+import argparse
+
 import dataclasses
 
 from .. import catalogs
@@ -33,7 +35,7 @@ def _pj(r):
         return "-"
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     for kind, text in (("workloads", "AI training workloads"), ("hardware", "accelerators"), ("devices", "memory devices")):
         p = sub.add_parser(kind, help=f"list the catalog of {text}, with sources",
                            description=f"The shipped catalog of {text}: one row each, with the sources it cites "
@@ -50,7 +52,7 @@ def register(sub) -> None:
     p.set_defaults(func=run_sources)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     rows = catalogs.load(args.kind)
     if args.json:
         d = {k: dataclasses.asdict(r) for k, r in rows.items()}  # before 0.2: only these, at the top level
@@ -72,7 +74,7 @@ def run(args) -> int:
     return 0
 
 
-def run_sources(args) -> int:
+def run_sources(args: argparse.Namespace) -> int:
     refs = catalogs.sources()
     ids = [i.strip("[]").upper() for i in args.ids] or list(refs)
     unknown = [i for i in ids if i not in refs]

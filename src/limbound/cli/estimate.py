@@ -7,6 +7,8 @@ keys under ``paradigms`` are unchanged so scripts keep working.
 """
 from __future__ import annotations
 
+import argparse
+
 from .. import bounds, catalogs
 from ..specs import ESTIMATE
 from . import _uncertain
@@ -14,7 +16,7 @@ from .. import __version__
 from ._common import add_physics_args, emit_json, epilog, g3, note, physics_kwargs, table
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("estimate", help="energy-to-solution estimates (LIM, Landauer reference, static/volatile CIM, accelerator) and floors",
                        description="Energy-to-solution estimates of a training or optimization run on each paradigm, "
                                    "with the breakdown by wall (memory, update, consolidation), and the workload's "
@@ -45,7 +47,7 @@ def _record(x) -> dict:
     return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}, "floors": bounds.floors(x)}
 
 
-def _run_uncertain(args, unc) -> int:
+def _run_uncertain(args: argparse.Namespace, unc: dict) -> int:
     if args.workload == "all":
         from ..errors import ParameterError
         raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
@@ -58,7 +60,7 @@ def _run_uncertain(args, unc) -> int:
     return _uncertain.emit(rec, args, f"{args.workload or 'run'}: bands (median, 5-95 %) over uncertain inputs")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     unc = _uncertain.uncertain_inputs(args)
     if unc:
         return _run_uncertain(args, unc)
@@ -76,7 +78,7 @@ def run(args) -> int:
     return 0
 
 
-def _run_all(args) -> int:
+def _run_all(args: argparse.Namespace) -> int:
     """``--workload all``: one row per catalog workload with the tokens or FLOPs to price it."""
     names = [k for k in catalogs.load("workloads")]
     records = []

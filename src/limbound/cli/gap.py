@@ -19,7 +19,7 @@ def _header(paradigm: str) -> str:
 _HEADERS = [_header(p) for p in bounds.PARADIGMS]
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate",
                        description="How many orders of magnitude (log10) a measured training energy sits above each "
                                    "paradigm's energy-to-solution (Landauer floor; LIM, static CIM, volatile CIM, "
@@ -74,7 +74,7 @@ def _walls_table(out) -> None:
                  "volatile_cim pays consolidation into non-volatile memory, LIM keeps weights in place (0).")
 
 
-def _run_uncertain(args, unc) -> int:
+def _run_uncertain(args: argparse.Namespace, unc: dict) -> int:
     if args.workload == "all":
         raise ParameterError("--workload all takes numbers only; give one workload with ranges or distributions")
     fixed = _uncertain.fixed_inputs(args, unc, workload=args.workload, accelerator=args.accelerator)
@@ -139,7 +139,7 @@ def _run_codecarbon(args, kw, time_s) -> int:
     return 0
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     _deprecated_kwh(args)
     if args.codecarbon is None and args.measured is None and args.measured_kwh is None and \
             (args.flops is not None or args.params is not None) and args.workload is None:

@@ -1,11 +1,13 @@
 """``limbound ladder``: a workload (or a G-set instance) from its floor up to measured hardware, with sources."""
 from __future__ import annotations
 
+import argparse
+
 from ..errors import ParameterError
 from ._common import emit_json, epilog, g3, note, table
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ladder", help="floor -> LIM estimate -> static CIM -> measured chips -> accelerators, with sources",
                        description="Place a training workload (--workload) or a G-set MaxCut instance (--ising) on the "
                                    "ladder floor -> estimates -> measured chips / Ising machines -> accelerators. Units "
@@ -31,7 +33,7 @@ def _int(text, name, lo, hi):
     return Integer(lo, hi).check(name, Integer().from_text(text))  # the integer rule (limbound.params)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..report.ladder import ising_ladder, workload_ladder
 
     if args.workload:

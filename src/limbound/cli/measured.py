@@ -1,6 +1,8 @@
 """``limbound chips | ising-machines``: the measured-hardware catalogs, with where each value was read."""
 from __future__ import annotations
 
+import argparse
+
 import dataclasses
 
 from .. import catalogs
@@ -10,7 +12,7 @@ _KINDS = {"chips": ("chips", "measured neuromorphic and in-memory chips"),
           "ising-machines": ("ising_machines", "physical Ising machines (time- and energy-to-solution)")}
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     for name, (kind, text) in _KINDS.items():
         p = sub.add_parser(name, help=f"list the catalog of {text}, with where each value was read",
                            description=f"The shipped catalog of {text}. Rows marked unverified were not read in "
@@ -30,7 +32,7 @@ def _value(r) -> str:
     return f"{t}, {e}"
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     rows = catalogs.load(args.kind)
     if args.json:
         d = {k: dataclasses.asdict(r) for k, r in rows.items()}  # before 0.2: only these, at the top level

@@ -1,6 +1,8 @@
 """``limbound per-op``: energy per operation of each physical paradigm."""
 from __future__ import annotations
 
+import argparse
+
 from ..constants import kT
 from ..physics import landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, static_per_op_kT
 from ..physics.static import write_arrhenius_valid
@@ -8,7 +10,7 @@ from ..units import parse_quantity
 from ._common import add_physics_args, emit_json, epilog, physics_kwargs, table
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("per-op", help="energy per operation: Landauer, LIM, static CIM",
                        description="Per-operation energy of each physical paradigm at a precision and update time.",
                        epilog=epilog("limbound per-op", "limbound per-op --bits 8 --dt 10ns", "limbound per-op --temperature 4K --json"))
@@ -18,7 +20,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     kw = physics_kwargs(args)
     bits = kw.get("bits", 16)
     dt = parse_quantity(args.dt, "time", "--dt")

@@ -1,13 +1,15 @@
 """``limbound qp``: solve a convex QP on b-bit LIM memories and print the energy books (THEORY §6)."""
 from __future__ import annotations
 
+import argparse
+
 from ..errors import ParameterError
 from ..specs import QP, RANDOM_QP
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("qp", help="solve a convex QP on LIM memories; measured heat against its floor (theorem) and the LIM estimate",
                        description="Minimise 1/2 x'Px + q'x, lb <= x <= ub, l <= Ax <= u on b-bit LIM memories "
                                    "(augmented Lagrangian), with OSQP as the accuracy reference.",
@@ -27,7 +29,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..solvers.qp import check_random_inputs, check_solve_inputs, load_qp, random_qp, solve_qp
 
     if (args.file is None) == (args.random is None):

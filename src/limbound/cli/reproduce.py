@@ -1,11 +1,13 @@
 """``limbound reproduce``: every figure, table and CSV of the report, and the HTML page, from scratch."""
 from __future__ import annotations
 
+import argparse
+
 from ..specs import REPRODUCE
 from ._common import add_progress_arg, emit_json, epilog
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reproduce", help="regenerate every figure, table, CSV and the HTML report",
                        description="Regenerate the figures (a)-(f), the G-set table, a CSV of every plotted number and "
                                    "one self-contained HTML report into DIR.",
@@ -23,7 +25,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..report.reproduce import parse_only, reproduce
 
     seed = args.seed  # read and checked by its declaration (limbound.specs.REPRODUCE)

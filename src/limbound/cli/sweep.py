@@ -1,12 +1,14 @@
 """``limbound sweep``: a resumable grid of estimates or simulations on Dask."""
 from __future__ import annotations
 
+import argparse
+
 from pathlib import Path
 
 from ._common import add_progress_arg, emit_json, epilog
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sweep", help="run a resumable parameter sweep (TOML grid) on Dask",
                        description="Run every point of the grid in CONFIG.toml on a Dask cluster (a local one of 2 "
                                    "workers unless --scheduler is given). One result file per point is written "
@@ -45,7 +47,7 @@ def _count(text, name, minimum):
     return v
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import sys
 
     from ..budget import parse_max_time

@@ -1,12 +1,14 @@
 """``limbound train``: train on digits with weights in b-bit LIM memories; energy books (THEORY §6)."""
 from __future__ import annotations
 
+import argparse
+
 from ..specs import TRAIN
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train on digits with weights in LIM memories; measured heat against its floor (theorem) and the LIM estimate",
                        description="Logistic regression or a small MLP on scikit-learn's digits, weights in b-bit "
                                    "LIM memories, compared with float32 training of the same model.",
@@ -23,7 +25,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..solvers.train import check_train_inputs, train_digits
 
     from ..budget import check_budget, parse_max_time, train_seconds

@@ -13,6 +13,8 @@ alarm 1 %; see :mod:`limbound.sim.validate`), and the non-statistical checks
 """
 from __future__ import annotations
 
+import argparse
+
 import sys
 import time
 
@@ -21,7 +23,7 @@ from ..specs import VALIDATE
 from ._common import add_progress_arg, emit_json, epilog, progress, table
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="check the simulators against published physics (Kramers, Schmiedl-Seifert, Landauer, master equation, LIM, static memory) and the floors (Langevin, protocol design)",
                               description="Run the simulators on cases with a published or exact answer (Kramers "
                                           "escape, Schmiedl-Seifert drag, Landauer erasure, master equation, LIM, "
@@ -42,7 +44,7 @@ def _fmt(x) -> str:
     return "nan" if x is None else f"{x:.6g}"
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..sim.validate import FAMILY_ALPHA, run_all
 
     t0 = time.perf_counter()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError
 
@@ -54,7 +55,7 @@ def exact_mfpt(U: Callable[[float], float], *, x0: float, target: float, gamma: 
         raise ParameterError(f"target={target!r} must lie above x0={x0!r}")
     u0 = U(x0)
 
-    def inner(y):
+    def inner(y: float) -> float:
         return integrate.quad(lambda z: np.exp(-(U(z) - u0) / kT), lower, y, limit=400, epsabs=0.0, epsrel=1e-11)[0]
 
     val = integrate.quad(lambda y: np.exp((U(y) - u0) / kT) * inner(y), x0, target, limit=400,
@@ -85,7 +86,7 @@ def linear_drag_work(*, k: float, L: float, tau: float, gamma: float) -> float:
     return gamma * v * v * (tau - (gamma / k) * (-np.expm1(-k * tau / gamma)))
 
 
-def landauer_bound_kT(p) -> np.ndarray:
+def landauer_bound_kT(p: ArrayLike) -> NDArray[np.float64]:
     """Generalised Landauer bound ``ln 2 + p ln p + (1-p) ln(1-p)`` in kT for success probability ``p``.
 
     >>> round(float(landauer_bound_kT(1.0)), 4), round(float(landauer_bound_kT(0.5)), 4)   # ln 2; nothing erased

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..display import Result
 from ..errors import FormatError, ParameterError
 from ..specs import MAXCUT
-from ..fileio import read_input_bytes
+from ..fileio import StrPath, read_input_bytes
 from .ising import AnnealResult, IsingProblem, anneal
 
 __all__ = ["MaxCutGraph", "read_gset", "random_maxcut_graph", "maxcut_to_ising", "cut_values",
@@ -59,7 +60,7 @@ class MaxCutGraph:
         return float(self.w.sum())
 
 
-def _parse_int(tok, path, lineno, what):
+def _parse_int(tok: str, path: object, lineno: int, what: str) -> int:
     try:
         v = int(tok)
     except ValueError:
@@ -79,7 +80,7 @@ MAX_GRAPH_BYTES = 64 * 2**20
 MAX_GRAPH_NODES = 10_000_000
 
 
-def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> MaxCutGraph:
+def read_gset(path: StrPath, *, merge_duplicates: bool = False, name: str = "GRAPH") -> MaxCutGraph:
     """Read a G-set / rudy file (see module notes).
 
     The file must be a regular file of at most :data:`MAX_GRAPH_BYTES` (a FIFO
@@ -134,7 +135,7 @@ def read_gset(path, *, merge_duplicates: bool = False, name: str = "GRAPH") -> M
                        np.asarray(ww, dtype=np.float64), name=path.stem, sha256=digest)
 
 
-def _graph_bytes(path, name) -> bytes:
+def _graph_bytes(path: StrPath, name: str) -> bytes:
     """The file's bytes (a regular file of at most :data:`MAX_GRAPH_BYTES`); any refusal a :class:`FormatError`."""
     try:
         return read_input_bytes(path, name=name, max_bytes=MAX_GRAPH_BYTES,
@@ -157,7 +158,7 @@ def _graph_text(data: bytes, path: Path) -> str:
     return text
 
 
-def _parse_header(tok, line, path, lineno) -> tuple[int, int]:
+def _parse_header(tok: list[str], line: str, path: object, lineno: int) -> tuple[int, int]:
     """``(n, m)`` of the header line ``n m`` (a simple graph of at most :data:`MAX_GRAPH_NODES` nodes)."""
     if len(tok) != 2:
         raise FormatError(f"{path}:{lineno}: header {line!r} must be 'n m' (nodes, edges)")
@@ -171,7 +172,7 @@ def _parse_header(tok, line, path, lineno) -> tuple[int, int]:
     return n, m
 
 
-def _parse_edge(tok, line, path, lineno, n) -> tuple[int, int, float]:
+def _parse_edge(tok: list[str], line: str, path: object, lineno: int, n: int) -> tuple[int, int, float]:
     """``(i, j, w)`` of an edge line ``i j w`` (or ``i j``, weight 1), 1-based nodes in ``1..n``, no self-loop."""
     if len(tok) not in (2, 3):
         raise FormatError(f"{path}:{lineno}: edge line {line!r} must be 'i j w' (or 'i j', weight 1)")
@@ -193,7 +194,7 @@ def _parse_edge(tok, line, path, lineno, n) -> tuple[int, int, float]:
     return a, b, w
 
 
-def read_best_known(path) -> dict[str, float]:
+def read_best_known(path: StrPath) -> dict[str, float]:
     """``instance -> best_known_cut`` from a ``best_known.csv`` (columns instance, ..., best_known_cut).
 
     Refused (:class:`FormatError` naming ``file:line``): not UTF-8 text, a
@@ -227,7 +228,7 @@ def read_best_known(path) -> dict[str, float]:
     return out
 
 
-def random_maxcut_graph(n: int, p: float, *, seed: int):
+def random_maxcut_graph(n: int, p: float, *, seed: int) -> MaxCutGraph:
     """An Erdos-Renyi G(n, p) graph with unit weights (the stand-in when no G-set folder exists)."""
     rng = np.random.default_rng([int(seed), 6])
     iu, ju = np.triu_indices(n, k=1)
@@ -241,7 +242,7 @@ def maxcut_to_ising(graph: MaxCutGraph) -> IsingProblem:
     return IsingProblem.from_edges(graph.n, graph.i, graph.j, -graph.w)
 
 
-def cut_values(graph: MaxCutGraph, spins) -> np.ndarray:
+def cut_values(graph: MaxCutGraph, spins: ArrayLike) -> NDArray[np.float64]:
     """Cut weight of one (n,) or many (R, n) +-1 assignments, summed over edges directly.
 
     >>> g = MaxCutGraph(3, np.array([0, 1, 0]), np.array([1, 2, 2]), np.ones(3))  # a triangle
@@ -256,7 +257,7 @@ def cut_values(graph: MaxCutGraph, spins) -> np.ndarray:
     return cut[0] if s.ndim == 1 else cut
 
 
-def cut_to_energy(graph: MaxCutGraph, cut) -> float:
+def cut_to_energy(graph: MaxCutGraph, cut: float) -> float:
     """Ising energy ``W - 2 C`` of a cut ``C``."""
     return graph.total_weight - 2.0 * float(cut)
 
@@ -311,7 +312,7 @@ class MaxCutResult(Result):
 
 
 @MAXCUT.validates
-def solve_maxcut(graph: MaxCutGraph, *, target_cut=None, **anneal_kwargs) -> MaxCutResult:
+def solve_maxcut(graph: MaxCutGraph, *, target_cut: float | None = None, **anneal_kwargs: object) -> MaxCutResult:
     """Anneal the MaxCut of ``graph`` in the LIM Ising machine (keyword options of :func:`anneal`).
 
     ``target_cut``: the energy-to-target is the heat a read dissipated until its

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
@@ -26,12 +29,16 @@ from .ising import (ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, Is
                     default_beta_range)
 from ..specs import ANNEAL
 
+if TYPE_CHECKING:
+    from .ising import AnnealResult
+    from .maxcut import MaxCutGraph
+
 dimod = require("dimod", extra="ising")
 
 __all__ = ["LIMAnnealingSampler", "ising_from_bqm", "maxcut_bqm"]
 
 
-def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
+def ising_from_bqm(bqm: dimod.BinaryQuadraticModel) -> tuple[IsingProblem, float]:
     """A dimod BQM (any vartype) as ``(IsingProblem, offset)`` with ``E_bqm(s) = H(s) + offset`` on spins.
 
     dimod's energy is ``sum h_i s_i + sum J_ij s_i s_j + offset``; ours has the
@@ -49,7 +56,7 @@ def ising_from_bqm(bqm) -> tuple[IsingProblem, float]:
     return IsingProblem.from_edges(len(labels), i, j, J, h, labels=labels), float(spin.offset)
 
 
-def maxcut_bqm(graph):
+def maxcut_bqm(graph: MaxCutGraph) -> dimod.BinaryQuadraticModel:
     """The MaxCut problem as a SPIN ``dimod.BinaryQuadraticModel`` whose energy is ``-cut(s)``.
 
     ``-cut = sum w (s_i s_j - 1) / 2``: ``J_ij = w_ij / 2``, offset ``-W/2``.
@@ -67,7 +74,9 @@ DWAVE_SCHEDULES = ("linear", "geometric", "custom")
 DWAVE_ACCEPTANCE = {"Metropolis": "metropolis", "Gibbs": "glauber"}
 
 
-def dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range, beta_schedule):
+def dwave_betas(beta_schedule_type: str, num_sweeps: int | None, num_sweeps_per_beta: int,
+                beta_range: Sequence[float] | None, beta_schedule: ArrayLike | None
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[float]]:
     """The per-sweep betas of dwave-samplers' ``SimulatedAnnealingSampler`` for the same arguments.
 
     ``linear``/``geometric``: ``num_sweeps / num_sweeps_per_beta`` betas from ``beta_range[0]`` to
@@ -111,7 +120,7 @@ def dwave_betas(beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range,
     return np.repeat(sched, num_sweeps_per_beta), sched, beta_range
 
 
-def _merge(results):
+def _merge(results: list[AnnealResult]) -> AnnealResult:
     """One :class:`~limbound.solvers.ising.AnnealResult` from single-read results run one after another."""
     import dataclasses
 
@@ -156,7 +165,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
     parameters = None
     properties = None
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parameters = {
             "num_reads": [], "num_sweeps": [], "schedule": ["schedule_options"], "beta_range": [],
             "seed": [], "acceptance": ["acceptance_options"], "temperature_K": [], "f0_hz": [],
@@ -171,12 +180,15 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
             "energy_units": "heat_J / work_J in joules; beta per unit of BQM energy",
         }
 
-    def sample(self, bqm, *, num_reads=None, num_sweeps=None, schedule="fn", beta_range=None,
-               seed=None, acceptance="metropolis", temperature_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
-               barrier_kT=0.0, fn_t0_sweeps=None, readout_fraction=READOUT_FRACTION,
-               readout_factor=READOUT_FACTOR, beta_schedule_type=None, beta_schedule=None, num_sweeps_per_beta=1,
-               initial_states=None, initial_states_generator="random", interrupt_function=None,
-               proposal_acceptance_criteria=None, **kwargs):
+    def sample(self, bqm: dimod.BinaryQuadraticModel, *, num_reads: int | None = None,
+               num_sweeps: int | None = None, schedule: str = "fn", beta_range: Sequence[float] | None = None,
+               seed: int | None = None, acceptance: str = "metropolis", temperature_K: float = T_DEFAULT_K,
+               f0_hz: float = F0_DEFAULT_HZ, barrier_kT: float = 0.0, fn_t0_sweeps: float | None = None,
+               readout_fraction: float = READOUT_FRACTION, readout_factor: float = READOUT_FACTOR,
+               beta_schedule_type: str | None = None, beta_schedule: ArrayLike | None = None,
+               num_sweeps_per_beta: int = 1, initial_states: object = None,
+               initial_states_generator: str = "random", interrupt_function: Callable[[], bool] | None = None,
+               proposal_acceptance_criteria: str | None = None, **kwargs: object) -> dimod.SampleSet:
         """Sample ``bqm`` (any vartype); keyword options as in :func:`limbound.solvers.ising.anneal`, and
         dwave-samplers' (class notes).
 
@@ -225,7 +237,9 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
                               "postprocessing_ns": time.perf_counter_ns() - t2}
         return out
 
-    def _initial_spins(self, bqm, labels, num_reads, initial_states, initial_states_generator, seed):
+    def _initial_spins(self, bqm: dimod.BinaryQuadraticModel, labels: list, num_reads: int | None,
+                       initial_states: object, initial_states_generator: str, seed: int | None
+                       ) -> tuple[NDArray[np.int8] | None, int | None]:
         """``(spins (reads, n) of +-1 in our variable order or None, num_reads)`` from dimod's own parsing of
         ``initial_states`` (as dwave-samplers)."""
         if initial_states is None:
@@ -240,7 +254,9 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
         return np.asarray(st.record.sample, dtype=np.int8)[:, order], parsed.num_reads
 
 
-def _dwave_schedule(kw, problem, beta_schedule_type, num_sweeps, num_sweeps_per_beta, beta_range, beta_schedule):
+def _dwave_schedule(kw: dict, problem: IsingProblem, beta_schedule_type: str, num_sweeps: int | None,
+                    num_sweeps_per_beta: int, beta_range: Sequence[float] | None, beta_schedule: ArrayLike | None
+                    ) -> tuple[NDArray[np.float64], list[float]]:
     """dwave-samplers' schedule for :func:`anneal` (``kw`` gets ``sweeps`` and ``betas``); returns
     ``(per-beta schedule, beta_range)``."""
     if beta_schedule_type not in DWAVE_SCHEDULES:
@@ -254,7 +270,8 @@ def _dwave_schedule(kw, problem, beta_schedule_type, num_sweeps, num_sweeps_per_
     return per_beta, beta_range
 
 
-def _run(problem, num_reads, spins, kw, interrupt_function):
+def _run(problem: IsingProblem, num_reads: int | None, spins: NDArray[np.int8] | None, kw: dict,
+         interrupt_function: Callable[[], bool] | None) -> AnnealResult:
     """All reads in one anneal; with ``interrupt_function``, one read at a time (read ``r`` with its own seed
     from ``kw['seed']``), the function asked between reads."""
     if interrupt_function is None:
@@ -270,7 +287,8 @@ def _run(problem, num_reads, spins, kw, interrupt_function):
     return _merge(done)
 
 
-def _info(res, *, acceptance, seed, offset, beta_schedule_type, beta_range, per_beta, num_sweeps_per_beta) -> dict:
+def _info(res: AnnealResult, *, acceptance: str, seed: int | None, offset: float, beta_schedule_type: str | None,
+          beta_range: Sequence[float] | None, per_beta: ArrayLike | None, num_sweeps_per_beta: int) -> dict:
     """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
     used = res.betas
     info = {

@@ -1,7 +1,10 @@
 """The front door :func:`anneal`: ``reads`` copies of the memory array annealed, with exact energy books (THEORY §6)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ...errors import ParameterError, check_positive
@@ -17,10 +20,12 @@ __all__ = ["anneal"]
 
 
 @ANNEAL.validates
-def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_range=None,
-           seed=0, target_energy=None, acceptance="metropolis", T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ,
-           barrier_kT=0.0, initial_states=None, betas=None, fn_t0_sweeps=None,
-           readout_fraction=READOUT_FRACTION, readout_factor=READOUT_FACTOR) -> AnnealResult:
+def anneal(problem: IsingProblem, *, sweeps: int = 1000, reads: int = 16, schedule: str = "fn",
+           beta_range: Sequence[float] | None = None, seed: int = 0, target_energy: float | None = None,
+           acceptance: str = "metropolis", T_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+           barrier_kT: float = 0.0, initial_states: ArrayLike | None = None, betas: ArrayLike | None = None,
+           fn_t0_sweeps: float | None = None, readout_fraction: float = READOUT_FRACTION,
+           readout_factor: float = READOUT_FACTOR) -> AnnealResult:
     """Anneal ``reads`` independent copies of the memory array and keep exact energy books.
 
     Parameters
@@ -70,7 +75,9 @@ def anneal(problem: IsingProblem, *, sweeps=1000, reads=16, schedule="fn", beta_
                "floor_tree": floor_tree(problem)})
 
 
-def _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readout_fraction, readout_factor):
+def _schedule(problem: IsingProblem, sweeps: int, schedule: str, beta_range: Sequence[float] | None,
+              betas: ArrayLike | None, fn_t0_sweeps: float | None, readout_fraction: float,
+              readout_factor: float) -> tuple[NDArray[np.float64], dict]:
     """``(betas, schedule params)``: the custom ``betas`` checked, or the named schedule over ``beta_range``."""
     if betas is not None:
         betas = np.array(betas, dtype=np.float64).ravel()
@@ -85,7 +92,8 @@ def _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readou
                          readout_fraction=readout_fraction, readout_factor=readout_factor)
 
 
-def _start_states(n, reads, seed, initial_states):
+def _start_states(n: int, reads: int, seed: int, initial_states: ArrayLike | None
+                  ) -> tuple[NDArray[np.int8], NDArray[np.uint64]]:
     """``(spins (reads, n) int8, kernel seeds (reads,) uint64)``, both spawned from ``seed``: uniformly random
     spins, or ``initial_states`` checked."""
     ss = np.random.SeedSequence(seed)

@@ -5,6 +5,7 @@ import math
 import os
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...errors import ParameterError, check_positive
 from ...physics.lim import lim_per_op_J
@@ -22,7 +23,8 @@ BOOKS_MAX_KT = 1e100
 MEMORY_FRACTION = 0.5
 
 
-def check_time_scale(f0_hz, barrier_kT, T_K, *, names=("f0_hz", "barrier_kT", "T_K")) -> float:
+def check_time_scale(f0_hz: float, barrier_kT: float, T_K: float, *,
+                     names: tuple[str, str, str] = ("f0_hz", "barrier_kT", "T_K")) -> float:
     """Validate the physical time scale of an anneal; return ``sweep_time_s = exp(E_b/kT) / f0``.
 
     Refused (one line naming the argument by ``names``, before any work):
@@ -65,7 +67,7 @@ def physical_memory_bytes() -> int:
         return 16 * 2**30
 
 
-def check_memory(n, sweeps, reads) -> int:
+def check_memory(n: int, sweeps: int, reads: int) -> int:
     """Refuse an anneal whose arrays would not fit: ``~ 32 S + 4 R n + 256 R`` bytes against half the RAM.
 
     (per-sweep schedule and its temporaries, 8 B each x 4; states, best
@@ -81,7 +83,7 @@ def check_memory(n, sweeps, reads) -> int:
     return need
 
 
-def check_books_range(problem: IsingProblem, betas, sweeps) -> float:
+def check_books_range(problem: IsingProblem, betas: ArrayLike, sweeps: int) -> float:
     """Refuse a schedule whose energy books could leave the double range; return their bound in kT.
 
     Each flip releases ``|beta dH_i| <= beta_max dH_i,max`` (``dH_i,max = 2 (|h_i| +

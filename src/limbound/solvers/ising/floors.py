@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...errors import ParameterError
 from ...stats import max_abs_spanning_tree, spin_entropy_upper
@@ -12,7 +13,7 @@ from .problem import IsingProblem
 __all__ = ["MIN_FLOOR_READS", "floor_tree", "second_law_floor_kT"]
 
 
-def floor_tree(problem: IsingProblem) -> np.ndarray:
+def floor_tree(problem: IsingProblem) -> NDArray[np.int64]:
     """Edges (E, 2) of a maximum-``|J|`` spanning forest of the coupling graph: the tree of the entropy bound,
     fixed from the problem alone, never from the reads (THEORY §8a)."""
     rows = np.repeat(np.arange(problem.n), np.diff(problem.indptr))
@@ -24,7 +25,7 @@ def floor_tree(problem: IsingProblem) -> np.ndarray:
 MIN_FLOOR_READS = 4
 
 
-def second_law_floor_kT(final_spins, *, z2_symmetric=False) -> float:
+def second_law_floor_kT(final_spins: ArrayLike, *, z2_symmetric: bool = False) -> float:
     """THEORY §6 floor on the mean heat per read, ``N ln 2 - sum_i H_i(final)`` in kT.
 
     Runs start uniformly random (entropy ``N ln 2``); ``H_i`` is the entropy

@@ -22,8 +22,8 @@ from ...errors import check_positive
 __all__ = ["price_operations"]
 
 
-def price_operations(spin_updates, flips, nnz_touched, *, T_K=T_DEFAULT_K, sweep_time_s=1.0 / F0_DEFAULT_HZ,
-                     f0_hz=F0_DEFAULT_HZ) -> dict:
+def price_operations(spin_updates: float, flips: float, nnz_touched: float, *, T_K: float = T_DEFAULT_K,
+                     sweep_time_s: float = 1.0 / F0_DEFAULT_HZ, f0_hz: float = F0_DEFAULT_HZ) -> dict:
     """Price a solve's operation counts in the other paradigms (THEORY §2a, §2c, §2d), in joules.
 
     * Landauer: ``spin_updates * kT ln 2`` (each spin update overwrites one bit, ``b = 1``);

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...errors import ParameterError, check_finite
 
@@ -36,7 +38,8 @@ class IsingProblem:
         return int(self.indices.shape[0])
 
     @classmethod
-    def from_edges(cls, n, i, j, J, h=None, *, labels=None) -> "IsingProblem":
+    def from_edges(cls, n: int, i: ArrayLike, j: ArrayLike, J: ArrayLike, h: ArrayLike | None = None, *,
+                   labels: Sequence | None = None) -> IsingProblem:
         """Build from an edge list ``(i, j, J_ij)`` (0-based; duplicates summed; ``i != j``).
 
         Parameters
@@ -95,7 +98,7 @@ class IsingProblem:
         return cls(indptr, c.astype(np.int32), summed.astype(np.float64), hh,
                    None if labels is None else tuple(labels))
 
-    def energy(self, spins) -> np.ndarray:
+    def energy(self, spins: ArrayLike) -> NDArray[np.float64]:
         """``H(s)`` of one state (n,) or many (R, n), recomputed from scratch (vectorised)."""
         s = np.asarray(spins, dtype=np.float64)
         one = s.ndim == 1
@@ -108,12 +111,12 @@ class IsingProblem:
         return e[0] if one else e
 
 
-def _row_sums(problem: IsingProblem, values) -> np.ndarray:
+def _row_sums(problem: IsingProblem, values: ArrayLike) -> NDArray[np.float64]:
     """Per-spin sums of ``values`` (nnz,) over each CSR row; 0 for a spin without couplings (any position)."""
     rows = np.repeat(np.arange(problem.n), np.diff(problem.indptr))
     return np.bincount(rows, weights=np.asarray(values, dtype=np.float64), minlength=problem.n)
 
 
-def ising_energy(problem: IsingProblem, spins) -> np.ndarray:
+def ising_energy(problem: IsingProblem, spins: ArrayLike) -> NDArray[np.float64]:
     """``H(s)`` recomputed from scratch; see :meth:`IsingProblem.energy`."""
     return problem.energy(spins)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ...errors import ParameterError, check_positive
 from ...specs import ANNEAL, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES  # declared once, in limbound.specs
@@ -52,7 +53,7 @@ COLD_FIELD_UNITS = 6.5
 FN_T0_FRACTION = 1.0
 
 
-def default_beta_range(problem: IsingProblem, schedule="fn", *, cold_excitation=0.01) -> tuple[float, float]:
+def default_beta_range(problem: IsingProblem, schedule: str = "fn", *, cold_excitation: float = 0.01) -> tuple[float, float]:
     """Default ``(beta_hot, beta_cold)`` per unit of ``H`` (see module notes).
 
     * ``beta_hot = ln 2 / max_i dH_i,max``, ``dH_i,max = 2 (|h_i| + sum_j |J_ij|)``:
@@ -108,8 +109,9 @@ def _in_range(hot: float, cold: float, scale: float, small: float | None = None)
                          "1e300 -- rescale them -- or an explicit beta_range (--beta-range)")
 
 
-def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *, fn_t0_sweeps=None,
-                  readout_fraction=0.0, readout_factor=1.0):
+def beta_schedule(schedule: str, sweeps: int, beta_hot: float, beta_cold: float, *,
+                  fn_t0_sweeps: float | None = None, readout_fraction: float = 0.0,
+                  readout_factor: float = 1.0) -> tuple[NDArray[np.float64], dict]:
     """Per-sweep inverse temperatures ``beta_k`` (per unit of ``H``) and the schedule's parameters.
 
     The first ``S_a = S - S_r`` sweeps anneal, the last ``S_r =
