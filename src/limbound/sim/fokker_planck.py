@@ -31,6 +31,7 @@ is estimated by the caller from two grids.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,7 +123,7 @@ class FPResult:
     mean_U_end_kT: float
     time_error_kT: float
 
-    def probability(self, mask_fn) -> float:
+    def probability(self, mask_fn: Callable[[np.ndarray], np.ndarray]) -> float:
         """End probability of the cells whose centre satisfies ``mask_fn(x)`` (e.g. ``lambda x: x > 0``)."""
         return float(self.p_end[mask_fn(self.x)].sum())
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from numba import njit, prange
 
 from ..constants import F0_DEFAULT_HZ
@@ -136,7 +137,7 @@ class KMCResult(ArrayBooks):
                 "hops_up": int(self.hops_up.sum()), "hops_dn": int(self.hops_dn.sum())}
 
 
-def _landscape(seg: Segment, n: int, M: int, k: int):
+def _landscape(seg: Segment, n: int, M: int, k: int) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
     if not isinstance(seg, Segment):
         raise ParameterError(f"driver returned {type(seg).__name__} at segment {k}; allowed: Segment or None")
     T = check_positive(f"segment {k} duration_s", seg.duration_s, allow_zero=True)
@@ -157,7 +158,7 @@ def _energy(U: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return U[0, levels] if U.shape[0] == 1 else U[np.arange(levels.size), levels]
 
 
-def _initial_levels(levels0, M: int) -> np.ndarray:
+def _initial_levels(levels0: ArrayLike, M: int) -> NDArray[np.int64]:
     """A checked int64 copy of ``levels0`` (one-line :class:`ParameterError` on bad input)."""
     a = np.asarray(levels0)
     if not np.issubdtype(a.dtype, np.integer):  # refused, not truncated (as sync_step refuses float levels)
@@ -170,7 +171,7 @@ def _initial_levels(levels0, M: int) -> np.ndarray:
     return lv
 
 
-def _segment_source(driver) -> Callable:
+def _segment_source(driver: Sequence[Segment] | Callable) -> Callable:
     """``(t_s, levels) -> Segment | None`` from a driver callable or a non-empty sequence of segments."""
     if callable(driver):
         return driver
@@ -181,7 +182,8 @@ def _segment_source(driver) -> Callable:
     return lambda t, levels: next(it, None)
 
 
-def _run_segments(lv, M, next_seg, f0, states, record, max_segments):
+def _run_segments(lv: NDArray[np.int64], M: int, next_seg: Callable, f0: float, states: NDArray[np.uint64],
+                  record: bool, max_segments: int) -> tuple:
     """The schedule's segments one after the other (in place on ``lv``): the books of :func:`gillespie`.
 
     Returns ``(heat, work, hops_up, hops_dn, first_hop_s, snapshots, t_end, U_start, U_last, segments)``;
@@ -220,7 +222,7 @@ def _run_segments(lv, M, next_seg, f0, states, record, max_segments):
 
 
 @GILLESPIE.validates
-def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
+def gillespie(levels0: ArrayLike, n_levels: int, driver: Sequence[Segment] | Callable, *, seed: int,
               f0_hz: float = F0_DEFAULT_HZ, record: bool = False, max_segments: int = 10_000_000) -> KMCResult:
     """Run the exact continuous-time engine over a schedule.
 
@@ -259,7 +261,7 @@ def gillespie(levels0, n_levels: int, driver: Sequence[Segment] | Callable, *, s
                      params={"n_levels": M, "f0_hz": f0, "seed": seed, "segments": k})
 
 
-def v_landscape(n_levels: int, optimum, tilt_kT) -> np.ndarray:
+def v_landscape(n_levels: int, optimum: ArrayLike, tilt_kT: ArrayLike) -> NDArray[np.float64]:
     """Level energies of the V-shaped LIM landscape ``D |n - n*|`` (THEORY §2b), shape ``(M,)`` or ``(n, M)``."""
     n = np.arange(int(n_levels))
     opt = np.asarray(optimum)

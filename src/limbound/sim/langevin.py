@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from numba import njit, prange
 
 from ..errors import ParameterError, check_finite, check_positive
@@ -200,7 +201,7 @@ class LangevinResult(ArrayBooks):
         return d
 
 
-def _check_common(x0, gamma, kT, dt):
+def _check_common(x0: ArrayLike, gamma: float, kT: float, dt: float) -> tuple[NDArray[np.float64], float, float, float]:
     gamma = check_positive("gamma", gamma)
     kT = check_positive("kT", kT)
     dt = check_positive("dt", dt)
@@ -221,7 +222,7 @@ def _check_stiffness(kappa_max: float, dt: float, gamma: float) -> None:
             f"allowed: <= {MAX_STIFFNESS_STEP} (Euler-Maruyama diverges at 2 and is biased well before)")
 
 
-def _max_curvature(protocol, x: np.ndarray, times: np.ndarray, kT: float) -> float:
+def _max_curvature(protocol: Protocol | UserProtocol, x: np.ndarray, times: np.ndarray, kT: float) -> float:
     """Largest ``|U''|`` over the region the particles can visit.
 
     At each probe time: the span of the starting positions, plus every grid
@@ -241,7 +242,7 @@ def _max_curvature(protocol, x: np.ndarray, times: np.ndarray, kT: float) -> flo
     return kappa
 
 
-def _step_plan(protocol, dt, n_steps):
+def _step_plan(protocol: Protocol | UserProtocol, dt: float, n_steps: int | None) -> tuple[float, int, float]:
     """``(duration, n_steps, h)`` of :func:`simulate` (the duration checked: one-line :class:`ParameterError`)."""
     duration = float(protocol.duration)
     if not (np.isfinite(duration) and duration > 0):
@@ -252,7 +253,7 @@ def _step_plan(protocol, dt, n_steps):
 
 
 @SIMULATE.validates
-def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.0, record_every: int = 0,
+def simulate(protocol: Protocol | UserProtocol, x0: ArrayLike, *, gamma: float, dt: float, seed: int, kT: float = 1.0, record_every: int = 0,
              n_steps: int | None = None) -> LangevinResult:
     """Run an ensemble through a protocol from ``t = 0`` to its ``duration``.
 
@@ -310,7 +311,7 @@ def simulate(protocol, x0, *, gamma: float, dt: float, seed: int, kT: float = 1.
                           t_end=duration, record=rec, params=params)
 
 
-def first_passage(potential: Protocol, x0, *, target: float, gamma: float, dt: float, seed: int, max_time: float,
+def first_passage(potential: Protocol, x0: ArrayLike, *, target: float, gamma: float, dt: float, seed: int, max_time: float,
                   kT: float = 1.0) -> LangevinResult:
     """First-passage times of an ensemble in a static potential (its ``t = 0`` landscape).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K, kT
 
@@ -51,7 +52,7 @@ class Ledger:
         }
 
 
-def relative_residual(dU, W, Q) -> np.ndarray:
+def relative_residual(dU: ArrayLike, W: ArrayLike, Q: ArrayLike) -> NDArray[np.float64]:
     """Elementwise first-law residual for per-trajectory arrays (same normalisation as :class:`Ledger`)."""
     dU, W, Q = (np.asarray(a, dtype=float) for a in (dU, W, Q))
     scale = np.maximum.reduce([np.abs(dU), np.abs(W), np.abs(Q), np.ones_like(dU)])

@@ -91,7 +91,7 @@ class MemoryBooks:
             "ledger": self.ledger.as_dict(),
         }
 
-    def walk_breakdown(self, n_params, D_kT, n_predicted) -> dict:
+    def walk_breakdown(self, n_params: int, D_kT: float, n_predicted: float) -> dict:
         """What drives ``measured / estimate``: levels per parameter, measured against predicted.
 
         ``along_tilt`` = mean heat / (D N) is the net number of levels walked
@@ -203,12 +203,13 @@ def floor_columns(d: dict) -> dict:
             "floor_holds": None if holds is None else bool(holds)}
 
 
-def predicted_updates(kind, bits, *, kappa=None, C=1.0) -> float:
+def predicted_updates(kind: str, bits: float, *, kappa: float | None = None, C: float = 1.0) -> float:
     """Updates to converge to ``2**-b`` for a convergence class (THEORY §3), via :mod:`limbound.counting`."""
     from ..counting import updates_for_convergence
     return float(updates_for_convergence(kind, bits, kappa=kappa, C=C))
 
 
-def estimate_J(bits, dt_s, n_params, n_updates, *, T_K=T_DEFAULT_K, f0_hz=F0_DEFAULT_HZ) -> float:
+def estimate_J(bits: float, dt_s: float, n_params: float, n_updates: float, *, T_K: float = T_DEFAULT_K,
+               f0_hz: float = F0_DEFAULT_HZ) -> float:
     """LIM estimate of a run, ``e_LIM(b, dt) * N * n`` in J (THEORY §2b, §3, §6)."""
     return float(lim_per_op_J(bits, dt_s, T_K, f0_hz=f0_hz)) * float(n_params) * float(n_updates)

@@ -44,13 +44,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 #: standard errors taken off the segmented speed term (jackknife over reads), and of the floor_holds test
 SPEED_Z = 3.0
 FLOOR_HOLDS_Z = 3.0
 
 
-def expected_attempts(f0dt, barrier, dU_up, dU_dn):
+def expected_attempts(f0dt: float, barrier: ArrayLike, dU_up: ArrayLike, dU_dn: ArrayLike) -> NDArray[np.float64]:
     """Expected hop attempts of each memory in one update, ``f0 dt (e^{-(E_b + dU_up/2)} + e^{-(E_b + dU_dn/2)})``.
 
     An upper estimate of its expected hops (attempts blocked at an edge are null events).
@@ -60,7 +61,8 @@ def expected_attempts(f0dt, barrier, dU_up, dU_dn):
     return np.where(np.isfinite(barrier), a, 0.0)
 
 
-def conditional_terms(before, direction, barrier, *, f0dt, D, top, M, R, N):
+def conditional_terms(before: NDArray[np.int64], direction: NDArray, barrier: NDArray[np.float64], *, f0dt: float, D: float,
+                      top: int, M: int, R: int, N: int) -> NDArray[np.float64] | None:
     """Per-read sums (kT) of one update's conditional floor (THEORY §8a applied given the driver's record).
 
     Given the levels read at the start of the update, each memory's landscape is fixed for ``dt``: an
@@ -102,7 +104,8 @@ def conditional_terms(before, direction, barrier, *, f0dt, D, top, M, R, N):
     return per_read.reshape(R, N).sum(axis=1)
 
 
-def segment_terms(before, after, attempts, center, R, N):
+def segment_terms(before: NDArray[np.int64], after: NDArray[np.int64], attempts: NDArray[np.float64], center: ArrayLike, R: int,
+                  N: int) -> tuple[float, NDArray[np.float64]] | None:
     """One update as a segment of the THEORY §8a floor: ``(sum over memories, leave-one-out sums (R,))`` in kT.
 
     Per memory ``i``: ``W1(p_k^i, p_k+1^i) >= |E Delta f_i|`` with ``f_i(n) = -|n - c_i|`` (1-Lipschitz,
@@ -131,7 +134,7 @@ def segment_terms(before, after, attempts, center, R, N):
     return float(full.sum()), loo.sum(axis=1)
 
 
-def speed_term(full, loo, R):
+def speed_term(full: float, loo: NDArray[np.float64], R: int) -> tuple[float, float, float]:
     """``(estimate, jackknife SE, estimate - SPEED_Z SE clipped at 0)`` of the segmented speed term (kT)."""
     if R >= 3:
         se = math.sqrt((R - 1) / R * float(np.sum((loo - loo.mean()) ** 2)))
@@ -140,15 +143,15 @@ def speed_term(full, loo, R):
     return full, se, max(0.0, full - SPEED_Z * se)
 
 
-def conditional_floor(per_read):
+def conditional_floor(per_read: NDArray[np.float64]) -> float:
     """Mean over reads of the per-read conditional floors minus ``FLOOR_HOLDS_Z`` standard errors (kT)."""
     R = per_read.size
     cm = float(per_read.mean())
     return cm - FLOOR_HOLDS_Z * float(per_read.std(ddof=1)) / math.sqrt(R)
 
 
-def floor_summary(*, entropy_J, speed_J, speed_estimate_J, speed_se_J, mean_J, sem_J, center,
-                  conditional_J=None) -> dict:
+def floor_summary(*, entropy_J: float, speed_J: float, speed_estimate_J: float, speed_se_J: float, mean_J: float,
+                  sem_J: float, center: str, conditional_J: float | None = None) -> dict:
     """The floor block of a run's books (THEORY §8a): ``floor_J``, parts, tightness, ``floor_holds``, method.
 
     ``floor_J`` is the larger of the ensemble floor (entropy + segmented speed term) and, when given, the

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import expm
 
 from ..errors import ParameterError, check_finite, check_positive
@@ -59,7 +62,7 @@ class MasterResult:
                 "first_law_residual": self.first_law_residual}
 
 
-def rate_matrix(U_kT, barrier_kT: float, f0_hz: float) -> np.ndarray:
+def rate_matrix(U_kT: ArrayLike, barrier_kT: float, f0_hz: float) -> NDArray[np.float64]:
     """Rate matrix ``R`` (1/s) of one memory with level energies ``U_kT`` (M,) and barrier ``barrier_kT``."""
     U = check_finite("U_kT", np.asarray(U_kT, dtype=float))
     if U.ndim != 1 or U.size < 2:
@@ -80,7 +83,7 @@ def _heat_rate(R: np.ndarray, U: np.ndarray) -> np.ndarray:
     return (R * (U[:, None] - U[None, :])).sum(axis=1)
 
 
-def _check_schedule(p0, segments):
+def _check_schedule(p0: ArrayLike, segments: Sequence) -> tuple[NDArray[np.float64], list]:
     p = np.asarray(p0, dtype=float)
     if p.ndim != 1 or p.size < 2 or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
         raise ParameterError(f"p0 of shape {p.shape} is not a distribution over >= 2 levels")
@@ -95,7 +98,7 @@ def _check_schedule(p0, segments):
     return p, out
 
 
-def _run_schedule(p, segs, f0_hz, advance) -> MasterResult:
+def _run_schedule(p: NDArray[np.float64], segs: list, f0_hz: float, advance: Callable) -> MasterResult:
     """Mean energy books of one memory over a piecewise-constant schedule (shared by both solvers).
 
     At each boundary the landscape changes at fixed occupations (work
@@ -120,7 +123,7 @@ def _run_schedule(p, segs, f0_hz, advance) -> MasterResult:
                         mean_U_start_kT=U_start, mean_U_end_kT=float(p @ U_prev), mean_hops=hops)
 
 
-def solve(p0, segments, *, f0_hz: float) -> MasterResult:
+def solve(p0: ArrayLike, segments: Sequence, *, f0_hz: float) -> MasterResult:
     """Exact occupations and mean heat/work of one memory under a piecewise-constant schedule.
 
     Parameters
@@ -132,7 +135,7 @@ def solve(p0, segments, *, f0_hz: float) -> MasterResult:
     p, segs = _check_schedule(p0, segments)
     M = p.size
 
-    def exact(p, R, U, T, heat):
+    def exact(p: NDArray[np.float64], R: NDArray[np.float64], U: NDArray[np.float64], T: float, heat: float) -> tuple[NDArray[np.float64], float, float]:
         big = np.zeros((2 * M, 2 * M))
         big[:M, :M] = R * T
         big[:M, M:] = np.eye(M) * T
@@ -148,7 +151,7 @@ def solve(p0, segments, *, f0_hz: float) -> MasterResult:
     return _run_schedule(p, segs, f0_hz, exact)
 
 
-def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult:
+def solve_uniformized(p0: ArrayLike, segments: Sequence, *, f0_hz: float, h_s: float) -> MasterResult:
     """Exact law of the synchronous engine: ``n = round(T / h)`` steps of ``P = I + h R`` per segment.
 
     Mean heat per step is ``p . (h h_vec)``.  Refuses ``h`` with a negative
@@ -157,7 +160,7 @@ def solve_uniformized(p0, segments, *, f0_hz: float, h_s: float) -> MasterResult
     p, segs = _check_schedule(p0, segments)
     h = check_positive("h_s", h_s)
 
-    def uniformized(p, R, U, T, heat):
+    def uniformized(p: NDArray[np.float64], R: NDArray[np.float64], U: NDArray[np.float64], T: float, heat: float) -> tuple[NDArray[np.float64], float, float]:
         P = np.eye(p.size) + h * R
         if np.min(np.diag(P)) < 0:
             raise ParameterError(f"h_s={h!r} is too long for these rates; allowed: h_s <= 1/max total rate")

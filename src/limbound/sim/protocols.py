@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import ParameterError, check_finite, check_positive
 
@@ -51,7 +52,7 @@ class Protocol:
     coeffs_fn: Callable[[np.ndarray], np.ndarray]
     params: dict = field(default_factory=dict)
 
-    def coeffs(self, t) -> np.ndarray:
+    def coeffs(self, t: ArrayLike) -> np.ndarray:
         """Coefficient table ``(len(t), 5)`` at times ``t`` (float64, C-contiguous)."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
         c = np.ascontiguousarray(self.coeffs_fn(t), dtype=float)
@@ -59,13 +60,13 @@ class Protocol:
             raise ParameterError(f"protocol {self.name!r} returned coefficients of shape {c.shape}; allowed: ({t.size}, 5)")
         return c
 
-    def U(self, x, t: float) -> np.ndarray:
+    def U(self, x: ArrayLike, t: float) -> np.ndarray:
         """Potential at positions ``x`` and time ``t``."""
         c = self.coeffs([t])[0]
         x = np.asarray(x, dtype=float)
         return (((c[4] * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0]
 
-    def curvature(self, x, t: float) -> np.ndarray:
+    def curvature(self, x: ArrayLike, t: float) -> np.ndarray:
         """``U''(x, t)`` (used for the step-size check)."""
         c = self.coeffs([t])[0]
         x = np.asarray(x, dtype=float)
@@ -87,11 +88,11 @@ class UserProtocol:
     dUdx_fn: Callable
     params: dict = field(default_factory=dict)
 
-    def U(self, x, t: float) -> np.ndarray:
+    def U(self, x: ArrayLike, t: float) -> np.ndarray:
         x = np.atleast_1d(np.asarray(x, dtype=float))
         return np.array([self.U_fn(float(v), float(t)) for v in x])
 
-    def curvature(self, x, t: float, dx: float = 1e-4) -> np.ndarray:
+    def curvature(self, x: ArrayLike, t: float, dx: float = 1e-4) -> np.ndarray:
         x = np.atleast_1d(np.asarray(x, dtype=float))
         return np.array([(self.dUdx_fn(float(v) + dx, float(t)) - self.dUdx_fn(float(v) - dx, float(t))) / (2 * dx) for v in x])
 
@@ -108,7 +109,7 @@ def _harmonic_coeffs(k: float, lam: np.ndarray) -> np.ndarray:
     return c
 
 
-def optimal_drag_center(t, *, k: float, L: float, tau: float, gamma: float) -> np.ndarray:
+def optimal_drag_center(t: ArrayLike, *, k: float, L: float, tau: float, gamma: float) -> np.ndarray:
     """Trap centre of the optimal drag (Schmiedl & Seifert, PRL 98, 108301 (2007)).
 
     ``lam*(t) = L (1 + k t / gamma) / (k tau / gamma + 2)`` for ``0 < t < tau``,
@@ -153,7 +154,7 @@ def harmonic_drag(*, k: float, L: float, tau: float, gamma: float, kind: str = "
 # Double well
 # ----------------------------------------------------------------------------------------------
 
-def _double_well_coeffs(E_b, a, f) -> np.ndarray:
+def _double_well_coeffs(E_b: ArrayLike, a: float, f: ArrayLike) -> np.ndarray:
     """Coefficients of ``E_b((x/a)^2 - 1)^2 - f x / a`` (arrays broadcast)."""
     E_b, f = np.broadcast_arrays(np.asarray(E_b, dtype=float), np.asarray(f, dtype=float))
     c = np.zeros((E_b.size, 5))
@@ -178,7 +179,7 @@ def double_well(*, barrier: float, a: float = 1.0, tilt: float = 0.0, duration: 
                     {"barrier_kT": E_b, "a": a, "tilt": f})
 
 
-def double_well_protocol(*, barrier, tilt=0.0, duration: float, a: float = 1.0, name: str = "double_well_protocol") -> Protocol:
+def double_well_protocol(*, barrier: float | Callable, tilt: float | Callable = 0.0, duration: float, a: float = 1.0, name: str = "double_well_protocol") -> Protocol:
     """Double well ``E_b(t) ((x/a)**2 - 1)**2 - f(t) x / a`` with a controllable barrier and tilt.
 
     ``barrier`` and ``tilt`` are numbers or vectorised callables of time
@@ -223,7 +224,7 @@ def erasure(*, barrier: float, tau: float, tilt: float, a: float = 1.0) -> Proto
     fm = check_finite("tilt", tilt)
     a = check_positive("a", a)
 
-    def coeffs(t):
+    def coeffs(t: ArrayLike) -> np.ndarray:
         s = np.clip(np.asarray(t, dtype=float) / (tau / 4.0), 0.0, 4.0)
         g = np.where(s < 1, 1.0 - s, np.where(s < 2, 0.0, np.where(s < 3, s - 2.0, 1.0)))
         f = np.where(s < 1, 0.0, np.where(s < 2, (s - 1.0) * fm, np.where(s < 3, fm, (4.0 - s) * fm)))
