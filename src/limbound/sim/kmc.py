@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError, check_positive
 from .kmc_kernels import (_scan_inputs, _scan_inputs_par, _seed, _sync_run_v, _sync_step, _sync_step_par,
@@ -65,14 +66,14 @@ def seed_kernels(seed: int) -> None:
     _seed(int(seed) % (2**32))
 
 
-def check_n_levels(n_levels) -> int:
+def check_n_levels(n_levels: int) -> int:
     """``n_levels`` as an int; refuses (one line) booleans, non-integers (no truncation of 3.7) and values < 2."""
     if isinstance(n_levels, (bool, np.bool_)) or not isinstance(n_levels, (int, np.integer)) or n_levels < 2:
         raise ParameterError(f"n_levels={n_levels!r} is out of range; allowed: integers >= 2")
     return int(n_levels)
 
 
-def check_levels_array(levels, n_levels, *, name="levels") -> int:
+def check_levels_array(levels: NDArray[np.int64], n_levels: int, *, name: str = "levels") -> int:
     """Type checks shared by every engine; returns ``int(n_levels)`` (values are checked by the caller's scan).
 
     ``levels`` must be a non-empty 1-D **int64** numpy array: the kernels move
@@ -87,7 +88,8 @@ def check_levels_array(levels, n_levels, *, name="levels") -> int:
     return n_levels
 
 
-def check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out, parallel=False):
+def check_step(levels: NDArray[np.int64], n_levels: int, dU_up: ArrayLike, dU_dn: ArrayLike, barrier_kT: ArrayLike,
+               h_s: float, f0_hz: float, heat_out: NDArray[np.float64] | None, parallel: bool = False) -> tuple:
     """Validate a synchronous step before it runs (module notes); returns the arrays as the kernels take them.
 
     Returns ``(n_levels, dU_up, dU_dn, barrier_kT, h, f0, heat_out)`` (float64 arrays; ``heat_out`` a new
@@ -134,7 +136,7 @@ def check_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out,
 _EXP_MAX = math.log(np.finfo(np.float64).max)
 
 
-def _refuse_exp_overflow(y_max) -> None:
+def _refuse_exp_overflow(y_max: float) -> None:
     """Refuse rates ``f0 h exp(y)`` whose ``exp(y)`` is not a double although the product would be (the kernels
     form ``f0 h * exp(y)``: ``inf`` or ``0 * inf = NaN`` would hop always or never)."""
     if y_max > _EXP_MAX:
@@ -142,20 +144,21 @@ def _refuse_exp_overflow(y_max) -> None:
                              f"allowed: barrier_kT + dU/2 >= {-_EXP_MAX:.6g} kT for every memory")
 
 
-def _refuse_long_step(worst, h_s) -> None:
+def _refuse_long_step(worst: float, h_s: float) -> None:
     """Raise unless every memory has ``(r_up + r_dn) h <= 1`` (``worst``, the largest; NaN, from ``0 * inf`` at
     rates beyond the double range, is refused too): otherwise not a valid uniformized step."""
     if not worst <= 1.0:
         raise ParameterError(f"h_s={h_s!r} is too long for these rates ((r_up+r_dn)*h = {worst:.3g}); allowed: h_s <= 1/max rate")
 
 
-def max_step_s(n_levels, dU_up, dU_dn, barrier_kT, f0_hz):
+def max_step_s(n_levels: int, dU_up: ArrayLike, dU_dn: ArrayLike, barrier_kT: ArrayLike, f0_hz: float) -> float:
     """Largest step ``h`` with ``(r_up + r_dn) h <= 1`` for every memory (edges counted as if open)."""
     tot = f0_hz * (np.exp(-(barrier_kT + 0.5 * dU_up)) + np.exp(-(barrier_kT + 0.5 * dU_dn)))
     return 1.0 / float(np.max(tot))
 
 
-def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=None):
+def sync_step(levels: NDArray[np.int64], n_levels: int, dU_up: ArrayLike, dU_dn: ArrayLike, barrier_kT: ArrayLike,
+              h_s: float, f0_hz: float, heat_out: NDArray[np.float64] | None = None) -> tuple[float, int]:
     """Advance every memory by one synchronous step of length ``h_s`` (in place).
 
     Parameters
@@ -186,7 +189,8 @@ def sync_step(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, heat_out=N
     return heat, net
 
 
-def check_array_inputs(levels, n_levels, *arrays, name="levels") -> int:
+def check_array_inputs(levels: NDArray[np.int64], n_levels: int, *arrays: NDArray[np.float64],
+                       name: str = "levels") -> int:
     """Validate :func:`sync_step`-style inputs (one-line errors naming ``levels`` as ``name``); returns ``int(n_levels)``.
 
     The same checks as the synchronous steps (:func:`check_levels_array`:
@@ -212,7 +216,10 @@ def check_array_inputs(levels, n_levels, *arrays, name="levels") -> int:
 # Parallel synchronous engine with per-memory random streams
 # ----------------------------------------------------------------------------------------------
 
-def sync_step_unchecked(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out, *, parallel=True):
+def sync_step_unchecked(levels: NDArray[np.int64], n_levels: int, dU_up: NDArray[np.float64],
+                        dU_dn: NDArray[np.float64], barrier_kT: NDArray[np.float64], h: float, f0: float,
+                        states: NDArray[np.uint64], heat_out: NDArray[np.float64], *,
+                        parallel: bool = True) -> tuple[float, int, float]:
     """The step of :func:`sync_step_par` without its checks; returns ``(heat_kT, net_up, worst)``.
 
     For loops that validated once at their entry (:func:`check_step` on the same arrays, and ``states`` a
@@ -225,14 +232,16 @@ def sync_step_unchecked(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, state
     return kernel(levels, n_levels, dU_up, dU_dn, barrier_kT, h, f0, states, heat_out)
 
 
-def check_states(states, levels) -> None:
+def check_states(states: NDArray[np.uint64], levels: NDArray[np.int64]) -> None:
     """Refuse (one line) random-stream states that are not a uint64 array shaped like ``levels``."""
     if not isinstance(states, np.ndarray) or states.shape != np.shape(levels) or states.dtype != np.uint64:
         raise ParameterError(f"states has shape {np.shape(states)} and dtype {getattr(states, 'dtype', None)}; "
                              f"allowed: uint64 of shape {np.shape(levels)} (stream_states(seed, n))")
 
 
-def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states, heat_out=None):
+def sync_step_par(levels: NDArray[np.int64], n_levels: int, dU_up: ArrayLike, dU_dn: ArrayLike, barrier_kT: ArrayLike,
+                  h_s: float, f0_hz: float, states: NDArray[np.uint64],
+                  heat_out: NDArray[np.float64] | None = None) -> tuple[float, int]:
     """:func:`sync_step` on all cores, with one random stream per memory.
 
     Same step, same hop probabilities and energy books as :func:`sync_step`;
@@ -253,7 +262,9 @@ def sync_step_par(levels, n_levels, dU_up, dU_dn, barrier_kT, h_s, f0_hz, states
     return heat, net
 
 
-def sync_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT, h_s, f0_hz, n_steps, states, heat_out=None):
+def sync_run_v(levels: NDArray[np.int64], n_levels: int, optimum: ArrayLike, tilt_kT: ArrayLike,
+               barrier_kT: ArrayLike, h_s: float, f0_hz: float, n_steps: int, states: NDArray[np.uint64],
+               heat_out: NDArray[np.float64] | None = None) -> tuple[float, int]:
     """``n_steps`` synchronous steps of memories in fixed V-shaped landscapes ``D_i |n - n*_i|`` (THEORY §2b).
 
     The LIM landscape held for several steps: the same uniformized step as

@@ -66,6 +66,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..errors import ParameterError, check_bits, check_positive
@@ -82,7 +83,7 @@ from .lim_engines import advance_linear, anneal_barrier, advance_sync, count_hop
 MAX_MEMORIES = 20_000_000
 
 
-def check_array_size(reads, n_memories) -> None:
+def check_array_size(reads: int, n_memories: int) -> None:
     """Refuse (one-line :class:`ParameterError`) more than :data:`MAX_MEMORIES` memories over all reads."""
     if int(reads) * int(n_memories) > MAX_MEMORIES:
         raise ParameterError(f"reads={int(reads)} x {int(n_memories)} memories = {int(reads) * int(n_memories)} is "
@@ -106,8 +107,9 @@ class LIMArray:
         ``init_fraction`` of the range (1: the whole range, entropy ``b ln 2``)
     """
 
-    def __init__(self, lb, ub, *, bits, reads=4, dt_s=1e-6, f0_hz=F0_DEFAULT_HZ, T_K=T_DEFAULT_K,
-                 seed=0, init_fraction=1.0):
+    def __init__(self, lb: ArrayLike, ub: ArrayLike, *, bits: int, reads: int = 4, dt_s: float = 1e-6,
+                 f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0,
+                 init_fraction: float = 1.0) -> None:
         self.bits = check_bits(bits)
         if self.bits > 30:
             raise ParameterError(f"bits={bits!r} is out of range; allowed: 1..30 for LIM memory arrays")
@@ -171,7 +173,7 @@ class LIMArray:
         self._cond = np.zeros(self.R)
         self._cond_valid = True
 
-    def set_transport_center(self, values, *, label) -> None:
+    def set_transport_center(self, values: ArrayLike, *, label: str) -> None:
         """Fix the centre ``c_i`` of the test functions ``f_i = -|n - c_i|`` (values, clipped to the range).
 
         Must be chosen without looking at the reads (e.g. a reference solution computed before the run).
@@ -182,18 +184,19 @@ class LIMArray:
         self._center = np.clip((v - self.lb) / self.delta, 0.0, float(self.top))
         self.transport_center = str(label)
 
-    def _attempts(self, barrier, dU_up, dU_dn):
+    def _attempts(self, barrier: NDArray[np.float64], dU_up: NDArray[np.float64],
+                  dU_dn: NDArray[np.float64]) -> NDArray[np.float64]:
         """Expected hop attempts of each memory in one update (:func:`.lim_floor.expected_attempts`)."""
         return expected_attempts(self.f0dt, barrier, dU_up, dU_dn)
 
-    def _conditional(self, before, direction, barrier) -> None:
+    def _conditional(self, before: NDArray[np.int64], direction: NDArray, barrier: NDArray[np.float64]) -> None:
         """Book one update of the conditional floor (:func:`.lim_floor.conditional_terms`)."""
         per_read = conditional_terms(before, direction, barrier, f0dt=self.f0dt, D=self.D, top=self.top, M=self.M,
                                      R=self.R, N=self.N)
         if per_read is not None:
             self._cond += per_read
 
-    def _segment(self, before, attempts) -> None:
+    def _segment(self, before: NDArray[np.int64], attempts: NDArray[np.float64]) -> None:
         """Book one update as a segment of the THEORY §8a floor (:func:`.lim_floor.segment_terms`)."""
         terms = segment_terms(before, self.levels, attempts, self._center, self.R, self.N)
         if terms is not None:
@@ -211,17 +214,17 @@ class LIMArray:
     def levels_RN(self) -> np.ndarray:
         return self.levels.reshape(self.R, self.N)
 
-    def _energy(self, a, b, c):
+    def _energy(self, a: ArrayLike, b: ArrayLike, c: ArrayLike) -> NDArray[np.float64]:
         n = self.levels.astype(float)
         return a * n * n + b * n + c
 
-    def _set_landscape(self, a, b, c):
+    def _set_landscape(self, a: ArrayLike, b: ArrayLike, c: ArrayLike) -> None:
         """New landscape at fixed state: the work is ``U_new(n) - U_old(n)`` per memory."""
         self.work_mem += self._energy(a, b, c) - self._energy(self._a, self._b, self._c)
         self._a, self._b, self._c = a, b, c
 
     # ----------------------------------------------------------- gradient rule
-    def _active_mask(self, active):
+    def _active_mask(self, active: ArrayLike | None) -> NDArray[np.bool_] | None:
         """Per-memory bool mask from a per-read mask (None: all reads active)."""
         if active is None:
             return None
@@ -230,7 +233,8 @@ class LIMArray:
             raise ParameterError(f"active has {a.size} entries; allowed: one per read ({self.R})")
         return np.repeat(a, self.N)
 
-    def gradient_step(self, grad, eta, *, engine="poisson", active=None):
+    def gradient_step(self, grad: ArrayLike, eta: ArrayLike, *, engine: str = "poisson",
+                      active: ArrayLike | None = None) -> dict:
         """One update of the gradient rule (THEORY §6): mean drift ``-eta * grad`` (in value units).
 
         Parameters
@@ -284,7 +288,7 @@ class LIMArray:
         self.updates += 1
         return {"heat_kT": float(heat), "asked_levels_mean": float(np.mean(np.minimum(v, self.v_max)))}
 
-    def _advance_sync(self, barrier):
+    def _advance_sync(self, barrier: NDArray[np.float64]) -> float:
         """Advance one update through the synchronous step with enough sub-steps (:func:`.lim_engines.advance_sync`)."""
         heat, fwd, bwd, n_sub = advance_sync(self.levels, self.M, self._a, self._b, barrier, self.dt_s, self.f0_hz,
                                              self.states, self.heat_mem)
@@ -294,7 +298,8 @@ class LIMArray:
         return heat
 
     # ----------------------------------------------------------- annealing rule
-    def anneal_step(self, grad, curv, lam, *, attempt=1.0, active=None):
+    def anneal_step(self, grad: ArrayLike, curv: ArrayLike, lam: ArrayLike, *, attempt: ArrayLike = 1.0,
+                    active: ArrayLike | None = None) -> dict:
         """One update of the annealing rule (THEORY §6) through :func:`sync_step`.
 
         Parameters
@@ -380,7 +385,7 @@ class LIMArray:
             transport_center=self.transport_center, conditional_kT=cond,
         )
 
-    def books_dict(self, books: MemoryBooks, *, rule, engine, n_predicted, **extra) -> dict:
+    def books_dict(self, books: MemoryBooks, *, rule: str, engine: str, n_predicted: float, **extra: object) -> dict:
         """``books.as_dict()`` with the run's rule, engine, tilt ``D_kT``, ``e_lim_J``, ``extra`` and the walk breakdown.
 
         The engine is ``"sync"`` for the anneal rule (it always uses the synchronous step).

@@ -42,6 +42,7 @@ import math
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError
 from ._rng import next_poisson, next_u01_open
@@ -183,13 +184,14 @@ def advance_linear(levels, top, direction, barrier, tilt, f0dt, states, heat_out
 
 
 # --------------------------------------------------------------------------- the synchronous engine
-def count_hops(moved, dU_up, dU_dn) -> tuple[int, int]:
+def count_hops(moved: NDArray[np.int64], dU_up: NDArray[np.float64], dU_dn: NDArray[np.float64]) -> tuple[int, int]:
     """``(forward, backward)`` hops of one step: forward = downhill (for the back-and-forth statistics)."""
     downhill = ((moved > 0) & (dU_up < 0)) | ((moved < 0) & (dU_dn < 0))
     return int(np.count_nonzero(downhill)), int(np.count_nonzero(moved) - np.count_nonzero(downhill))
 
 
-def anneal_barrier(levels, top, dU_up, dU_dn, att, f0dt, D):
+def anneal_barrier(levels: NDArray[np.int64], top: int, dU_up: NDArray[np.float64], dU_dn: NDArray[np.float64],
+                   att: float, f0dt: float, D: float) -> NDArray[np.float64]:
     """Barrier (kT) of the annealing rule for the synchronous step (THEORY §6; :mod:`.lim_array` notes).
 
     The one that gives a memory tilted by ``D`` per level ``att`` attempts per update, raised where needed so
@@ -206,7 +208,9 @@ def anneal_barrier(levels, top, dU_up, dU_dn, att, f0dt, D):
     return np.maximum(math.log(f0dt) + np.maximum(lse, floor) - np.log(att), 0.0) + 1e-9
 
 
-def sync_substep(levels, M, dU_up, dU_dn, barrier, h, f0_hz, states, heat_mem, *, check=True):
+def sync_substep(levels: NDArray[np.int64], M: int, dU_up: NDArray[np.float64], dU_dn: NDArray[np.float64],
+                 barrier: NDArray[np.float64], h: float, f0_hz: float, states: NDArray[np.uint64],
+                 heat_mem: NDArray[np.float64], *, check: bool = True) -> float:
     """One synchronous step of every memory on its own stream; returns the heat (kT).
 
     With ``check`` the inputs are validated first (:func:`limbound.sim.kmc.check_step`, one-line
@@ -224,7 +228,9 @@ def sync_substep(levels, M, dU_up, dU_dn, barrier, h, f0_hz, states, heat_mem, *
     return q
 
 
-def advance_sync(levels, M, a, b, barrier, dt_s, f0_hz, states, heat_mem):
+def advance_sync(levels: NDArray[np.int64], M: int, a: ArrayLike, b: ArrayLike, barrier: NDArray[np.float64],
+                 dt_s: float, f0_hz: float, states: NDArray[np.uint64],
+                 heat_mem: NDArray[np.float64]) -> tuple[float, int, int, int]:
     """One update of the landscape ``U(n) = a n^2 + b n + c`` through the synchronous step with enough sub-steps
     (inputs checked once, at the first): ``(heat kT, forward hops, backward hops, sub-steps)``."""
     finite = np.isfinite(barrier)

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import math
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.integrate import trapezoid
 
 from ..constants import kT as kT_J
@@ -27,7 +30,7 @@ JACKKNIFE_GROUPS = 20
 ATTAIN_REL_TOL = 0.03
 
 
-def gaussian_entropy_upper_nats(x) -> float:
+def gaussian_entropy_upper_nats(x: ArrayLike) -> float:
     """Upper estimate of the differential entropy of a 1-D sample: the Gaussian of its variance, ``ln(2 pi e var)/2``.
 
     Direction: *upper* for the population (the Gaussian has the largest entropy of all laws of that
@@ -37,7 +40,7 @@ def gaussian_entropy_upper_nats(x) -> float:
     return 0.5 * math.log(2.0 * math.pi * math.e * float(np.var(np.asarray(x, dtype=float), ddof=1)))
 
 
-def boltzmann_entropy_nats(U, *, lo: float, hi: float, grid: int = 200001) -> float:
+def boltzmann_entropy_nats(U: Callable[[np.ndarray], np.ndarray], *, lo: float, hi: float, grid: int = 200001) -> float:
     """Differential entropy (nats) of ``exp(-U(x)) / Z`` on ``[lo, hi]`` (kT = 1), trapezoidal quadrature."""
     x = np.linspace(lo, hi, grid)
     u = np.asarray(U(x), dtype=float)
@@ -48,7 +51,7 @@ def boltzmann_entropy_nats(U, *, lo: float, hi: float, grid: int = 200001) -> fl
     return float(trapezoid(rho * (u + math.log(Z)), x))
 
 
-def langevin_floor_kT(x0, x1, *, gamma: float, tau: float, entropy_start_nats: float) -> dict:
+def langevin_floor_kT(x0: ArrayLike, x1: ArrayLike, *, gamma: float, tau: float, entropy_start_nats: float) -> dict:
     """The §8b floor (kT) from start and end samples: ``-[S_1^up - S_0] + gamma W2^2 / tau``, with its parts."""
     w2 = w2_sorted(x0, x1)
     ds = gaussian_entropy_upper_nats(x1) - entropy_start_nats
@@ -58,7 +61,8 @@ def langevin_floor_kT(x0, x1, *, gamma: float, tau: float, entropy_start_nats: f
     return {"floor_kT": floor, "w2": w2, "entropy_increase_upper_nats": ds, "transport_kT": gamma * w2 * w2 / tau}
 
 
-def heat_minus_floor(heat, x0, x1, *, gamma: float, tau: float, entropy_start_nats: float, seed: int = 0) -> dict:
+def heat_minus_floor(heat: ArrayLike, x0: ArrayLike, x1: ArrayLike, *, gamma: float, tau: float,
+                     entropy_start_nats: float, seed: int = 0) -> dict:
     """Mean heat, floor, and the jackknife standard error of ``mean heat - floor`` (groups fixed by ``seed``)."""
     heat, x0, x1 = (np.asarray(a, dtype=float) for a in (heat, x0, x1))
     n = heat.size
@@ -84,8 +88,8 @@ DESIGN_MIN_SAVING = 0.5
 DESIGN_LONG_DT_F0 = 100.0
 
 
-def design_cases(*, bits=(4,), dt_f0=(1e3,), f0_hz: float = 1e9, n_segments: int = 4, maxiter: int = 40,
-                 n_memories: int = 20_000, seed: int = 0) -> list:
+def design_cases(*, bits: Sequence[int] = (4,), dt_f0: Sequence[float] = (1e3,), f0_hz: float = 1e9,
+                 n_segments: int = 4, maxiter: int = 40, n_memories: int = 20_000, seed: int = 0) -> list:
     """Shift one memory by one level in ``dt`` (:mod:`limbound.sim.protocol_design`): fixed tilt, shaped, floors.
 
     Per ``(b, dt)``:

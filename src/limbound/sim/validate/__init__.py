@@ -64,6 +64,7 @@ Cases (function -> published result):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ...errors import ParameterError
 from ...specs import VALIDATE
@@ -81,7 +82,7 @@ __all__ = ["Case", "judge", "z_threshold", "FAMILY_ALPHA", "FIRST_LAW_TOL", "GRO
 GROUPS = ("kramers", "drag", "erasure", "master", "lim", "static", "design")
 
 
-def parse_groups(only) -> tuple[str, ...]:
+def parse_groups(only: str | None) -> tuple[str, ...]:
     """Groups named by ``only``: ``None`` for all, else exact names separated by commas (e.g. ``'lim,static'``)."""
     if only is None:
         return GROUPS
@@ -95,7 +96,7 @@ def parse_groups(only) -> tuple[str, ...]:
 
 @VALIDATE.validates
 def run_all(*, quick: bool = False, seed: int = 0, only: str | None = None, alpha: float = FAMILY_ALPHA,
-            on_group=None) -> list[Case]:
+            on_group: Callable[[str, int, int], object] | None = None) -> list[Case]:
     """Run every validation case (``quick``: smaller samples, same physics; well under a minute).
 
     ``only`` restricts to groups given by exact name, comma-separated (:func:`parse_groups`):

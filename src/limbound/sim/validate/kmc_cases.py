@@ -7,6 +7,7 @@ of THEORY §1-2 (:mod:`limbound.physics`).  The rules are stated in :mod:`limbou
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -115,8 +116,8 @@ def _compare_to_master(prefix, params, levels, heat, work, ex, res) -> list[Case
 # LIM memory in its V-shaped landscape (THEORY §2b)
 # ----------------------------------------------------------------------------------------------
 
-def lim_cases(*, bits=(4, 8), n_memories: int = 100_000, dt_s: float = 1e-6, f0_hz: float = F0_DEFAULT_HZ,
-              seed: int = 0, settle_dt: float = 20.0) -> list[Case]:
+def lim_cases(*, bits: Sequence[int] = (4, 8), n_memories: int = 100_000, dt_s: float = 1e-6,
+              f0_hz: float = F0_DEFAULT_HZ, seed: int = 0, settle_dt: float = 20.0) -> list[Case]:
     """Stationary optimum occupancy, drift per dt, heat per net level of LIM memories (continuous-time engine).
 
     * stationary: start at the optimum n* = M/2, hold the V ``D|n - n*|`` at
@@ -210,7 +211,7 @@ def _lim_drift(*, j, b, M, D, Eb, params, n_memories, dt_s, f0_hz, seed) -> list
 # ----------------------------------------------------------------------------------------------
 
 def static_cases(*, n_memories: int = 1_000_000, dt_s: float = 1e-6, retention_s: float = 10 * YEAR_S,
-                 f0_hz: float = F0_DEFAULT_HZ, probs=(1e-2, 1e-3), default_prob: float = 1e-6,
+                 f0_hz: float = F0_DEFAULT_HZ, probs: Sequence[float] = (1e-2, 1e-3), default_prob: float = 1e-6,
                  n_rate: int = 100_000, seed: int = 0) -> list[Case]:
     """Write completion within ``dt`` and retention over ``T_ret`` of a static-barrier memory.
 
@@ -270,7 +271,8 @@ def _static_writes(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, defa
     return cases
 
 
-def _static_retention(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, default_prob, n_rate, seed) -> list[Case]:
+def _static_retention(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, default_prob, n_rate,
+                      seed) -> list[Case]:
     """Retention failures of :func:`static_cases` (binary and multilevel cells), counted or by sampling."""
     cases = []
     for j, dr in enumerate((*probs, default_prob)):

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...errors import ParameterError
 from ...physics.thermo import exact_mfpt, kramers_time, landauer_bound_kT, linear_drag_work, optimal_drag_work
@@ -44,12 +47,13 @@ def kramers_interfaces(barrier: float, a: float = 1.0) -> tuple[float, np.ndarra
     Basin ``A``: left of the point 1 kT above the left minimum; interfaces at 2, 3, ... kT below the
     barrier on the left flank, then at the top (0) and at ``0.3 a``: stage probabilities 0.2-0.6.
     """
-    def left(u):
+    def left(u: ArrayLike) -> np.ndarray:
         return -a * np.sqrt(1.0 - np.sqrt(np.asarray(u, dtype=float) / barrier))
     return float(left(1.0)), np.concatenate([left(np.arange(2.0, barrier, 1.0)), [0.0, 0.3 * a]])
 
 
-def kramers_cases(*, barriers=(4.0, 6.0, 8.0, 10.0), direct=(4.0,), n_direct: int = 20000, dt: float = 5e-4,
+def kramers_cases(*, barriers: Sequence[float] = (4.0, 6.0, 8.0, 10.0), direct: Sequence[float] = (4.0,),
+                  n_direct: int = 20000, dt: float = 5e-4,
                   splitting: dict | None = None, separate: bool = True, seed: int = 0, a: float = 1.0,
                   gamma: float = 1.0) -> list[Case]:
     """Mean first-passage time from one minimum (``x = -a``) to the other (``x = +a``) of ``E_b((x/a)^2 - 1)^2``.
@@ -187,7 +191,8 @@ def em_energy_bias_kT(*, curvature: float, dt: float, gamma: float = 1.0) -> flo
     return 0.5 * (1.0 / (1.0 - r) - 1.0)
 
 
-def erasure_cases(*, taus=(10.0, 20.0, 40.0, 80.0, 160.0), n_particles: int = 4000, barrier: float = 12.0,
+def erasure_cases(*, taus: Sequence[float] = (10.0, 20.0, 40.0, 80.0, 160.0), n_particles: int = 4000,
+                  barrier: float = 12.0,
                   tilt: float = 8.0, gamma: float = 1.0, dt: float = 1e-3, seed: int = 0) -> list[Case]:
     """Erase a bit in a double well over several protocol durations (four stages, see :func:`protocols.erasure`).
 

@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 from numba import njit, prange
+from numpy.typing import NDArray
 
 from ...sim._rng import next_u01_mid  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
 from ...specs import ACCEPTANCES  # declared once, in limbound.specs
@@ -213,7 +214,8 @@ def _warm_up() -> None:
     _WARM = True
 
 
-def run_reads(problem: IsingProblem, betas, spins, seeds, target_energy, acceptance) -> tuple[np.ndarray, dict, float]:
+def run_reads(problem: IsingProblem, betas: NDArray[np.float64], spins: NDArray[np.int8], seeds: NDArray[np.uint64],
+              target_energy: float | None, acceptance: str) -> tuple[np.ndarray, dict, float]:
     """Anneal every row of ``spins`` in place (read ``r`` with the stream ``seeds[r]``).
 
     Returns ``(best states, per-read books keyed by AnnealResult field, wall time of the kernel in s)``.
@@ -237,7 +239,7 @@ def run_reads(problem: IsingProblem, betas, spins, seeds, target_energy, accepta
     return best, _books(out_f, out_i), wall
 
 
-def _books(out_f, out_i) -> dict:
+def _books(out_f: NDArray[np.float64], out_i: NDArray[np.int64]) -> dict:
     """The kernel's per-read outputs by :class:`~limbound.solvers.ising.result.AnnealResult` field name."""
     reached = out_i[:, _I_REACHED] == 1
     return dict(
