@@ -19,6 +19,7 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..errors import LimboundError
@@ -27,7 +28,7 @@ from ..errors import LimboundError
 class _Formatter(argparse.HelpFormatter):
     """Descriptions wrapped to the terminal as usual; the epilog's example lines kept as written."""
 
-    def _fill_text(self, text, width, indent):
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.startswith("examples:"):
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
@@ -38,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
         k.setdefault("formatter_class", _Formatter)
         super().__init__(*a, **k)
 
-    def error(self, message):  # one line, exit 2 (argparse prints usage first otherwise)
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints usage first otherwise)
         import re
 
         from ..errors import did_you_mean
@@ -70,13 +71,13 @@ class _ClosedStream:
 
     encoding = "utf-8"
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         raise OSError(9, "standard output is closed; allowed: run with stdout open (e.g. > file)")
 
-    def flush(self):
+    def flush(self) -> None:
         pass
 
-    def isatty(self):
+    def isatty(self) -> bool:
         return False
 
 

@@ -206,7 +206,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence], *, foote
         note(line, prefix="")
 
 
-def _needs(columns, cells, text) -> list:
+def _needs(columns: Sequence[str], cells: list[list[str]], text: Sequence[bool]) -> list:
     """Each column's least width: its longest header word, and its longest word (text) or whole cell (numbers)."""
     need = []
     for i, c in enumerate(columns):
@@ -220,7 +220,7 @@ def _needs(columns, cells, text) -> list:
     return need
 
 
-def _drop_optional(columns, need, optional, width) -> tuple:
+def _drop_optional(columns: Sequence[str], need: list, optional: Iterable[str], width: int) -> tuple:
     """The columns kept and the ``optional`` ones dropped (last named first) until the rest fit ``width``."""
     keep = list(range(len(columns)))
     dropped = []
@@ -232,7 +232,8 @@ def _drop_optional(columns, need, optional, width) -> tuple:
     return keep, dropped
 
 
-def _grid(con, title, columns, cells, text, need, width) -> None:
+def _grid(con: Console, title: str, columns: Sequence[str], cells: list[list[str]], text: Sequence[bool], need: list,
+          width: int) -> None:
     """The table itself: rich's on a terminal, plain aligned text with a dashed header rule when piped."""
     from rich import box as rbox
     from rich.markup import escape
@@ -261,7 +262,7 @@ def _grid(con, title, columns, cells, text, need, width) -> None:
     con.print(t)
 
 
-def _records(con, title, columns, cells, width) -> None:
+def _records(con: Console, title: str, columns: Sequence[str], cells: list[list[str]], width: int) -> None:
     """Each row as a block: its first cell, then one indented ``column: value`` line per other column."""
     import textwrap
 

@@ -18,11 +18,15 @@ itself) and the full anneal record under ``anneal``; ``inputs`` records the
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..specs import ANNEAL, MAXCUT
 from ._common import (add_progress_arg, add_thermal_args, emit_json, epilog, g3, progress, refuse_args, table,
                       thermal_kwargs)
+
+if TYPE_CHECKING:
+    from ..solvers.maxcut import MaxCutGraph
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(args, graph, out: dict) -> None:
+def _show(args: argparse.Namespace, graph: MaxCutGraph, out: dict) -> None:
     """The anneal's table: each quantity with its kind (measured / floor / estimate), at the terminal's width."""
     a = out["anneal"]
     run_p = a["priced"]["run_all_reads"]

@@ -28,7 +28,7 @@ _COLUMNS = {
 _OPTIONAL = {"workloads": ("hardware", "year"), "hardware": ("year", "fp8 peak [FLOP/s]"), "devices": ("levels",)}
 
 
-def _pj(r):
+def _pj(r: object) -> str:
     try:
         return g3(r.energy_per_flop_J("bf16") * 1e12)
     except Exception:  # no published power or peak

@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _inputs(args, workload=None):
+def _inputs(args: argparse.Namespace, workload: str | None = None) -> bounds.Inputs:
     """``bounds.resolve`` of the options: each read by its declaration (limbound.specs.ESTIMATE) and checked there."""
     kw = physics_kwargs(args)
     kw.update(ESTIMATE.from_args(args, ("params", "tokens", "flops", "ops", "batch_tokens", "consolidations", "epochs",
@@ -42,7 +42,7 @@ def _inputs(args, workload=None):
                           device=args.device, **kw)
 
 
-def _record(x) -> dict:
+def _record(x: bounds.Inputs) -> dict:
     est = bounds.estimate(x)
     return {"inputs": x.as_dict(), "paradigms": {p: b.as_dict() for p, b in est.items()}, "floors": bounds.floors(x)}
 
@@ -111,7 +111,7 @@ def _run_all(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(rec) -> None:
+def _show(rec: dict) -> None:
     """One run's estimates per paradigm, its floors and notes, at the terminal's width."""
     xi = rec["inputs"]
     rows = []

@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 _WALLS = ("memory_J", "update_J", "consolidation_J", "cooling_J")
 
 
-def _walls(x) -> dict:
+def _walls(x: bounds.Inputs) -> dict:
     """Each paradigm's estimate and its walls, as the estimate reports them (``Bound.as_dict()["walls"]``, THEORY §4)."""
     out = {}
     for p, b in bounds.estimate(x).items():
@@ -60,7 +60,7 @@ def _walls(x) -> dict:
     return out
 
 
-def _walls_table(out) -> None:
+def _walls_table(out: dict) -> None:
     """Where each wall bites: one row per (workload, paradigm), within the terminal's width (cooling dropped first)."""
     rows = []
     for o in out:
@@ -87,7 +87,7 @@ def _run_uncertain(args: argparse.Namespace, unc: dict) -> int:
     return _uncertain.emit(rec, args, f"{args.workload or 'measured'}: orders above each estimate, bands over uncertain inputs")
 
 
-def _deprecated_kwh(args) -> None:
+def _deprecated_kwh(args: argparse.Namespace) -> None:
     """``--measured-kwh N`` is the old spelling of ``--measured NkWh``: accepted, with a note on stderr."""
     if args.measured_kwh is not None:
         if args.measured is not None:
@@ -95,7 +95,7 @@ def _deprecated_kwh(args) -> None:
         args.deprecated_note = f"limbound: note: --measured-kwh is deprecated; write --measured {args.measured_kwh}kWh\n"
 
 
-def _workload_inputs(args, time_s, kw):
+def _workload_inputs(args: argparse.Namespace, time_s: float, kw: dict) -> bounds.Inputs:
     """The run a measurement is of: a catalog --workload, or --params with --flops or --tokens."""
     if args.workload:
         return bounds.resolve(workload=args.workload, time_s=time_s, accelerator=args.accelerator, **kw)
@@ -107,7 +107,7 @@ def _workload_inputs(args, time_s, kw):
                           **num, **kw)
 
 
-def _run_codecarbon(args, kw, time_s) -> int:
+def _run_codecarbon(args: argparse.Namespace, kw: dict, time_s: float) -> int:
     from ..codecarbon import match_accelerator, read_emissions
 
     if args.workload == "all":

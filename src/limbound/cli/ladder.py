@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _int(text, name, lo, hi):
+def _int(text: str, name: str, lo: int, hi: int) -> int:
     from ..params import Integer
 
     return Integer(lo, hi).check(name, Integer().from_text(text))  # the integer rule (limbound.params)

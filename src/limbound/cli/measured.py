@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(func=run, kind=kind)
 
 
-def _value(r) -> str:
+def _value(r: object) -> str:
     if isinstance(r, catalogs.Chip):
         if r.value is None:
             return "relative only"

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
 from ..specs import QP, RANDOM_QP
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
+
+if TYPE_CHECKING:
+    from ..solvers.qp import QPProblem, QPResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(args, problem, r, dt: float) -> None:
+def _show(args: argparse.Namespace, problem: QPProblem, r: QPResult, dt: float) -> None:
     """The solve's table: status, accuracy against the reference, and the heat against its floor and estimate."""
     table(f"LIM QP: {problem.source}, n={problem.n}, m={problem.m}, b={args.bits}, rule={args.rule}, dt={dt:g} s",
           ["quantity", "value"],

@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _count(text, name, minimum):
+def _count(text: str, name: str, minimum: int) -> int:
     from ..errors import ParameterError
 
     try:

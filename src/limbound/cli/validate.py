@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x) -> str:
+def _fmt(x: float | None) -> str:
     return "nan" if x is None else f"{x:.6g}"
 
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     with progress(args, "validate", total=1) as task:
-        def on_group(name, done, total):
+        def on_group(name: str, done: int, total: int) -> None:
             task.update(description=f"validate: {name}" if name else "validate", completed=done, total=total)
         # refuses a bad --only / --seed before work
         cases = run_all(quick=args.quick, seed=args.seed, only=args.only, on_group=on_group)

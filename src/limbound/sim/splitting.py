@@ -145,7 +145,9 @@ class SplittingResult:
     params: dict = field(default_factory=dict)
 
 
-def _check_inputs(potential, *, x_start, target, interfaces, gamma, dt, kT, basin, n_replicas, n_flux, n_trials):
+def _check_inputs(potential: Protocol, *, x_start: float, target: float, interfaces: ArrayLike, gamma: float, dt: float,
+                  kT: float, basin: float | None, n_replicas: int, n_flux: int, n_trials: int
+                  ) -> tuple[float, float, float, NDArray[np.float64], float]:
     """The checks of :func:`mfpt_by_splitting` (one-line :class:`ParameterError`): ``(gamma, dt, kT, lam, x_b)``."""
     if not isinstance(potential, Protocol):
         raise ParameterError(f"potential of type {type(potential).__name__} is not supported; allowed: Protocol")
@@ -165,7 +167,9 @@ def _check_inputs(potential, *, x_start, target, interfaces, gamma, dt, kT, basi
     return gamma, dt, kT, lam, x_b
 
 
-def _stages(start, probs_r, rng, c, x_b, edges, n_trials, max_steps, dt, gamma, kT, base, max_trial_time):
+def _stages(start: NDArray[np.float64], probs_r: NDArray[np.float64], rng: np.random.Generator,
+            c: NDArray[np.float64], x_b: float, edges: NDArray[np.float64], n_trials: int, max_steps: int, dt: float,
+            gamma: float, kT: float, base: int, max_trial_time: float) -> tuple[float, int]:
     """One replica's stages from the ``lambda_0`` crossings ``start``: ``(product of stage probabilities, steps)``.
 
     ``probs_r`` (one per interface) is filled in place; stage ``k`` runs ``n_trials`` trials from crossings of

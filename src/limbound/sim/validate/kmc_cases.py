@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ...constants import F0_DEFAULT_HZ, YEAR_S
 from ...errors import ParameterError
@@ -28,7 +29,7 @@ from ..ledger import relative_residual
 # KMC against the master equation
 # ----------------------------------------------------------------------------------------------
 
-def _master_schedule(M: int):
+def _master_schedule(M: int) -> list[tuple[float, NDArray[np.float64], float]]:
     """A fixed 3-segment schedule of an M-level memory: tilt up, a rugged landscape, tilt down (kT, s)."""
     n = np.arange(M, dtype=float)
     return [
@@ -67,7 +68,8 @@ def master_cases(*, n_levels: int = 6, n_memories: int = 200_000, f0_hz: float =
     return judge(cases)
 
 
-def _run_sync(M, sched, h, f0_hz, n, seed):
+def _run_sync(M: int, sched: list, h: float, f0_hz: float, n: int, seed: int
+              ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], float]:
     lv = np.zeros(n, dtype=np.int64)
     states = stream_states(seed, n)
     heat = np.zeros(n)
@@ -91,7 +93,8 @@ def _run_sync(M, sched, h, f0_hz, n, seed):
     return lv, heat, work, res
 
 
-def _compare_to_master(prefix, params, levels, heat, work, ex, res) -> list[Case]:
+def _compare_to_master(prefix: str, params: dict, levels: NDArray[np.int64], heat: NDArray[np.float64],
+                       work: NDArray[np.float64], ex: master.MasterResult, res: float) -> list[Case]:
     n = levels.size
     M = ex.p_end.size
     occ = np.bincount(levels, minlength=M) / n
@@ -143,7 +146,8 @@ def lim_cases(*, bits: Sequence[int] = (4, 8), n_memories: int = 100_000, dt_s: 
     return judge(cases)
 
 
-def _lim_stationary(*, j, b, M, D, Eb, params, n_memories, dt_s, f0_hz, seed, settle_dt) -> list[Case]:
+def _lim_stationary(*, j: int, b: int, M: int, D: float, Eb: float, params: dict, n_memories: int, dt_s: float,
+                    f0_hz: float, seed: int, settle_dt: float) -> list[Case]:
     """P(optimal level) after holding the V at ``E_b*``, continuous-time and synchronous engines (:func:`lim_cases`)."""
     cases = []
     opt = M // 2
@@ -173,7 +177,8 @@ def _lim_stationary(*, j, b, M, D, Eb, params, n_memories, dt_s, f0_hz, seed, se
     return cases
 
 
-def _lim_drift(*, j, b, M, D, Eb, params, n_memories, dt_s, f0_hz, seed) -> list[Case]:
+def _lim_drift(*, j: int, b: int, M: int, D: float, Eb: float, params: dict, n_memories: int, dt_s: float,
+               f0_hz: float, seed: int) -> list[Case]:
     """Drift per ``dt`` far from the optimum and heat per net level against the master equation (:func:`lim_cases`)."""
     cases = []
     # drift far from the optimum
@@ -241,7 +246,8 @@ def static_cases(*, n_memories: int = 1_000_000, dt_s: float = 1e-6, retention_s
     return judge(_static_writes(**run) + _static_retention(**run))
 
 
-def _static_writes(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, default_prob, n_rate, seed) -> list[Case]:
+def _static_writes(*, M: int, base: dict, n_memories: int, dt_s: float, retention_s: float, f0_hz: float,
+                   probs: Sequence[float], default_prob: float, n_rate: int, seed: int) -> list[Case]:
     """Write failures of :func:`static_cases`: counted at ``probs``, by first-passage sampling at ``default_prob``."""
     cases = []
     for j, dw in enumerate((*probs, default_prob)):
@@ -271,8 +277,8 @@ def _static_writes(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, defa
     return cases
 
 
-def _static_retention(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, default_prob, n_rate,
-                      seed) -> list[Case]:
+def _static_retention(*, M: int, base: dict, n_memories: int, dt_s: float, retention_s: float, f0_hz: float,
+                      probs: Sequence[float], default_prob: float, n_rate: int, seed: int) -> list[Case]:
     """Retention failures of :func:`static_cases` (binary and multilevel cells), counted or by sampling."""
     cases = []
     for j, dr in enumerate((*probs, default_prob)):
@@ -303,7 +309,7 @@ def _static_retention(*, M, base, n_memories, dt_s, retention_s, f0_hz, probs, d
     return cases
 
 
-def _rate_estimate(first_hop_s, window_s, n, *, kind):
+def _rate_estimate(first_hop_s: ArrayLike, window_s: float, n: int, *, kind: str) -> tuple[float, float, int]:
     t = np.asarray(first_hop_s, dtype=float)
     if not np.all(np.isfinite(t)):
         raise ParameterError("some memories never hopped in the sampling window; lengthen it")

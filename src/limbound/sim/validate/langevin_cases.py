@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ...errors import ParameterError
 from ...physics.thermo import exact_mfpt, kramers_time, landauer_bound_kT, linear_drag_work, optimal_drag_work
@@ -232,7 +232,8 @@ def erasure_cases(*, taus: Sequence[float] = (10.0, 20.0, 40.0, 80.0, 160.0), n_
     return judge(cases + _erasure_fits(np.asarray(taus, dtype=float), W, S, B, P, common))
 
 
-def _erasure_at(tau, j, rng, *, barrier, tilt, gamma, dt, n_particles, seed, heat_margin):
+def _erasure_at(tau: float, j: int, rng: np.random.Generator, *, barrier: float, tilt: float, gamma: float, dt: float,
+                n_particles: int, seed: int, heat_margin: float) -> tuple[list[Case], float, float, float, float]:
     """The three cases of one duration (:func:`erasure_cases`) and ``(cases, mean work, its SE, bound(p), p)``."""
     from ..fokker_planck import solve_protocol
 
@@ -275,7 +276,8 @@ def _erasure_at(tau, j, rng, *, barrier, tilt, gamma, dt, n_particles, seed, hea
     return cases, m, se, bound, p
 
 
-def _erasure_fits(tau, W, S, B, P, common) -> list[Case]:
+def _erasure_fits(tau: NDArray[np.float64], W: NDArray[np.float64], S: NDArray[np.float64], B: NDArray[np.float64],
+                  P: list[float], common: dict) -> list[Case]:
     """The two fits over durations of :func:`erasure_cases`: exponent of the excess, quasi-static limit."""
     ex = W - B
     cases = []
