@@ -26,6 +26,7 @@ run: $(STAMP_RUN)
 	$(BIN)/limbound reproduce --quick --out out/
 
 test: $(STAMP_DEV)
+	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP_DEV)
