@@ -32,25 +32,22 @@ import math
 import time
 from pathlib import Path
 
-import numpy as np
-
 from limbound import budget
 
 
 def main() -> int:
-    from limbound.solvers.maxcut import read_gset
     from limbound.solvers.ising import anneal
-    from limbound.solvers.maxcut import maxcut_to_ising
+    from limbound.solvers.maxcut import maxcut_to_ising, read_gset
 
     g11 = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gset" / "G11.txt"
     if g11.is_file():
         prob = maxcut_to_ising(read_gset(g11))
     else:
-        from limbound.report.reproduce import random_maxcut_graph
+        from limbound.solvers.maxcut import random_maxcut_graph
         prob = maxcut_to_ising(random_maxcut_graph(800, 0.01, seed=0))
     anneal(prob, sweeps=20, reads=2, seed=0)  # warm-up (numba)
     t = time.perf_counter()
-    r = anneal(prob, sweeps=400, reads=8, seed=1)
+    anneal(prob, sweeps=400, reads=8, seed=1)
     dt = time.perf_counter() - t
     rate = prob.n * 400 * 8 / dt
     print(f"anneal: {rate:.3g} spin updates/s (wall, n={prob.n});   budget.SPIN_UPDATES_PER_S = {budget.SPIN_UPDATES_PER_S:.3g}")

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from limbound.solvers.qp import constraint_violation, load_qp, objective, solve_qp
+from limbound.solvers.qp import load_qp, objective, solve_qp
 from limbound.solvers.qp.reference import _quiet_stdout
 
 HERE = Path(__file__).resolve().parent

@@ -24,7 +24,16 @@ import time
 import numba
 import numpy as np
 
-from limbound.sim import Segment, gillespie, max_step_s, seed_kernels, stream_states, sync_step, sync_step_par, v_landscape
+from limbound.sim import (
+    Segment,
+    gillespie,
+    max_step_s,
+    seed_kernels,
+    stream_states,
+    sync_step,
+    sync_step_par,
+    v_landscape,
+)
 from limbound.sim.kmc import check_step, sync_run_v, sync_step_unchecked
 from limbound.sim.langevin import simulate
 from limbound.sim.protocols import harmonic_drag
@@ -132,7 +141,7 @@ def main(argv=None) -> int:
              (("sync_step", run_serial), ("sync_step_par", run_par),
                               ("sync_step_par (unchecked)", run_par_unchecked), ("sync_run_v", run_v), ("numpy", run_np))}
     print("KMC       memory-steps/s:  " + "   ".join(f"{k_} {v:.3g}" for k_, v in rates.items())
-          + f"   (goal 1e8; fixed landscapes per step, dU_up/dU_dn given)")
+          + "   (goal 1e8; fixed landscapes per step, dU_up/dU_dn given)")
     print("          ratios to numpy: " + "   ".join(f"{k_} {v / rates['numpy']:.1f}" for k_, v in rates.items() if k_ != "numpy"))
 
     # ---------------- Gillespie

@@ -1,10 +1,8 @@
 """The anneal's THEORY §8a floor (tree entropy bound + spin transport) against the exact mean heat of the same
 sequential Metropolis chain, computed by evolving the law over all 2^n states (100 seeded small problems)."""
 import itertools
-import math
 
 import numpy as np
-import pytest
 
 from limbound.solvers import ising
 from limbound.solvers.ising import IsingProblem, anneal
@@ -13,7 +11,7 @@ from limbound.solvers.ising import IsingProblem, anneal
 def _problem(seed, n=6):
     rng = np.random.default_rng(seed)
     edges = [(i, (i + 1) % n) for i in range(n)] + [(0, n // 2), (1, n - 2)]
-    i, j = map(np.array, zip(*edges))
+    i, j = map(np.array, zip(*edges, strict=True))
     J = rng.choice([-1.0, 1.0, 2.0], len(edges))
     h = rng.choice([0.0, 0.0, 1.0, -1.0], n) if seed % 2 else np.zeros(n)
     return IsingProblem.from_edges(n, i, j, J, h), (i, j, J, h)

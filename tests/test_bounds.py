@@ -4,7 +4,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from limbound import bounds, catalogs
 from limbound.counting import operations, training_flops, update_time_s, updates_for_convergence

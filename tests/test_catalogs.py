@@ -39,8 +39,8 @@ def test_measured_energy_per_flop_matches_facts_ratios():
     # FACTS.md "Useful derived ratios": GPT-3 14.8 pJ/FLOP, LLaMA-65B 2.9 pJ/FLOP
     g = catalogs.workload("gpt-3")
     assert g.measured_energy_J / g.flops * 1e12 == pytest.approx(14.8, rel=0.01)
-    l = catalogs.workload("llama-65b")
-    assert l.measured_energy_J / l.flops * 1e12 == pytest.approx(2.9, rel=0.02)
+    w = catalogs.workload("llama-65b")
+    assert w.measured_energy_J / w.flops * 1e12 == pytest.approx(2.9, rel=0.02)
 
 
 def test_stt_mram_barrier_matches_retention_formula():

@@ -22,7 +22,7 @@ def test_every_command_has_description_and_examples(name):
     p = _commands()[name]
     assert p.description and len(p.description) > 30, name
     text = p.format_help()
-    examples = [l for l in text.splitlines() if l.startswith(f"  limbound {name}")]
+    examples = [line for line in text.splitlines() if line.startswith(f"  limbound {name}")]
     assert 2 <= len(examples) <= 3, text[-400:]
     # every example parses (bad values would be refused only at run time; the flags must exist)
     for ex in examples:

@@ -29,7 +29,7 @@ COMMANDS = [("estimate", "--workload", "gpt-3"), ("gap", "--workload", "all"), (
 def test_tables_fit_the_width_and_are_plain_when_piped(argv, columns):
     out = limbound(*argv, columns=columns)
     lines = out.splitlines()
-    assert max(len(l) for l in lines) <= columns, max(lines, key=len)
+    assert max(len(line) for line in lines) <= columns, max(lines, key=len)
     assert not BOX.search(out)
     # no number split over two lines: every whitespace-separated token that looks numeric parses whole, and a
     # table row never ends in a truncated exponent ("1.4e+1") or mantissa
@@ -40,7 +40,7 @@ def test_tables_fit_the_width_and_are_plain_when_piped(argv, columns):
 
 def test_estimate_row_cells_whole_at_80_columns():
     out = limbound("estimate", "--workload", "gpt-3", columns=80)
-    rows = {l.split()[0]: l.split()[1:] for l in out.splitlines() if l[:1].strip() and l.split()[0] in
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line[:1].strip() and line.split()[0] in
             ("landauer", "lim", "static_cim", "accelerator")}
     assert set(rows) == {"landauer", "lim", "static_cim", "accelerator"}  # one line per paradigm, no wrapped name
     for cells in rows.values():
@@ -51,18 +51,18 @@ def test_estimate_row_cells_whole_at_80_columns():
 
 def test_gap_table_has_every_paradigm_at_80():
     out = limbound("gap", "--workload", "all", columns=80)
-    header = " ".join(l for l in out.splitlines()[:5])  # headers may wrap between words
+    header = " ".join(line for line in out.splitlines()[:5])  # headers may wrap between words
     for p in ("Landauer", "LIM", "static", "accelerator"):
         assert p in header
-    gpt3 = next(l for l in out.splitlines() if l.startswith("gpt-3")).split()
+    gpt3 = next(line for line in out.splitlines() if line.startswith("gpt-3")).split()
     # 1287 MWh = 4.63e12 J (FACTS.md Table A)
     assert float(gpt3[1]) == pytest.approx(1287 * 3.6e9, rel=1e-2)
 
 
 def test_notes_wrapped_whole():
     out = limbound("estimate", "--workload", "gpt-3", columns=60)
-    assert max(len(l) for l in out.splitlines()) <= 60
-    joined = " ".join(l.strip() for l in out.splitlines() if not l.startswith(("paradigm",)))
+    assert max(len(line) for line in out.splitlines()) <= 60
+    joined = " ".join(line.strip() for line in out.splitlines() if not line.startswith(("paradigm",)))
     assert "time-to-solution: the published training time" in joined
 
 
@@ -73,7 +73,7 @@ def test_wide_terminal_shows_every_column():
     assert "not shown at 80 columns" in out80
     # still a table at 80 columns (a header row, one line per workload), not row blocks
     lines = out80.splitlines()
-    assert any(l.startswith("workload") for l in lines) and sum(l.startswith("gpt-3 ") for l in lines) == 1
+    assert any(line.startswith("workload") for line in lines) and sum(line.startswith("gpt-3 ") for line in lines) == 1
 
 
 def test_sources_prints_full_citation():

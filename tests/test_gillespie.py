@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from limbound.errors import ParameterError
-from limbound.sim import Segment, gillespie, max_step_s, stream_states, sync_step, sync_step_par, v_landscape
-from limbound.sim import master
+from limbound.sim import Segment, gillespie, master, max_step_s, stream_states, sync_step, sync_step_par, v_landscape
 from limbound.sim.kmc import sync_run_v
 
 F0 = 1e9
@@ -82,7 +81,7 @@ def test_parallel_engines_do_not_depend_on_thread_count():
             out.append((lv, r.levels, r.heat_kT))
     finally:
         numba.set_num_threads(old)
-    for a, b in zip(out[0], out[1]):
+    for a, b in zip(out[0], out[1], strict=True):
         np.testing.assert_array_equal(a, b)
 
 

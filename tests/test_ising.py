@@ -11,7 +11,12 @@ from scipy import constants as sc
 
 from limbound.errors import ParameterError
 from limbound.solvers.ising import (
-    IsingProblem, anneal, beta_schedule, default_beta_range, price_operations, second_law_floor_kT,
+    IsingProblem,
+    anneal,
+    beta_schedule,
+    default_beta_range,
+    price_operations,
+    second_law_floor_kT,
 )
 
 MASK = (1 << 64) - 1
@@ -121,7 +126,7 @@ def test_spins_without_couplings_anywhere(isolated, schedule):
     # by hand: row sum of |J| per spin, max over spins; RMS of the per-spin sum of J^2 over all 7 spins
     rows = np.zeros(7)
     sq = np.zeros(7)
-    for a, b, w in zip(i, j, J):
+    for a, b, w in zip(i, j, J, strict=True):
         rows[[a, b]] += abs(w)
         sq[[a, b]] += w * w
     hot, cold = default_beta_range(prob, schedule)

@@ -7,8 +7,8 @@ import pytest
 from numba import njit
 
 from limbound.errors import ParameterError
-from limbound.sim import first_passage, simulate
 from limbound.physics.thermo import exact_mfpt, kramers_time, landauer_bound_kT, linear_drag_work, optimal_drag_work
+from limbound.sim import first_passage, simulate
 from limbound.sim.protocols import Protocol, UserProtocol, double_well, erasure, harmonic_drag, sample_boltzmann
 
 

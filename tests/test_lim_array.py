@@ -259,7 +259,7 @@ def test_two_arrays_interleaved_in_one_thread_give_the_results_they_give_alone(e
     for k in range(4):
         run(a, k)
         run(b, k)
-    for arr, (levels, heat) in zip((a, b), alone):
+    for arr, (levels, heat) in zip((a, b), alone, strict=True):
         np.testing.assert_array_equal(arr.levels, levels)
         np.testing.assert_array_equal(arr.heat_mem, heat)
     assert not np.array_equal(alone[0][0], alone[1][0])  # the seeds do give different runs

@@ -13,7 +13,11 @@ import pytest
 from limbound.cli import main
 from limbound.errors import FormatError
 from limbound.solvers.maxcut import (
-    cut_values, maxcut_to_ising, read_best_known, read_gset, solve_maxcut,
+    cut_values,
+    maxcut_to_ising,
+    read_best_known,
+    read_gset,
+    solve_maxcut,
 )
 from limbound.solvers.sampler import ising_from_bqm, maxcut_bqm
 

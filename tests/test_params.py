@@ -232,8 +232,8 @@ def test_integer_rule():
 def test_choice_lists_are_declared_once():
     """The modules that dispatch on a choice use the declared tuple itself (no retyped copy)."""
     from limbound import bounds, counting
-    from limbound.solvers import ising, train
     from limbound.sim import lim_array
+    from limbound.solvers import ising, train
     from limbound.solvers.qp.gradient import DRIVERS
 
     assert ising.SCHEDULES is specs.SCHEDULES and ising.ACCEPTANCES is specs.ACCEPTANCES

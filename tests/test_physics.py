@@ -5,12 +5,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from limbound.constants import kT, landauer_J, YEAR_S
+from limbound.constants import YEAR_S, kT, landauer_J
 from limbound.errors import ParameterError
-from limbound.physics import (arrhenius_rate, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT, retention_barrier_kT,
-                              static_per_op_kT, tilted_rates, write_tilt_kT, energy_per_flop_J)
+from limbound.physics import (
+    arrhenius_rate,
+    energy_per_flop_J,
+    landauer_per_op_J,
+    lim_barrier_kT,
+    lim_tilt_kT,
+    retention_barrier_kT,
+    static_per_op_kT,
+    tilted_rates,
+    write_tilt_kT,
+)
 
 REF = tomllib.loads((Path(__file__).parent / "reference_values.toml").read_text())
 K300 = REF["kT_300K"]["value"]

@@ -11,8 +11,7 @@ import pytest
 from limbound.cli import main
 from limbound.constants import kT
 from limbound.errors import FormatError, ParameterError
-from limbound.solvers.qp import (load_qp, objective, osqp_reference, random_qp, save_qp, solve_qp,
-                                 validate_qp)
+from limbound.solvers.qp import load_qp, objective, osqp_reference, random_qp, save_qp, solve_qp, validate_qp
 
 
 def _second_law(r):

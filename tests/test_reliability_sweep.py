@@ -20,8 +20,8 @@ pd = pytest.importorskip("pandas")
 
 from limbound.cli import main  # noqa: E402
 from limbound.errors import ParameterError  # noqa: E402
-from limbound.report.sweep.lock import FolderLock  # noqa: E402
 from limbound.report import sweep  # noqa: E402
+from limbound.report.sweep.lock import FolderLock  # noqa: E402
 
 EST = {"sweep": {"kind": "estimate"}, "fixed": {"params": 1e9}, "grid": {"tokens": [1e9, 1e10], "bits": [4, 8]}}
 

@@ -1,14 +1,12 @@
 """Per-run floors (THEORY §8a) of the LIM memory array: never above the exact mean heat on open-loop problems
 solved exactly by the master equation (100 seeds each), and mutants of the estimator that must fail."""
-import math
 
 import numpy as np
 import pytest
 from scipy.linalg import expm
 
 from limbound.constants import kT
-from limbound.sim import master
-from limbound.sim import lim_floor
+from limbound.sim import lim_floor, master
 from limbound.sim.lim_array import LIMArray
 
 F0, DT = 1e9, 1e-6

@@ -103,7 +103,7 @@ def test_tree_entropy_upper_above_exact_joint_entropy_in_95_percent():
     w = np.exp(-(E - E.min()))
     p = w / w.sum()
     S_true = _entropy(p)
-    ii, jj = zip(*edges)
+    ii, jj = zip(*edges, strict=True)
     tree = stats.max_abs_spanning_tree(n, ii, jj, [J[e] for e in edges])
     assert tree.shape == (n - 1, 2)
     R = 64

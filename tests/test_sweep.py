@@ -129,7 +129,7 @@ def test_interrupted_sweep_resumes_without_duplicates_or_losses(tmp_path):
     assert second.skipped == 4 and second.ran == 5 and second.complete
     df = pd.read_csv(second.store)
     assert len(df) == 9 and df["point_id"].is_unique
-    assert set(zip(df.tokens, df.bits)) == {(t, b) for t in (3e11, 1e12, 3e12) for b in (16, 24, 32)}
+    assert set(zip(df.tokens, df.bits, strict=True)) == {(t, b) for t in (3e11, 1e12, 3e12) for b in (16, 24, 32)}
     for name, (mtime, text) in kept.items():  # finished points were not recomputed
         p = out / "points" / name
         assert p.stat().st_mtime_ns == mtime and p.read_text() == text
@@ -209,7 +209,7 @@ def test_failed_points_are_recorded_and_retried(tmp_path):
         r2 = sweep.run_sweep(data, out, processes=False, n_workers=2, progress=False)
         assert r2.ran == 2 and r2.skipped == 4 and r2.complete and not r2.failed
         df = pd.read_parquet(r2.store)
-        assert sorted(zip(df.x, df.seed, df.y)) == sorted((x, s, x * x + s) for x in (1, 2, 3) for s in (0, 10))
+        assert sorted(zip(df.x, df.seed, df.y, strict=True)) == sorted((x, s, x * x + s) for x in (1, 2, 3) for s in (0, 10))
         assert not list((out / "failed").glob("*.json"))
     finally:
         sweep.KINDS.pop("flaky_test", None)

@@ -29,8 +29,9 @@ def test_parse_number():
 
 
 def test_check_integer():
-    from limbound.errors import check_integer
     import numpy as np
+
+    from limbound.errors import check_integer
 
     assert check_integer("reads", 4, minimum=2) == 4 and check_integer("reads", np.int64(4), minimum=2) == 4
     for bad in (1, 2.5, 4.0, True, float("nan"), "3", None, 10**6):  # the integer rule: whole floats refused too

@@ -46,8 +46,15 @@ from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .display import Result
 from .errors import ParameterError, ParameterTypeError, check_positive, check_real
 from .inputs import Inputs, resolve
-from .physics import (accelerator_energy_J, final_state_floor_J, landauer_per_op_J, lim_barrier_kT, lim_tilt_kT,
-                      static_per_op_kT, consolidation_J)
+from .physics import (
+    accelerator_energy_J,
+    consolidation_J,
+    final_state_floor_J,
+    landauer_per_op_J,
+    lim_barrier_kT,
+    lim_tilt_kT,
+    static_per_op_kT,
+)
 from .physics.cooling import carnot_cooling_work_J
 from .physics.static import write_arrhenius_valid
 from .specs import CONSOLIDATION_POLICIES
@@ -56,7 +63,7 @@ from .specs import CONSOLIDATION_POLICIES
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
 
-def _check_finite_result(inputs: "Inputs", bounds: dict) -> None:
+def _check_finite_result(inputs: Inputs, bounds: dict) -> None:
     """Refuse (one line) inputs whose energies leave the double range: inf/nan/subnormal is never a result."""
     for p, b in bounds.items():
         for what, v in (("energy", b.energy_J), ("per-op energy", b.per_op_J)):

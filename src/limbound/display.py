@@ -53,7 +53,7 @@ class Display:
     def _title(self) -> str:
         return type(self).__name__
 
-    def to_pandas(self) -> "pandas.DataFrame":
+    def to_pandas(self) -> pandas.DataFrame:
         """A :class:`pandas.DataFrame` of the result, one row per record (see the class)."""
         from ._optional import require
         pd = require("pandas", extra="sweep", message="pandas is not installed; pip install pandas (or 'limbound[sweep]')")

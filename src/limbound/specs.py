@@ -12,8 +12,8 @@ without importing numba or the solvers.
 from __future__ import annotations
 
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
 from .params import AnyOf, Boolean, Integer, ListOf, Options, Quantity, Real, Spec, Text
+from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
 
 # ------------------------------------------------------------------ shared declarations
 #: The integer rule and range of a seed (numpy's default_rng, numba streams).

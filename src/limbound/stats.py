@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 from numba import njit
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, polygamma
 
 from .errors import ParameterError, check_positive

@@ -39,7 +39,7 @@ from . import bounds, catalogs
 from .constants import kT
 from .counting import operations, training_flops, update_time_s
 from .errors import ParameterError, check_seed
-from .physics import accelerator_energy_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT, consolidation_J
+from .physics import accelerator_energy_J, consolidation_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT
 from .physics.cooling import carnot_cooling_work_J
 from .physics.floors import second_law_workload_floor_J, speed_workload_floor_J
 
@@ -334,7 +334,7 @@ def sobol_indices(model: Callable[[dict], dict], dists: dict, *, base_samples: i
             res[out] = None
             continue
         s = sa_analyze.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=seed)
-        res[out] = {key: {n: float(v) for n, v in zip(names, s[key])} for key in ("S1", "S1_conf", "ST", "ST_conf")}
+        res[out] = {key: {n: float(v) for n, v in zip(names, s[key], strict=True)} for key in ("S1", "S1_conf", "ST", "ST_conf")}
     return res
 
 

@@ -13,9 +13,8 @@ import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Union
 
 from ..errors import CatalogError, did_you_mean
 from ..physics.accelerator import energy_per_flop_J
@@ -191,7 +190,7 @@ def energy_per_count_J(value: float | None, unit: str | None, rate_per_s: float 
 
 
 #: Any catalog row.
-Record = Union[Workload, Accelerator, Device, Chip, IsingMachine]
+Record = Workload | Accelerator | Device | Chip | IsingMachine
 _KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device, "chips": Chip, "ising_machines": IsingMachine}
 
 
@@ -218,7 +217,7 @@ def _read_data(name: str) -> dict:
     return tomllib.loads(resources.files(__package__).joinpath("data", f"{name}.toml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(kind: str) -> dict[str, Record]:
     """Load and validate one catalog (``"workloads"``, ``"hardware"``, ``"devices"``, ``"chips"``,
     ``"ising_machines"``): ``{row key: record}`` in file order."""
@@ -272,7 +271,7 @@ def best_accelerator(precision: str = "bf16") -> Accelerator:
 __all__ = ["Workload", "Accelerator", "Device", "Chip", "IsingMachine", "energy_per_count_J", "load", "get", "workload", "accelerator", "device", "best_accelerator", "MWH_J"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources() -> dict[str, str]:
     """The reference list the catalogs cite as ``[S1]`` ... (``data/sources.toml``, copied from the project's
     reference sheet): ``{"S1": "full citation", ...}`` in order."""

@@ -86,7 +86,7 @@ def provenance_block(args: argparse.Namespace, seed: int | None, inputs: dict) -
     canon = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
     return {"version": __version__, "seed": seed, "command": shlex.join(["limbound", *map(str, argv)]),
             "inputs_sha256": hashlib.sha256(canon.encode()).hexdigest(),
-            "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+            "timestamp": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
 
 
 def json_record(args: argparse.Namespace, results: object, inputs: dict, *, seed: int | None = None,
@@ -271,7 +271,7 @@ def _records(con: Console, title: str, columns: Sequence[str], cells: list[list[
     for r in cells:
         out.append(textwrap.shorten(f"{columns[0]}: {r[0]}", width, placeholder="...") if len(r[0]) > width - 2
                    else f"{columns[0]}: {r[0]}")
-        for c, v in zip(columns[1:], r[1:]):
+        for c, v in zip(columns[1:], r[1:], strict=False):
             out.extend(textwrap.wrap(v, width, initial_indent=f"  {c:<{w}}  ", subsequent_indent=" " * (w + 4),
                                      break_on_hyphens=False) or [f"  {c}"])
     con.out("\n".join(out), highlight=False)

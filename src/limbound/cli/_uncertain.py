@@ -22,11 +22,11 @@ import re
 import time
 import tomllib
 
+from .. import __version__
 from .. import uncertainty as U
 from ..errors import ParameterError
 from ..fileio import atomic_write_text
 from ..units import parse_number, parse_quantity
-from .. import __version__
 from ._common import emit_json, g3, table
 
 #: CLI option (argparse dest) -> (SI input name, unit kind or None for a plain number)

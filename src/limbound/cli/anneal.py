@@ -22,8 +22,17 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..specs import ANNEAL, MAXCUT
-from ._common import (add_progress_arg, add_thermal_args, emit_json, epilog, g3, progress, refuse_args, table,
-                      thermal_kwargs)
+from ._common import (
+    add_progress_arg,
+    add_thermal_args,
+    emit_json,
+    epilog,
+    g3,
+    progress,
+    refuse_args,
+    table,
+    thermal_kwargs,
+)
 
 if TYPE_CHECKING:
     from ..solvers.maxcut import MaxCutGraph
@@ -58,9 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..solvers.maxcut import read_gset, solve_maxcut
     from ..budget import anneal_seconds, check_budget, parse_max_time
     from ..solvers.ising import check_memory, check_time_scale
+    from ..solvers.maxcut import read_gset, solve_maxcut
 
     max_time = parse_max_time(args.max_time)
     # every option was read and checked by its declaration (limbound.specs.ANNEAL); --beta-range and --readout here

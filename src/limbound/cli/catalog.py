@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-
 import dataclasses
 
 from .. import catalogs
 from ..errors import ParameterError
-from ._common import epilog, g3, emit_json, note, table
+from ._common import emit_json, epilog, g3, note, table
 
 DAY_S = 86400.0
 
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     table(f"limbound {args.kind} catalog", ["key", *[c for c, _ in cols], "ref"],
           [[k, *[f(r) for _, f in cols], " ".join(catalogs.cited(r.source)) or "text"] for k, r in rows.items()],
           optional=_OPTIONAL[args.kind], text_columns=("ref",),
-          footer=f"ref: sources cited (`limbound sources S7` prints one, `--sources` all; text: cited in words)")
+          footer="ref: sources cited (`limbound sources S7` prints one, `--sources` all; text: cited in words)")
     return 0
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import bounds, catalogs
+from .. import __version__, bounds, catalogs
 from ..specs import ESTIMATE
 from . import _uncertain
-from .. import __version__
 from ._common import add_physics_args, emit_json, epilog, g3, note, physics_kwargs, table
 
 

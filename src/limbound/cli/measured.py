@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-
 import dataclasses
 
 from .. import catalogs
-from ._common import epilog, g3, emit_json, table
+from ._common import emit_json, epilog, g3, table
 
 _KINDS = {"chips": ("chips", "measured neuromorphic and in-memory chips"),
           "ising-machines": ("ising_machines", "physical Ising machines (time- and energy-to-solution)")}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-
 from pathlib import Path
 
 from ._common import add_progress_arg, emit_json, epilog
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from ..budget import parse_max_time
-    from ..report.sweep import is_input_failure, load_config, run_sweep
+    from ..report.sweep import load_config, run_sweep
 
     workers = _count(args.workers, "--workers", 1)
     max_points = None if args.max_points is None else _count(args.max_points, "--max-points", 0)

@@ -26,9 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..solvers.train import check_train_inputs, train_digits
-
     from ..budget import check_budget, parse_max_time, train_seconds
+    from ..solvers.train import check_train_inputs, train_digits
 
     max_time = parse_max_time(args.max_time)
     dt = args.dt  # every option was read and checked by its declaration (limbound.specs.TRAIN)

@@ -14,7 +14,6 @@ alarm 1 %; see :mod:`limbound.sim.validate`), and the non-statistical checks
 from __future__ import annotations
 
 import argparse
-
 import sys
 import time
 

@@ -6,11 +6,12 @@ with units (:mod:`limbound.units`), choices, names, switches, unions and lists.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real as _RealT
+from numbers import Real as _RealT
 
 import numpy as np
 
-from ..errors import ParameterError, ParameterTypeError, _short as _show, check_integer, did_you_mean, integers_allowed
+from ..errors import ParameterError, ParameterTypeError, check_integer, did_you_mean, integers_allowed
+from ..errors import _short as _show
 
 __all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "NO_DEFAULT"]
 

@@ -9,7 +9,7 @@ import functools
 import inspect
 
 from ..errors import ParameterError, did_you_mean
-from .kinds import NO_DEFAULT, Options
+from .kinds import NO_DEFAULT, Options, Param
 
 __all__ = ["Spec"]
 

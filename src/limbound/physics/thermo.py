@@ -15,7 +15,7 @@ simulation's units.  The protocols these formulas describe are in :mod:`limbound
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray

@@ -134,7 +134,7 @@ def plain(text: str) -> str:
     return re.sub(r"[${}]", "", text)
 
 
-def _draw(ax: "matplotlib.axes.Axes", a: Axes) -> None:
+def _draw(ax: matplotlib.axes.Axes, a: Axes) -> None:
     labels = []  # (text, x, y) point labels, placed after everything is drawn
     for s in a.series:
         st = dict(s.style)
@@ -143,7 +143,7 @@ def _draw(ax: "matplotlib.axes.Axes", a: Axes) -> None:
         elif s.kind == "marker":
             ax.plot(s.x, s.y, ls="none", label=s.name, **{"marker": "o", "ms": 6, **st})
             if s.labels:
-                labels += [(t, x, y) for t, x, y in zip(s.labels, s.x, s.y) if t and np.isfinite(y) and np.isfinite(x)]
+                labels += [(t, x, y) for t, x, y in zip(s.labels, s.x, s.y, strict=False) if t and np.isfinite(y) and np.isfinite(x)]
         elif s.kind == "band":
             ax.fill_between(s.x, s.y, s.y2, label=s.name, **{"alpha": 0.25, **st})
         elif s.kind == "vband":
@@ -153,7 +153,7 @@ def _draw(ax: "matplotlib.axes.Axes", a: Axes) -> None:
         elif s.kind == "hbar":  # a horizontal bar per row x, from y to y2; labels name the rows
             ax.barh(s.x, s.y2 - s.y, left=s.y, label=s.name, **{"height": 0.6, "alpha": 0.6, **st})
             if s.labels:  # rows of several hbar series share one axis: keep every series' row names
-                rows = {**getattr(ax, "_hbar_rows", {}), **dict(zip(s.x.tolist(), s.labels))}
+                rows = {**getattr(ax, "_hbar_rows", {}), **dict(zip(s.x.tolist(), s.labels, strict=False))}
                 ax._hbar_rows = rows
                 ax.set_yticks(list(rows))
                 ax.set_yticklabels(list(rows.values()), fontsize=7)
@@ -185,7 +185,7 @@ def _draw(ax: "matplotlib.axes.Axes", a: Axes) -> None:
                     fontsize=6.5, va="top", ha="left", color="0.25")
 
 
-def _place_labels(ax: "matplotlib.axes.Axes", labels: list[tuple[str, float, float]]) -> None:
+def _place_labels(ax: matplotlib.axes.Axes, labels: list[tuple[str, float, float]]) -> None:
     """Point labels without overlaps: adjustText (the ``plot`` extra) moves them apart and draws a leader line
     to each point; without it, labels alternate above and below their point."""
     texts = [ax.text(x, y, f" {t}", fontsize=6.5, alpha=0.9) for t, x, y in labels]
@@ -216,7 +216,7 @@ def render(panel: Panel, path: str | Path) -> Path:
     width = 8.5 if n == 1 else 5.2 * n
     fig, axs = plt.subplots(1, n, figsize=(width, 5.5 if n == 1 else 4.3), squeeze=False)
     try:
-        for ax, a in zip(axs[0], panel.axes):
+        for ax, a in zip(axs[0], panel.axes, strict=False):
             _draw(ax, a)
         fig.suptitle(f"({panel.key}) {panel.title}", fontsize=11)
         fig.tight_layout()

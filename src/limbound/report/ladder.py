@@ -39,7 +39,7 @@ _UNREAD = "not read in the source's own text"
 
 def _chip_rows(x_op: bounds.Inputs, x_upd: bounds.Inputs | None, include_unverified: bool) -> list[dict]:
     rows = []
-    for key, c in catalogs.load("chips").items():
+    for c in catalogs.load("chips").values():
         label = f"chip: {c.name}"
         src = f"{c.source}; read: {c.where_read}; printed: {c.value_as_printed}"
         if not c.verified and not include_unverified:
@@ -149,7 +149,7 @@ def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: i
             _row("LIM annealer: energy to solution at 99 % (restarts)", "measured", a.energy_to_solution_99_J(),
                  "mean heat of a whole read x ln(0.01)/ln(1-p)", "limbound anneal (this run)",
                  tts99_s=tts99_s(t_run, p), t_run_s=t_run, p_success=p)]
-    for key, m in catalogs.load("ising_machines").items():
+    for m in catalogs.load("ising_machines").values():
         src = f"{m.source}; read: {m.where_read}; printed: {m.value_as_printed}"
         label = f"Ising machine: {m.name}"
         if not m.verified and not include_unverified:

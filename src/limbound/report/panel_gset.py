@@ -167,7 +167,7 @@ def _heat_axes(rows: list[dict], whole: list[dict], m: np.ndarray, names: list[s
                                          (r"LIM estimate $e_{\rm LIM}(b=1)$ per spin update", "lim_estimate_J", "lim", "o"),
                                          (r"Landauer reference $kT\ln 2$ per spin update (estimate)", "landauer_J", "landauer", "^"))
                  if all(col in w for w in whole)]
-    zero_floor = "" if pos.all() else "; floor 0 J for " + ", ".join(n for n, p_ in zip(names, pos) if not p_) + " (not drawn)"
+    zero_floor = "" if pos.all() else "; floor 0 J for " + ", ".join(n for n, p_ in zip(names, pos, strict=True) if not p_) + " (not drawn)"
     ys = np.concatenate([np.ravel(np.asarray(sr.y, dtype=float)) for sr in h_series])
     ys = ys[np.isfinite(ys) & (ys > 0)]
     lo, hi = float(ys.min()) / 10.0, float(ys.max()) * 10.0

@@ -50,8 +50,15 @@ def progress(description: str, total: float | None = None, *, enabled: bool = Tr
     if not enabled or not con.is_terminal:
         yield _NoTask()
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     cols = [SpinnerColumn(), TextColumn("{task.description}")]
     if total:

@@ -43,11 +43,11 @@ from ..errors import ParameterError
 from ..fileio import StrPath, atomic_write_text, csv_text, dumps
 from ..specs import REPRODUCE
 from .figures import Panel
-from .progress import progress as progress_display
 from .panel_common import FIG_FILES, TITLES
 from .panel_gset import GSET_ENV, GsetChoice, find_gset_dir, panel_e
 from .panels_model import CHINCHILLA_TOKENS_PER_PARAM, panel_a, panel_b, panel_c
 from .panels_sim import panel_d, panel_f
+from .progress import progress as progress_display
 from .uncertainty_panels import FIG_FILES_GH, TITLES_GH, panel_g, panel_h
 
 #: Every panel, in report order; (g), (h): uncertainty bands and sensitivity of the brain-scale projection.

@@ -8,12 +8,13 @@
 * :mod:`.master` -- exact master-equation solutions (matrix exponentials) for checks
 * :mod:`.validate` -- the published-physics validation cases (``limbound validate``)
 """
-from .ledger import Ledger
 from ._rng import stream_states
-from .kmc import max_step_s, seed_kernels, sync_step, sync_step_par
 from .gillespie import KMCResult, Segment, gillespie, v_landscape
+from .kmc import max_step_s, seed_kernels, sync_step, sync_step_par
 from .langevin import LangevinResult, first_passage, simulate
-from .validate import Case, run_all as run_validation
+from .ledger import Ledger
+from .validate import Case
+from .validate import run_all as run_validation
 
 __all__ = ["Ledger", "max_step_s", "seed_kernels", "sync_step", "sync_step_par", "stream_states",
            "Segment", "KMCResult", "gillespie", "v_landscape", "LangevinResult", "simulate", "first_passage",

@@ -63,7 +63,6 @@ def _fp_run(c, powers, pref, p):
     cp = np.empty(n)
     dp = np.empty(n)
     for j in range(1, c.shape[0]):
-        s = 1.0
         un = powers @ c[j]
         for i in range(n):
             W += p[i] * (un[i] - u[i])

@@ -28,12 +28,12 @@ the synchronous engine :func:`limbound.sim.kmc.sync_step` instead.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 from numba import njit, prange
+from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ
 from ..errors import ParameterError, check_finite, check_positive
@@ -69,15 +69,15 @@ def _ctmc_segment(levels, U, barrier, f0, duration, t0, states, heat, hops_up, h
         ii = np.int64(i)
         row = np.int64(0) if shared_U else ii
         eb = barrier[0] if shared_b else barrier[ii]
-        l = np.int64(levels[ii])
+        lev = np.int64(levels[ii])
         s = states[i]
         t = 0.0
         q = 0.0
         up = 0
         dn = 0
         while True:
-            r_up = f0 * np.exp(-(eb + 0.5 * (U[row, l + 1] - U[row, l]))) if l < top else 0.0
-            r_dn = f0 * np.exp(-(eb + 0.5 * (U[row, l - 1] - U[row, l]))) if l > 0 else 0.0
+            r_up = f0 * np.exp(-(eb + 0.5 * (U[row, lev + 1] - U[row, lev]))) if lev < top else 0.0
+            r_dn = f0 * np.exp(-(eb + 0.5 * (U[row, lev - 1] - U[row, lev]))) if lev > 0 else 0.0
             R = r_up + r_dn
             if R <= 0.0:
                 break
@@ -87,16 +87,16 @@ def _ctmc_segment(levels, U, barrier, f0, duration, t0, states, heat, hops_up, h
                 break
             s, u = next_u01(s)
             if u * R <= r_up:
-                nl = l + np.int64(1)
+                nl = lev + np.int64(1)
                 up += 1
             else:
-                nl = l - np.int64(1)
+                nl = lev - np.int64(1)
                 dn += 1
-            q += U[row, l] - U[row, nl]
+            q += U[row, lev] - U[row, nl]
             if np.isnan(first_hop[i]):
                 first_hop[i] = t0 + t
-            l = nl
-        levels[i] = l
+            lev = nl
+        levels[i] = lev
         states[i] = s
         heat[i] += q
         hops_up[i] += up

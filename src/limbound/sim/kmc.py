@@ -57,8 +57,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError, check_positive
-from .kmc_kernels import (_scan_inputs, _scan_inputs_par, _seed, _sync_run_v, _sync_step, _sync_step_par,
-                          _sync_step_streams, _worst_rate)
+from .kmc_kernels import (
+    _scan_inputs,
+    _scan_inputs_par,
+    _seed,
+    _sync_run_v,
+    _sync_step,
+    _sync_step_par,
+    _sync_step_streams,
+    _worst_rate,
+)
 
 
 def seed_kernels(seed: int) -> None:

@@ -27,8 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 from numba import njit, prange
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError, check_finite, check_positive
 from ..specs import SIMULATE

@@ -76,8 +76,8 @@ from ..stats import final_entropy_upper, marginal_entropies
 from ._rng import stream_states
 from .ledger import Ledger, relative_residual
 from .lim_books import MemoryBooks
+from .lim_engines import advance_linear, advance_sync, anneal_barrier, count_hops, sync_substep
 from .lim_floor import conditional_floor, conditional_terms, expected_attempts, segment_terms, speed_term
-from .lim_engines import advance_linear, anneal_barrier, advance_sync, count_hops, sync_substep
 
 #: Largest array (reads x memories): about 70 bytes of state per memory, 1.4 GB at the cap.
 MAX_MEMORIES = 20_000_000

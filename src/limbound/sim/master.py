@@ -19,9 +19,8 @@ The mean work at a landscape change is ``p . (U_new - U_old)``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray

@@ -259,7 +259,7 @@ def shaped(task: ShiftTask, *, n_segments: int = 4, start: ProtocolResult | None
     bounds = [(-SHAPED_MAX_KT, SHAPED_MAX_KT), (0.0, SHAPED_MAX_KT), (0.0, SHAPED_MAX_KT)] * K
     minimize(lambda x: run(x)[0], x0, method="SLSQP", bounds=bounds, constraints=cons,
              options={"maxiter": maxiter, "ftol": 1e-9})
-    for heat, _, x in sorted((c for c in cache.values() if c[1] <= task.epsilon), key=lambda c: c[0])[:20]:
+    for _heat, _, x in sorted((c for c in cache.values() if c[1] <= task.epsilon), key=lambda c: c[0])[:20]:
         best = evaluate(task, segs(x), "shaped")          # exact (Van Loan) heat and success
         if best.tv <= task.epsilon and best.heat_kT <= start.heat_kT:
             return best

@@ -23,8 +23,8 @@ Built-ins (THEORY §7):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -188,8 +188,8 @@ def double_well_protocol(*, barrier: float | Callable, tilt: float | Callable = 
     """
     duration = check_positive("duration", duration)
     a = check_positive("a", a)
-    eb_fn = barrier if callable(barrier) else (lambda t, v=check_finite("barrier", barrier): np.full(np.size(t), v))
-    f_fn = tilt if callable(tilt) else (lambda t, v=check_finite("tilt", tilt): np.full(np.size(t), v))
+    eb_fn = barrier if callable(barrier) else (lambda t, v=check_finite("barrier", barrier): np.full(np.size(t), v))  # noqa: B008 (checked once, bound)
+    f_fn = tilt if callable(tilt) else (lambda t, v=check_finite("tilt", tilt): np.full(np.size(t), v))  # noqa: B008 (checked once, bound)
     probe = np.linspace(0.0, duration, 257)
     eb = np.broadcast_to(np.asarray(eb_fn(probe), dtype=float), probe.shape)
     if not np.all(np.isfinite(eb)) or np.any(eb < 0):

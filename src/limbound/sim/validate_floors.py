@@ -12,7 +12,6 @@ so it is called with the energy unit ``kT(300 K)`` (``gamma`` scaled by it) and 
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Sequence
 
 import numpy as np

@@ -4,8 +4,8 @@ The sampler (``LIMAnnealingSampler``, needs the optional extra ``limbound[ising]
 lives in :mod:`limbound.solvers.sampler` and is not imported here, so that
 dimod stays optional.
 """
-from .maxcut import MaxCutGraph, MaxCutResult, cut_values, maxcut_to_ising, read_best_known, read_gset, solve_maxcut
 from .ising import AnnealResult, IsingProblem, anneal, beta_schedule, default_beta_range, price_operations
+from .maxcut import MaxCutGraph, MaxCutResult, cut_values, maxcut_to_ising, read_best_known, read_gset, solve_maxcut
 
 __all__ = [
     "IsingProblem", "AnnealResult", "anneal", "beta_schedule", "default_beta_range", "price_operations",

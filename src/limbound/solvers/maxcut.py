@@ -29,8 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..display import Result
 from ..errors import FormatError, ParameterError
-from ..specs import MAXCUT
 from ..fileio import StrPath, read_input_bytes
+from ..specs import MAXCUT
 from .ising import AnnealResult, IsingProblem, anneal
 
 __all__ = ["MaxCutGraph", "read_gset", "random_maxcut_graph", "maxcut_to_ising", "cut_values",

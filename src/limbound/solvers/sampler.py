@@ -25,9 +25,8 @@ from numpy.typing import ArrayLike, NDArray
 from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError, ParameterTypeError
-from .ising import (ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal,
-                    default_beta_range)
 from ..specs import ANNEAL
+from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal, default_beta_range
 
 if TYPE_CHECKING:
     from .ising import AnnealResult
@@ -63,7 +62,7 @@ def maxcut_bqm(graph: MaxCutGraph) -> dimod.BinaryQuadraticModel:
     ``graph``: a :class:`~limbound.solvers.maxcut.MaxCutGraph`.  Requires the optional extra ``limbound[ising]`` (dimod).
     """
     bqm = dimod.BinaryQuadraticModel({k: 0.0 for k in range(graph.n)}, {}, -0.5 * graph.total_weight, dimod.SPIN)
-    for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist()):
+    for a, b, w in zip(graph.i.tolist(), graph.j.tolist(), graph.w.tolist(), strict=True):
         bqm.add_quadratic(a, b, 0.5 * w)
     return bqm
 

@@ -49,9 +49,9 @@ from numpy.typing import NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError
-from ..specs import MODELS, TRAIN
 from ..sim.lim_array import LIMArray, check_array_size
 from ..sim.lim_books import VersusBound, estimate_J, predicted_updates
+from ..specs import MODELS, TRAIN
 
 __all__ = ["MODELS", "TrainResult", "load_digits_split", "train_digits", "check_train_inputs", "MAX_TRAIN_WORK"]
 

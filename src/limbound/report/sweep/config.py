@@ -41,7 +41,7 @@ class SweepConfig:
         keys = list(self.grid)
         out = []
         for combo in itertools.product(*(self.grid[k] for k in keys)):
-            inputs = {**self.fixed, **dict(zip(keys, combo))}
+            inputs = {**self.fixed, **dict(zip(keys, combo, strict=True))}
             for s in self.seeds:
                 out.append({"id": point_id(self.kind, inputs, s), "inputs": inputs, "seed": s})
         return out

@@ -14,8 +14,20 @@ import numpy as np
 
 from ... import __version__
 from ...errors import ParameterError
-from .solver_kinds import (_check_anneal, _check_qp, _check_train, _check_validate, _cost_anneal, _cost_qp,
-                           _cost_train, _cost_validate, task_anneal, task_qp, task_train, task_validate)
+from .solver_kinds import (
+    _check_anneal,
+    _check_qp,
+    _check_train,
+    _check_validate,
+    _cost_anneal,
+    _cost_qp,
+    _cost_train,
+    _cost_validate,
+    task_anneal,
+    task_qp,
+    task_train,
+    task_validate,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,6 @@ def _check_estimate(inputs: dict) -> None:
 def task_estimate(inputs: dict, seed: int | None = None) -> dict:
     """Energy-to-solution on every paradigm (limbound.bounds.estimate), flattened to one row."""
     from ... import bounds
-
     from ...specs import ESTIMATE
 
     x = bounds.resolve(**ESTIMATE.check_config(inputs, where="kind 'estimate'"))

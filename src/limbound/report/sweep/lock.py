@@ -70,7 +70,7 @@ class FolderLock:
         return {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid()),
                 "since_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
-    def acquire(self) -> "FolderLock":
+    def acquire(self) -> FolderLock:
         mine = self._record()
         for _ in range(3):
             try:
@@ -91,7 +91,7 @@ class FolderLock:
                     raise ParameterError(
                         f"{self.name}={str(self.path.parent)!r} is in use by another run (pid {rec.get('pid')} on host "
                         f"{rec.get('host')}, since {rec.get('since_utc')}); allowed: wait for it, use another "
-                        f"{self.name}, or remove {self.path} if that run is dead")
+                        f"{self.name}, or remove {self.path} if that run is dead") from None
                 # stale: take over by renaming our own record over it (atomic), then check we hold it
                 self.took_over = rec
                 tmp = self.path.with_name(f".lock.{os.getpid()}.tmp")

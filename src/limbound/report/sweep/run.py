@@ -20,12 +20,11 @@ from typing import Any
 from ... import __version__
 from ...errors import ParameterError
 from ...fileio import StrPath, atomic_write_text, check_out_dir, dumps, make_out_dir
-from .config import SweepConfig, load_config, parse_config
 from ..progress import progress as progress_display
+from .config import SweepConfig, load_config, parse_config
 from .kinds import available_kinds, run_point
 from .lock import FolderLock
 from .store import _clean_temp, _now, _write_manifest, check_same_version, consolidate, scan_points
-
 
 #: Seconds to wait for an existing scheduler before giving up.
 CONNECT_TIMEOUT_S = 15.0

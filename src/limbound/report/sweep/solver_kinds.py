@@ -16,6 +16,7 @@ import numpy as np
 from ...errors import ParameterError
 from .checks import _VALIDATE_GROUPS, _check_values, _graph_spec
 
+
 def _kwargs_for(func: Callable, inputs: dict, *, kind: str, exclude: Iterable[str] = ("seed",),
                 extra: Iterable[str] = ()) -> dict:
     """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""

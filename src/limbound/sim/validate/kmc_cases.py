@@ -24,7 +24,6 @@ from ..gillespie import Segment, gillespie, v_landscape
 from ..kmc import sync_run_v, sync_step_par
 from ..ledger import relative_residual
 
-
 # ----------------------------------------------------------------------------------------------
 # KMC against the master equation
 # ----------------------------------------------------------------------------------------------

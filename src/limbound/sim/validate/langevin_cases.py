@@ -8,7 +8,6 @@ a Fokker-Planck solution of the same protocol (:mod:`limbound.sim.fokker_planck`
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 
 import numpy as np

@@ -56,16 +56,29 @@ Science 220, 671 (1983); K. Sekimoto, *Stochastic Energetics* (2010).
 """
 from __future__ import annotations
 
-from .annealer import anneal
-from .checks import (BOOKS_MAX_KT, MEMORY_FRACTION, check_books_range, check_memory, check_time_scale,
-                     physical_memory_bytes)
 from ...specs import ACCEPTANCES
+from .annealer import anneal
+from .checks import (
+                     BOOKS_MAX_KT,
+                     MEMORY_FRACTION,
+                     check_books_range,
+                     check_memory,
+                     check_time_scale,
+                     physical_memory_bytes,
+)
 from .floors import MIN_FLOOR_READS, floor_tree, second_law_floor_kT
 from .pricing import price_operations
 from .problem import IsingProblem, ising_energy
 from .result import JSON_DEFINITIONS, AnnealResult
-from .schedules import (COLD_FIELD_UNITS, FN_T0_FRACTION, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, beta_schedule,
-                        default_beta_range)
+from .schedules import (
+                     COLD_FIELD_UNITS,
+                     FN_T0_FRACTION,
+                     READOUT_FACTOR,
+                     READOUT_FRACTION,
+                     SCHEDULES,
+                     beta_schedule,
+                     default_beta_range,
+)
 
 __all__ = [
     "IsingProblem", "AnnealResult", "anneal", "beta_schedule", "default_beta_range",

@@ -13,7 +13,6 @@ from numba import njit, prange
 from numpy.typing import NDArray
 
 from ...sim._rng import next_u01_mid  # SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
-from ...specs import ACCEPTANCES  # declared once, in limbound.specs
 from .problem import IsingProblem, _row_sums
 
 #: Above this ``beta dH`` an uphill flip is rejected without drawing: the

@@ -39,7 +39,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from ...errors import ParameterError, check_positive
+from ...errors import ParameterError
 from ...specs import ANNEAL, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES  # declared once, in limbound.specs
 from .problem import IsingProblem, _row_sums
 

@@ -86,11 +86,20 @@ What drives the two ratios
 """
 from __future__ import annotations
 
-from .problem import (MAX_RANDOM_KAPPA, MAX_RANDOM_N, QPProblem, check_random_inputs, constraint_violation, load_qp,
-                      objective, random_qp, save_qp, validate_qp)
+from ...specs import MAX_RANDOM_KAPPA, MAX_RANDOM_N
+from .gradient import DRIVERS
+from .problem import (
+                      QPProblem,
+                      check_random_inputs,
+                      constraint_violation,
+                      load_qp,
+                      objective,
+                      random_qp,
+                      save_qp,
+                      validate_qp,
+)
 from .reference import OSQP_ACCEPTED, checked_reference, osqp_reference
 from .result import QPResult
-from .gradient import DRIVERS
 from .solve import MAX_ANNEAL_UPDATES, check_solve_inputs, solve_qp
 
 __all__ = ["QPProblem", "QPResult", "validate_qp", "load_qp", "save_qp", "random_qp", "osqp_reference", "solve_qp", "objective",

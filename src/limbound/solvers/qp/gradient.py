@@ -21,9 +21,9 @@ import numpy as np
 
 from ...constants import kT
 from ...physics.floors import jump_floor_J
-from ...stats import final_entropy_upper, mean_se
 from ...sim.lim_array import LIMArray
 from ...sim.lim_floor import floor_summary
+from ...stats import final_entropy_upper, mean_se
 from . import admm, ipm
 from .banks import FACE_MARGIN, Banks
 from .input import BOX_GROWTH, BOX_MAX, box_start, memory_ranges, propagate_bounds

@@ -25,7 +25,7 @@ _PSD_RTOL = 1e-9
 #: singularity tolerance: VALUES of the Maros-Meszaros set has eigenvalues down to -1.2e-6 lambda_max (rounding of
 #: its data), which Clarabel and OSQP accept; the ADMM's regularisation sigma covers them.
 _NEG_RTOL = 1e-5
-from ...specs import MAX_RANDOM_KAPPA, MAX_RANDOM_N, RANDOM_QP  # noqa: E402  declared in limbound.specs
+from ...specs import RANDOM_QP  # noqa: E402  declared in limbound.specs
 
 
 def _num(x: float) -> str:

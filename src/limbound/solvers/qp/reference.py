@@ -16,7 +16,6 @@ import numpy as np
 from ...errors import ParameterError
 from .problem import _PSD_RTOL, QPProblem, objective
 
-
 #: OSQP statuses whose solution is trusted as the reference; anything else (primal/dual infeasible,
 #: maximum iterations, ...) is refused before the LIM solve
 OSQP_ACCEPTED = ("solved", "solved inaccurate")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ...errors import ParameterError
-from ...specs import QP
 from ...sim.lim_array import check_array_size
+from ...specs import QP
 from .annealing import solve_annealing
 from .gradient import DRIVERS, solve_gradient
 from .problem import QPProblem, validate_qp
