@@ -6,7 +6,8 @@ import argparse
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ContextManager
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..fileio import dumps
@@ -58,7 +59,7 @@ def add_progress_arg(p: argparse.ArgumentParser) -> None:
                    help="no progress display (it is shown on stderr, only when stderr is a terminal)")
 
 
-def progress(args: argparse.Namespace, description: str, total: float | None = None) -> ContextManager[Any]:
+def progress(args: argparse.Namespace, description: str, total: float | None = None) -> AbstractContextManager[Any]:
     """The progress display of a long command (:func:`limbound.report.progress.progress`): on stderr, only when
     stderr is a terminal and ``--no-progress`` is not given.  Yields a task with ``update(description=,
     completed=, total=)`` and ``advance()``."""
