@@ -19,7 +19,7 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .. import __version__
 from ..errors import LimboundError
@@ -35,7 +35,7 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    def __init__(self, *a, **k):
+    def __init__(self, *a: Any, **k: Any) -> None:
         k.setdefault("formatter_class", _Formatter)
         super().__init__(*a, **k)
 

@@ -141,7 +141,9 @@ def _replay(s, li, d, rf, rb, top):
 
 
 @njit(cache=True)
-def advance_linear(levels, top, direction, barrier, tilt, f0dt, states, heat_out):
+def advance_linear(levels: NDArray[np.int64], top: int, direction: NDArray[np.int8], barrier: NDArray[np.float64],
+                   tilt: float, f0dt: float, states: NDArray[np.uint64], heat_out: NDArray[np.float64]
+                   ) -> tuple[float, int, int]:
     """Exact continuous-time move of memories in linear tilts over one update (see module notes).
 
     ``direction[i]`` in {-1, 0, +1} is the downhill direction (0: frozen);
