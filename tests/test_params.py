@@ -76,6 +76,15 @@ def _validate(**kw):
     return run_all(**kw)
 
 
+def _validate_group(group):
+    """The function of a validation group (sim.validate.<group>_cases), refusing at entry before any simulation."""
+    def run(**kw):
+        from limbound.sim import validate
+
+        return getattr(validate, f"{group}_cases")(**kw)
+    return run
+
+
 def _reproduce(**kw):
     from limbound.report.reproduce import reproduce
 
@@ -110,6 +119,8 @@ FRONT_DOORS = {
     "train_digits": (_train, "limbound.solvers.train:train_digits", ["train", "digits"], _sweep_kind("train")),
     "validate": (_validate, "limbound.sim.validate:run_all", ["validate", "--quick"], None),
     "reproduce": (_reproduce, "limbound.report.reproduce:reproduce", ["reproduce", "--out", "never"], None),
+    **{f"{g}_cases": (_validate_group(g), f"limbound.sim.validate:{g}_cases", None,
+                      _sweep_kind("validate", {"group": g})) for g in specs.VALIDATE_CASES},
 }
 
 
@@ -241,3 +252,18 @@ def test_choice_lists_are_declared_once():
     assert train.MODELS is specs.MODELS and lim_array.ENGINES is specs.ENGINES
     assert tuple(DRIVERS) == specs.QP_METHODS  # the drivers' table is keyed by the declared methods
     assert specs.ANNEAL["schedule"].options == specs.SCHEDULES and specs.QP["method"].options == specs.QP_METHODS
+
+
+def test_validate_kind_group_is_declared():
+    """The sweep kind validate takes the declared groups (one spec per group function), no other, and needs one."""
+    from limbound.report import sweep
+
+    check = sweep.available_kinds()["validate"].check
+    assert specs.VALIDATE_GROUP.options == tuple(specs.VALIDATE_CASES)
+    with pytest.raises(ParameterError, match="needs input group"):
+        check({"tau": 1.0})
+    for bad in ("design", "drags", 1):
+        with pytest.raises(ParameterError, match=r"^group=.*allowed: kramers, drag, erasure, master, lim, static$"):
+            check({"group": bad})
+    with pytest.raises(ParameterError, match="'n_levels' is unknown for kind 'validate', group 'drag'"):
+        check({"group": "drag", "n_levels": 3})  # a name of another group

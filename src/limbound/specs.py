@@ -207,6 +207,71 @@ VALIDATE = Spec("validate", {  # sim.validate.run_all, `limbound validate`
                   help="family-wise false-alarm probability (stats.FAMILY_ALPHA)"),
 })
 
+# The groups of the validation suite, one spec per group function (sim.validate.<group>_cases): the inputs of a
+# `limbound sweep` point of kind "validate" (group = NAME).  Not declared: kramers' ``splitting`` (a table of
+# forward-flux settings, which a sweep config cannot give) and the design group's (not a sweep group).
+_POSITIVE = dict(lo=0.0, closed="neither")
+_GAMMA = Real(**_POSITIVE, default=1.0, help="friction coefficient")
+_GROUP_SEED = Integer(0, default=0, help="seed of the group's random streams")
+KRAMERS_CASES = Spec("kramers_cases", {
+    "barriers": ListOf(Real(**_POSITIVE), default=(4.0, 6.0, 8.0, 10.0), help="barriers in kT"),
+    "direct": ListOf(Real(**_POSITIVE), empty=True, default=(4.0,),
+                     help="barriers measured by direct first passage (the others by splitting)"),
+    "n_direct": Integer(1, default=20000, help="particles of a direct first-passage case"),
+    "dt": Real(**_POSITIVE, default=5e-4, help="Langevin time step"),
+    "separate": Boolean(default=True, help="also require the measured time to reject Kramers' formula"),
+    "seed": _GROUP_SEED,
+    "a": Real(**_POSITIVE, default=1.0, help="half-distance between the wells"),
+    "gamma": _GAMMA,
+})
+DRAG_CASES = Spec("drag_cases", {
+    "n_particles": Integer(1, default=100_000, help="particles simulated"),
+    "k": Real(**_POSITIVE, default=1.0, help="trap stiffness"),
+    "L": Real(**_POSITIVE, default=3.0, help="drag distance"),
+    "tau": Real(**_POSITIVE, default=1.0, help="protocol duration"),
+    "gamma": _GAMMA,
+    "dt": Real(**_POSITIVE, default=1e-3, help="Langevin time step"),
+    "seed": _GROUP_SEED,
+})
+ERASURE_CASES = Spec("erasure_cases", {
+    "taus": ListOf(Real(**_POSITIVE), default=(10.0, 20.0, 40.0, 80.0, 160.0), help="protocol durations"),
+    "n_particles": Integer(1, default=4000, help="particles simulated per duration"),
+    "barrier": Real(**_POSITIVE, default=12.0, help="barrier in kT"),
+    "tilt": Real(0.0, default=8.0, help="tilt in kT"),
+    "gamma": _GAMMA,
+    "dt": Real(**_POSITIVE, default=1e-3, help="Langevin time step"),
+    "seed": _GROUP_SEED,
+})
+MASTER_CASES = Spec("master_cases", {
+    "n_levels": Integer(2, default=6, help="levels per memory"),
+    "n_memories": Integer(1, default=200_000, help="memories simulated"),
+    "f0_hz": Quantity("frequency", default=F0_DEFAULT_HZ, help="attempt frequency (1/s)"),
+    "seed": _GROUP_SEED,
+    "sync": Boolean(default=True, help="also check the synchronous engine"),
+})
+LIM_CASES = Spec("lim_cases", {
+    "bits": ListOf(BITS, default=(4, 8), help="bits per memory, one case set each"),
+    "n_memories": Integer(1, default=100_000, help="memories simulated"),
+    "dt_s": Quantity("time", default=1e-6, help="update time (s)"),
+    "f0_hz": Quantity("frequency", default=F0_DEFAULT_HZ, help="attempt frequency (1/s)"),
+    "seed": _GROUP_SEED,
+    "settle_dt": Real(**_POSITIVE, default=20.0, help="update times held before the stationary occupancy is read"),
+})
+STATIC_CASES = Spec("static_cases", {
+    "n_memories": Integer(1, default=1_000_000, help="memories simulated"),
+    "dt_s": Quantity("time", default=1e-6, help="write time (s)"),
+    "retention_s": Quantity("time", default=RETENTION_DEFAULT_S, help="retention time (s)"),
+    "f0_hz": Quantity("frequency", default=F0_DEFAULT_HZ, help="attempt frequency (1/s)"),
+    "probs": ListOf(Real(**PROBABILITY), default=(1e-2, 1e-3), help="failure probabilities counted directly"),
+    "default_prob": Real(**PROBABILITY, default=1e-6, help="failure probability sampled by first passage"),
+    "n_rate": Integer(1, default=100_000, help="memories of the first-passage rate estimate"),
+    "seed": _GROUP_SEED,
+})
+#: The sweep's validation groups (kind "validate", input ``group``) and the spec of each group function.
+VALIDATE_CASES = {s.name.removesuffix("_cases"): s for s in (KRAMERS_CASES, DRAG_CASES, ERASURE_CASES, MASTER_CASES,
+                                                               LIM_CASES, STATIC_CASES)}
+VALIDATE_GROUP = Options(*VALIDATE_CASES, help="the validation group a sweep point runs")
+
 REPRODUCE = Spec("reproduce", {  # report.reproduce.reproduce, `limbound reproduce`
     "quick": Boolean(default=False, help="small grids and short simulations (under 2 minutes on 2 cores)"),
     "seed": Integer(0, default=0, help="seed of every random panel (integer >= 0, default 0)"),
@@ -216,4 +281,4 @@ REPRODUCE = Spec("reproduce", {  # report.reproduce.reproduce, `limbound reprodu
 
 #: Every spec, by front door (tests/test_params.py walks them).
 SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
-                              REPRODUCE)}
+                              *VALIDATE_CASES.values(), REPRODUCE)}

@@ -297,20 +297,22 @@ class AnyOf(Param):
 
 
 class ListOf(Param):
-    """A list (or tuple) of values of ``inner``, of exactly ``length`` entries when given, else at least one;
-    elements are named ``name[i]`` in messages.  At the CLI: ``nargs=length`` texts, read by :meth:`Spec.from_args`."""
+    """A list (or tuple) of values of ``inner``, of exactly ``length`` entries when given, else at least one
+    (``empty=True``: any number, none too); elements are named ``name[i]`` in messages.  At the CLI:
+    ``nargs=length`` texts, read by :meth:`Spec.from_args`."""
 
-    def __init__(self, inner: Param, *, length: int | None = None, **kw):
+    def __init__(self, inner: Param, *, length: int | None = None, empty: bool = False, **kw):
         super().__init__(**kw)
-        self.inner, self.length = inner, length
-        self.allowed = f"a list of {length if length else 'one or more'} values, each {inner.allowed}"
+        self.inner, self.length, self.empty = inner, length, empty
+        n = length if length else ("zero or more" if empty else "one or more")
+        self.allowed = f"a list of {n} values, each {inner.allowed}"
 
     def _check(self, name, value):
         if isinstance(value, np.ndarray):
             value = value.tolist()
         if not isinstance(value, (list, tuple)):
             raise self.type_error(name, value)
-        if (len(value) != self.length) if self.length else not value:
+        if (len(value) != self.length) if self.length else not (value or self.empty):
             raise self.range_error(name, value)
         return [self.inner.check(f"{name}[{i}]", v) for i, v in enumerate(value)]
 
@@ -320,8 +322,9 @@ class ListOf(Param):
     def argparse_kwargs(self) -> dict:
         kw = super().argparse_kwargs()
         kw.pop("type")
-        return {**kw, "nargs": self.length or "+"}
+        return {**kw, "nargs": self.length or ("*" if self.empty else "+")}
 
     def bad_values(self):
         n = self.length or 1
-        return [1.0, "x", [], [self.inner.bad_values()[0]] * n, None if not self.optional else [[1.0]]]
+        return [1.0, "x", *([] if self.empty else [[]]), [self.inner.bad_values()[0]] * n,
+                None if not self.optional else [[1.0]]]

@@ -55,9 +55,9 @@ processes starts its workers with ``spawn``: a script calling
 :func:`run_sweep` needs the usual ``if __name__ == "__main__":`` guard (the
 ``limbound`` command has it).
 
-Modules: :mod:`.config` (the TOML grid: parsing, expansion, point ids), :mod:`.checks` (input value checks,
-before any cluster starts), :mod:`.kinds` (the task kinds and what a point runs; the simulation and solver
-kinds are in :mod:`.solver_kinds`), :mod:`.store` (point files, manifest, the consolidated store) and
+Modules: :mod:`.config` (the TOML grid: parsing, expansion, point ids), :mod:`.kinds` (the task kinds, what a
+point runs and its input check before any cluster starts, by the declarations of :mod:`limbound.specs`; the
+simulation and solver kinds are in :mod:`.solver_kinds`), :mod:`.store` (point files, manifest, the consolidated store) and
 :mod:`.run` (execution on Dask: :func:`run_sweep`).
 """
 from __future__ import annotations

@@ -1,48 +1,36 @@
 """The simulation and solver kinds of a sweep: validate, anneal, qp and train (task, input check, cost).
 
 Each task runs one point on a worker and returns flat scalar results; each check refuses inputs that
-cannot run before any cluster starts; each cost estimates a point's CPU seconds (:mod:`limbound.budget`).
+cannot run before any cluster starts (each value by its declaration in :mod:`limbound.specs`, then the
+solver's own checks of combinations); each cost estimates a point's CPU seconds (:mod:`limbound.budget`).
 The solver modules are imported on first use, so this module imports without the optional extras.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ...errors import ParameterError
-from .checks import _VALIDATE_GROUPS, _check_values, _graph_spec
 
 
-def _kwargs_for(func: Callable, inputs: dict, *, kind: str, exclude: Iterable[str] = ("seed",),
-                extra: Iterable[str] = ()) -> dict:
-    """Keep the inputs that are keyword parameters of ``func``; refuse any other name (one line, listing the allowed)."""
-    import inspect
+def _validate_config(inputs: dict) -> tuple[str, dict]:
+    """``(group, options)`` of a validate point: the group (limbound.specs.VALIDATE_GROUP) and its function's options,
+    each checked by the group's declaration (limbound.specs.VALIDATE_CASES; unknown names refused)."""
+    from ...specs import VALIDATE_CASES, VALIDATE_GROUP
 
-    allowed = [n for n, p in inspect.signature(func).parameters.items()
-               if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in exclude]
-    bad = [k for k in inputs if k not in allowed and k not in extra]
-    if bad:
-        raise ParameterError(f"input {bad[0]!r} is unknown for kind {kind!r}; allowed: {', '.join(list(extra) + allowed)}")
-    return {k: v for k, v in inputs.items() if k in allowed}
-
-
-def _validate_func(inputs: dict) -> Callable[..., list]:
-    from ...sim import validate as v
-
-    group = inputs.get("group")
-    if group not in _VALIDATE_GROUPS:
-        raise ParameterError(f"input group={group!r} is not allowed for kind 'validate'; allowed: {', '.join(_VALIDATE_GROUPS)}")
-    return getattr(v, f"{group}_cases")
+    if "group" not in inputs:
+        raise ParameterError(f"kind 'validate' needs input group (one of {', '.join(VALIDATE_CASES)})")
+    group = VALIDATE_GROUP.check("group", inputs["group"])
+    kw = VALIDATE_CASES[group].check_config({k: v for k, v in inputs.items() if k != "group"}, exclude=("seed",),
+                                            where=f"kind 'validate', group {group!r}")
+    return group, kw
 
 
 def _check_validate(inputs: dict) -> None:
-    _check_values("validate", inputs)
-    _kwargs_for(_validate_func(inputs), {k: v for k, v in inputs.items() if k != "group"}, kind="validate",
-                extra=("group",))
     from ...solvers.ising import MEMORY_FRACTION, physical_memory_bytes
 
     _, biggest = _validate_scale(inputs)
@@ -55,9 +43,10 @@ def _check_validate(inputs: dict) -> None:
 
 def task_validate(inputs: dict, seed: int = 0) -> dict:
     """One group of the validation suite (limbound.sim.validate.<group>_cases): measured, stderr, expected, ok per case."""
-    func = _validate_func(inputs)
-    kw = _kwargs_for(func, {k: v for k, v in inputs.items() if k != "group"}, kind="validate")
-    cases = func(seed=int(seed), **{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()})
+    from ...sim import validate
+
+    group, kw = _validate_config(inputs)
+    cases = getattr(validate, f"{group}_cases")(seed=int(seed), **kw)
     row = {"n_cases": len(cases), "n_ok": int(sum(bool(c.ok) for c in cases))}
     for c in cases:
         for f in ("measured", "stderr", "expected"):
@@ -66,22 +55,31 @@ def task_validate(inputs: dict, seed: int = 0) -> dict:
     return row
 
 
+def _graph_spec(name: str, v: object) -> tuple[int, float] | None:
+    """Check a graph input: ``(N, P)`` of ``random:N:P``, ``None`` for a file path; else a one-line ParameterError."""
+    allowed = "a G-set file path or 'random:N:P'"
+    if not isinstance(v, str):
+        raise ParameterError(f"{name}={v!r} is not allowed; allowed: {allowed}")
+    if not v.startswith("random:"):
+        if not Path(v).is_file():
+            raise ParameterError(f"{name}={v!r} is not a file; allowed: {allowed}")
+        return None
+    try:
+        _, n, p = v.split(":")
+        n, p = int(n), float(p)
+    except ValueError:
+        raise ParameterError(f"{name}={v!r} is not allowed; allowed: {allowed}") from None
+    if not (2 <= n <= 100_000 and 0 < p <= 1):
+        raise ParameterError(f"{name}={v!r} is out of range; allowed: 'random:N:P' with N in 2..100000, 0 < P <= 1")
+    return n, p
+
+
 def _graph(spec: str, seed: int) -> Any:
     """A G-set/rudy file path, or ``random:N:P`` (Erdos-Renyi, unit weights, from the point's seed)."""
-    from ...solvers.maxcut import read_gset
+    from ...solvers.maxcut import random_maxcut_graph, read_gset
 
-    if isinstance(spec, str) and spec.startswith("random:"):
-        try:
-            _, n, p = spec.split(":")
-            n, p = int(n), float(p)
-        except ValueError:
-            raise ParameterError(f"graph={spec!r} is not allowed; allowed: a G-set file path or 'random:N:P'") from None
-        from ...solvers.maxcut import random_maxcut_graph
-
-        return random_maxcut_graph(n, p, seed=seed)
-    if not isinstance(spec, str) or not Path(spec).is_file():
-        raise ParameterError(f"graph={spec!r} is not a file; allowed: a G-set file path or 'random:N:P'")
-    return read_gset(spec)
+    random = _graph_spec("graph", spec)
+    return read_gset(spec) if random is None else random_maxcut_graph(*random, seed=seed)
 
 
 _GRAPH_N: dict = {}
@@ -258,19 +256,21 @@ VALIDATE_BYTES_PER_UNIT = 128
 
 def _validate_scale(inputs: dict) -> tuple[float, float]:
     """(work relative to the group's defaults, largest particle/memory count) of a validate point."""
-    d = _defaults(_validate_func(inputs))
+    from ...specs import VALIDATE_CASES
+
+    group, x = _validate_config(inputs)
+    d = VALIDATE_CASES[group].defaults()
     ratio, biggest = 1.0, 0.0
     for name in ("n_particles", "n_memories", "n_rate"):
-        if name in inputs and name in d:
-            given, dflt = np.sum(inputs[name]), np.sum(d[name])
-            ratio *= float(given) / float(dflt)
-            biggest = max(biggest, float(np.max(inputs[name])))
+        if name in x:
+            ratio *= float(x[name]) / float(d[name])
+            biggest = max(biggest, float(x[name]))
     for name in ("dt", "dt_s"):
-        if name in inputs and name in d and not isinstance(inputs[name], str):
-            ratio *= float(np.min(d[name])) / float(np.min(inputs[name]))
+        if name in x:
+            ratio *= float(d[name]) / float(x[name])
     for name in ("taus", "tau"):
-        if name in inputs and name in d:
-            ratio *= float(np.sum(inputs[name])) / float(np.sum(d[name]))
+        if name in x:
+            ratio *= float(np.sum(x[name])) / float(np.sum(d[name]))
     return ratio, biggest
 
 

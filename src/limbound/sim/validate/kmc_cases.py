@@ -16,6 +16,7 @@ from ...constants import F0_DEFAULT_HZ, YEAR_S
 from ...errors import ParameterError
 from ...physics import lim_barrier_kT, lim_tilt_kT, retention_barrier_kT
 from ...physics.static import write_tilt_kT
+from ...specs import LIM_CASES, MASTER_CASES, STATIC_CASES
 from ...stats import mean_se
 from .. import master
 from .._rng import stream_states
@@ -38,6 +39,7 @@ def _master_schedule(M: int) -> list[tuple[float, NDArray[np.float64], float]]:
     ]
 
 
+@MASTER_CASES.validates
 def master_cases(*, n_levels: int = 6, n_memories: int = 200_000, f0_hz: float = F0_DEFAULT_HZ, seed: int = 0,
                  sync: bool = True) -> list[Case]:
     """Occupations, mean heat and mean work of a memory under a 3-segment schedule, all starting at level 0.
@@ -118,6 +120,7 @@ def _compare_to_master(prefix: str, params: dict, levels: NDArray[np.int64], hea
 # LIM memory in its V-shaped landscape (THEORY §2b)
 # ----------------------------------------------------------------------------------------------
 
+@LIM_CASES.validates
 def lim_cases(*, bits: Sequence[int] = (4, 8), n_memories: int = 100_000, dt_s: float = 1e-6,
               f0_hz: float = F0_DEFAULT_HZ, seed: int = 0, settle_dt: float = 20.0) -> list[Case]:
     """Stationary optimum occupancy, drift per dt, heat per net level of LIM memories (continuous-time engine).
@@ -214,6 +217,7 @@ def _lim_drift(*, j: int, b: int, M: int, D: float, Eb: float, params: dict, n_m
 # Static-barrier memory (THEORY §1, §2c)
 # ----------------------------------------------------------------------------------------------
 
+@STATIC_CASES.validates
 def static_cases(*, n_memories: int = 1_000_000, dt_s: float = 1e-6, retention_s: float = 10 * YEAR_S,
                  f0_hz: float = F0_DEFAULT_HZ, probs: Sequence[float] = (1e-2, 1e-3), default_prob: float = 1e-6,
                  n_rate: int = 100_000, seed: int = 0) -> list[Case]:

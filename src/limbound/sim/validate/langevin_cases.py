@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ...errors import ParameterError
 from ...physics.thermo import exact_mfpt, kramers_time, landauer_bound_kT, linear_drag_work, optimal_drag_work
+from ...specs import DRAG_CASES, ERASURE_CASES, KRAMERS_CASES
 from ...stats import mean_se
 from ..cases import FIRST_LAW_TOL, Case, judge
 from ..langevin import first_passage, simulate
@@ -51,6 +52,7 @@ def kramers_interfaces(barrier: float, a: float = 1.0) -> tuple[float, np.ndarra
     return float(left(1.0)), np.concatenate([left(np.arange(2.0, barrier, 1.0)), [0.0, 0.3 * a]])
 
 
+@KRAMERS_CASES.validates
 def kramers_cases(*, barriers: Sequence[float] = (4.0, 6.0, 8.0, 10.0), direct: Sequence[float] = (4.0,),
                   n_direct: int = 20000, dt: float = 5e-4,
                   splitting: dict | None = None, separate: bool = True, seed: int = 0, a: float = 1.0,
@@ -114,6 +116,7 @@ def kramers_cases(*, barriers: Sequence[float] = (4.0, 6.0, 8.0, 10.0), direct: 
 # Schmiedl-Seifert dragged trap
 # ----------------------------------------------------------------------------------------------
 
+@DRAG_CASES.validates
 def drag_cases(*, n_particles: int = 100_000, k: float = 1.0, L: float = 3.0, tau: float = 1.0, gamma: float = 1.0,
                dt: float = 1e-3, seed: int = 0) -> list[Case]:
     """Mean work of dragging a harmonic trap a distance ``L`` in time ``tau``, starting in equilibrium; and the §8b floor.
@@ -190,6 +193,7 @@ def em_energy_bias_kT(*, curvature: float, dt: float, gamma: float = 1.0) -> flo
     return 0.5 * (1.0 / (1.0 - r) - 1.0)
 
 
+@ERASURE_CASES.validates
 def erasure_cases(*, taus: Sequence[float] = (10.0, 20.0, 40.0, 80.0, 160.0), n_particles: int = 4000,
                   barrier: float = 12.0,
                   tilt: float = 8.0, gamma: float = 1.0, dt: float = 1e-3, seed: int = 0) -> list[Case]:
