@@ -56,7 +56,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ParameterError, check_positive
+from ..errors import ParameterError, check_integer, check_positive
 from .kmc_kernels import (
     _scan_inputs,
     _scan_inputs_par,
@@ -75,10 +75,9 @@ def seed_kernels(seed: int) -> None:
 
 
 def check_n_levels(n_levels: int) -> int:
-    """``n_levels`` as an int; refuses (one line) booleans, non-integers (no truncation of 3.7) and values < 2."""
-    if isinstance(n_levels, (bool, np.bool_)) or not isinstance(n_levels, (int, np.integer)) or n_levels < 2:
-        raise ParameterError(f"n_levels={n_levels!r} is out of range; allowed: integers >= 2")
-    return int(n_levels)
+    """``n_levels`` as an int >= 2 by the one integer rule (:func:`limbound.errors.check_integer`: booleans and
+    floats, whole or not, refused in one line; no truncation of 3.7)."""
+    return check_integer("n_levels", n_levels, minimum=2)
 
 
 def check_levels_array(levels: NDArray[np.int64], n_levels: int, *, name: str = "levels") -> int:
