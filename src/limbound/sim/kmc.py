@@ -269,6 +269,38 @@ def sync_step_par(levels: NDArray[np.int64], n_levels: int, dU_up: ArrayLike, dU
     return heat, net
 
 
+def _check_run_v(levels: NDArray[np.int64], n_levels: int, optimum: ArrayLike, tilt_kT: ArrayLike,
+                 barrier_kT: ArrayLike, h_s: float, f0_hz: float, n_steps: int, states: NDArray[np.uint64],
+                 heat_out: NDArray[np.float64] | None) -> tuple:
+    """The checks of :func:`sync_run_v` (its docstring), before any work; returns the checked
+    ``(n_levels, tilt_kT, barrier_kT, h_s, f0_hz, heat_out)``."""
+    n_levels = check_levels_array(levels, n_levels)
+    n = levels.shape[0]
+    check_integer("n_steps", n_steps, minimum=0)
+    h_s = check_positive("h_s", h_s)
+    f0_hz = check_positive("f0_hz", f0_hz)
+    for name, a in (("optimum", optimum), ("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT), ("states", states)):
+        if not isinstance(a, np.ndarray) or a.shape != levels.shape:
+            raise ParameterError(f"{name} has shape {np.shape(a)}; allowed: {levels.shape} (one per memory)")
+    if states.dtype != np.uint64:
+        raise ParameterError(f"states has dtype {states.dtype}; allowed: uint64 (stream_states(seed, n))")
+    for name, a in (("levels", levels), ("optimum", optimum)):
+        if not np.issubdtype(a.dtype, np.integer) or a.min() < 0 or a.max() >= n_levels:
+            raise ParameterError(f"{name} has values outside 0..{n_levels - 1} (or is not integer); "
+                                 f"allowed: integer levels 0 <= n < n_levels")
+    tilt_kT = np.asarray(tilt_kT, dtype=np.float64)
+    barrier_kT = np.asarray(barrier_kT, dtype=np.float64)
+    for name, a in (("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT)):
+        if not np.all(np.isfinite(a)):
+            k = int(np.flatnonzero(~np.isfinite(a))[0])
+            raise ParameterError(f"{name}[{k}]={float(a[k])!r} is not finite; allowed: finite energies in kT")
+    if heat_out is None:
+        heat_out = np.zeros(n)
+    elif not isinstance(heat_out, np.ndarray) or heat_out.shape != levels.shape or heat_out.dtype != np.float64:
+        raise ParameterError(f"heat_out has shape {np.shape(heat_out)}; allowed: float64 of shape {levels.shape}")
+    return n_levels, tilt_kT, barrier_kT, h_s, f0_hz, heat_out
+
+
 def sync_run_v(levels: NDArray[np.int64], n_levels: int, optimum: ArrayLike, tilt_kT: ArrayLike,
                barrier_kT: ArrayLike, h_s: float, f0_hz: float, n_steps: int, states: NDArray[np.uint64],
                heat_out: NDArray[np.float64] | None = None) -> tuple[float, int]:
@@ -297,31 +329,8 @@ def sync_run_v(levels: NDArray[np.int64], n_levels: int, optimum: ArrayLike, til
     -------
     (heat_kT, net_up)
     """
-    n_levels = check_levels_array(levels, n_levels)
-    n = levels.shape[0]
-    if isinstance(n_steps, (bool, np.bool_)) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
-        raise ParameterError(f"n_steps={n_steps!r} is out of range; allowed: integers >= 0")
-    h_s = check_positive("h_s", h_s)
-    f0_hz = check_positive("f0_hz", f0_hz)
-    for name, a in (("optimum", optimum), ("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT), ("states", states)):
-        if not isinstance(a, np.ndarray) or a.shape != levels.shape:
-            raise ParameterError(f"{name} has shape {np.shape(a)}; allowed: {levels.shape} (one per memory)")
-    if states.dtype != np.uint64:
-        raise ParameterError(f"states has dtype {states.dtype}; allowed: uint64 (stream_states(seed, n))")
-    for name, a in (("levels", levels), ("optimum", optimum)):
-        if not np.issubdtype(a.dtype, np.integer) or a.min() < 0 or a.max() >= n_levels:
-            raise ParameterError(f"{name} has values outside 0..{n_levels - 1} (or is not integer); "
-                                 f"allowed: integer levels 0 <= n < n_levels")
-    tilt_kT = np.asarray(tilt_kT, dtype=np.float64)
-    barrier_kT = np.asarray(barrier_kT, dtype=np.float64)
-    for name, a in (("tilt_kT", tilt_kT), ("barrier_kT", barrier_kT)):
-        if not np.all(np.isfinite(a)):
-            k = int(np.flatnonzero(~np.isfinite(a))[0])
-            raise ParameterError(f"{name}[{k}]={float(a[k])!r} is not finite; allowed: finite energies in kT")
-    if heat_out is None:
-        heat_out = np.zeros(n)
-    elif not isinstance(heat_out, np.ndarray) or heat_out.shape != levels.shape or heat_out.dtype != np.float64:
-        raise ParameterError(f"heat_out has shape {np.shape(heat_out)}; allowed: float64 of shape {levels.shape}")
+    n_levels, tilt_kT, barrier_kT, h_s, f0_hz, heat_out = _check_run_v(levels, n_levels, optimum, tilt_kT, barrier_kT,
+                                                                        h_s, f0_hz, n_steps, states, heat_out)
     # (r_up + r_dn) h <= 1, both directions counted even at the edges, compared in logs (no overflow)
     y = np.logaddexp(-(barrier_kT - 0.5 * tilt_kT), -(barrier_kT + 0.5 * tilt_kT))
     log_worst = math.log(f0_hz) + math.log(h_s) + float(np.max(y))
