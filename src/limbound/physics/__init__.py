@@ -6,7 +6,7 @@ the name ends in ``_kT``); derivations in ``docs/theory.md`` under the same
 section numbers.  Functions with more than three parameters take the options
 past the third as keywords only.
 
-* :mod:`.rates` -- Arrhenius/Kramers hops, tilted rates, retention barrier (§1)
+* :mod:`.rates` -- Arrhenius/Kramers hops, dwell time, tilted rates, retention barrier (§1)
 * :mod:`.landauer` -- Landauer adiabatic reference and final-state floor (§2a)
 * :mod:`.lim` -- learning-in-memory tilt, barrier and speed trade-off (§2b)
 * :mod:`.static` -- static-barrier compute-in-memory write tilt, consolidation (§2c, §2c')
@@ -19,11 +19,11 @@ past the third as keywords only.
 from .accelerator import accelerator_energy_J, energy_per_flop_J
 from .landauer import final_state_floor_J, landauer_per_op_J
 from .lim import lim_barrier_kT, lim_per_op_J, lim_tilt_kT, precision_eps, precision_tilt_kT, speed_tilt_kT
-from .rates import arrhenius_rate, retention_barrier_kT, tilted_rates
+from .rates import arrhenius_rate, dwell_time_s, retention_barrier_kT, tilted_rates
 from .static import consolidation_J, static_per_op_J, static_per_op_kT, write_tilt_kT
 
 __all__ = [
-    "arrhenius_rate", "tilted_rates", "retention_barrier_kT",
+    "arrhenius_rate", "dwell_time_s", "tilted_rates", "retention_barrier_kT",
     "landauer_per_op_J", "final_state_floor_J",
     "precision_eps", "precision_tilt_kT", "speed_tilt_kT", "lim_tilt_kT", "lim_barrier_kT", "lim_per_op_J",
     "write_tilt_kT", "static_per_op_kT", "static_per_op_J", "consolidation_J",

@@ -69,6 +69,20 @@ def lim_tilt_kT(bits: ArrayLike, dt_s: ArrayLike, f0_hz: ArrayLike = F0_DEFAULT_
     return np.maximum(precision_tilt_kT(e), speed_tilt_kT(f0_dt))
 
 
+def annealing_lam(grad: NDArray[np.float64], tilt_kT: float, delta: float, *, fallback: ArrayLike) -> NDArray[np.float64]:
+    """``lam`` (kT per unit of the objective) of the annealing rule, one per row of ``grad`` (a read).
+
+    THEORY §6: memory ``i`` is tilted by ``lam (f(x + step_i) - f(x)) ~ lam g_i delta``; ``lam`` is set so that
+    the typical tilt per level is the precision tilt ``D``: ``lam = D / (delta rms(g))``, ``rms`` over the
+    row.  Where ``rms(g) = 0`` (nothing pulls) the caller's ``fallback``.
+
+    >>> annealing_lam(np.array([[3.0, -4.0], [0.0, 0.0]]), 2.0, 0.5, fallback=0.0).tolist()
+    [1.131370849898476, 0.0]
+    """
+    rms = np.sqrt(np.mean(grad * grad, axis=1))
+    return np.where(rms > 0, tilt_kT / (delta * np.where(rms > 0, rms, 1.0)), fallback)
+
+
 def _log_sinh(x: ArrayLike) -> NDArray[np.float64]:
     """``ln(sinh(x))`` for ``x > 0`` without overflow."""
     return x + np.log1p(-np.exp(-2.0 * x)) - np.log(2.0)

@@ -11,6 +11,8 @@ P. Talkner & M. Borkovec, Rev. Mod. Phys. 62, 251 (1990).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -28,6 +30,21 @@ def arrhenius_rate(barrier_kT: ArrayLike, f0_hz: ArrayLike = F0_DEFAULT_HZ) -> f
     """
     f0 = check_positive("f0_hz", f0_hz)
     return f0 * np.exp(-check_finite("barrier_kT", barrier_kT))
+
+
+def dwell_time_s(barrier_kT: float, f0_hz: float) -> float:
+    """Mean dwell time in a well, ``1/r = exp(E_b/kT) / f0`` in s (THEORY §1, the Arrhenius rate inverted).
+
+    The duration of one sweep of the LIM Ising machine (THEORY §6; :mod:`limbound.solvers.ising`): one
+    attempt per memory, all memories in parallel.  Scalars (``math.exp``); an ``OverflowError`` beyond the
+    double range (``E_b > 709.78``), which :func:`limbound.solvers.ising.check_time_scale` refuses first.
+
+    Example
+    -------
+    >>> dwell_time_s(0.0, 1e9)
+    1e-09
+    """
+    return math.exp(barrier_kT) / f0_hz
 
 
 def tilted_rates(barrier_kT: ArrayLike, tilt_kT: ArrayLike,

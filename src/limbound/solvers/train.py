@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
 from ..errors import ParameterError
+from ..physics.lim import annealing_lam
 from ..sim.lim_array import LIMArray, check_array_size
 from ..sim.lim_books import VersusBound, estimate_J, predicted_updates
 from ..specs import MODELS, TRAIN
@@ -273,8 +274,7 @@ def _sgd(arr: LIMArray, model: str, layout: list, Xtr: np.ndarray, ytr: np.ndarr
                 arr.gradient_step(g, lr, engine=engine)
             else:
                 # per read: the reads are independent runs (THEORY §6), so each keeps its own lam
-                rms = np.sqrt(np.mean(g * g, axis=1))
-                lam = np.maximum(lam, np.where(rms > 0, arr.D / (med_delta * np.where(rms > 0, rms, 1.0)), 0.0))
+                lam = np.maximum(lam, annealing_lam(g, arr.D, med_delta, fallback=0.0))
                 live = lam > 0
                 if np.any(live):
                     arr.anneal_step(g, 0.0, np.where(live, lam, 1.0), active=live)

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 
 from ...errors import ParameterError, check_positive
 from ...physics.lim import lim_per_op_J
-from ...physics.rates import retention_barrier_kT
+from ...physics.rates import dwell_time_s, retention_barrier_kT
 from ...physics.static import D_RET_DEFAULT, RETENTION_DEFAULT_S, static_per_op_J
 from .problem import IsingProblem, _row_sums
 
@@ -47,8 +47,8 @@ def check_time_scale(f0_hz: float, barrier_kT: float, T_K: float, *,
     if float(retention_barrier_kT(RETENTION_DEFAULT_S, D_RET_DEFAULT, f0)) < 0.0:
         raise ParameterError(f"{nf}={f0_hz!r} is too low: f0 T_ret < d_ret, a static memory would need no barrier "
                              f"(THEORY §1); allowed: {nf} >= {D_RET_DEFAULT / RETENTION_DEFAULT_S:.3g} /s")
-    dt = math.exp(log_dt)
     try:
+        dt = dwell_time_s(Eb, f0)  # the sweep time of the result (AnnealResult.sweep_time_s)
         with np.errstate(all="raise", under="ignore"):
             prices = (float(lim_per_op_J(1, dt, T, f0_hz=f0)), float(static_per_op_J(1, dt, T, f0_hz=f0)))
     except (FloatingPointError, OverflowError, ParameterError):

@@ -10,6 +10,7 @@ from ...constants import kT
 from ...counting import restarts_for_99
 from ...display import Result, deprecated_alias
 from ...physics.floors import transport_term_kT
+from ...physics.rates import dwell_time_s
 from ...sim.ledger import ArrayBooks
 from ...stats import MARGIN_Z, activity_upper_counted, mean_se, tree_entropy_upper, w1_spin_lower_from_reads
 from .floors import MIN_FLOOR_READS, second_law_floor_kT
@@ -71,8 +72,8 @@ class AnnealResult(ArrayBooks, Result):
 
     @property
     def sweep_time_s(self) -> float:
-        """Physical duration of a sweep, ``exp(E_b/kT)/f0`` (module notes)."""
-        return math.exp(self.barrier_kT) / self.f0_hz
+        """Physical duration of a sweep, ``exp(E_b/kT)/f0`` (:func:`limbound.physics.rates.dwell_time_s`)."""
+        return dwell_time_s(self.barrier_kT, self.f0_hz)
 
     @property
     def attempts(self) -> int:

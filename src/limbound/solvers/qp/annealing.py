@@ -35,6 +35,7 @@ import time
 
 import numpy as np
 
+from ...physics.lim import annealing_lam
 from ...sim.lim_array import LIMArray
 from .admm import residuals, stack_constraints
 from .input import box_start, memory_ranges, propagate_bounds
@@ -117,9 +118,8 @@ class _Reads:
         """One annealing-rule update of the active reads (package notes: ``lam`` schedule, damped attempts)."""
         p, arr = self.p, self.arr
         Gp = np.where(push_out, 0.0, G)
-        rms = np.sqrt(np.mean(Gp * Gp, axis=1))
         with np.errstate(divide="ignore"):
-            target = np.where(rms > 0, arr.D / (self.med_delta * np.where(rms > 0, rms, 1.0)), self.lam_max)
+            target = annealing_lam(Gp, arr.D, self.med_delta, fallback=self.lam_max)
         near = dist.mean(axis=1) <= 2.0  # levels
         lam = np.minimum(np.maximum(self.lam * np.where(near, 1.02, 1.0), target), self.lam_max)
         self.lam = np.where(act, lam, self.lam)
