@@ -267,3 +267,40 @@ def test_validate_kind_group_is_declared():
             check({"group": bad})
     with pytest.raises(ParameterError, match="'n_levels' is unknown for kind 'validate', group 'drag'"):
         check({"group": "drag", "n_levels": 3})  # a name of another group
+
+
+def _integer_inputs():
+    """Integer inputs of the simulators and helpers outside the specs, each checked by errors.check_integer:
+    ``(call(value), name, a valid value)``; every call is refused at entry, before any work."""
+    from limbound import stats, uncertainty
+    from limbound.sim import fokker_planck, kmc, splitting
+    from limbound.sim.protocols import double_well
+    from limbound.solvers import sampler
+
+    lv, well = np.zeros(2, dtype=np.int64), double_well(barrier=4.0)
+    return [
+        (kmc.check_n_levels, "n_levels", 3),
+        (lambda v: kmc.sync_run_v(lv, 3, lv, np.ones(2), np.full(2, 5.0), 1e-9, 1e9, v, np.zeros(2, np.uint64)),
+         "n_steps", None),
+        (stats.z_threshold, "m", 3),
+        (lambda v: sampler.dwave_betas("linear", 10, v, [0.1, 1.0], None), "num_sweeps_per_beta", 2),
+        (lambda v: fokker_planck.solve_protocol(well, x_lo=0.0, x_hi=1.0, n_grid=v, n_steps=16), "n_grid", None),
+        (lambda v: splitting.mfpt_by_splitting(well, x_start=-1.0, target=1.0, interfaces=[0.0], gamma=1.0, dt=1e-3,
+                                               seed=0, basin=-0.5, n_replicas=v), "n_replicas", None),
+        (lambda v: uncertainty.monte_carlo(None, samples=v), "samples", None),
+    ]
+
+
+@pytest.mark.parametrize("i", range(7))
+def test_integer_inputs_outside_specs_follow_the_one_rule(i):
+    """A whole float and a boolean are refused as types (ParameterTypeError, 'is a float' / 'is a bool'), a value
+    below the range as out of range; the message names the input.  The rule is errors.check_integer's."""
+    from limbound.errors import ParameterTypeError
+
+    call, name, good = _integer_inputs()[i]
+    for bad, shown in ((4.0, "is a float"), (True, "is a bool"), (-1, "is out of range")):
+        with pytest.raises(ParameterError, match=f"^{name}=.* {shown}; allowed: integers") as exc:
+            call(bad)
+        assert isinstance(exc.value, ParameterTypeError) == (shown != "is out of range")
+    if good is not None:
+        call(np.int64(good))

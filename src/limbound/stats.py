@@ -32,7 +32,7 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, polygamma
 
-from .errors import ParameterError, check_positive
+from .errors import ParameterError, check_integer, check_positive
 
 #: standard errors added to (or taken from) an estimate to make it conservative
 ENTROPY_Z = 2.0
@@ -66,8 +66,7 @@ def z_threshold(m: int, alpha: float = FAMILY_ALPHA) -> float:
     """
     from scipy.stats import norm
 
-    if not (isinstance(m, (int, np.integer)) and not isinstance(m, bool) and m >= 1):
-        raise ParameterError(f"m={m!r} is out of range; allowed: integers >= 1")
+    check_integer("m", m, minimum=1)
     if not (0.0 < alpha < 1.0):
         raise ParameterError(f"alpha={alpha!r} is out of range; allowed: 0 < alpha < 1")
     return float(norm.isf(alpha / (2.0 * m)))

@@ -38,7 +38,7 @@ from scipy.special import ndtr, ndtri
 from . import bounds, catalogs
 from .constants import kT
 from .counting import operations, training_flops, update_time_s
-from .errors import ParameterError, check_seed
+from .errors import ParameterError, check_integer, check_seed
 from .physics import accelerator_energy_J, consolidation_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT
 from .physics.cooling import carnot_cooling_work_J
 from .physics.floors import second_law_workload_floor_J, speed_workload_floor_J
@@ -292,8 +292,7 @@ def kind_of(output: str) -> str:
 def monte_carlo(problem: Problem, *, samples: int = 100_000, seed: int = 0) -> dict:
     """Seeded Monte Carlo of every output: ``{output: array of samples}``."""
     seed = check_seed(seed)
-    if not (isinstance(samples, (int, np.integer)) and 10 <= samples <= 10_000_000):
-        raise ParameterError(f"samples={samples!r} is out of range; allowed: integers 10..10000000")
+    check_integer("samples", samples, minimum=10, maximum=10_000_000)
     u = np.random.default_rng(seed).random((int(samples), len(problem.uncertain)))
     out = evaluate(problem, _values(problem, u))
     return {k: np.broadcast_to(v, (int(samples),)) for k, v in out.items()}

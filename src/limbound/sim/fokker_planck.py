@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..errors import ParameterError, check_positive
+from ..errors import ParameterError, check_integer, check_positive
 from .protocols import Protocol
 
 
@@ -136,8 +136,7 @@ def solve_protocol(protocol: Protocol, *, x_lo: float, x_hi: float, n_grid: int,
     if not isinstance(protocol, Protocol):
         raise ParameterError(f"protocol of type {type(protocol).__name__} is not supported; allowed: Protocol")
     for name, v in (("n_grid", n_grid), ("n_steps", n_steps)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 16:
-            raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 16")
+        check_integer(name, v, minimum=16)
     if not x_hi > x_lo:
         raise ParameterError(f"x_hi={x_hi!r} must exceed x_lo={x_lo!r}")
     gamma = check_positive("gamma", gamma)

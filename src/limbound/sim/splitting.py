@@ -55,7 +55,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ParameterError, check_positive
+from ..errors import ParameterError, check_integer, check_positive
 from ._rng import stream_states
 from .langevin import _check_stiffness, _dpoly, _em_coefficients, _em_step, _max_curvature
 from .protocols import Protocol
@@ -162,8 +162,7 @@ def _check_inputs(potential: Protocol, *, x_start: float, target: float, interfa
         raise ParameterError(f"interfaces={interfaces!r} are not increasing strictly between basin={x_b!r} "
                              f"and target={target!r}")
     for name, v in (("n_replicas", n_replicas), ("n_flux", n_flux), ("n_trials", n_trials)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 2:
-            raise ParameterError(f"{name}={v!r} is out of range; allowed: integers >= 2")
+        check_integer(name, v, minimum=2)
     return gamma, dt, kT, lam, x_b
 
 

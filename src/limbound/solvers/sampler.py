@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from ..errors import ParameterError, ParameterTypeError
+from ..errors import ParameterError, ParameterTypeError, check_integer
 from ..specs import ANNEAL
 from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal, default_beta_range
 
@@ -83,9 +83,7 @@ def dwave_betas(beta_schedule_type: str, num_sweeps: int | None, num_sweeps_per_
     ``num_sweeps_per_beta`` sweeps; ``custom``: ``beta_schedule`` as given, each held likewise.  Returns
     ``(per-sweep betas, per-beta schedule, beta_range)``.
     """
-    if isinstance(num_sweeps_per_beta, bool) or not isinstance(num_sweeps_per_beta, (int, np.integer)) \
-            or num_sweeps_per_beta < 1:
-        raise ParameterError(f"num_sweeps_per_beta={num_sweeps_per_beta!r} is not allowed; allowed: an integer >= 1")
+    check_integer("num_sweeps_per_beta", num_sweeps_per_beta, minimum=1)
     if beta_schedule_type not in DWAVE_SCHEDULES:
         raise ParameterError(f"beta_schedule_type={beta_schedule_type!r} is unknown; allowed: {', '.join(DWAVE_SCHEDULES)}")
     if beta_schedule_type == "custom":
