@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 
 class LimboundError(Exception):
@@ -40,19 +43,19 @@ class ParameterTypeError(ParameterError, TypeError):
     """
 
 
-def _describe(value) -> str:
+def _describe(value: Any) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:
         return repr(arr.item())
     return f"array of shape {arr.shape}"
 
 
-def _short(value) -> str:
+def _short(value: Any) -> str:
     r = repr(value.item() if isinstance(value, np.generic) else value)
     return r if len(r) <= 40 else f"{r[:12]}...({len(r)} characters)"
 
 
-def check_real(name: str, value, *, allowed: str = "a finite number") -> float:
+def check_real(name: str, value: Any, *, allowed: str = "a finite number") -> float:
     """A single real number (int or float, numpy scalars too) as a finite float.
 
     A boolean, a string, ``None``, a list or any other type is a
@@ -70,14 +73,14 @@ def check_real(name: str, value, *, allowed: str = "a finite number") -> float:
     return x
 
 
-def check_text(name: str, value, *, allowed: str = "a name (string)") -> str:
+def check_text(name: str, value: Any, *, allowed: str = "a name (string)") -> str:
     """A string (a catalog key, a choice); anything else is a :class:`ParameterTypeError`."""
     if not isinstance(value, str):
         raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: {allowed}")
     return value
 
 
-def check_positive(name: str, value, *, allow_zero: bool = False):
+def check_positive(name: str, value: ArrayLike, *, allow_zero: bool = False) -> float | NDArray[np.float64]:
     """Return ``value`` as float/array, refusing NaN, inf and non-positive entries."""
     arr = np.asarray(value, dtype=float)
     if arr.size == 0:
@@ -91,7 +94,7 @@ def check_positive(name: str, value, *, allow_zero: bool = False):
     return float(arr) if arr.ndim == 0 else arr
 
 
-def check_probability(name: str, value):
+def check_probability(name: str, value: ArrayLike) -> float | NDArray[np.float64]:
     """Return ``value`` as float/array, refusing anything outside the open interval (0, 1)."""
     arr = np.asarray(value, dtype=float)
     if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any((arr <= 0) | (arr >= 1)):
@@ -99,7 +102,7 @@ def check_probability(name: str, value):
     return float(arr) if arr.ndim == 0 else arr
 
 
-def check_bits(value, name: str = "bits"):
+def check_bits(value: ArrayLike, name: str = "bits") -> int | NDArray[np.int64]:
     """Return bits of precision as int/array of ints, refusing anything outside 1..64."""
     if isinstance(value, (bool, np.bool_, str)) or value is None:
         raise ParameterTypeError(f"{name}={value!r} is a {type(value).__name__}; allowed: integers 1..64")
@@ -117,7 +120,7 @@ def check_bits(value, name: str = "bits"):
     return int(ints) if ints.ndim == 0 else ints
 
 
-def integers_allowed(minimum=None, maximum=None, why: str = "") -> str:
+def integers_allowed(minimum: int | None = None, maximum: int | None = None, why: str = "") -> str:
     """``"integers 1..64"``, ``"integers >= 2 (entropy over reads)"``: the allowed-part of an integer's message."""
     rng = (f"integers {minimum}..{maximum}" if minimum is not None and maximum is not None else
            f"integers >= {minimum}" if minimum is not None else f"integers <= {maximum}" if maximum is not None
@@ -125,7 +128,8 @@ def integers_allowed(minimum=None, maximum=None, why: str = "") -> str:
     return rng + (f" ({why})" if why else "")
 
 
-def check_integer(name: str, value, *, minimum: int | None = None, maximum: int | None = None, why: str = "") -> int:
+def check_integer(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None,
+                  why: str = "") -> int:
     """``value`` as an int in ``minimum..maximum`` by limbound's one integer rule (see :mod:`limbound.params`).
 
     An integer is a Python ``int`` or a numpy integer; a boolean is refused, and so is every float, whole or
@@ -142,24 +146,24 @@ def check_integer(name: str, value, *, minimum: int | None = None, maximum: int 
     return v
 
 
-def check_seed(seed, name: str = "seed") -> int:
+def check_seed(seed: Any, name: str = "seed") -> int:
     """A seed for numpy's ``default_rng`` or a numba stream: an integer >= 0 (one-line error otherwise)."""
     return check_integer(name, seed, minimum=0)
 
 
-def check_finite(name: str, value):
+def check_finite(name: str, value: ArrayLike) -> float | NDArray[np.float64]:
     arr = np.asarray(value, dtype=float)
     if not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name}={_describe(value)} is not finite; allowed: finite numbers")
     return float(arr) if arr.ndim == 0 else arr
 
 
-def did_you_mean(word, choices) -> str:
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
     """``" did you mean 'gpt-3'?"`` for the closest of ``choices`` to a mistyped ``word`` (difflib; case and
     the separators - _ . ignored), or ``""`` when none is close."""
     import difflib
 
-    def norm(s):
+    def norm(s: object) -> str:
         return str(s).lower().replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
 
     choices = [str(c) for c in choices]
