@@ -6,7 +6,9 @@ with units (:mod:`limbound.units`), choices, names, switches, unions and lists.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real as _RealT
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +27,11 @@ class _NoDefault:
 NO_DEFAULT = _NoDefault()
 
 
-def _is_bool(v) -> bool:
+def _is_bool(v: Any) -> bool:
     return isinstance(v, (bool, np.bool_))
 
 
-def _is_real(v) -> bool:
+def _is_real(v: Any) -> bool:
     return isinstance(v, (_RealT, np.integer, np.floating)) and not _is_bool(v)
 
 
@@ -43,8 +45,8 @@ class Param:
 
     allowed = "a value"
 
-    def __init__(self, *, default=NO_DEFAULT, help: str = "", optional: bool = False, flag=None, metavar=None,
-                 cli_default=NO_DEFAULT):
+    def __init__(self, *, default: Any = NO_DEFAULT, help: str = "", optional: bool = False, flag: str | None = None,
+                 metavar: str | None = None, cli_default: Any = NO_DEFAULT) -> None:
         self.name = ""
         if optional and default is NO_DEFAULT:
             default = None
@@ -52,33 +54,33 @@ class Param:
         self.flag, self.metavar, self.cli_default = flag, metavar, cli_default
 
     # -- checking
-    def check(self, name: str, value):
+    def check(self, name: str, value: Any) -> Any:
         """``value`` normalised (an int, a float in SI, a str ...), or a one-line ParameterError naming ``name``."""
         if value is None and self.optional:
             return None
         return self._check(name, value)
 
-    def _check(self, name, value):  # pragma: no cover - every kind overrides it
+    def _check(self, name: str, value: Any) -> Any:  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
-    def type_error(self, name, value):
+    def type_error(self, name: str, value: Any) -> ParameterTypeError:
         t = type(value).__name__
         return ParameterTypeError(f"{name}={_show(value)} is {'an' if t[0] in 'aeiou' else 'a'} {t}; "
                                   f"allowed: {self.allowed}")
 
-    def range_error(self, name, value):
+    def range_error(self, name: str, value: Any) -> ParameterError:
         return ParameterError(f"{name}={_show(value)} is out of range; allowed: {self.allowed}")
 
     # -- the CLI
-    def from_text(self, text: str):
+    def from_text(self, text: str) -> Any:
         """The Python value a CLI text stands for (no range check: :meth:`check` follows)."""
         return text
 
-    def cli_type(self, name: str):
+    def cli_type(self, name: str) -> Callable[[str], Any]:
         """An argparse ``type``: text -> checked value, or argparse's one-line error with the check's message."""
         import argparse
 
-        def convert(text):
+        def convert(text: str) -> Any:
             try:
                 return self.check(name, self.from_text(text))
             except ParameterError as exc:
@@ -103,15 +105,15 @@ class Integer(Param):
     """An integer in ``lo..hi`` (either end optional), by the module's integer rule
     (:func:`limbound.errors.check_integer`, its one implementation); ``why`` names the reason for the range."""
 
-    def __init__(self, lo=None, hi=None, *, why: str = "", **kw):
+    def __init__(self, lo: int | None = None, hi: int | None = None, *, why: str = "", **kw: Any) -> None:
         super().__init__(**kw)
         self.lo, self.hi, self.why = lo, hi, why
         self.allowed = integers_allowed(lo, hi, why)
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         return check_integer(name, value, minimum=self.lo, maximum=self.hi, why=self.why)
 
-    def from_text(self, text):
+    def from_text(self, text: str) -> Any:
         for conv in (int, float):
             try:
                 return conv(text)
@@ -119,7 +121,7 @@ class Integer(Param):
                 pass
         return text
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         lo = 0 if self.lo is None else self.lo
         out = [2.5, float(lo), True, "x", None if not self.optional else [lo]]
         if self.lo is not None:
@@ -132,7 +134,8 @@ class Integer(Param):
 class Real(Param):
     """A finite real number (int or float, never a boolean) in an interval; ``closed`` as in scikit-learn."""
 
-    def __init__(self, lo=None, hi=None, *, closed: str = "both", what: str = "", why: str = "", **kw):
+    def __init__(self, lo: float | None = None, hi: float | None = None, *, closed: str = "both", what: str = "",
+                 why: str = "", **kw: Any) -> None:
         super().__init__(**kw)
         self.lo, self.hi, self.closed = lo, hi, closed
         self._lo_open = closed in ("right", "neither")
@@ -152,7 +155,7 @@ class Real(Param):
             return False
         return self.hi is None or not (x > self.hi or (self._hi_open and x == self.hi))
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if not _is_real(value):
             raise self.type_error(name, value)
         try:
@@ -163,13 +166,13 @@ class Real(Param):
             raise self.range_error(name, value)
         return x
 
-    def from_text(self, text):
+    def from_text(self, text: str) -> Any:
         try:
             return float(text)
         except (TypeError, ValueError):
             return text
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         out = [float("nan"), float("inf"), True, "x", None if not self.optional else [1.0]]
         if self.lo is not None:
             out.append(float(self.lo) if self._lo_open else float(self.lo) - 1.0)
@@ -182,14 +185,15 @@ class Quantity(Real):
     """A physical quantity in SI (``kind`` of :data:`limbound.units.KINDS`): a number in SI, or text with a unit
     (``"1us"``, ``"300K"``, ``"1e9/s"``) read by :func:`limbound.units.to_si`.  Default range: > 0."""
 
-    def __init__(self, kind: str, lo=0.0, hi=None, *, closed: str = "neither", **kw):
+    def __init__(self, kind: str, lo: float | None = 0.0, hi: float | None = None, *, closed: str = "neither",
+                 **kw: Any) -> None:
         from ..units import KINDS
 
         si = KINDS[kind][1]
         super().__init__(lo, hi, closed=closed, what=f"a {kind} in {si} (or text with a unit)", **kw)
         self.kind = kind
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if isinstance(value, str):
             from ..units import to_si
 
@@ -200,22 +204,22 @@ class Quantity(Real):
                 raise ParameterError(f"{name}={_show(value)} is not a {self.kind}; allowed: {self.allowed}") from None
         return super()._check(name, value)
 
-    def from_text(self, text):
+    def from_text(self, text: str) -> Any:
         return text
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         return [*super().bad_values(), "12 parsecs"]
 
 
 class Options(Param):
     """One of a fixed set of names (``StrOptions``); a mistyped name gets a suggestion."""
 
-    def __init__(self, *options: str, **kw):
+    def __init__(self, *options: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.options = tuple(options)
         self.allowed = ", ".join(self.options)
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise self.type_error(name, value)
         if value not in self.options:
@@ -226,7 +230,7 @@ class Options(Param):
     def argparse_kwargs(self) -> dict:
         return {**super().argparse_kwargs(), "choices": self.options}
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         return [self.options[0].upper() + "-unknown", 1, None if not self.optional else ["x"]]
 
 
@@ -235,12 +239,12 @@ class Text(Param):
 
     allowed = "a name (string)"
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise self.type_error(name, value)
         return value
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         return [1, True, None if not self.optional else ["x"]]
 
 
@@ -249,7 +253,7 @@ class Boolean(Param):
 
     allowed = "true or false"
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if not _is_bool(value):
             raise self.type_error(name, value)
         return bool(value)
@@ -257,19 +261,19 @@ class Boolean(Param):
     def argparse_kwargs(self) -> dict:
         return {"action": "store_true", "help": self.help}
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         return [1, "yes", None if not self.optional else 0]
 
 
 class AnyOf(Param):
     """The first of ``kinds`` that accepts the value (``consolidations``: a policy name or a number >= 0)."""
 
-    def __init__(self, *kinds: Param, **kw):
+    def __init__(self, *kinds: Param, **kw: Any) -> None:
         super().__init__(**kw)
         self.kinds = kinds
         self.allowed = " or ".join(k.allowed for k in kinds)
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         for k in self.kinds:
             try:
                 return k.check(name, value)
@@ -277,12 +281,13 @@ class AnyOf(Param):
                 continue
         if isinstance(value, str):
             names = [o for k in self.kinds for o in getattr(k, "options", ())]
-            raise ParameterError(f"{name}={_show(value)} is unknown;{did_you_mean(value, names)} allowed: {self.allowed}")
+            raise ParameterError(f"{name}={_show(value)} is unknown;{did_you_mean(value, names)} "
+                                 f"allowed: {self.allowed}")
         if not _is_real(value):
             raise self.type_error(name, value)
         raise self.range_error(name, value)
 
-    def from_text(self, text):
+    def from_text(self, text: str) -> Any:
         for k in self.kinds:
             v = k.from_text(text)
             try:
@@ -292,7 +297,7 @@ class AnyOf(Param):
                 pass
         return self.kinds[-1].from_text(text)
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         return [True, [1], None if not self.optional else [1]] + [-1.0]
 
 
@@ -301,13 +306,13 @@ class ListOf(Param):
     (``empty=True``: any number, none too); elements are named ``name[i]`` in messages.  At the CLI:
     ``nargs=length`` texts, read by :meth:`Spec.from_args`."""
 
-    def __init__(self, inner: Param, *, length: int | None = None, empty: bool = False, **kw):
+    def __init__(self, inner: Param, *, length: int | None = None, empty: bool = False, **kw: Any) -> None:
         super().__init__(**kw)
         self.inner, self.length, self.empty = inner, length, empty
         n = length if length else ("zero or more" if empty else "one or more")
         self.allowed = f"a list of {n} values, each {inner.allowed}"
 
-    def _check(self, name, value):
+    def _check(self, name: str, value: Any) -> Any:
         if isinstance(value, np.ndarray):
             value = value.tolist()
         if not isinstance(value, (list, tuple)):
@@ -316,7 +321,7 @@ class ListOf(Param):
             raise self.range_error(name, value)
         return [self.inner.check(f"{name}[{i}]", v) for i, v in enumerate(value)]
 
-    def from_text(self, text):
+    def from_text(self, text: str) -> Any:
         return [self.inner.from_text(t) for t in text] if isinstance(text, (list, tuple)) else text
 
     def argparse_kwargs(self) -> dict:
@@ -324,7 +329,7 @@ class ListOf(Param):
         kw.pop("type")
         return {**kw, "nargs": self.length or ("*" if self.empty else "+")}
 
-    def bad_values(self):
+    def bad_values(self) -> list:
         n = self.length or 1
         return [1.0, "x", *([] if self.empty else [[]]), [self.inner.bad_values()[0]] * n,
                 None if not self.optional else [[1.0]]]

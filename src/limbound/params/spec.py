@@ -4,14 +4,19 @@ See :mod:`limbound.params` for the framework and :mod:`limbound.specs` for the d
 """
 from __future__ import annotations
 
+import argparse
 import copy
 import functools
 import inspect
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from ..errors import ParameterError, did_you_mean
 from .kinds import NO_DEFAULT, Options, Param
 
 __all__ = ["Spec"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Spec:
@@ -21,7 +26,7 @@ class Spec:
     keys the sweep kind takes besides the function's parameters (checked by the kind itself).
     """
 
-    def __init__(self, name: str, params: dict, *, aliases: dict | None = None):
+    def __init__(self, name: str, params: dict, *, aliases: dict | None = None) -> None:
         self.name = name
         self.params: dict[str, Param] = {}
         for key, p in params.items():
@@ -33,13 +38,13 @@ class Spec:
     def __getitem__(self, key: str) -> Param:
         return self.params[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.params)
 
     def defaults(self) -> dict:
         return {k: p.default for k, p in self.params.items() if p.default is not NO_DEFAULT}
 
-    def unknown(self, key: str, allowed=None, where: str | None = None) -> ParameterError:
+    def unknown(self, key: str, allowed: Iterable[str] | None = None, where: str | None = None) -> ParameterError:
         allowed = list(allowed if allowed is not None else [*self.params, *self.aliases])
         return ParameterError(f"input {key!r} is unknown for {where or self.name};{did_you_mean(key, allowed)} "
                               f"allowed: {', '.join(allowed)}")
@@ -54,7 +59,8 @@ class Spec:
             out[key] = p.check(key, v)
         return out
 
-    def check_config(self, inputs: dict, *, extra=(), exclude=(), where: str | None = None) -> dict:
+    def check_config(self, inputs: dict, *, extra: Iterable[str] = (), exclude: Iterable[str] = (),
+                     where: str | None = None) -> dict:
         """A sweep point's inputs: aliases resolved to declared names, every value checked, unknown keys refused.
 
         ``extra`` are config keys the kind handles itself (passed through); ``exclude`` declared names that
@@ -74,7 +80,7 @@ class Spec:
             out[target] = self.params[target].check(key, v)
         return out
 
-    def validates(self, func):
+    def validates(self, func: F) -> F:
         """Decorator: check the declared arguments of ``func`` once at its entry (as passed or defaulted)."""
         sig = inspect.signature(func)
         missing = [k for k in self.params if k not in sig.parameters]
@@ -83,7 +89,7 @@ class Spec:
         names = [k for k in sig.parameters if k in self.params]
 
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
             a = bound.arguments
@@ -94,7 +100,8 @@ class Spec:
         wrapper.spec = self
         return wrapper
 
-    def add_arguments(self, parser, names=None, *, typed: bool = True) -> None:
+    def add_arguments(self, parser: argparse.ArgumentParser, names: Iterable[str] | None = None, *,
+                      typed: bool = True) -> None:
         """Add the CLI options of ``names`` (default: every parameter with a flag) to ``parser``.
 
         ``typed=False`` keeps the option's text as given (the ``estimate`` options also take ranges and
@@ -121,7 +128,7 @@ class Spec:
         """The argparse attribute of ``key``'s option."""
         return self.cli_flag(key).lstrip("-").replace("-", "_")
 
-    def from_args(self, args, names) -> dict:
+    def from_args(self, args: argparse.Namespace, names: Iterable[str]) -> dict:
         """``{name: checked value}`` of the options of ``names`` that were given (text read by the declaration).
 
         A refused value names its option as argparse does: ``argument --ambient: T_ambient_K=0.0 is out of
