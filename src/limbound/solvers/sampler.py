@@ -288,9 +288,10 @@ def _info(res: AnnealResult, *, acceptance: str, seed: int | None, offset: float
           beta_range: Sequence[float] | None, per_beta: ArrayLike | None, num_sweeps_per_beta: int) -> dict:
     """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
     used = res.betas
+    total_J = float(res.heat_per_read_J.sum())
     info = {
-        "heat_J": res.heat_J, "heat_all_reads_J": float(res.heat_per_read_J.sum()),
-        "energy_dissipated_J": float(res.heat_per_read_J.sum()),  # deprecated alias of heat_all_reads_J
+        "heat_J": res.heat_J, "heat_all_reads_J": total_J,
+        "energy_dissipated_J": total_J,  # deprecated alias of heat_all_reads_J
         "energy_dissipated_per_read_J": res.heat_J,  # deprecated alias of heat_J
         "work_J": float(res.work_J.sum()),
         "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,

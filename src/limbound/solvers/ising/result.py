@@ -208,6 +208,7 @@ class AnnealResult(ArrayBooks, Result):
     def as_dict(self) -> dict:
         """JSON-ready summary (no per-spin arrays)."""
         k = self.kT_J
+        total_J = float(self.heat_kT.sum()) * k
         return {
             "n_spins": self.n, "sweeps": self.sweeps, "reads": self.reads, "seed": self.seed,
             "acceptance": self.acceptance, "schedule": dict(self.schedule),
@@ -215,10 +216,10 @@ class AnnealResult(ArrayBooks, Result):
             "temperature_K": self.temperature_K, "f0_hz": self.f0_hz, "barrier_kT": self.barrier_kT,
             "sweep_time_s": self.sweep_time_s, "anneal_time_s": self.sweeps * self.sweep_time_s,
             "best_energy": float(self.best_energies.min()), "mean_energy": float(self.energies.mean()),
-            "heat_J": float(self.heat_kT.mean()) * k,
-            "heat_all_reads_J": float(self.heat_kT.sum()) * k,
-            "energy_dissipated_J": float(self.heat_kT.sum()) * k,  # deprecated alias of heat_all_reads_J
-            "energy_dissipated_per_read_J": float(self.heat_kT.mean()) * k,  # deprecated alias of heat_J
+            "heat_J": self.heat_J,
+            "heat_all_reads_J": total_J,
+            "energy_dissipated_J": total_J,  # deprecated alias of heat_all_reads_J
+            "energy_dissipated_per_read_J": self.heat_J,  # deprecated alias of heat_J
             "heat_per_read_J": (self.heat_kT * k).tolist(),
             "work_J": float(self.work_kT.sum()) * k,
             "delta_U_J": float((self.U_end_kT - self.U_start_kT).sum()) * k,
