@@ -141,7 +141,10 @@ def test_solve_qp_over_bits_and_dt_obeys_the_floor():
     for b, dt in ((4, 1e-9), (4, 1e-6), (6, 1e-9), (6, 1e-6)):
         r = solve_qp(prob, bits=b, dt_s=dt, reads=3, seed=2, reference=None)
         d = r.as_dict()
-        assert r.heat_J - 3 * r.heat_sem_J >= r.bound_J > 0 and r.second_law_holds
+        # the second law bounds the mean heat (not mean - 3 SE: with 3 reads, one read that stops early, as
+        # read 2 of (4, 1e-9) does after 17 iterations under numpy 2.4 / scipy 1.17, makes the SE half the mean)
+        assert r.heat_J >= r.bound_J > 0 and r.second_law_holds
+        assert min(r.books["heat_per_read_J"]) > 10 * r.bound_J  # each read far above the floor (~100x here)
         assert r.books["first_law_residual"] < 1e-12
         # THEORY §8a floor beside the measured heat: a theorem for the mean, so within 3 SE of it
         assert 0 < d["floor_J"] <= r.heat_J + 3 * r.heat_sem_J and d["floor_holds"]
