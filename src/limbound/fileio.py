@@ -17,7 +17,9 @@ Writing (every command that writes goes through here):
   a run started and did not finish (with the reason when it failed), so a
   half-written folder never looks finished.
 
-Tables: :func:`csv_text` (one CSV layout: full-precision floats, empty cells for None and non-finite values);
+Tables: :func:`csv_text`, the one CSV writer (full-precision floats; None, a missing key and NaN are empty
+cells, as pandas ``to_csv`` writes them and ``pandas.read_csv`` / ``numpy.genfromtxt`` read them back as NaN;
+infinities are ``inf`` / ``-inf``, which both read back as infinities);
 JSON: :func:`dumps` (strict JSON, numpy-aware).
 
 Reading: :func:`check_input_file` refuses anything that is not a regular file
@@ -335,25 +337,34 @@ def dumps(obj: object, *, ascii: bool = True) -> str:
 # ---- CSV -----------------------------------------------------------------------------------------
 
 def _csv_cell(v: object) -> object:
-    """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), non-finite and None empty."""
+    """CSV cell: floats at full precision (plain Python repr, also for numpy scalars), NaN and None empty,
+    infinities ``inf`` / ``-inf``."""
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
     if isinstance(v, (float, np.floating)):
-        return repr(float(v)) if math.isfinite(v) else ""
+        return "" if math.isnan(v) else repr(float(v))
     if isinstance(v, np.integer):
         return int(v)
     return "" if v is None else v
 
 
-def csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    """``rows`` (dicts) as CSV text with the header ``columns``; keys not in ``columns`` are left out, a missing
-    key, None and a non-finite float are empty cells, floats keep full precision.
+def csv_text(rows: Iterable[dict], columns: Sequence[str] | None = None) -> str:
+    """``rows`` (dicts) as CSV text with the header ``columns`` (default: every key, in order of first
+    appearance); keys not in ``columns`` are left out, a missing key, None and NaN are empty cells, floats keep
+    full precision.  Every CSV file limbound writes is written by this function.
 
-    >>> print(csv_text([{"x": 0.1, "y": float("nan"), "z": 3}, {"x": True}], ["x", "y"]), end="")
+    >>> print(csv_text([{"x": 0.1, "y": float("nan"), "z": 3}, {"x": True, "y": float("-inf")}], ["x", "y"]), end="")
     x,y
     0.1,
-    True,
+    True,-inf
+    >>> print(csv_text([{"a": 1}, {"b": None, "a": 2}]), end="")
+    a,b
+    1,
+    2,
     """
+    rows = list(rows)
+    if columns is None:
+        columns = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     w.writeheader()

@@ -16,8 +16,6 @@ energy keeps its THEORY §8 kind (floor or estimate).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import re
 import time
 import tomllib
@@ -25,7 +23,7 @@ import tomllib
 from .. import __version__
 from .. import uncertainty as U
 from ..errors import ParameterError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, csv_text
 from ..units import parse_number, parse_quantity
 from ._common import emit_json, g3, table
 
@@ -207,24 +205,26 @@ def analyse(problem: U.Problem, args: argparse.Namespace) -> dict:
     return rec
 
 
-def csv_text(rec: dict) -> str:
-    """The bands and indices of :func:`analyse`'s record as CSV: one row per output, ``ST_*``/``S1_*`` per input."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+def csv_rows(rec: dict) -> tuple[list[dict], list[str]]:
+    """The bands and indices of :func:`analyse`'s record as CSV rows and columns (written by
+    :func:`limbound.fileio.csv_text`): one row per output, ``ST_*``/``S1_*`` per input (empty without Sobol)."""
     names = list(rec["uncertain_inputs"])
     idx = rec.get("sobol", {}).get("indices", {})
-    w.writerow(["output", "kind", "median", "p5", "p95", "mean", *[f"ST_{n}" for n in names], *[f"S1_{n}" for n in names]])
+    rows = []
     for out, b in rec["bands"].items():
+        row = {"output": out, **{k: b[k] for k in ("kind", "median", "p5", "p95", "mean")}}
         s = idx.get(out)
-        w.writerow([out, b["kind"], b["median"], b["p5"], b["p95"], b["mean"],
-                    *[("" if not s else s["ST"][n]) for n in names], *[("" if not s else s["S1"][n]) for n in names]])
-    return buf.getvalue()
+        if s:
+            row.update({f"{i}_{n}": s[i][n] for i in ("ST", "S1") for n in names})
+        rows.append(row)
+    columns = ["output", "kind", "median", "p5", "p95", "mean", *[f"ST_{n}" for n in names], *[f"S1_{n}" for n in names]]
+    return rows, columns
 
 
 def emit(rec: dict, args: argparse.Namespace, title: str) -> int:
     """Write the record (``--csv``), print it (``--json`` or a table); the exit code (0)."""
     if args.csv:
-        atomic_write_text(args.csv, csv_text(rec))
+        atomic_write_text(args.csv, csv_text(*csv_rows(rec)))
     if args.json:
         inputs = {k: rec[k] for k in ("uncertain_inputs", "point_inputs", "samples")}
         results = {k: v for k, v in rec.items() if k not in ("version", "seed", *inputs)}

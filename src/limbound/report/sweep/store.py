@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...errors import ParameterError
-from ...fileio import StrPath, atomic_path, atomic_write_text, dumps
+from ...fileio import StrPath, atomic_path, atomic_write_text, csv_text, dumps
 from .config import SweepConfig
 
 #: The floor columns every anneal/qp/train row carries (THEORY §8a; tightness is None when the floor is 0).
@@ -166,8 +166,6 @@ def _clean_temp(out_dir: Path) -> int:
 
 def consolidate(cfg: SweepConfig, out_dir: StrPath) -> tuple[Path, int]:
     """Write the finished points of ``cfg``, in grid order, to the store; return (path, rows)."""
-    import pandas as pd
-
     out = Path(out_dir)
     rows = []
     for p in cfg.points():
@@ -181,17 +179,19 @@ def consolidate(cfg: SweepConfig, out_dir: StrPath) -> tuple[Path, int]:
         row["seconds"] = rec.get("seconds")
         row["version"] = rec.get("version")
         rows.append(row)
+    if cfg.store == "csv":
+        path = out / "results.csv"
+        atomic_write_text(path, csv_text(rows))
+        return path, len(rows)
+    import pandas as pd
+
     df = pd.DataFrame(rows)
-    path = out / ("results.parquet" if cfg.store == "parquet" else "results.csv")
-    if cfg.store == "parquet":
-        for c in df.columns:  # parquet needs one type per column (e.g. "30d" next to 2.6e6)
-            if df[c].dtype == object and len({type(v) for v in df[c] if v is not None}) > 1:
-                df[c] = df[c].map(lambda v: None if v is None else str(v))
+    path = out / "results.parquet"
+    for c in df.columns:  # parquet needs one type per column (e.g. "30d" next to 2.6e6)
+        if df[c].dtype == object and len({type(v) for v in df[c] if v is not None}) > 1:
+            df[c] = df[c].map(lambda v: None if v is None else str(v))
     with atomic_path(path) as tmp:
-        if cfg.store == "parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False)
+        df.to_parquet(tmp, index=False)
     return path, len(df)
 
 
