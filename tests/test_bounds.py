@@ -125,7 +125,7 @@ def test_static_grows_with_retention(factor_years):
 @pytest.mark.parametrize("kw", [
     dict(params=0, tokens=1e9), dict(params=-1, tokens=1e9), dict(params=float("nan"), tokens=1e9),
     dict(params=float("inf"), tokens=1e9), dict(params=1e9), dict(params=1e9, tokens=1e9, bits=0),
-    dict(params=1e9, tokens=1e9, bits=65), dict(params=1e9, tokens=1e9, T_K=0), dict(params=1e9, tokens=1e9, T_K=-1),
+    dict(params=1e9, tokens=1e9, bits=65), dict(params=1e9, tokens=1e9, temperature_K=0), dict(params=1e9, tokens=1e9, temperature_K=-1),
     dict(params=1e9, tokens=1e9, d_ret=1.0), dict(params=1e9, tokens=1e9, d_w=0.0), dict(params=1e9, tokens=1e9, eps=2.0),
     dict(params=1e9, tokens=1e9, time_s=0), dict(params=1e9, tokens=1e9, counting="per-flop"),
     dict(params=1e9, flops=1e19, counting="per-update"),
@@ -173,10 +173,10 @@ def test_price_counts_prices_each_count_at_the_registry_per_op_estimate():
     """Counted operations (solver runs) are priced by the same estimates as a workload (one pricing path)."""
     from scipy import constants as sc
 
-    p = bounds.price_counts({"landauer": 3, "lim": 5, "accelerator": 7}, bits=4, dt_s=1e-6, T_K=300.0)
+    p = bounds.price_counts({"landauer": 3, "lim": 5, "accelerator": 7}, bits=4, dt_s=1e-6, temperature_K=300.0)
     assert p["landauer"][0] == pytest.approx(3 * 4 * sc.k * 300.0 * math.log(2), rel=1e-12)  # 3 x b kT ln 2
     # a workload with the same per-update time (dt = time N / OPS = 1e-6 s) prices one LIM update alike
-    x = bounds.resolve(params=1e3, ops=1e9, bits=4, time_s=1.0, T_K=300.0, accelerator=bounds.REFERENCE_ACCELERATOR)
+    x = bounds.resolve(params=1e3, ops=1e9, bits=4, time_s=1.0, temperature_K=300.0, accelerator=bounds.REFERENCE_ACCELERATOR)
     assert p["lim"][0] == pytest.approx(5 * bounds.energy_to_solution(x, "lim").per_op_J, rel=1e-12)
     assert p["accelerator"][1].extras["accelerator"] == "h100-sxm"
     assert p["accelerator"][0] == pytest.approx(7 * 700.0 / 989.4e12, rel=1e-9)  # H100 SXM: 700 W at 989.4 TFLOP/s BF16

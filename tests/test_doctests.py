@@ -13,7 +13,7 @@ MODULES += ["limbound.physics.cooling", "limbound.catalogs", "limbound.report.la
             "limbound.codecarbon", "limbound.display", "limbound.uncertainty", "limbound.cli._uncertain",
             "limbound.report.html", "limbound.report.figures"]
 MODULES += ["limbound.fileio", "limbound.report.reproduce", "limbound.solvers.qp.input", "limbound.solvers.qp.banks",
-            "limbound.solvers.qp.problem"]
+            "limbound.solvers.qp.problem", "limbound.deprecation"]
 
 
 @pytest.mark.parametrize("name", MODULES)

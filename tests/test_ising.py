@@ -94,7 +94,7 @@ def test_schedules_follow_their_formulas():
     (dict(beta_range=(2.0, 1.0)), "decreases"),
     (dict(beta_range=(0.0, 1.0)), r"beta_range\[0\]=0.0"),
     (dict(acceptance="heat-bath"), "acceptance='heat-bath'"),
-    (dict(T_K=-1.0), "T_K=-1.0"),
+    (dict(temperature_K=-1.0), "temperature_K=-1.0"),
 ])
 def test_anneal_input_errors(bad, match):
     prob, _ = _random_problem(4, 1.0, np.random.default_rng(0))
@@ -331,7 +331,7 @@ def test_reproducible_and_independent_of_thread_count():
 
 def test_price_operations_formulas():
     kT = sc.k * 300.0
-    p = price_operations(1000, 100, 5000, T_K=300.0, sweep_time_s=1e-9)
+    p = price_operations(1000, 100, 5000, temperature_K=300.0, sweep_time_s=1e-9)
     assert p["landauer_J"] == pytest.approx(1000 * kT * math.log(2), rel=1e-12)
     assert p["flops"] == 2 * 1000 + 2 * 5000
     assert p["accelerator_J"] == pytest.approx(p["flops"] * 700.0 / 989.4e12, rel=1e-9)
@@ -349,7 +349,7 @@ def test_pricing_uses_the_runs_attempt_frequency():
     from limbound.physics.static import static_per_op_J
     prob = IsingProblem.from_edges(4, [0, 1, 2], [1, 2, 3], [1.0, -1.0, 1.0])
     f0, Eb, T = 1e12, 2.0, 250.0
-    res = anneal(prob, sweeps=30, reads=3, seed=5, f0_hz=f0, barrier_kT=Eb, T_K=T, target_energy=-3.0)
+    res = anneal(prob, sweeps=30, reads=3, seed=5, f0_hz=f0, barrier_kT=Eb, temperature_K=T, target_energy=-3.0)
     dt = math.exp(Eb) / f0
     kT = sc.k * T
     run = res.priced()["run_all_reads"]
@@ -443,7 +443,7 @@ def test_mean_heat_respects_second_law_floor_with_fields():
 
 def test_physical_time_from_attempt_frequency_and_barrier():
     prob = IsingProblem.from_edges(3, [0, 1], [1, 2], [1.0, 1.0])
-    res = anneal(prob, sweeps=10, reads=2, seed=0, f0_hz=2e9, barrier_kT=3.0, T_K=77.0)
+    res = anneal(prob, sweeps=10, reads=2, seed=0, f0_hz=2e9, barrier_kT=3.0, temperature_K=77.0)
     assert res.sweep_time_s == pytest.approx(math.exp(3.0) / 2e9)  # one attempt per memory per sweep
     d = res.as_dict()
     assert d["anneal_time_s"] == pytest.approx(10 * math.exp(3.0) / 2e9)

@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "limbound"
 #: layer, a lower one, or a base module.
 ORDER = ["physics", "counting", "catalogs", "bounds", "sim", "solvers", "report", "cli"]
 #: Base modules: importable from anywhere; they import only other base modules.
-BASE = {"constants", "units", "errors", "fileio", "stats", "_optional", "display", "params"}
+BASE = {"constants", "units", "errors", "fileio", "stats", "_optional", "display", "params", "deprecation"}
 #: Top-level modules that are not packages named in ORDER, and their layer.
 #: ``limbound`` itself (the public face) re-exports the bounds layer, and
 #: report/cli read ``__version__`` from it; ``inputs`` (:func:`resolve`, the

@@ -18,7 +18,7 @@ class _Books(ArrayBooks):
 
 @dataclass
 class _BooksAtT(_Books):
-    T_K: float = 77.0
+    temperature_K: float = 77.0
 
 
 def _arrays():
@@ -34,13 +34,13 @@ def test_array_books_residuals_and_sums():
     led = b.ledger
     assert isinstance(led, Ledger)
     assert (led.U_start_kT, led.U_end_kT, led.work_kT, led.heat_kT) == (1.0, 3.0, 3.5, 1.25)
-    assert led.T_K == T_DEFAULT_K
+    assert led.temperature_K == T_DEFAULT_K
     # summed books: dU = 2, W - Q = 2.25, scale max(2, 3.5, 1.25, 1) = 3.5
     assert led.first_law_residual == pytest.approx(0.25 / 3.5, rel=1e-15)
 
 
 def test_array_books_ledger_takes_the_result_temperature():
-    assert _BooksAtT(**_arrays()).ledger.T_K == 77.0
+    assert _BooksAtT(**_arrays()).ledger.temperature_K == 77.0
 
 
 def test_array_books_scale_floor_and_no_trajectory():

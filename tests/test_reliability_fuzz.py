@@ -201,7 +201,7 @@ FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(name=st.sampled_from(["params", "tokens", "flops", "ops", "time_s", "T_K", "f0_hz", "retention_s", "d_ret",
+@given(name=st.sampled_from(["params", "tokens", "flops", "ops", "time_s", "temperature_K", "f0_hz", "retention_s", "d_ret",
                              "d_w", "consolidations", "batch_tokens", "bits"]), x=FLOATS)
 def test_resolve_and_estimate_over_the_double_range(name, x):
     from limbound import bounds

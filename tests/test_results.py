@@ -15,7 +15,7 @@ from limbound.display import Result
 def _anneal(target=None):
     # a 4-cycle antiferromagnet (H = -sum J s s with J = -1): ground energy -4, reached by every read
     p = lb.IsingProblem.from_edges(4, np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0]), -np.ones(4), np.zeros(4))
-    return lb.anneal(p, sweeps=200, reads=3, seed=1, target_energy=target, T_K=77.0)
+    return lb.anneal(p, sweeps=200, reads=3, seed=1, target_energy=target, temperature_K=77.0)
 
 
 def _qp():

@@ -96,7 +96,7 @@ def test_cli_train_json(capsys):
     assert out["seed"] == 5 and out["inputs"]["model"] == "logreg"
     # every input that affects the result is recorded (the trainer's resolved defaults too)
     for key, value in (("lr", 0.5), ("batch", 32), ("l2", 1e-3), ("epochs", 2), ("reads", 4), ("engine", "poisson"),
-                       ("f0_hz", 1e9), ("T_K", 300.0), ("dt_s", 1e-6)):
+                       ("f0_hz", 1e9), ("temperature_K", 300.0), ("dt_s", 1e-6)):
         assert out["inputs"][key] == value
     assert out["dissipated_J"] >= out["bound_J"] > 0
 

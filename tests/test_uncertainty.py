@@ -65,8 +65,8 @@ def test_monte_carlo_is_seeded():
     {"workload": "brain-scale"},
     {"workload": "gpt-3", "counting": "per-update", "bits": 8},
     {"params": 1e9, "ops": 1e18, "flops": 2e18, "bits": 4, "time_s": 1e3, "f0_hz": 1e6},
-    {"params": 1e9, "tokens": 1e10, "bits": 12, "consolidations": 100.0, "device": "reram", "T_K": 350.0},
-    {"workload": "brain-scale", "T_K": 4.0},  # cryogenic: both sides include the Carnot wall in the floor
+    {"params": 1e9, "tokens": 1e10, "bits": 12, "consolidations": 100.0, "device": "reram", "temperature_K": 350.0},
+    {"workload": "brain-scale", "temperature_K": 4.0},  # cryogenic: both sides include the Carnot wall in the floor
 ])
 def test_point_inputs_reproduce_bounds_estimate(fixed):
     """With no uncertain input the vectorised model equals bounds.estimate, paradigm by paradigm (conformance)."""
@@ -212,20 +212,20 @@ def test_cooling_makes_a_cryogenic_kT_memory_cost_what_it_costs_at_ambient():
     """Q + Q (T_amb/T - 1) = Q T_amb / T: the kT-scaled paradigms cost at 4 K (plus Carnot cooling to 300 K)
     exactly what they cost at 300 K; the accelerator (a room-temperature figure) is unchanged."""
     warm = bounds.estimate(bounds.resolve(workload="brain-scale"))
-    cold = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=4.0, T_ambient_K=300.0))
+    cold = bounds.estimate(bounds.resolve(workload="brain-scale", temperature_K=4.0, T_ambient_K=300.0))
     for p in ("landauer", "lim", "static_cim"):
         assert cold[p].energy_J == pytest.approx(warm[p].energy_J, rel=1e-12), p
         assert cold[p].cooling_J == pytest.approx(74.0 * (cold[p].energy_J - cold[p].cooling_J), rel=1e-12)
         assert any("Carnot" in a for a in cold[p].assumptions)
     assert cold["accelerator"].energy_J == warm["accelerator"].energy_J and cold["accelerator"].cooling_J == 0.0
-    hot = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=350.0))
+    hot = bounds.estimate(bounds.resolve(workload="brain-scale", temperature_K=350.0))
     assert all(b.cooling_J == 0.0 for b in hot.values())  # above ambient: the heat flows out by itself
 
 
 def test_cooling_in_the_monte_carlo_matches_bounds():
-    p = Problem(fixed={"workload": "brain-scale", "T_K": 4.0}, uncertain={"T_ambient_K": Dist("uniform", (250.0, 350.0))})
+    p = Problem(fixed={"workload": "brain-scale", "temperature_K": 4.0}, uncertain={"T_ambient_K": Dist("uniform", (250.0, 350.0))})
     out = evaluate(p, {"T_ambient_K": np.array([300.0])})
-    cold = bounds.estimate(bounds.resolve(workload="brain-scale", T_K=4.0))
+    cold = bounds.estimate(bounds.resolve(workload="brain-scale", temperature_K=4.0))
     assert float(out["lim"][0]) == pytest.approx(cold["lim"].energy_J, rel=1e-12)
     floor = float(out["floor"][0])  # second-law floor paid at the wall: N b k T_amb ln 2 (+ the speed term)
     assert floor >= 1e15 * 16 * 1.380649e-23 * 300.0 * math.log(2) * (1 - 1e-12)
@@ -267,7 +267,7 @@ def test_final_state_floor_pays_the_cooling_wall_below_ambient():
     import math
 
     from limbound.constants import k_B as K_B
-    est = bounds.estimate(bounds.resolve(params=1e9, tokens=1e10, bits=8, T_K=4.0))
+    est = bounds.estimate(bounds.resolve(params=1e9, tokens=1e10, bits=8, temperature_K=4.0))
     heat = 1e9 * 8 * K_B * 4.0 * math.log(2)
     ex = est["landauer"].extras
     assert ex["final_state_floor_heat_J"] == pytest.approx(heat, rel=1e-9)

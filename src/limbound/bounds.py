@@ -26,7 +26,7 @@ batch_tokens``; from ``FLOPs / 6N`` tokens when only FLOPs are known; ``OPS /
 N`` when only OPS is), ``"per-epoch"`` with ``epochs``, or a number (e.g. of
 checkpoints).  ``dt_c`` = ``dt`` (THEORY §2c').
 
-Below the ambient temperature (``T_K < T_ambient_K``) the paradigms whose
+Below the ambient temperature (``temperature_K < T_ambient_K``) the paradigms whose
 heat scales with ``kT`` (:data:`THERMAL`) also pay a cooling wall, the
 Carnot work ``Q (T_amb/T - 1)`` to pump their heat ``Q`` to the ambient
 (:mod:`physics.cooling`); the accelerator and device figures are measured at
@@ -43,6 +43,7 @@ import numpy as np
 
 from . import catalogs
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from .deprecation import renamed_keywords
 from .display import Result
 from .errors import ParameterError, ParameterTypeError, check_positive, check_real
 from .inputs import Inputs, resolve
@@ -59,7 +60,7 @@ from .physics.cooling import carnot_cooling_work_J
 from .physics.static import write_arrhenius_valid
 from .specs import CONSOLIDATION_POLICIES
 
-#: Paradigms whose heat scales with kT and is dissipated at T_K: they pay Carnot cooling below the ambient.
+#: Paradigms whose heat scales with kT and is dissipated at temperature_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
 
 
@@ -70,10 +71,11 @@ def _check_finite_result(inputs: Inputs, bounds: dict) -> None:
             if not (math.isfinite(v) and (v == 0.0 or abs(v) >= 2.2250738585072014e-308)):
                 raise ParameterError(
                     f"the {p} {what} is {v!r} J at these inputs (params={inputs.params:g}, ops={inputs.ops:g}, "
-                    f"T={inputs.T_K:g} K, retention={inputs.retention_s:g} s, consolidations={inputs.consolidations:g}): "
+                    f"T={inputs.temperature_K:g} K, retention={inputs.retention_s:g} s, consolidations={inputs.consolidations:g}): "
                     "outside the double range; allowed: inputs whose energies are finite normal doubles")
 
 
+@renamed_keywords(T_K="temperature_K")
 @dataclass(frozen=True)
 class Bound:
     """Energy-to-solution *estimate* of one paradigm with its breakdown by wall (THEORY §8: an estimate
@@ -85,7 +87,7 @@ class Bound:
     consolidation_J: float
     per_op_J: float
     per_op_kT: float
-    T_K: float
+    temperature_K: float
     assumptions: tuple = ()
     sources: tuple = ()
     extras: dict = field(default_factory=dict)
@@ -99,7 +101,7 @@ class Bound:
         e = self.energy_J
         return {
             "paradigm": self.paradigm, "kind": "estimate",
-            "energy_J": e, "energy_kWh": e / 3.6e6, "energy_kT": e / kT(self.T_K),
+            "energy_J": e, "energy_kWh": e / 3.6e6, "energy_kT": e / kT(self.temperature_K),
             "per_op_J": self.per_op_J, "per_op_kT": self.per_op_kT,
             "walls": {"memory_J": self.memory_J, "update_J": self.update_J, "consolidation_J": self.consolidation_J,
                       "cooling_J": self.cooling_J},
@@ -109,17 +111,17 @@ class Bound:
 
 
 def _landauer(x: Inputs) -> Bound:
-    e = float(landauer_per_op_J(x.bits, x.T_K))
-    return Bound("landauer", 0.0, x.ops * e, 0.0, e, e / kT(x.T_K), x.T_K,
+    e = float(landauer_per_op_J(x.bits, x.temperature_K))
+    return Bound("landauer", 0.0, x.ops * e, 0.0, e, e / kT(x.temperature_K), x.temperature_K,
                  assumptions=("each operation irreversibly overwrites one b-bit word, infinitely slowly (the seeds' convention)",),
                  sources=("Landauer, IBM J. Res. Dev. 5, 183 (1961)", "THEORY §2a"),
-                 extras={"final_state_floor_J": float(final_state_floor_J(x.params, x.bits, x.T_K))})
+                 extras={"final_state_floor_J": float(final_state_floor_J(x.params, x.bits, x.temperature_K))})
 
 
 def _lim(x: Inputs) -> Bound:
     d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, eps=x.eps))
-    k = kT(x.T_K)
-    return Bound("lim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
+    k = kT(x.temperature_K)
+    return Bound("lim", 0.0, x.ops * d * k, 0.0, d * k, d, x.temperature_K,
                  assumptions=("update in place: no read traffic (memory wall 0)",
                               "consolidation in place: the barrier rises from E_b* to E_ret slowly, at no cost",
                               f"precision: each update right with probability 1 - eps, eps = {x.eps if x.eps is not None else 2.0 ** -(x.bits + 1):.3g}"),
@@ -129,8 +131,8 @@ def _lim(x: Inputs) -> Bound:
 
 def _static(x: Inputs) -> Bound:
     d = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, d_ret=x.d_ret, d_w=x.d_w, f0_hz=x.f0_hz, eps=x.eps))
-    k = kT(x.T_K)
-    return Bound("static_cim", 0.0, x.ops * d * k, 0.0, d * k, d, x.T_K,
+    k = kT(x.temperature_K)
+    return Bound("static_cim", 0.0, x.ops * d * k, 0.0, d * k, d, x.temperature_K,
                  assumptions=(f"barrier held at the retention barrier ({x.retention_s:.3g} s at failure {x.d_ret:g})",
                               f"each write completes within dt with probability 1 - {x.d_w:g}"
                               + ("" if write_arrhenius_valid(x.dt_s, x.d_w, x.f0_hz) else
@@ -143,10 +145,10 @@ def _static(x: Inputs) -> Bound:
 def _volatile(x: Inputs) -> Bound:
     """Updates in a volatile store at ``e_LIM(b, dt)``, consolidation into non-volatile memory (THEORY §2c')."""
     d = float(lim_tilt_kT(x.bits, x.dt_s, x.f0_hz, eps=x.eps))
-    k = kT(x.T_K)
+    k = kT(x.temperature_K)
     e_st = float(static_per_op_kT(x.bits, x.dt_s, x.retention_s, d_ret=x.d_ret, d_w=x.d_w, f0_hz=x.f0_hz, eps=x.eps)) * k
-    cons = float(consolidation_J(x.params, x.bits, x.consolidations, e_static_J=e_st, T_K=x.T_K))
-    return Bound("volatile_cim", 0.0, x.ops * d * k, cons, d * k, d, x.T_K,
+    cons = float(consolidation_J(x.params, x.bits, x.consolidations, e_static_J=e_st, temperature_K=x.temperature_K))
+    return Bound("volatile_cim", 0.0, x.ops * d * k, cons, d * k, d, x.temperature_K,
                  assumptions=("updates in a low-barrier volatile store at the LIM tilt e_LIM(b, dt), no retention paid per update",
                               f"consolidation {x.consolidation_policy}: n_cons = {x.consolidations:.4g} events, each reads and "
                               f"resets every word in the store (b kT ln 2) and writes it into non-volatile memory "
@@ -160,7 +162,7 @@ def _volatile(x: Inputs) -> Bound:
 def _accelerator(x: Inputs) -> Bound:
     acc = catalogs.accelerator(x.accelerator)
     e = acc.energy_per_flop_J(x.precision)
-    return Bound("accelerator", accelerator_energy_J(x.flops, e), 0.0, 0.0, e, e / kT(x.T_K), x.T_K,
+    return Bound("accelerator", accelerator_energy_J(x.flops, e), 0.0, 0.0, e, e / kT(x.temperature_K), x.temperature_K,
                  assumptions=(f"{acc.name} at full utilisation, {x.precision} dense peak",
                               "board power holds compute and on-package data movement together (update wall included in the memory wall)",
                               "checkpoint writes not counted"),
@@ -177,7 +179,7 @@ def _device(x: Inputs) -> Bound:
         raise ParameterError(f"device {dev.key!r} has no published write energy")
     e = x.bits * dev.write_energy_J_min
     feasible = dev.write_time_s_min is None or dev.write_time_s_min <= x.dt_s
-    return Bound("device", 0.0, x.ops * e, 0.0, e, e / kT(x.T_K), x.T_K,
+    return Bound("device", 0.0, x.ops * e, 0.0, e, e / kT(x.temperature_K), x.temperature_K,
                  assumptions=(f"{dev.name}: every update writes b = {x.bits} cells at the lowest published per-bit write energy",
                               "reads and peripheral circuits not counted (cell level)",
                               "the device cannot write within dt: the time-to-solution is not reachable" if not feasible else
@@ -208,15 +210,15 @@ def energy_to_solution(inputs: Inputs, paradigm: str = "lim") -> Bound:
     if paradigm not in REGISTRY:
         raise ParameterError(f"paradigm={paradigm!r} is unknown; allowed: {', '.join(REGISTRY)}")
     b = REGISTRY[paradigm](inputs)
-    if paradigm in THERMAL and inputs.T_K < inputs.T_ambient_K:
-        w = float(carnot_cooling_work_J(b.energy_J, inputs.T_K, inputs.T_ambient_K))
+    if paradigm in THERMAL and inputs.temperature_K < inputs.T_ambient_K:
+        w = float(carnot_cooling_work_J(b.energy_J, inputs.temperature_K, inputs.T_ambient_K))
         b = replace(b, cooling_J=w, assumptions=b.assumptions + (
-            f"cooling wall: heat removed at {inputs.T_K:g} K and pumped to {inputs.T_ambient_K:g} K costs at least the "
-            f"Carnot work Q (T_amb/T - 1) = {inputs.T_ambient_K / inputs.T_K - 1:.4g} Q (a floor for this heat; the total "
+            f"cooling wall: heat removed at {inputs.temperature_K:g} K and pumped to {inputs.T_ambient_K:g} K costs at least the "
+            f"Carnot work Q (T_amb/T - 1) = {inputs.T_ambient_K / inputs.temperature_K - 1:.4g} Q (a floor for this heat; the total "
             f"stays an estimate)",), sources=b.sources + ("Carnot (1824); Callen, Thermodynamics, 2nd ed., ch. 4",))
         if "final_state_floor_J" in b.extras:  # the floor pays the same wall, as the uncertainty floors do (THEORY §4a)
             q = b.extras["final_state_floor_J"]
-            w_f = float(carnot_cooling_work_J(q, inputs.T_K, inputs.T_ambient_K))
+            w_f = float(carnot_cooling_work_J(q, inputs.temperature_K, inputs.T_ambient_K))
             b = replace(b, extras={**b.extras, "final_state_floor_J": q + w_f, "final_state_floor_heat_J": q,
                                    "final_state_floor_cooling_J": w_f})
     return b
@@ -233,7 +235,7 @@ def estimate(inputs: Inputs) -> dict:
         with np.errstate(all="ignore"):
             out = {p: energy_to_solution(inputs, p) for p in REGISTRY if p != "device" or inputs.device is not None}
     except OverflowError:
-        out = {"(overflow)": Bound("(overflow)", math.inf, 0.0, 0.0, math.inf, math.inf, inputs.T_K)}
+        out = {"(overflow)": Bound("(overflow)", math.inf, 0.0, 0.0, math.inf, math.inf, inputs.temperature_K)}
     _check_finite_result(inputs, out)
     return Estimate(out)
 
@@ -270,11 +272,11 @@ def floors(inputs: Inputs) -> dict:
     term ``N kT M^2 / (16 f0 tau)``, total; and how far the LIM estimate sits above the total, with why."""
     from .physics.floors import workload_floors
 
-    f = workload_floors(params=inputs.params, bits=inputs.bits, f0_hz=inputs.f0_hz, tau_s=inputs.time_s, T_K=inputs.T_K)
+    f = workload_floors(params=inputs.params, bits=inputs.bits, f0_hz=inputs.f0_hz, tau_s=inputs.time_s, temperature_K=inputs.temperature_K)
     lim = energy_to_solution(inputs, "lim").energy_J
     ratio = lim / f["total_J"]
     f["lim_estimate_over_floor"] = ratio
-    f["why"] = (f"the LIM estimate is {ratio:.3g}x the floor: it charges e_LIM = {lim / inputs.ops / kT(inputs.T_K):.3g} kT "
+    f["why"] = (f"the LIM estimate is {ratio:.3g}x the floor: it charges e_LIM = {lim / inputs.ops / kT(inputs.temperature_K):.3g} kT "
                 f"on each of OPS = {inputs.ops:.3g} operations ({inputs.ops / inputs.params:.3g} per parameter), each an "
                 f"irreversible precise step by a fixed tilt; the floor pays once for the {inputs.bits} bits each "
                 f"parameter ends with, plus the transport the time allows (speed term)")
@@ -310,7 +312,8 @@ REFERENCE_ACCELERATOR = "h100-sxm"
 REFERENCE_PRECISION = "bf16"
 
 
-def price_counts(counts: dict, *, dt_s: float, bits: int = 1, T_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+@renamed_keywords(T_K="temperature_K")
+def price_counts(counts: dict, *, dt_s: float, bits: int = 1, temperature_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
                  accelerator: str = REFERENCE_ACCELERATOR, precision: str = REFERENCE_PRECISION) -> dict:
     """Operations counted by a solver, priced by the paradigms' estimates (THEORY §2, §8: estimates, not floors).
 
@@ -326,7 +329,7 @@ def price_counts(counts: dict, *, dt_s: float, bits: int = 1, T_K: float = T_DEF
     >>> round(price_counts({"landauer": 1}, dt_s=1e-9)["landauer"][0] * 1e21, 3)
     2.871
     """
-    x = Inputs(params=1.0, ops=1.0, flops=1.0, bits=bits, time_s=float(dt_s), T_K=float(T_K), T_ambient_K=float(T_K),
+    x = Inputs(params=1.0, ops=1.0, flops=1.0, bits=bits, time_s=float(dt_s), temperature_K=float(temperature_K), T_ambient_K=float(temperature_K),
                f0_hz=float(f0_hz), accelerator=accelerator, precision=precision)
     out = {}
     for paradigm, n in counts.items():

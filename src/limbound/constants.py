@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import constants as _c
 
+from .deprecation import renamed_keywords
 from .errors import ParameterError, check_positive, check_real
 
 #: Boltzmann constant, J/K (exact SI, CODATA 2018).
@@ -29,7 +30,8 @@ T_DEFAULT_K: float = 300.0
 F0_DEFAULT_HZ: float = 1e9
 
 
-def kT(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+@renamed_keywords(T_K="temperature_K")
+def kT(temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Thermal energy ``k_B T`` in joules.
 
     Example
@@ -37,10 +39,11 @@ def kT(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     >>> round(kT(300.0) * 1e21, 4)
     4.1419
     """
-    return k_B * check_positive("temperature_K", T_K)
+    return k_B * check_positive("temperature_K", temperature_K)
 
 
-def landauer_J(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+@renamed_keywords(T_K="temperature_K")
+def landauer_J(temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Landauer's erasure cost of one bit, ``k_B T ln 2`` in joules.
 
     Example
@@ -48,21 +51,22 @@ def landauer_J(T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     >>> round(landauer_J(300.0) * 1e21, 3)
     2.871
     """
-    return kT(T_K) * math.log(2.0)
+    return kT(temperature_K) * math.log(2.0)
 
 
 #: ``kT`` must stay a normal double well inside the range (products with counts and ln-terms follow it).
 KT_RANGE_J = (1e-290, 1e290)
 
 
-def check_temperature(T_K: object, name: str = "T_K") -> float:
+@renamed_keywords(T_K="temperature_K")
+def check_temperature(temperature_K: object, name: str = "temperature_K") -> float:
     """A bath temperature whose ``kT`` is a normal double (``T >= 7.2e-268 K``); one-line error otherwise.
 
     >>> check_temperature(300.0)
     300.0
     """
-    T = check_positive(name, check_real(name, T_K, allowed="a temperature in K > 0"))
+    T = check_positive(name, check_real(name, temperature_K, allowed="a temperature in K > 0"))
     if not KT_RANGE_J[0] <= k_B * T <= KT_RANGE_J[1]:
-        raise ParameterError(f"{name}={T_K!r} K gives kT = {k_B * T:.3g} J, outside the normal double range; "
+        raise ParameterError(f"{name}={temperature_K!r} K gives kT = {k_B * T:.3g} J, outside the normal double range; "
                              f"allowed: {name} >= {KT_RANGE_J[0] / k_B:.2g} K")
     return T

@@ -5,7 +5,7 @@ A result class mixes in :class:`Result` (or only :class:`Display`) and provides 
 ``results`` block of the command's ``--json``, README "JSON output"), ``_records()`` -- a list of flat dicts,
 one per row (a run's summary, a read, a paradigm) -- and optionally ``_title()``, ``status`` and ``message``.
 pandas is optional (the ``sweep`` extra); ``to_pandas`` says how to install it when it is missing.
-Renamed attributes keep their old name one release through :func:`deprecated_alias`.
+Renamed attributes keep their old name one release through :func:`limbound.deprecation.deprecated_alias`.
 The records carry the same keys as the result's JSON (``as_dict``), so a notebook table and a ``--json``
 output name every quantity alike.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import math
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,14 +87,3 @@ class Result(Display):
     def as_dict(self) -> dict:  # pragma: no cover - every user overrides it
         raise NotImplementedError
 
-
-def deprecated_alias(new: str, old: str) -> property:
-    """A read-only attribute ``old`` that returns ``self.<new>`` and warns (``DeprecationWarning``): a renamed
-    quantity (one name per quantity: ``temperature_K``, ``heat_J``) keeps its old name for one release."""
-
-    def get(self):
-        warnings.warn(f"{type(self).__name__}.{old} is deprecated and goes in the next release; use .{new}",
-                      DeprecationWarning, stacklevel=2)
-        return getattr(self, new)
-
-    return property(get, doc=f"Deprecated alias of ``{new}`` (goes in the next release).")

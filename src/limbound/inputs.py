@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from . import catalogs
 from .constants import DAY_S, F0_DEFAULT_HZ, T_DEFAULT_K, check_temperature
 from .counting import operations, training_flops, update_time_s
+from .deprecation import renamed_keywords
 from .errors import ParameterError, check_bits, check_positive
 from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
 from .specs import ESTIMATE
@@ -20,6 +21,7 @@ TIME_DEFAULT_S = 30 * DAY_S
 BITS_DEFAULT = 16
 
 
+@renamed_keywords(T_K="temperature_K")
 @dataclass(frozen=True)
 class Inputs:
     """Resolved, validated inputs of one estimate (SI units)."""
@@ -29,7 +31,7 @@ class Inputs:
     flops: float
     bits: int
     time_s: float
-    T_K: float = T_DEFAULT_K
+    temperature_K: float = T_DEFAULT_K
     T_ambient_K: float = T_DEFAULT_K
     f0_hz: float = F0_DEFAULT_HZ
     retention_s: float = RETENTION_DEFAULT_S
@@ -53,15 +55,16 @@ class Inputs:
     def as_dict(self) -> dict:
         d = asdict(self)
         d["dt_s"] = self.dt_s
-        d["temperature_K"] = d.pop("T_K")
+        d["temperature_K"] = d.pop("temperature_K")  # after dt_s, where the JSON had it before the field's rename
         d["notes"] = list(self.notes)
         return d
 
 
+@renamed_keywords(T_K="temperature_K")
 @ESTIMATE.validates
 def resolve(*, params: float | None = None, tokens: float | None = None, flops: float | None = None,
             ops: float | None = None, bits: int | None = None, time_s: float | None = None,
-            T_K: float = T_DEFAULT_K, T_ambient_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+            temperature_K: float = T_DEFAULT_K, T_ambient_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
             retention_s: float = RETENTION_DEFAULT_S, d_ret: float = D_RET_DEFAULT, d_w: float = D_W_DEFAULT,
             eps: float | None = None, counting: str = "per-operation", batch_tokens: float | None = None,
             consolidations: float | str = "per-step", epochs: float | None = None, accelerator: str | None = None,
@@ -80,7 +83,7 @@ def resolve(*, params: float | None = None, tokens: float | None = None, flops: 
     if tokens is not None and flops is not None:  # as the CLI's --tokens/--flops: FLOPs = 6 N D from tokens
         raise ParameterError("tokens and flops are both given; allowed: one of them (FLOPs = 6 N D from tokens); "
                              "ops may be given with either")
-    check_temperature(T_K)
+    check_temperature(temperature_K)
     if workload is not None:
         params, tokens, flops, batch_tokens, time_s, bits = _from_workload(
             workload, params, tokens, flops, batch_tokens, time_s, bits, notes)
@@ -107,7 +110,7 @@ def resolve(*, params: float | None = None, tokens: float | None = None, flops: 
     acc.energy_per_flop_J(precision)  # refuse parts without power or this precision, before any work
     if device is not None:
         catalogs.device(device)  # refuse unknown names before any work
-    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, T_K=float(T_K), T_ambient_K=float(T_ambient_K), f0_hz=float(f0_hz),
+    return Inputs(params=n, ops=ops, flops=flops, bits=bits, time_s=time_s, temperature_K=float(temperature_K), T_ambient_K=float(T_ambient_K), f0_hz=float(f0_hz),
                   retention_s=float(retention_s), d_ret=float(d_ret), d_w=float(d_w),
                   eps=None if eps is None else float(eps), counting=counting,
                   consolidations=n_cons, consolidation_policy=policy, accelerator=acc.key, precision=precision, workload=workload, device=device, notes=tuple(notes))

@@ -25,7 +25,7 @@ F0 = Quantity("frequency", default=F0_DEFAULT_HZ, cli_default="1e9/s", flag=["--
               metavar="F0", help="attempt frequency f0, e.g. 1e9/s (default 1e9/s; --f0 is an alias)")
 PROBABILITY = dict(lo=0.0, hi=1.0, closed="neither")
 #: The physics options of every command that simulates memories (``anneal``, ``qp``, ``train``).
-THERMAL = Spec("thermal", {"T_K": TEMPERATURE, "f0_hz": F0})
+THERMAL = Spec("thermal", {"temperature_K": TEMPERATURE, "f0_hz": F0})
 
 #: Counting conventions of OPS (limbound.counting, THEORY §4).
 COUNTINGS = ("per-operation", "per-update")
@@ -42,7 +42,7 @@ ESTIMATE = Spec("estimate", {
     "bits": Integer(1, 64, optional=True, help="bits of precision per parameter, 1..64 (default 16)"),
     "time_s": Quantity("time", optional=True, flag="--time",
                        help="time-to-solution, e.g. 30d (default: the workload's published time, else 30d)"),
-    "T_K": Quantity("temperature", default=T_DEFAULT_K, cli_default="300K", flag="--temperature",
+    "temperature_K": Quantity("temperature", default=T_DEFAULT_K, cli_default="300K", flag="--temperature",
                     help="bath temperature, e.g. 300K (default 300K)"),
     "T_ambient_K": Quantity("temperature", default=T_DEFAULT_K, cli_default="300K", flag="--ambient",
                             help="ambient temperature, e.g. 300K (default 300K): below it the heat of the kT-scaled "
@@ -69,7 +69,7 @@ ESTIMATE = Spec("estimate", {
     "workload": Text(optional=True, help="a catalog workload (see `limbound workloads`), or 'all' for one row each"),
     "device": Text(optional=True, help="also price the run on a memory technology from `limbound devices` "
                                        "(cell-level write energy)"),
-}, aliases={"time": "time_s", "temperature": "T_K", "attempt_frequency": "f0_hz", "retention": "retention_s"})
+}, aliases={"time": "time_s", "temperature": "temperature_K", "attempt_frequency": "f0_hz", "retention": "retention_s"})
 
 # ------------------------------------------------------------------ simulators (no CLI of their own)
 SIMULATE = Spec("simulate", {  # limbound.sim.langevin.simulate
@@ -107,7 +107,7 @@ ANNEAL = Spec("anneal", {
     "seed": Integer(0, default=0, help="random seed (default 0)"),
     "target_energy": Real(optional=True, flag=False, help="record heat and counts until H <= target_energy"),
     "acceptance": Options(*ACCEPTANCES, default="metropolis", help="acceptance rule of a spin flip"),
-    "T_K": TEMPERATURE,
+    "temperature_K": TEMPERATURE,
     "f0_hz": F0,
     "barrier_kT": Real(0.0, default=0.0, flag="--barrier", metavar="KT",
                        help="barrier above the upper well in kT; a sweep lasts exp(barrier)/f0 (default 0)"),
@@ -146,7 +146,7 @@ _LIM = {  # the parameters solve_qp and train_digits share, declared once
     "reads": Integer(2, why="entropy over reads", default=4, help="independent runs (>= 2; entropy over reads) (default 4)"),
     "dt_s": Quantity("time", default=1e-6, cli_default="1us", flag="--dt", help="update time, e.g. 1us (default 1us)"),
     "f0_hz": F0,
-    "T_K": TEMPERATURE,
+    "temperature_K": TEMPERATURE,
     "seed": SEED,
     "engine": Options(*ENGINES, default="poisson", flag=False, help="engine of the gradient rule"),
     "C": Real(0.0, closed="neither", default=1.0, flag=False, help="constant of the convergence class (THEORY §3)"),

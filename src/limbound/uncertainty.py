@@ -38,6 +38,7 @@ from scipy.special import ndtr, ndtri
 from . import bounds, catalogs
 from .constants import kT
 from .counting import operations, training_flops, update_time_s
+from .deprecation import renamed_keys
 from .errors import ParameterError, check_integer, check_seed
 from .physics import accelerator_energy_J, consolidation_J, landauer_per_op_J, lim_tilt_kT, static_per_op_kT
 from .physics.cooling import carnot_cooling_work_J
@@ -50,7 +51,7 @@ from .physics.floors import second_law_workload_floor_J, speed_workload_floor_J
 #: ``measured_J`` (a measured training energy, for ``gap``).
 DOMAINS = {
     "params": "positive", "tokens": "positive", "flops": "positive", "ops": "positive", "batch_tokens": "positive",
-    "time_s": "positive", "bits": "bits", "T_K": "positive", "T_ambient_K": "positive", "f0_hz": "positive",
+    "time_s": "positive", "bits": "bits", "temperature_K": "positive", "T_ambient_K": "positive", "f0_hz": "positive",
     "retention_s": "positive", "d_ret": "probability", "d_w": "probability", "eps": "probability",
     "consolidations": "positive", "e_flop_J": "positive", "device_write_energy_J": "positive", "measured_J": "positive",
 }
@@ -173,6 +174,8 @@ class Problem:
     uncertain: dict  # name -> Dist
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", renamed_keys(self.fixed, "Problem.fixed"))  # T_K -> temperature_K, warns
+        object.__setattr__(self, "uncertain", renamed_keys(self.uncertain, "Problem.uncertain"))
         for k, d in self.uncertain.items():
             check_domain(k, d)
         both = set(self.fixed) & set(self.uncertain)
@@ -248,7 +251,7 @@ def evaluate(problem: Problem, values: dict) -> dict:
     """
     x0 = problem.point()
     n, tokens, flops_given, batch, flops, ops = _workload_counts(problem, values)
-    bits, T, f0 = values.get("bits", x0.bits), values.get("T_K", x0.T_K), values.get("f0_hz", x0.f0_hz)
+    bits, T, f0 = values.get("bits", x0.bits), values.get("temperature_K", x0.temperature_K), values.get("f0_hz", x0.f0_hz)
     time_s, eps = values.get("time_s", x0.time_s), values.get("eps", x0.eps)
     t_amb = values.get("T_ambient_K", x0.T_ambient_K)
     dt = update_time_s(time_s, n, ops)
@@ -259,14 +262,14 @@ def evaluate(problem: Problem, values: dict) -> dict:
                             d_w=values.get("d_w", x0.d_w), f0_hz=f0, eps=eps) * k
     out["static_cim"] = ops * e_st  # weights in the non-volatile array: no consolidation (THEORY §4)
     cons = _consolidations(x0, values, n, tokens, flops_given, batch, ops)
-    out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_static_J=e_st, T_K=T)  # THEORY §2c'
+    out["volatile_cim"] = out["lim"] + consolidation_J(n, bits, cons, e_static_J=e_st, temperature_K=T)  # THEORY §2c'
     e_flop = values.get("e_flop_J", catalogs.accelerator(x0.accelerator).energy_per_flop_J(x0.precision))
     out["accelerator"] = accelerator_energy_J(flops, e_flop)
     if x0.device is not None:
         e_w = values.get("device_write_energy_J", catalogs.device(x0.device).write_energy_J_min)
         out["device"] = ops * bits * e_w
-    floors = {"floor_second_law": second_law_workload_floor_J(params=n, bits=bits, T_K=T),
-              "floor_speed": speed_workload_floor_J(params=n, bits=bits, f0_hz=f0, tau_s=time_s, T_K=T)}
+    floors = {"floor_second_law": second_law_workload_floor_J(params=n, bits=bits, temperature_K=T),
+              "floor_speed": speed_workload_floor_J(params=n, bits=bits, f0_hz=f0, tau_s=time_s, temperature_K=T)}
     floors["floor"] = floors["floor_second_law"] + floors["floor_speed"]
     for p in THERMAL:  # the cryogenic Carnot term (docs/theory.md §4a)
         out[p] = out[p] + carnot_cooling_work_J(out[p], T, t_amb)

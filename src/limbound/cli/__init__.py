@@ -18,6 +18,7 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -104,6 +105,16 @@ def _complete(parser: argparse.ArgumentParser) -> None:
     argcomplete.autocomplete(parser)
 
 
+def _deprecations_as_notes() -> None:
+    """A deprecated name the user wrote (a sweep config's ``T_K``, ``[inputs.T_K]``) is one note line on stderr, once
+    per name and place, not a Python warning with its traceback line (limbound.deprecation)."""
+    def show(message: Warning | str, category: type, *_: Any, **__: Any) -> None:
+        sys.stderr.write(f"limbound: note: {message}\n")
+
+    warnings.showwarning = show
+    warnings.filterwarnings("default", ".*is deprecated and goes in the next release", DeprecationWarning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _streams()
     parser = build_parser()
@@ -115,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for --json provenance
     try:
-        code = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            _deprecations_as_notes()
+            code = int(args.func(args) or 0)
         sys.stdout.flush()  # a full disk or closed pipe is reported here, not as an exception at exit
         return code
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly

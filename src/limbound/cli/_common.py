@@ -30,12 +30,12 @@ def add_thermal_args(p: argparse.ArgumentParser) -> None:
 
 
 def thermal_kwargs(args: argparse.Namespace) -> dict:
-    """``T_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
+    """``temperature_K`` and ``f0_hz`` (SI) from ``--temperature`` and ``--attempt-frequency``."""
     from ..constants import check_temperature
     from ..specs import THERMAL
 
-    out = THERMAL.from_args(args, ("T_K", "f0_hz"))
-    check_temperature(out["T_K"], "--temperature")  # kT a normal double: the value's consequence, not its range
+    out = THERMAL.from_args(args, ("temperature_K", "f0_hz"))
+    check_temperature(out["temperature_K"], "--temperature")  # kT a normal double: the value's consequence, not its range
     return out
 
 
@@ -108,11 +108,6 @@ def json_record(args: argparse.Namespace, results: object, inputs: dict, *, seed
     return out
 
 
-def api_names(kw: dict) -> dict:
-    """Keyword arguments as the JSON ``inputs`` block names them (``T_K`` -> ``temperature_K``, the API's name)."""
-    return {("temperature_K" if k == "T_K" else k): v for k, v in kw.items()}
-
-
 def emit_json(args: argparse.Namespace, results: object, inputs: dict, *, seed: int | None = None,
               legacy: dict | None = None) -> int:
     """Print :func:`json_record` as one JSON object; exit code 0."""
@@ -121,7 +116,7 @@ def emit_json(args: argparse.Namespace, results: object, inputs: dict, *, seed: 
 
 
 #: The physics options shared by ``estimate``, ``per-op`` and ``gap`` (declared in limbound.specs.ESTIMATE).
-PHYSICS = ("bits", "T_K", "f0_hz", "retention_s", "d_ret", "d_w")
+PHYSICS = ("bits", "temperature_K", "f0_hz", "retention_s", "d_ret", "d_w")
 
 
 def add_physics_args(p: argparse.ArgumentParser, *, time_default: str = "30d") -> None:
@@ -138,7 +133,7 @@ def physics_kwargs(args: argparse.Namespace) -> dict:
     from ..specs import ESTIMATE
 
     out = ESTIMATE.from_args(args, PHYSICS)
-    check_temperature(out["T_K"])  # kT a normal double: a check of the value's consequence, not its range
+    check_temperature(out["temperature_K"])  # kT a normal double: a check of the value's consequence, not its range
     return out
 
 

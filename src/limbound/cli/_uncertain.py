@@ -22,6 +22,7 @@ import tomllib
 
 from .. import __version__
 from .. import uncertainty as U
+from ..deprecation import renamed_keys
 from ..errors import ParameterError
 from ..fileio import atomic_write_text, csv_text
 from ..units import parse_number, parse_quantity
@@ -31,7 +32,7 @@ from ._common import emit_json, g3, table
 OPTIONS = {
     "params": ("params", None), "tokens": ("tokens", None), "flops": ("flops", None), "ops": ("ops", None),
     "batch_tokens": ("batch_tokens", None), "time": ("time_s", "time"), "bits": ("bits", "bits"),
-    "temperature": ("T_K", "temperature"), "ambient": ("T_ambient_K", "temperature"),
+    "temperature": ("temperature_K", "temperature"), "ambient": ("T_ambient_K", "temperature"),
     "attempt_frequency": ("f0_hz", "frequency"), "retention": ("retention_s", "time"),
     "retention_failure": ("d_ret", "probability"), "write_failure": ("d_w", "probability"),
     "consolidations": ("consolidations", None), "measured_kwh": ("measured_J", "kwh"),
@@ -127,7 +128,7 @@ def load_toml(path: str) -> dict:
     if not isinstance(inputs, dict) or not inputs or set(doc) - {"inputs"}:
         raise ParameterError(f"--uncertainty {path}: expected only [inputs.NAME] tables; allowed names: {', '.join(U.DOMAINS)}")
     out = {}
-    for name, spec in inputs.items():
+    for name, spec in renamed_keys(inputs, f"--uncertainty {path}").items():  # [inputs.T_K]: deprecated name
         where = f"--uncertainty {path} [inputs.{name}]"
         if name not in U.DOMAINS or not isinstance(spec, dict):
             raise ParameterError(f"{where}: unknown input; allowed: {', '.join(U.DOMAINS)}")

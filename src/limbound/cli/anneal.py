@@ -76,20 +76,20 @@ def run(args: argparse.Namespace) -> int:
     args.beta_range = ANNEAL.from_args(args, ("beta_range",)).get("beta_range")
     ANNEAL.check({"readout_fraction": args.readout[0], "readout_factor": args.readout[1]})
     th = thermal_kwargs(args)
-    T_K, f0 = th["T_K"], th["f0_hz"]
-    check_time_scale(f0, args.barrier, T_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work
+    temperature_K, f0 = th["temperature_K"], th["f0_hz"]
+    check_time_scale(f0, args.barrier, temperature_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work
     graph = read_gset(args.graph, merge_duplicates=args.merge_duplicates)
     check_memory(graph.n, args.sweeps, args.reads)
     check_budget(*anneal_seconds(graph.n, args.sweeps, args.reads)[::-1], max_time)  # before any work
     with progress(args, f"anneal {graph.name}: {args.reads} reads x {args.sweeps} sweeps"):
         res = solve_maxcut(graph, target_cut=args.target, sweeps=args.sweeps, reads=args.reads,
                            schedule=args.schedule, beta_range=args.beta_range, seed=args.seed,
-                           acceptance=args.acceptance, T_K=T_K, f0_hz=f0, barrier_kT=args.barrier,
+                           acceptance=args.acceptance, temperature_K=temperature_K, f0_hz=f0, barrier_kT=args.barrier,
                            readout_fraction=args.readout[0], readout_factor=args.readout[1])
     out = res.as_dict()
     inputs = dict(graph=str(args.graph), graph_sha256=graph.sha256, sweeps=args.sweeps, reads=args.reads,
                   schedule=args.schedule, beta_range=args.beta_range, readout=list(args.readout),
-                  acceptance=args.acceptance, target_cut=args.target, temperature_K=T_K, f0_hz=f0, barrier_kT=args.barrier)
+                  acceptance=args.acceptance, target_cut=args.target, temperature_K=temperature_K, f0_hz=f0, barrier_kT=args.barrier)
     if args.json:  # before 0.2: the result's keys at the top, provenance {version, seed, inputs} (kept as aliases)
         return emit_json(args, out, inputs, seed=args.seed,
                          legacy={**out, "provenance": {"version": __version__, "seed": args.seed, "inputs": inputs}})

@@ -8,7 +8,7 @@ from .. import bounds, catalogs
 from ..errors import ParameterError
 from ..units import parse_number, parse_quantity
 from . import _uncertain
-from ._common import add_physics_args, api_names, emit_json, epilog, g3, note, physics_kwargs, table
+from ._common import add_physics_args, emit_json, epilog, g3, note, physics_kwargs, table
 
 
 def _header(paradigm: str) -> str:
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
             "walls": _walls(x)} for n, m, x in items]
     if args.json:
         return emit_json(args, {"gaps": out}, {"workload": args.workload, "measured_J": measured, "time_s": time_s,
-                                               "accelerator": args.accelerator, **api_names(kw)})
+                                               "accelerator": args.accelerator, **kw})
     table("Orders of magnitude (log10) the measured energy sits above each paradigm's estimate (floors: limbound estimate)",
           ["workload", "measured [J]", *_HEADERS],
           [[o["workload"], f"{o['measured_energy_J']:.3g}", *[f"{o['orders_above'][p]:.2f}" for p in bounds.PARADIGMS]] for o in out])

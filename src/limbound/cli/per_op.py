@@ -24,11 +24,11 @@ def run(args: argparse.Namespace) -> int:
     kw = physics_kwargs(args)
     bits = kw.get("bits", 16)
     dt = parse_quantity(args.dt, "time", "--dt")
-    k = kT(kw["T_K"])
-    e_l = float(landauer_per_op_J(bits, kw["T_K"])) / k
+    k = kT(kw["temperature_K"])
+    e_l = float(landauer_per_op_J(bits, kw["temperature_K"])) / k
     e_lim = float(lim_tilt_kT(bits, dt, kw["f0_hz"]))
     e_st = float(static_per_op_kT(bits, dt, kw["retention_s"], d_ret=kw["d_ret"], d_w=kw["d_w"], f0_hz=kw["f0_hz"]))
-    inputs = dict(bits=bits, dt_s=dt, temperature_K=kw["T_K"], f0_hz=kw["f0_hz"], retention_s=kw["retention_s"],
+    inputs = dict(bits=bits, dt_s=dt, temperature_K=kw["temperature_K"], f0_hz=kw["f0_hz"], retention_s=kw["retention_s"],
                   d_ret=kw["d_ret"], d_w=kw["d_w"])
     out = {
         "landauer": {"per_op_kT": e_l, "per_op_J": e_l * k},
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.json:
         return emit_json(args, out, inputs)
-    table(f"Energy per operation, b={bits}, dt={dt:.3g} s, T={kw['T_K']:g} K, f0={kw['f0_hz']:.3g}/s",
+    table(f"Energy per operation, b={bits}, dt={dt:.3g} s, T={kw['temperature_K']:g} K, f0={kw['f0_hz']:.3g}/s",
           ["paradigm", "per op [kT]", "per op [J]", "barrier [kT]"],
           [["landauer", f"{e_l:.5g}", f"{e_l * k:.4g}", "-"],
            ["lim", f"{e_lim:.5g}", f"{e_lim * k:.4g}", f"{out['lim']['barrier_kT']:.4g}"],

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,
                   rule=args.rule, reads=args.reads, reference=not args.no_reference)
-    inputs.update(bits=args.bits, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
+    inputs.update(bits=args.bits, dt_s=dt, temperature_K=th["temperature_K"], f0_hz=th["f0_hz"])
     with progress(args, f"qp: n={problem.n}, {args.reads} reads, b={args.bits}"):
         r = solve_qp(problem, bits=args.bits, rule=args.rule, reads=args.reads, dt_s=dt, seed=args.seed,
                      reference=None if args.no_reference else "osqp", **th)

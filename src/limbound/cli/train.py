@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     dt = args.dt  # every option was read and checked by its declaration (limbound.specs.TRAIN)
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
     th = thermal_kwargs(args)
-    inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["T_K"], f0_hz=th["f0_hz"])
+    inputs.update(bits=args.bits, epochs=args.epochs, dt_s=dt, temperature_K=th["temperature_K"], f0_hz=th["f0_hz"])
     w = check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                            dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
     s, what = train_seconds(w["work"])

@@ -11,6 +11,7 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from ..deprecation import RENAMED
 from ..errors import ParameterError, did_you_mean
 from .kinds import NO_DEFAULT, Options, Param
 
@@ -65,16 +66,19 @@ class Spec:
 
         ``extra`` are config keys the kind handles itself (passed through); ``exclude`` declared names that
         the config may not set (the sweep sets ``seed`` per point); ``where`` names the config in messages.
+        The old name of a renamed parameter (:data:`limbound.deprecation.RENAMED`, ``T_K``) is taken as an alias.
         """
         allowed = [k for k in [*self.params, *self.aliases] if k not in exclude] + list(extra)
+        # a renamed parameter's old name (T_K) is still taken, unlisted; the config's reader warns once (deprecation)
+        aliases = {**{old: new for old, new in RENAMED.items() if new in allowed}, **self.aliases}
         out = {}
         for key, v in inputs.items():
             if key in extra:
                 out[key] = v
                 continue
-            if key not in allowed:
+            if key not in allowed and key not in aliases:
                 raise self.unknown(key, allowed, where)
-            target = self.aliases.get(key, key)
+            target = aliases.get(key, key)
             if target in out or (target != key and target in inputs):
                 raise ParameterError(f"inputs {key!r} and {target!r} are the same quantity; give one")
             out[target] = self.params[target].check(key, v)

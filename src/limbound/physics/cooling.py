@@ -27,12 +27,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K
+from ..deprecation import renamed_keywords
 from ..errors import check_positive
 
 
-def carnot_cooling_work_J(heat_J: ArrayLike, T_K: ArrayLike,
+@renamed_keywords(T_K="temperature_K")
+def carnot_cooling_work_J(heat_J: ArrayLike, temperature_K: ArrayLike,
                           T_ambient_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
-    """Least work to pump ``heat_J`` from ``T_K`` up to ``T_ambient_K``: ``Q (T_amb/T - 1)``, 0 when ``T >= T_amb``.
+    """Least work to pump ``heat_J`` from ``temperature_K`` up to ``T_ambient_K``: ``Q (T_amb/T - 1)``, 0 when ``T >= T_amb``.
 
     Example
     -------
@@ -44,6 +46,6 @@ def carnot_cooling_work_J(heat_J: ArrayLike, T_K: ArrayLike,
     0.0
     """
     q = check_positive("heat_J", heat_J, allow_zero=True)
-    t = check_positive("temperature_K", T_K)
+    t = check_positive("temperature_K", temperature_K)
     ta = check_positive("ambient_K", T_ambient_K)
     return q * np.maximum(ta / t - 1.0, 0.0)

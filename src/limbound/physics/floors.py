@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K, kT
+from ..deprecation import renamed_keywords
 from ..errors import ParameterError, check_bits, check_positive
 
 
@@ -58,7 +59,8 @@ def transport_term_kT(w1: ArrayLike, activity: ArrayLike) -> NDArray[np.float64]
         return np.where(a > 0, 2.0 * w * w / np.where(a > 0, a, 1.0), 0.0)
 
 
-def jump_floor_J(*, entropy_drop_nats: float, w1: float, activity: float, T_K: float = T_DEFAULT_K) -> float:
+@renamed_keywords(T_K="temperature_K")
+def jump_floor_J(*, entropy_drop_nats: float, w1: float, activity: float, temperature_K: float = T_DEFAULT_K) -> float:
     """Finite-time floor of a hopping memory (THEORY §8a), ``kT [S_0 - S_tau] + 2 kT W1^2 / A_tau`` in J.
 
     Parameters
@@ -80,11 +82,12 @@ def jump_floor_J(*, entropy_drop_nats: float, w1: float, activity: float, T_K: f
     3.0
     """
     s = _finite("entropy_drop_nats", entropy_drop_nats)
-    return kT(T_K) * (s + float(transport_term_kT(w1, activity)))
+    return kT(temperature_K) * (s + float(transport_term_kT(w1, activity)))
 
 
+@renamed_keywords(T_K="temperature_K")
 def jump_floor_segmented_J(*, entropy_drop_nats: float, w1_segments: ArrayLike, activity_segments: ArrayLike,
-                           T_K: float = T_DEFAULT_K) -> float:
+                           temperature_K: float = T_DEFAULT_K) -> float:
     """Segmented floor (THEORY §8a), ``kT [S_0 - S_tau] + 2 kT sum_k W1_k^2 / A_k`` in J.
 
     The segments are any partition fixed before the run: intervals of time (e.g. one per update), and within
@@ -112,11 +115,12 @@ def jump_floor_segmented_J(*, entropy_drop_nats: float, w1_segments: ArrayLike, 
     a = np.asarray(activity_segments, dtype=float)
     if w.shape != a.shape:
         raise ParameterError(f"w1_segments has shape {w.shape}, activity_segments {a.shape}; allowed: equal shapes")
-    return kT(T_K) * (s + float(np.sum(transport_term_kT(w, a)))) if w.size else kT(T_K) * s
+    return kT(temperature_K) * (s + float(np.sum(transport_term_kT(w, a)))) if w.size else kT(temperature_K) * s
 
 
+@renamed_keywords(T_K="temperature_K")
 def langevin_floor_J(*, entropy_increase_nats: ArrayLike, w2_m: ArrayLike, gamma_kg_per_s: ArrayLike, tau_s: ArrayLike,
-                     T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+                     temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Finite-time floor of an overdamped continuous memory (THEORY §8b), ``-kT dS + gamma W2^2 / tau`` in J.
 
     Parameters
@@ -139,11 +143,12 @@ def langevin_floor_J(*, entropy_increase_nats: ArrayLike, w2_m: ArrayLike, gamma
     w2 = check_positive("w2_m", w2_m, allow_zero=True)
     g = check_positive("gamma_kg_per_s", gamma_kg_per_s)
     tau = check_positive("tau_s", tau_s)
-    return -kT(T_K) * ds + g * w2 * w2 / tau
+    return -kT(temperature_K) * ds + g * w2 * w2 / tau
 
 
+@renamed_keywords(T_K="temperature_K")
 def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
-                         T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+                         temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """One b-bit memory from uniform over ``M = 2**b`` levels to one level in ``tau`` (THEORY §8a), in J.
 
     ``S_0 - S_tau = b ln 2``, ``W1 >= M/4`` (the mean distance of a uniform level to the best target level
@@ -163,22 +168,24 @@ def memory_shift_floor_J(*, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
     f0 = check_positive("f0_hz", f0_hz)
     tau = check_positive("tau_s", tau_s)
     m = np.exp2(b)
-    return _out(kT(T_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau)))
+    return _out(kT(temperature_K) * (b * math.log(2.0) + m * m / (16.0 * f0 * tau)))
 
 
+@renamed_keywords(T_K="temperature_K")
 def second_law_workload_floor_J(*, params: ArrayLike, bits: ArrayLike,
-                                T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+                                temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Entropy term for ``N`` memories known to ``b`` bits at the end, from uniform: ``N b kT ln 2`` (§2a, §8a).
 
     >>> round(second_law_workload_floor_J(params=1e15, bits=16) * 1e5, 2)
     4.59
     """
     n = check_positive("params", params)
-    return _out(n * np.asarray(check_bits(bits), dtype=float) * kT(T_K) * math.log(2.0))
+    return _out(n * np.asarray(check_bits(bits), dtype=float) * kT(temperature_K) * math.log(2.0))
 
 
+@renamed_keywords(T_K="temperature_K")
 def speed_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, f0_hz: ArrayLike, tau_s: ArrayLike,
-                           T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+                           temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Speed term for ``N`` memories in time ``tau`` (§8a): ``N kT M^2 / (16 f0 tau)``.
 
     From :func:`jump_floor_J` with ``W1 >= N M/4`` (sum of marginal W1) and ``A <= 2 N f0 tau``.
@@ -190,10 +197,11 @@ def speed_workload_floor_J(*, params: ArrayLike, bits: ArrayLike, f0_hz: ArrayLi
     """
     n = check_positive("params", params)
     m = np.exp2(np.asarray(check_bits(bits), dtype=float))
-    return _out(n * kT(T_K) * m * m / (16.0 * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s)))
+    return _out(n * kT(temperature_K) * m * m / (16.0 * check_positive("f0_hz", f0_hz) * check_positive("tau_s", tau_s)))
 
 
-def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, T_K: float = T_DEFAULT_K) -> dict:
+@renamed_keywords(T_K="temperature_K")
+def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, temperature_K: float = T_DEFAULT_K) -> dict:
     """The floors of a workload (THEORY §8a): ``{"second_law_J", "speed_J", "total_J"}`` plus their assumptions.
 
     One 1-bit memory in ``tau = 1/f0``: ``kT (ln 2 + 1/4)``.
@@ -202,8 +210,8 @@ def workload_floors(*, params: float, bits: int, f0_hz: float, tau_s: float, T_K
     >>> fl["kind"], round(fl["total_J"] / kT(), 6)
     ('floor', 0.943147)
     """
-    s = float(second_law_workload_floor_J(params=params, bits=bits, T_K=T_K))
-    v = float(speed_workload_floor_J(params=params, bits=bits, f0_hz=f0_hz, tau_s=tau_s, T_K=T_K))
+    s = float(second_law_workload_floor_J(params=params, bits=bits, temperature_K=temperature_K))
+    v = float(speed_workload_floor_J(params=params, bits=bits, f0_hz=f0_hz, tau_s=tau_s, temperature_K=temperature_K))
     return {"kind": "floor", "second_law_J": s, "speed_J": v, "total_J": s + v,
             "assumptions": ["every parameter starts uniform over its 2**b levels and ends on one level",
                             "memories obey local detailed balance, no feedback; every hop rate at most f0",

@@ -12,10 +12,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K, landauer_J
+from ..deprecation import renamed_keywords
 from ..errors import check_bits, check_positive
 
 
-def landauer_per_op_J(bits: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+@renamed_keywords(T_K="temperature_K")
+def landauer_per_op_J(bits: ArrayLike, temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Per-operation reference of the seeds: overwrite one ``b``-bit word, ``b kT ln 2``.
 
     A convention of the seeds (every operation erases a word), not a theorem
@@ -24,10 +26,11 @@ def landauer_per_op_J(bits: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | 
     >>> round(float(landauer_per_op_J(16, 300.0)) / 4.141947e-21, 3)
     11.09
     """
-    return check_bits(bits) * landauer_J(T_K)
+    return check_bits(bits) * landauer_J(temperature_K)
 
 
-def final_state_floor_J(params: ArrayLike, bits: ArrayLike, T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+@renamed_keywords(T_K="temperature_K")
+def final_state_floor_J(params: ArrayLike, bits: ArrayLike, temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Absolute floor set by the final state alone, ``N b kT ln 2``.
 
     The entropy removed from ``N`` parameters that start random and end known
@@ -36,4 +39,4 @@ def final_state_floor_J(params: ArrayLike, bits: ArrayLike, T_K: ArrayLike = T_D
     >>> round(float(final_state_floor_J(1e15, 16, 300.0)) * 1e5, 2)   # 1e15 parameters, 16 bits: 4.59e-5 J
     4.59
     """
-    return check_positive("params", params) * np.asarray(check_bits(bits), dtype=float) * landauer_J(T_K)
+    return check_positive("params", params) * np.asarray(check_bits(bits), dtype=float) * landauer_J(temperature_K)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..deprecation import renamed_keywords
 from ..errors import check_bits, check_positive, check_probability
 
 
@@ -103,11 +104,12 @@ def lim_barrier_kT(bits: ArrayLike, dt_s: ArrayLike, f0_hz: ArrayLike = F0_DEFAU
     return np.maximum(np.log(2.0 * f0_dt) + _log_sinh(d / 2.0), 0.0)
 
 
-def lim_per_op_J(bits: ArrayLike, dt_s: ArrayLike, T_K: ArrayLike = T_DEFAULT_K, *,
+@renamed_keywords(T_K="temperature_K")
+def lim_per_op_J(bits: ArrayLike, dt_s: ArrayLike, temperature_K: ArrayLike = T_DEFAULT_K, *,
                  f0_hz: ArrayLike = F0_DEFAULT_HZ, eps: ArrayLike | None = None) -> float | NDArray[np.float64]:
     """LIM energy per operation in joules, ``e_LIM = D kT``.
 
     >>> round(float(lim_per_op_J(1, 1.0, 300.0) / kT(300.0)), 6)   # one bit: ln 3
     1.098612
     """
-    return lim_tilt_kT(bits, dt_s, f0_hz, eps=eps) * kT(T_K)
+    return lim_tilt_kT(bits, dt_s, f0_hz, eps=eps) * kT(temperature_K)

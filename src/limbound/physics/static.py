@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, YEAR_S, kT, landauer_J
+from ..deprecation import renamed_keywords
 from ..errors import check_bits, check_positive, check_probability
 from .lim import precision_eps, precision_tilt_kT
 from .rates import retention_barrier_kT
@@ -68,7 +69,8 @@ def static_per_op_kT(bits: ArrayLike, dt_s: ArrayLike, retention_s: ArrayLike = 
     return np.maximum(precision_tilt_kT(e), write_tilt_kT(dt_s, retention_s, d_ret, d_w=d_w, f0_hz=f0_hz))
 
 
-def static_per_op_J(bits: ArrayLike, dt_s: ArrayLike, T_K: ArrayLike = T_DEFAULT_K, *,
+@renamed_keywords(T_K="temperature_K")
+def static_per_op_J(bits: ArrayLike, dt_s: ArrayLike, temperature_K: ArrayLike = T_DEFAULT_K, *,
                     retention_s: ArrayLike = RETENTION_DEFAULT_S, d_ret: ArrayLike = D_RET_DEFAULT,
                     d_w: ArrayLike = D_W_DEFAULT, f0_hz: ArrayLike = F0_DEFAULT_HZ,
                     eps: ArrayLike | None = None) -> float | NDArray[np.float64]:
@@ -77,11 +79,12 @@ def static_per_op_J(bits: ArrayLike, dt_s: ArrayLike, T_K: ArrayLike = T_DEFAULT
     >>> round(float(static_per_op_J(16, 1e-6, 300.0) / kT(300.0)), 2)
     99.65
     """
-    return static_per_op_kT(bits, dt_s, retention_s, d_ret=d_ret, d_w=d_w, f0_hz=f0_hz, eps=eps) * kT(T_K)
+    return static_per_op_kT(bits, dt_s, retention_s, d_ret=d_ret, d_w=d_w, f0_hz=f0_hz, eps=eps) * kT(temperature_K)
 
 
+@renamed_keywords(T_K="temperature_K")
 def consolidation_J(params: ArrayLike, bits: ArrayLike, n_consolidations: ArrayLike, *, e_static_J: ArrayLike,
-                    T_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
+                    temperature_K: ArrayLike = T_DEFAULT_K) -> float | NDArray[np.float64]:
     """Consolidation wall of a volatile short-term store (THEORY §2c'), an estimate in J.
 
     ``E_cons = n_cons N (b kT ln 2 + e_static)``: at each of ``n_cons`` consolidation events every one of the
@@ -96,4 +99,4 @@ def consolidation_J(params: ArrayLike, bits: ArrayLike, n_consolidations: ArrayL
     n = check_positive("params", params)
     b = check_bits(bits)
     c = check_positive("n_consolidations", n_consolidations, allow_zero=True)
-    return c * n * (b * landauer_J(T_K) + check_positive("e_static_J", e_static_J))
+    return c * n * (b * landauer_J(temperature_K) + check_positive("e_static_J", e_static_J))

@@ -73,7 +73,7 @@ def workload_ladder(workload: str, *, include_unverified: bool = False, **kw: ob
     x = bounds.resolve(workload=workload, **kw)
     est = bounds.estimate(x)
     x_upd = bounds.resolve(workload=workload, counting="per-update", **kw) if w.tokens is not None else None
-    fl = workload_floors(params=x.params, bits=x.bits, f0_hz=x.f0_hz, tau_s=x.time_s, T_K=x.T_K)
+    fl = workload_floors(params=x.params, bits=x.bits, f0_hz=x.f0_hz, tau_s=x.time_s, temperature_K=x.temperature_K)
     rows = [_row("floor: second law + speed term (THEORY §8a)", "floor", fl["total_J"],
                  f"N = {x.params:.3g} parameters to b = {x.bits} bits in tau = {x.time_s:.3g} s", "; ".join(fl["sources"]))]
     for p in ("lim", "static_cim", "volatile_cim"):

@@ -134,7 +134,7 @@ def panel_b(*, quick: bool = False, seed: int = 0) -> Panel:
                  notes=[f"dt = {DT_B_S:g} s per update, T = {T_DEFAULT_K:g} K, f0 = 1e9 /s; LIM e = kT ln(2^(b+1) - 1) while "
                         "precision-limited (THEORY §2b); static CIM max(D_prec, D_w) with 10-year retention at failure 1e-6 and "
                         "write failure 1e-6 (THEORY §2c); Landauer reference b kT ln 2 (THEORY §2a)."],
-                 provenance={"bits": [1, 32], "dt_s": DT_B_S, "T_K": T_DEFAULT_K})
+                 provenance={"bits": [1, 32], "dt_s": DT_B_S, "temperature_K": T_DEFAULT_K})
 
 
 # ---------------------------------------------------------------- panel (c)
@@ -175,7 +175,7 @@ def panel_c(*, quick: bool = False, seed: int = 0) -> Panel:
                         "Markers: one memory shifted by one level in dt to b bits (TV <= 2^-b; docs/theory.md §7a), exact "
                         "master-equation heat of the fixed tilt (the paper's protocol class) and of a 4-segment shaped "
                         "protocol optimised for heat, with the §8a floor of the shaped protocol (its own activity)."],
-                 provenance={"dt_s": [1e-15, 1.0, len(dt)], "bits": BITS_C, "T_K": T_DEFAULT_K,
+                 provenance={"dt_s": [1e-15, 1.0, len(dt)], "bits": BITS_C, "temperature_K": T_DEFAULT_K,
                              "protocol_design": [{k: r[k] for k in ("dt_f0", "fixed_tilt_heat_kT", "shaped_heat_kT",
                                                                     "shaped_floor_kT", "fixed_tilt_floor_kT")}
                                                  for r in design]})

@@ -15,8 +15,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import T_DEFAULT_K, kT
+from ..deprecation import renamed_keywords
 
 
+@renamed_keywords(T_K="temperature_K")
 @dataclass
 class Ledger:
     """Running energy books of one run (or a sum over an ensemble), in kT."""
@@ -25,7 +27,7 @@ class Ledger:
     U_end_kT: float = 0.0
     work_kT: float = 0.0
     heat_kT: float = 0.0
-    T_K: float = T_DEFAULT_K
+    temperature_K: float = T_DEFAULT_K
 
     @property
     def first_law_residual(self) -> float:
@@ -36,19 +38,19 @@ class Ledger:
 
     @property
     def heat_J(self) -> float:
-        return self.heat_kT * kT(self.T_K)
+        return self.heat_kT * kT(self.temperature_K)
 
     @property
     def work_J(self) -> float:
-        return self.work_kT * kT(self.T_K)
+        return self.work_kT * kT(self.temperature_K)
 
     def as_dict(self) -> dict:
-        k = kT(self.T_K)
+        k = kT(self.temperature_K)
         return {
             "work_J": self.work_kT * k, "heat_J": self.heat_kT * k,
             "delta_U_J": (self.U_end_kT - self.U_start_kT) * k,
             "work_kT": self.work_kT, "heat_kT": self.heat_kT,
-            "first_law_residual": self.first_law_residual, "temperature_K": self.T_K,
+            "first_law_residual": self.first_law_residual, "temperature_K": self.temperature_K,
         }
 
 
@@ -64,7 +66,7 @@ class ArrayBooks:
 
     The class provides ``U_start_kT``, ``U_end_kT``, ``work_kT`` and
     ``heat_kT``, one entry per trajectory (particle, memory or read), and
-    optionally ``T_K`` (the temperature of :attr:`ledger`, else the default).
+    optionally ``temperature_K`` (the temperature of :attr:`ledger`, else the default).
     """
 
     @property
@@ -83,4 +85,4 @@ class ArrayBooks:
         """Energy books summed over the trajectories."""
         return Ledger(U_start_kT=float(self.U_start_kT.sum()), U_end_kT=float(self.U_end_kT.sum()),
                       work_kT=float(self.work_kT.sum()), heat_kT=float(self.heat_kT.sum()),
-                      T_K=getattr(self, "temperature_K", None) or getattr(self, "T_K", T_DEFAULT_K))
+                      temperature_K=getattr(self, "temperature_K", None) or T_DEFAULT_K)

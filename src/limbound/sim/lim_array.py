@@ -69,6 +69,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
+from ..deprecation import renamed_keywords
 from ..errors import ParameterError, check_bits, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
 from ..specs import ENGINES  # declared once, in limbound.specs
@@ -92,6 +93,7 @@ def check_array_size(reads: int, n_memories: int) -> None:
 
 
 # --------------------------------------------------------------------------- the array
+@renamed_keywords(T_K="temperature_K")
 class LIMArray:
     """``reads`` independent copies of ``N`` b-bit LIM memories with ranges ``[lb_i, ub_i]``.
 
@@ -101,14 +103,14 @@ class LIMArray:
     bits : int, b; each memory has ``M = 2**b`` levels
     reads : int, number of independent runs held side by side (R)
     dt_s : float, duration of one update (s); sets ``D = lim_tilt_kT(b, dt)``
-    f0_hz, T_K : attempt frequency (1/s) and temperature (K)
+    f0_hz, temperature_K : attempt frequency (1/s) and temperature (K)
     seed : int, seeds the initial levels and the memories' own random streams (module notes)
     init_fraction : float in (0, 1], initial levels uniform over the central
         ``init_fraction`` of the range (1: the whole range, entropy ``b ln 2``)
     """
 
     def __init__(self, lb: ArrayLike, ub: ArrayLike, *, bits: int, reads: int = 4, dt_s: float = 1e-6,
-                 f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0,
+                 f0_hz: float = F0_DEFAULT_HZ, temperature_K: float = T_DEFAULT_K, seed: int = 0,
                  init_fraction: float = 1.0) -> None:
         self.bits = check_bits(bits)
         if self.bits > 30:
@@ -126,7 +128,7 @@ class LIMArray:
             raise ParameterError(f"init_fraction={init_fraction!r} is out of range; allowed: 0 < init_fraction <= 1")
         self.dt_s = check_positive("dt_s", dt_s)
         self.f0_hz = check_positive("f0_hz", f0_hz)
-        self.T_K = check_positive("T_K", T_K)
+        self.temperature_K = check_positive("temperature_K", temperature_K)
         self.N = lb.size
         self.R = int(reads)
         self.M = 2 ** self.bits
@@ -136,7 +138,7 @@ class LIMArray:
         self.delta = (ub - lb) / self.top
         #: LIM tilt per level (kT) and per-op energy (J), THEORY §2b
         self.D = float(lim_tilt_kT(self.bits, self.dt_s, self.f0_hz))
-        self.e_lim_J = float(lim_per_op_J(self.bits, self.dt_s, self.T_K, f0_hz=self.f0_hz))
+        self.e_lim_J = float(lim_per_op_J(self.bits, self.dt_s, self.temperature_K, f0_hz=self.f0_hz))
         self.f0dt = self.f0_hz * self.dt_s
         #: largest drift of one update at zero barrier, levels (THEORY §2b speed)
         self.v_max = 2.0 * self.f0dt * math.sinh(self.D / 2.0)
@@ -359,7 +361,7 @@ class LIMArray:
     # ----------------------------------------------------------- books
     def books(self) -> MemoryBooks:
         """Close the books: first law per read, mean heat, the second-law floor (THEORY §6)."""
-        k = kT(self.T_K)
+        k = kT(self.temperature_K)
         U_end = self._energy(self._a, self._b, self._c)
         per = lambda arr: arr.reshape(self.R, self.N).sum(axis=1)  # noqa: E731
         Q = per(self.heat_mem)
@@ -370,7 +372,7 @@ class LIMArray:
         h_up = final_entropy_upper(self.levels_RN, self.M)[1] if self.R >= 2 else float(mm.sum())
         h0 = self.N * self.entropy0
         ledger = Ledger(U_start_kT=float(self.U_start_mem.sum()), U_end_kT=float(U_end.sum()),
-                        work_kT=float(W.sum()), heat_kT=float(Q.sum()), T_K=self.T_K)
+                        work_kT=float(W.sum()), heat_kT=float(Q.sum()), temperature_K=self.temperature_K)
         net = np.abs(self.levels - self._levels_start).sum() / self.R
         speed, se, speed_lower = speed_term(self._speed_full, self._speed_loo, self.R)
         cond = conditional_floor(self._cond) if self._cond_valid and self.R >= 2 else None

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
-from ..display import Result, deprecated_alias
+from ..deprecation import deprecated_alias, renamed_keywords
+from ..display import Result
 from ..physics.lim import lim_per_op_J
 from .ledger import Ledger
 from .lim_floor import floor_summary
@@ -49,13 +50,13 @@ class MemoryBooks:
     def floor_J(self) -> float:
         """The finite-time floor of THEORY §8a for the mean heat (J): the larger of the ensemble floor (entropy
         term + segmented speed term) and the per-update conditional floor (gradient rule, poisson engine)."""
-        k = kT(self.ledger.T_K)
+        k = kT(self.ledger.temperature_K)
         ens = self.bound_J + self.speed_lower_kT * k
         return ens if self.conditional_kT is None else max(ens, self.conditional_kT * k)
 
     def floor_dict(self) -> dict:
         """``floor_J`` with its parts, tightness and whether the mean heat clears it (module notes)."""
-        k = kT(self.ledger.T_K)
+        k = kT(self.ledger.temperature_K)
         return floor_summary(conditional_J=None if self.conditional_kT is None else self.conditional_kT * k,
                              entropy_J=self.bound_J, speed_J=self.speed_lower_kT * k,
                              speed_estimate_J=self.speed_estimate_kT * k, speed_se_J=self.speed_se_kT * k,
@@ -101,7 +102,7 @@ class MemoryBooks:
         from a random start, about ``2**b / 3`` levels) and the excess
         (overshoot and back-and-forth of a coupled, noisy descent).
         """
-        along = self.dissipated_J / kT(self.ledger.T_K) / (D_kT * n_params)
+        along = self.dissipated_J / kT(self.ledger.temperature_K) / (D_kT * n_params)
         net = self.levels_net / n_params
         return {"levels_along_tilt_per_param": along, "levels_net_per_param": net,
                 "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}
@@ -209,7 +210,8 @@ def predicted_updates(kind: str, bits: float, *, kappa: float | None = None, C: 
     return float(updates_for_convergence(kind, bits, kappa=kappa, C=C))
 
 
-def estimate_J(bits: float, dt_s: float, n_params: float, n_updates: float, *, T_K: float = T_DEFAULT_K,
+@renamed_keywords(T_K="temperature_K")
+def estimate_J(bits: float, dt_s: float, n_params: float, n_updates: float, *, temperature_K: float = T_DEFAULT_K,
                f0_hz: float = F0_DEFAULT_HZ) -> float:
     """LIM estimate of a run, ``e_LIM(b, dt) * N * n`` in J (THEORY §2b, §3, §6)."""
-    return float(lim_per_op_J(bits, dt_s, T_K, f0_hz=f0_hz)) * float(n_params) * float(n_updates)
+    return float(lim_per_op_J(bits, dt_s, temperature_K, f0_hz=f0_hz)) * float(n_params) * float(n_updates)

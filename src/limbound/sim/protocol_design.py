@@ -146,7 +146,7 @@ def evaluate(task: ShiftTask, segments: Sequence[Segment], name: str) -> Protoco
     drop = _entropy(task.p0) - _entropy(p)
     w1 = w1_chain(task.p0, p)
     unit = kT_J(300.0)
-    floor = jump_floor_J(entropy_drop_nats=drop, w1=w1, activity=max(r.mean_hops, 1e-300), T_K=300.0) / unit
+    floor = jump_floor_J(entropy_drop_nats=drop, w1=w1, activity=max(r.mean_hops, 1e-300), temperature_K=300.0) / unit
     return ProtocolResult(name=name, heat_kT=r.mean_heat_kT, work_kT=r.mean_work_kT, tv=tv, activity=r.mean_hops,
                           floor_kT=floor, entropy_drop_nats=drop, w1=w1, window_mass=float(max(p[0], p[-1])),
                           segments=[(float(T), np.asarray(U).tolist(), float(e)) for T, U, e in segments])

@@ -56,7 +56,7 @@ def langevin_floor_kT(x0: ArrayLike, x1: ArrayLike, *, gamma: float, tau: float,
     ds = gaussian_entropy_upper_nats(x1) - entropy_start_nats
     unit = kT_J(300.0)            # energy unit of the simulation, in J (lengths in m, times in s)
     floor = langevin_floor_J(entropy_increase_nats=ds, w2_m=w2, gamma_kg_per_s=gamma * unit, tau_s=tau,
-                             T_K=300.0) / unit
+                             temperature_K=300.0) / unit
     return {"floor_kT": floor, "w2": w2, "entropy_increase_upper_nats": ds, "transport_kT": gamma * w2 * w2 / tau}
 
 

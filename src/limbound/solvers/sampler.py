@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._optional import require
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ..deprecation import renamed_keywords
 from ..errors import ParameterError, ParameterTypeError, check_integer
 from ..specs import ANNEAL
 from .ising import ACCEPTANCES, READOUT_FACTOR, READOUT_FRACTION, SCHEDULES, IsingProblem, anneal, default_beta_range
@@ -177,6 +178,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
             "energy_units": "heat_J / work_J in joules; beta per unit of BQM energy",
         }
 
+    @renamed_keywords(T_K="temperature_K")
     def sample(self, bqm: dimod.BinaryQuadraticModel, *, num_reads: int | None = None,
                num_sweeps: int | None = None, schedule: str = "fn", beta_range: Sequence[float] | None = None,
                seed: int | None = None, acceptance: str = "metropolis", temperature_K: float = T_DEFAULT_K,
@@ -211,7 +213,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
         labels = list(problem.labels or ())
         spins, num_reads = self._initial_spins(bqm, labels, num_reads, initial_states, initial_states_generator, seed)
         num_reads = 16 if num_reads is None else num_reads
-        kw = dict(seed=seed, acceptance=acceptance, T_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT)
+        kw = dict(seed=seed, acceptance=acceptance, temperature_K=temperature_K, f0_hz=f0_hz, barrier_kT=barrier_kT)
         per_beta = None
         if beta_schedule_type is not None:
             per_beta, beta_range = _dwave_schedule(kw, problem, beta_schedule_type, num_sweeps, num_sweeps_per_beta,

@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ..deprecation import renamed_keywords
 from ..errors import ParameterError
 from ..physics.lim import annealing_lam
 from ..sim.lim_array import LIMArray, check_array_size
@@ -205,10 +206,11 @@ def check_train_inputs(**kwargs: object) -> dict:
     return dict(bits=bits, seed=seed, reads=reads, epochs=epochs, batch=batch, lr=lr, work=work)
 
 
+@renamed_keywords(T_K="temperature_K")
 @TRAIN.validates
 def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient", reads: int = 4, epochs: int = 30,
                  batch: int = 32, lr: float | None = None, l2: float = 1e-3, dt_s: float = 1e-6,
-                 f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0, engine: str = "poisson",
+                 f0_hz: float = F0_DEFAULT_HZ, temperature_K: float = T_DEFAULT_K, seed: int = 0, engine: str = "poisson",
                  C: float = 1.0, float_reference: bool = True) -> TrainResult:
     """Train a digits classifier with its weights in b-bit LIM memories (see module notes).
 
@@ -219,13 +221,13 @@ def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient"
     rule : ``"gradient"`` or ``"anneal"`` (THEORY §6)
     reads : independent training runs side by side (>= 2, for the entropy estimate)
     epochs, batch, lr, l2 : SGD schedule (``lr`` default 0.5 for logreg, 0.2 for mlp)
-    dt_s, f0_hz, T_K : update time (s), attempt frequency (1/s), temperature (K)
+    dt_s, f0_hz, temperature_K : update time (s), attempt frequency (1/s), temperature (K)
     seed : seeds the split, the initial levels, the minibatch order and the hops
     C : constant of the stochastic convergence class, ``n = C 4**b`` (THEORY §3)
     float_reference : also train the float32 model (same init, same batches)
     """
     c = check_train_inputs(model=model, bits=bits, rule=rule, reads=reads, epochs=epochs, batch=batch, lr=lr, l2=l2,
-                           dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+                           dt_s=dt_s, f0_hz=f0_hz, temperature_K=temperature_K, seed=seed)
     bits, seed, reads, epochs, batch, lr = (c[k] for k in ("bits", "seed", "reads", "epochs", "batch", "lr"))
     t0 = time.perf_counter()
     Xtr, ytr, Xte, yte = load_digits_split(seed)
@@ -233,8 +235,8 @@ def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient"
     lb = np.concatenate([np.full(int(np.prod(s)), -r) for _, s, r in layout])
     ub = -lb
     n_pred = predicted_updates("stochastic", bits, C=C)
-    est = estimate_J(bits, dt_s, lb.size, n_pred, T_K=T_K, f0_hz=f0_hz)
-    arr = LIMArray(lb, ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed)
+    est = estimate_J(bits, dt_s, lb.size, n_pred, temperature_K=temperature_K, f0_hz=f0_hz)
+    arr = LIMArray(lb, ub, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, temperature_K=temperature_K, seed=seed)
     theta_f = arr.values[0].astype(np.float32)[None, :].copy() if float_reference else None
     updates, theta_f = _sgd(arr, model, layout, Xtr, ytr, theta_f, rule=rule, epochs=epochs, batch=batch, lr=lr,
                             l2=l2, engine=engine, seed=seed)
@@ -250,7 +252,7 @@ def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient"
         bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=lb.size,
         time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
         inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,
-                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "temperature_K": T_K, "T_K": T_K, "seed": seed,
+                "batch": batch, "lr": lr, "l2": l2, "dt_s": dt_s, "f0_hz": f0_hz, "temperature_K": temperature_K, "T_K": temperature_K, "seed": seed,
                 "engine": engine, "C": C, "float_reference": float_reference},
     )
 

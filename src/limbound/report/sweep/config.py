@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...deprecation import renamed_keys
 from ...errors import FormatError, LimboundError, ParameterError
 from ...fileio import StrPath
 from .kinds import Kind, available_kinds
@@ -225,6 +226,7 @@ def parse_config(data: dict, *, path: str = "", base_dir: StrPath | None = None)
     k = kinds[kind]
     seeds = _seeds(sw, k)
     fixed, grid = _fixed_and_grid(data, where, len(seeds))
+    renamed_keys({**fixed, **grid}, where)  # an old input name (T_K) warns once; kept as written (the point ids)
     fixed = {a: _resolve_path(kind, a, v, base_dir) for a, v in fixed.items()}
     grid = {a: [_resolve_path(kind, a, v, base_dir) for v in vals] for a, vals in grid.items()}
     cfg = SweepConfig(kind=kind, fixed={a: _canon(v) for a, v in fixed.items()}, grid=grid, seeds=seeds,

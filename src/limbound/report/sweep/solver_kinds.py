@@ -119,7 +119,7 @@ def _check_anneal(inputs: dict) -> None:
     _graph_spec("graph", x["graph"])
     # the solver's own checks of the combination (time scale, memory), not one value at a time
     g = {**ANNEAL.defaults(), **x}
-    check_time_scale(g["f0_hz"], g["barrier_kT"], g["T_K"])
+    check_time_scale(g["f0_hz"], g["barrier_kT"], g["temperature_K"])
     check_memory(_graph_nodes(inputs["graph"]), g["sweeps"], g["reads"])
 
 

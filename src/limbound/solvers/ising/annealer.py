@@ -7,6 +7,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ...deprecation import renamed_keywords
 from ...errors import ParameterError, check_positive
 from ...specs import ANNEAL
 from .checks import check_books_range, check_memory, check_time_scale
@@ -19,10 +20,11 @@ from .schedules import READOUT_FACTOR, READOUT_FRACTION, beta_schedule, default_
 __all__ = ["anneal"]
 
 
+@renamed_keywords(T_K="temperature_K")
 @ANNEAL.validates
 def anneal(problem: IsingProblem, *, sweeps: int = 1000, reads: int = 16, schedule: str = "fn",
            beta_range: Sequence[float] | None = None, seed: int = 0, target_energy: float | None = None,
-           acceptance: str = "metropolis", T_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
+           acceptance: str = "metropolis", temperature_K: float = T_DEFAULT_K, f0_hz: float = F0_DEFAULT_HZ,
            barrier_kT: float = 0.0, initial_states: ArrayLike | None = None, betas: ArrayLike | None = None,
            fn_t0_sweeps: float | None = None, readout_fraction: float = READOUT_FRACTION,
            readout_factor: float = READOUT_FACTOR) -> AnnealResult:
@@ -44,7 +46,7 @@ def anneal(problem: IsingProblem, *, sweeps: int = 1000, reads: int = 16, schedu
     target_energy : float, optional; the heat, spin updates, flips and nonzeros
         until ``H <= target_energy`` is first met are recorded per read
     acceptance : 'metropolis' | 'glauber'
-    T_K : bath temperature, K (converts kT books to J)
+    temperature_K : bath temperature, K (converts kT books to J)
     f0_hz, barrier_kT : attempt frequency and barrier (above the upper well);
         set the physical sweep time ``exp(E_b/kT)/f0``
     initial_states : optional int array (reads, n) of +-1; default uniformly random
@@ -58,9 +60,9 @@ def anneal(problem: IsingProblem, *, sweeps: int = 1000, reads: int = 16, schedu
     """
     if not isinstance(problem, IsingProblem):
         raise ParameterError(f"problem={type(problem).__name__} is not an IsingProblem")
-    # sweeps, reads, seed, schedule, acceptance, beta_range, T_K, f0_hz, barrier_kT ...: checked at entry
+    # sweeps, reads, seed, schedule, acceptance, beta_range, temperature_K, f0_hz, barrier_kT ...: checked at entry
     # (limbound.specs.ANNEAL); below, the checks of their combinations
-    check_time_scale(f0_hz, barrier_kT, T_K)
+    check_time_scale(f0_hz, barrier_kT, temperature_K)
     check_memory(problem.n, sweeps, reads)
     betas, sched = _schedule(problem, sweeps, schedule, beta_range, betas, fn_t0_sweeps, readout_fraction,
                              readout_factor)
@@ -69,7 +71,7 @@ def anneal(problem: IsingProblem, *, sweeps: int = 1000, reads: int = 16, schedu
     best, books, wall = run_reads(problem, betas, spins, seeds, target_energy, acceptance)
     return AnnealResult(
         samples=spins, best_samples=best, **books, betas=betas, schedule=sched, n=problem.n, sweeps=sweeps,
-        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, temperature_K=T_K,
+        reads=reads, seed=seed, target_energy=target_energy, acceptance=acceptance, temperature_K=temperature_K,
         f0_hz=f0_hz, barrier_kT=barrier_kT, wall_time_s=wall,
         extra={"z2_symmetric": not bool(np.any(problem.h)), "random_start": initial_states is None,
                "floor_tree": floor_tree(problem)})

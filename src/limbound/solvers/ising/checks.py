@@ -7,6 +7,7 @@ import os
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ...deprecation import renamed_keywords
 from ...errors import ParameterError, check_positive
 from ...physics.lim import lim_per_op_J
 from ...physics.rates import dwell_time_s, retention_barrier_kT
@@ -23,12 +24,13 @@ BOOKS_MAX_KT = 1e100
 MEMORY_FRACTION = 0.5
 
 
-def check_time_scale(f0_hz: float, barrier_kT: float, T_K: float, *,
-                     names: tuple[str, str, str] = ("f0_hz", "barrier_kT", "T_K")) -> float:
+@renamed_keywords(T_K="temperature_K")
+def check_time_scale(f0_hz: float, barrier_kT: float, temperature_K: float, *,
+                     names: tuple[str, str, str] = ("f0_hz", "barrier_kT", "temperature_K")) -> float:
     """Validate the physical time scale of an anneal; return ``sweep_time_s = exp(E_b/kT) / f0``.
 
     Refused (one line naming the argument by ``names``, before any work):
-    non-finite or non-positive ``f0_hz`` / ``T_K``, negative ``barrier_kT``; a
+    non-finite or non-positive ``f0_hz`` / ``temperature_K``, negative ``barrier_kT``; a
     sweep time outside the double range (``|E_b - ln(f0 s)| > 700``); an
     attempt frequency so low that ``f0 T_ret < d_ret`` (10 years, 1e-6): a
     static memory would then need no barrier to retain (``E_ret = ln(f0
@@ -39,7 +41,7 @@ def check_time_scale(f0_hz: float, barrier_kT: float, T_K: float, *,
     nf, nb, nt = names
     f0 = check_positive(nf, f0_hz)
     Eb = check_positive(nb, barrier_kT, allow_zero=True)
-    T = check_positive(nt, T_K)
+    T = check_positive(nt, temperature_K)
     log_dt = Eb - math.log(f0)
     if abs(log_dt) > 700.0:
         raise ParameterError(f"{nb}={barrier_kT!r} with {nf}={f0_hz!r} gives a sweep time exp(barrier)/f0 = "
@@ -54,7 +56,7 @@ def check_time_scale(f0_hz: float, barrier_kT: float, T_K: float, *,
     except (FloatingPointError, OverflowError, ParameterError):
         prices = (math.inf,)
     if not all(math.isfinite(x) for x in prices):
-        raise ParameterError(f"{nf}={f0_hz!r}, {nb}={barrier_kT!r}, {nt}={T_K!r}: the energy of a spin update at this "
+        raise ParameterError(f"{nf}={f0_hz!r}, {nb}={barrier_kT!r}, {nt}={temperature_K!r}: the energy of a spin update at this "
                              f"time scale is not finite; allowed: a sweep time exp(barrier)/f0 and f0 T_ret in double range")
     return dt
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from ...bounds import REFERENCE_PRECISION, price_counts
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ...deprecation import renamed_keywords
 from ...errors import check_positive
 
 __all__ = ["price_operations"]
 
 
-def price_operations(spin_updates: float, flips: float, nnz_touched: float, *, T_K: float = T_DEFAULT_K,
+@renamed_keywords(T_K="temperature_K")
+def price_operations(spin_updates: float, flips: float, nnz_touched: float, *, temperature_K: float = T_DEFAULT_K,
                      sweep_time_s: float = 1.0 / F0_DEFAULT_HZ, f0_hz: float = F0_DEFAULT_HZ) -> dict:
     """Price a solve's operation counts in the other paradigms (THEORY §2a, §2c, §2d), in joules.
 
@@ -51,7 +53,7 @@ def price_operations(spin_updates: float, flips: float, nnz_touched: float, *, T
     f0_hz = check_positive("f0_hz", f0_hz)
     flops = 2.0 * su + 2.0 * nz
     p = price_counts({"landauer": su, "static_cim": fl, "accelerator": flops, "lim": su}, bits=1, dt_s=sweep_time_s,
-                     T_K=T_K, f0_hz=f0_hz)
+                     temperature_K=temperature_K, f0_hz=f0_hz)
     acc = p["accelerator"][1]
     return {
         "spin_updates": su, "flips": fl, "flops": flops,

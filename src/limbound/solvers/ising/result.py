@@ -8,7 +8,8 @@ import numpy as np
 
 from ...constants import kT
 from ...counting import restarts_for_99
-from ...display import Result, deprecated_alias
+from ...deprecation import renamed_keywords
+from ...display import Result
 from ...physics.floors import transport_term_kT
 from ...physics.rates import dwell_time_s
 from ...sim.ledger import ArrayBooks
@@ -19,6 +20,7 @@ from .pricing import price_operations
 __all__ = ["AnnealResult", "JSON_DEFINITIONS"]
 
 
+@renamed_keywords(T_K="temperature_K")  # the constructor keyword and the attribute (deprecated)
 @dataclass
 class AnnealResult(ArrayBooks, Result):
     """Outcome of :func:`anneal`: states, energies and the energy books of every read.
@@ -62,8 +64,6 @@ class AnnealResult(ArrayBooks, Result):
     barrier_kT: float
     wall_time_s: float
     extra: dict = field(default_factory=dict)
-
-    T_K = deprecated_alias("temperature_K", "T_K")
 
     # ---- derived quantities
     @property
@@ -122,13 +122,13 @@ class AnnealResult(ArrayBooks, Result):
     def priced(self) -> dict:
         """The whole run and the solve-to-target priced in every paradigm (J, summed over reads / mean per successful read)."""
         run = price_operations(self.reads * self.attempts, int(self.flips.sum()), int(self.nnz_touched.sum()),
-                               T_K=self.temperature_K, sweep_time_s=self.sweep_time_s, f0_hz=self.f0_hz)
+                               temperature_K=self.temperature_K, sweep_time_s=self.sweep_time_s, f0_hz=self.f0_hz)
         run["lim_measured_J"] = float(self.heat_kT.sum()) * self.kT_J
         out = {"run_all_reads": run, "to_target_mean_per_read": None}
         if self.target_energy is not None and np.any(self.reached):
             m = self.reached
             tgt = price_operations(float(self.attempts_to_target[m].mean()), float(self.flips_to_target[m].mean()),
-                                   float(self.nnz_to_target[m].mean()), T_K=self.temperature_K, sweep_time_s=self.sweep_time_s,
+                                   float(self.nnz_to_target[m].mean()), temperature_K=self.temperature_K, sweep_time_s=self.sweep_time_s,
                                    f0_hz=self.f0_hz)
             tgt["lim_measured_J"] = self.energy_to_target_J()
             out["to_target_mean_per_read"] = tgt

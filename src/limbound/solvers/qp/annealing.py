@@ -186,7 +186,7 @@ def solve_annealing(s: Setup, *, max_updates: int | None, inner_tol: float, max_
     # ---- the memories' finite ranges (bounds, propagated bounds, else a box: docs/theory.md), uniformly random levels
     plb, pub, _ = propagate_bounds(p.A, p.l, p.u, p.lb, p.ub)
     lo, hi, _, _ = memory_ranges(plb, pub, box_start(p.l, p.u, plb, pub))
-    arr = LIMArray(lo, hi, bits=s.bits, reads=s.reads, dt_s=s.dt_s, f0_hz=s.f0_hz, T_K=s.T_K, seed=s.seed)
+    arr = LIMArray(lo, hi, bits=s.bits, reads=s.reads, dt_s=s.dt_s, f0_hz=s.f0_hz, temperature_K=s.temperature_K, seed=s.seed)
     if s.x_ref is not None and np.all(np.isfinite(s.x_ref)):  # THEORY §8a floor: transport towards a point fixed in advance
         arr.set_transport_center(s.x_ref, label="the OSQP reference solution, computed before the run")
     run = _Reads(p, arr, rho=rho, constraint_tol=constraint_tol)

@@ -38,7 +38,7 @@ _STATUS_ORDER = ("infeasible", "unbounded", "time_limit", "max_iter", "inaccurat
 DRIVERS = {"ipm": (ipm, 200), "admm": (admm, 4000)}
 
 
-def _bank0_floor(arr: LIMArray, n: int, T_K: float) -> float:
+def _bank0_floor(arr: LIMArray, n: int, temperature_K: float) -> float:
     """Second-law floor of a banked run (THEORY §6), J: ``kT sum_i (b ln 2 - H_i(tau))`` over the variables' bank-0
     memories (upper entropy estimate, :func:`~limbound.stats.final_entropy_upper`).  The finer banks'
     final entropies are bounded by their maximum ``b ln 2``, equal to their initial entropy: they add nothing
@@ -46,7 +46,7 @@ def _bank0_floor(arr: LIMArray, n: int, T_K: float) -> float:
     lv = arr.levels_RN[:, :n]
     h_up = final_entropy_upper(lv, arr.M)[1]
     # the entropy term of the THEORY §8a floor; the transport (speed) term is booked over all stages by floor_summary
-    return jump_floor_J(entropy_drop_nats=n * arr.bits * math.log(2.0) - h_up, w1=0.0, activity=0.0, T_K=T_K)
+    return jump_floor_J(entropy_drop_nats=n * arr.bits * math.log(2.0) - h_up, w1=0.0, activity=0.0, temperature_K=temperature_K)
 
 
 class _Stage(NamedTuple):
@@ -74,7 +74,7 @@ def _stage(s: Setup, plb: np.ndarray, pub: np.ndarray, half: float, k: int, *, m
     # are met to the driver's tolerance at the end
     mu = np.maximum(FACE_MARGIN * (hi - lo), 1e-4 * (1.0 + np.abs(lo) + np.abs(hi)))
     bk = Banks(lo - mu, hi + mu, banks, 2**s.bits - 1)
-    arr = LIMArray(bk.lo, bk.hi, bits=s.bits, reads=s.reads, dt_s=s.dt_s, f0_hz=s.f0_hz, T_K=s.T_K,
+    arr = LIMArray(bk.lo, bk.hi, bits=s.bits, reads=s.reads, dt_s=s.dt_s, f0_hz=s.f0_hz, temperature_K=s.temperature_K,
                    seed=s.seed + 7919 * k)
     if s.x_ref is not None and np.all(np.isfinite(s.x_ref)):  # THEORY §8a speed term: transport towards a point
         # fixed before the run, bank 0 towards the reference solution, the finer banks towards their centre 0
@@ -84,8 +84,8 @@ def _stage(s: Setup, plb: np.ndarray, pub: np.ndarray, half: float, k: int, *, m
     books = arr.books()
     X = bk.values(arr)
     summary = {"box_half_width": float(half), "books": books, "updates": int(out["updates"]),
-               "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, s.T_K),
-               "speed_J": books.speed_lower_kT * kT(s.T_K)}
+               "status": out["status"].tolist(), "floor_J": _bank0_floor(arr, p.n, s.temperature_K),
+               "speed_J": books.speed_lower_kT * kT(s.temperature_K)}
     near = 1e-3 * half
     on_face = bool(np.any((art_lo & (X <= bl + near)) | (art_hi & (X >= bu - near))))
     return _Stage(summary, on_face, arr, books, out, X)
@@ -163,7 +163,7 @@ def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, 
                         duality_gap_per_read=out["gap"].tolist(), updates_per_read=[upd] * s.reads)
     bd.update(dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor)
     # THEORY §8a floor over all stages (each a run from fresh random levels: heats and floors add)
-    k = kT(s.T_K)
+    k = kT(s.temperature_K)
     bd.update(floor_summary(entropy_J=floor, speed_J=float(sum(st["speed_J"] for st in stages)),
                             speed_estimate_J=float(sum(st["books"].speed_estimate_kT for st in stages)) * k,
                             speed_se_J=math.sqrt(sum(st["books"].speed_se_kT ** 2 for st in stages)) * k,
@@ -172,7 +172,7 @@ def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, 
                             else float(sum(st["books"].conditional_kT for st in stages)) * k))
     # per variable (the estimate counts one memory per variable), all stages' heat
     bd["walk"] = books.walk_breakdown(p.n, arr.D, s.n_pred)
-    along = diss / kT(s.T_K) / (arr.D * p.n)
+    along = diss / kT(s.temperature_K) / (arr.D * p.n)
     bd["walk"].update(levels_along_tilt_per_param=along,
                       levels_excess_per_param=along - bd["walk"]["levels_net_per_param"])
     return bd

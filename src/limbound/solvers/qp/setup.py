@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...deprecation import renamed_keywords
 from ...sim.lim_books import estimate_J, predicted_updates
 from .problem import QPProblem
 from .reference import reference_first
@@ -27,7 +28,7 @@ class Setup:
     reads: int
     dt_s: float
     f0_hz: float
-    T_K: float
+    temperature_K: float
     seed: int
     engine: str
     read_energy_J: float
@@ -49,11 +50,12 @@ class Setup:
         """The inputs every QP result records (the rule's own options follow them)."""
         p = self.p
         return {"n": p.n, "m": p.m, "bits": self.bits, "rule": rule, "reads": self.reads, "dt_s": self.dt_s,
-                "f0_hz": self.f0_hz, "temperature_K": self.T_K, "T_K": self.T_K, "seed": self.seed, "engine": self.engine, "source": p.source,
+                "f0_hz": self.f0_hz, "temperature_K": self.temperature_K, "T_K": self.temperature_K, "seed": self.seed, "engine": self.engine, "source": p.source,
                 "sha256": p.sha256, "read_energy_J": self.read_energy_J, "reference": self.reference}
 
 
-def setup(p: QPProblem, *, bits: int, reads: int, dt_s: float, f0_hz: float, T_K: float, seed: int, engine: str,
+@renamed_keywords(T_K="temperature_K")
+def setup(p: QPProblem, *, bits: int, reads: int, dt_s: float, f0_hz: float, temperature_K: float, seed: int, engine: str,
           read_energy_J: float, reference: str | None, C: float) -> Setup:
     """The reference first, then the prediction before the run (THEORY §3): the linear class
     ``n = kappa b ln 2`` when ``P`` is regular, the sublinear class ``n = C 2**b`` when it is singular."""
@@ -64,7 +66,7 @@ def setup(p: QPProblem, *, bits: int, reads: int, dt_s: float, f0_hz: float, T_K
         klass, n_pred = "linear", predicted_updates("linear", bits, kappa=max(kappa, 1.0))
     else:
         klass, n_pred = "sublinear", predicted_updates("sublinear", bits, C=C)
-    est = estimate_J(bits, dt_s, p.n, n_pred, T_K=T_K, f0_hz=f0_hz)
-    return Setup(p=p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
+    est = estimate_J(bits, dt_s, p.n, n_pred, temperature_K=temperature_K, f0_hz=f0_hz)
+    return Setup(p=p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, temperature_K=temperature_K, seed=seed, engine=engine,
                  read_energy_J=read_energy_J, reference=reference, C=C, f_ref=f_ref, ref_status=ref_status,
                  x_ref=x_ref, klass=klass, n_pred=n_pred, est=est, kappa=kappa, t0=t0)

@@ -5,6 +5,7 @@ rule (:mod:`~limbound.solvers.qp.annealing`); package notes of :mod:`limbound.so
 from __future__ import annotations
 
 from ...constants import F0_DEFAULT_HZ, T_DEFAULT_K
+from ...deprecation import renamed_keywords
 from ...errors import ParameterError
 from ...sim.lim_array import check_array_size
 from ...specs import QP
@@ -46,9 +47,10 @@ def _check_combinations(n: int | None, bits: int, rule: str, reads: int, max_upd
         check_array_size(reads, n)
 
 
+@renamed_keywords(T_K="temperature_K")
 @QP.validates
 def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient", reads: int = 4,
-             dt_s: float = 1e-6, f0_hz: float = F0_DEFAULT_HZ, T_K: float = T_DEFAULT_K, seed: int = 0,
+             dt_s: float = 1e-6, f0_hz: float = F0_DEFAULT_HZ, temperature_K: float = T_DEFAULT_K, seed: int = 0,
              engine: str = "poisson", max_updates: int | None = None, inner_tol: float = 0.5,
              max_inner: int | None = None, max_outer: int = 60, constraint_tol: float = 1e-4, rho: float | None = None,
              reference: str | None = "osqp", read_energy_J: float = 0.0, C: float = 1.0, eps: float = 1e-4,
@@ -63,7 +65,7 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
     rule : ``"gradient"`` (default) or ``"anneal"`` (THEORY §6)
     reads : independent runs from independent uniformly random levels (>= 2 for the entropy estimate); each
         read stops on its own (see module notes)
-    dt_s : update time (s); f0_hz, T_K : attempt frequency and temperature
+    dt_s : update time (s); f0_hz, temperature_K : attempt frequency and temperature
     seed : seeds everything random
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
     max_updates : annealing rule: cap on LIM updates of each read (default ``4 * 2**b + 2000``: it moves at most
@@ -86,7 +88,7 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
     """
     p = _as_problem(problem)
     _check_combinations(p.n, bits, rule, reads, max_updates)  # each option was checked at entry (limbound.specs.QP)
-    s = setup(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, T_K=T_K, seed=seed, engine=engine,
+    s = setup(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, temperature_K=temperature_K, seed=seed, engine=engine,
               read_energy_J=read_energy_J, reference=reference, C=C)
     if rule == "gradient":
         max_iter = DRIVERS[method][1] if max_iter is None else max_iter  # the driver's default iterations
