@@ -7,6 +7,7 @@ import pytest
 
 from limbound.errors import ParameterError
 from limbound.sim import Segment, gillespie, master, max_step_s, stream_states, sync_step, sync_step_par, v_landscape
+from limbound.sim._rng import next_u01
 from limbound.sim.kmc import sync_run_v
 
 F0 = 1e9
@@ -83,6 +84,28 @@ def test_parallel_engines_do_not_depend_on_thread_count():
         numba.set_num_threads(old)
     for a, b in zip(out[0], out[1], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_sync_step_par_takes_each_hop_by_the_uniformized_rule():
+    # the rule of THEORY §1 / kmc's module notes, written out in numpy from the same uniforms: up iff
+    # u < r_up h, down iff r_up h <= u < (r_up + r_dn) h, closed directions at the edges, heat -dU of the hop
+    rng = np.random.default_rng(5)
+    n, M = 3000, 6
+    lv = rng.integers(0, M, n).astype(np.int64)
+    lv[:300], lv[300:600] = 0, M - 1
+    up, dn, bar = rng.normal(0, 0.5, n), rng.normal(0, 0.5, n), rng.uniform(0, 0.5, n)
+    r_up = np.where(lv < M - 1, F0 * np.exp(-(bar + 0.5 * up)), 0.0)
+    r_dn = np.where(lv > 0, F0 * np.exp(-(bar + 0.5 * dn)), 0.0)
+    h = 0.9 / np.max(F0 * (np.exp(-(bar + 0.5 * up)) + np.exp(-(bar + 0.5 * dn))))
+    st = stream_states(11, n)
+    u = 1.0 - np.array([next_u01(s)[1] for s in st])  # each memory's first draw, as the kernel takes it
+    go_up, go_dn = u < r_up * h, (u >= r_up * h) & (u < (r_up + r_dn) * h)
+    assert 0.1 < go_up.mean() < 0.5 and 0.1 < go_dn.mean() < 0.5  # both branches exercised
+    heat = np.zeros(n)
+    q, net = sync_step_par(lv_after := lv.copy(), M, up, dn, bar, h, F0, st, heat)
+    np.testing.assert_array_equal(lv_after, lv + go_up - go_dn)
+    np.testing.assert_array_equal(heat, np.where(go_up, -up, np.where(go_dn, -dn, 0.0)))
+    assert net == go_up.sum() - go_dn.sum() and q == pytest.approx(heat.sum(), rel=1e-12)
 
 
 def test_sync_run_v_books_heat_and_reaches_tanh():

@@ -39,10 +39,9 @@ draw no random numbers, so a valid step gives exactly the result it gave
 without them.
 
 Checked front doors, unchecked kernels: :func:`sync_step` and
-:func:`sync_step_par` run the checks on every call (their cost at 1e6
-memories on the 2-core machine, a step of ``benchmarks/bench_sim.py``'s KMC
-case: 2.3 ms of a 25-28 ms :func:`sync_step`, 1.2 ms of a 9-11 ms
-:func:`sync_step_par`).  A loop that calls the step many times (the LIM
+:func:`sync_step_par` run the checks on every call (one fused scan of the
+inputs; its cost is the gap between the checked and unchecked rows of
+``benchmarks/bench_sim.py``).  A loop that calls the step many times (the LIM
 arrays of :mod:`limbound.sim.lim_array`, up to 200,000 sub-steps per
 update) validates once at its own entry with :func:`check_step` and then
 calls :func:`sync_step_unchecked`, the same kernels without the checks (the

@@ -110,23 +110,25 @@ def _worst_rate(levels, n_levels, dU_up, dU_dn, barrier, f0h):
 @njit(inline="always", cache=True)
 def _step_one(i, levels, top, f0h, barrier, dU_up, dU_dn, states, heat_out):
     """One memory's synchronous step on its own stream: ``(heat, +1/-1/0, hop probability)`` (shared body of
-    :func:`_sync_step_par` and :func:`_sync_step_streams`)."""
+    :func:`_sync_step_par` and :func:`_sync_step_streams`).
+
+    Written without branches on the draw (selects, and ``heat_out[i] += 0.0`` when it stays): the same
+    decisions and sums as ``if u < p_up: up; elif u < tot: down``, at about half the mispredicted branches
+    (a hop probability near 1/2 makes them unpredictable; ``benchmarks/bench_sim.py``).
+    """
     li = levels[i]
-    p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], dU_up[i], dU_dn[i])
+    du = dU_up[i]
+    dd = dU_dn[i]
+    p_up, p_dn = _hop_probabilities(li, top, f0h, barrier[i], du, dd)
     tot = p_up + p_dn
     s, u = next_u01(states[i])
     states[i] = s
     u = 1.0 - u  # uniform on [0, 1), as np.random.random in sync_step
-    q = 0.0
-    step = 0
-    if u < p_up:
-        levels[i] = li + 1
-        q = -dU_up[i]
-        step = 1
-    elif u < tot:
-        levels[i] = li - 1
-        q = -dU_dn[i]
-        step = -1
+    go_up = u < p_up
+    go_dn = (u < tot) and not go_up
+    step = np.int64(go_up) - np.int64(go_dn)
+    q = -du if go_up else (-dd if go_dn else 0.0)
+    levels[i] = li + step
     heat_out[i] += q
     return q, step, tot
 
