@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..constants import kT as kT_J
 from ..errors import ParameterError, check_bits, check_positive
-from ..physics import lim_tilt_kT
+from ..physics import lim_tilt_kT, precision_eps, precision_tilt_kT
 from ..physics.floors import jump_floor_J
 from ..stats import w1_chain
 from . import master
@@ -52,11 +52,6 @@ Segment = tuple[float, ArrayLike, float]
 MAX_ENERGY_KT = 80.0
 #: Largest middle tilt, outer tilt and barrier of the shaped protocol (kT; keeps :func:`_propagate` accurate).
 SHAPED_MAX_KT = 30.0
-
-
-def _precision_tilt(b: int) -> float:
-    """``D_b = ln(2**(b+1) - 1)``: the tilt whose V landscape holds the level with probability ``1 - 2**-b``."""
-    return math.log(2.0 ** (b + 1) - 1.0)
 
 
 @dataclass
@@ -89,7 +84,7 @@ def shift_task(bits: int, dt_s: float, f0_hz: float = 1e9) -> ShiftTask:
     b = int(check_bits(bits))
     dt = check_positive("dt_s", dt_s)
     f0 = check_positive("f0_hz", f0_hz)
-    D = _precision_tilt(b)
+    D = float(precision_tilt_kT(precision_eps(b)))  # D_b = ln(2**(b+1) - 1), THEORY §2b
     W = int(math.ceil(36.0 / D))                  # e^{-D W} < 2.4e-16
     M = min(2**b, 2 * W + 2)
     n0 = M // 2 - 1
