@@ -139,9 +139,9 @@ def main(argv=None) -> int:
         lim["viol"] = scaled_violation(p, r.x)  # the reported answer (the best read)
         lim["ok"] = r.status == "solved" and lim["obj_err"] <= OBJ_TOL and lim["viol"] <= VIOL_TOL
         lim["false_solved"] = r.status == "solved" and not lim["ok"]
-        lim.update(time_s=t_lim, heat_J=r.dissipated_J, heat_sem_J=r.dissipated_sem_J, floor_J=r.bound_J,
+        lim.update(time_s=t_lim, heat_J=r.heat_J, heat_sem_J=r.heat_sem_J, floor_J=r.bound_J,
                    estimate_J=r.estimate_J, first_law_residual=r.books["first_law_residual"],
-                   floor_below_heat=bool(r.dissipated_J + 3 * r.dissipated_sem_J >= r.bound_J),
+                   floor_below_heat=bool(r.heat_J + 3 * r.heat_sem_J >= r.bound_J),
                    over_budget=t_lim > budget + 5.0)
         xo, so, to = run_osqp(p, budget)
         osq = judge(p, xo, so, f_star, ("solved",))
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
         cla["time_s"] = tc
         rows.append({"problem": name, "n": p.n, "limbound": lim, "osqp": osq, "clarabel": cla})
         print(f"{name:10s} {p.n:4d} | {lim['status']:10s} {lim['obj_err']:8.1e} {lim['viol']:8.1e} {t_lim:6.1f} "
-              f"{r.dissipated_J:9.2e} {r.bound_J:9.2e} {r.estimate_J:9.2e} | {osq['status'][:12]:12s} "
+              f"{r.heat_J:9.2e} {r.bound_J:9.2e} {r.estimate_J:9.2e} | {osq['status'][:12]:12s} "
               f"{osq['obj_err']:8.1e} {osq['viol']:8.1e} {to:6.2f} | {cla['status'][:12]:12s} {cla['obj_err']:8.1e} "
               f"{cla['viol']:8.1e} {tc:6.2f}", flush=True)
     k = len(rows)

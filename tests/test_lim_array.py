@@ -113,7 +113,7 @@ def test_second_law_floor_holds_for_a_gradient_run():
     b = arr.books()
     assert b.entropy_initial_nats == pytest.approx(n * bits * math.log(2))
     assert b.bound_J > 0
-    assert b.dissipated_J - 2 * b.dissipated_sem_J >= b.bound_J
+    assert b.heat_J - 2 * b.heat_sem_J >= b.bound_J
     assert b.first_law_residual < 1e-12
     # converged to within a level or two of the target
     assert np.max(np.abs(arr.values - target)) < 3 * arr.delta[0]

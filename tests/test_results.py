@@ -87,3 +87,41 @@ def test_cli_json_new_names_beside_the_old(capsys, tmp_path):
     assert res["heat_J"] == res["energy_dissipated_per_read_J"] == d["energy_dissipated_per_read_J"]
     assert math.isclose(res["heat_all_reads_J"], 2 * res["heat_J"], rel_tol=1e-12)
     assert res["status"] == "success" and d["inputs"]["temperature_K"] == 300.0
+
+
+def test_floor_blocks_and_books_name_the_mean_heat_heat_J():
+    """anneal's second_law and floor blocks and the qp books say heat_J / heat_sem_J (old keys beside them)."""
+    d = _anneal().as_dict()
+    per = np.array(d["heat_per_read_J"])  # each read's heat (J): the mean and its SE computed here
+    se = per.std(ddof=1) / math.sqrt(per.size)
+    for block in (d["second_law"], d["floor"]):
+        assert block["heat_J"] == pytest.approx(per.mean(), rel=1e-12) and block["heat_sem_J"] == pytest.approx(se)
+        assert block["mean_heat_J"] == block["heat_J"] and block["mean_heat_stderr_J"] == block["heat_sem_J"]
+    q = _qp()
+    assert q.books["heat_J"] == q.books["dissipated_J"] == pytest.approx(np.mean(q.books["heat_per_read_J"]))
+    assert q.books["heat_sem_J"] == q.books["dissipated_sem_J"]
+
+
+def test_memory_books_heat_J_old_names_deprecated():
+    from limbound.sim.lim_array import LIMArray
+
+    books = LIMArray(np.zeros(3), np.ones(3), bits=3, reads=2, seed=1).books()
+    assert books.heat_J == pytest.approx(np.mean(books.heat_per_read_J))
+    with pytest.warns(DeprecationWarning, match=r"MemoryBooks\.dissipated_J is deprecated.*use \.heat_J"):
+        assert books.dissipated_J == books.heat_J
+    with pytest.warns(DeprecationWarning, match="heat_sem_J"):
+        assert books.dissipated_sem_J == books.heat_sem_J
+
+
+def test_work_J_is_the_mean_per_read_as_heat_J_and_the_first_law_closes():
+    """AnnealResult.work_J is a number, the mean over reads (as heat_J); work_per_read_J each read's.  The JSON
+    work_J keeps its 0.1 meaning (the total) for one release, beside work_all_reads_J (the same total)."""
+    r = _anneal()
+    per = r.work_per_read_J
+    assert per.shape == (r.reads,) and isinstance(r.work_J, float) and r.work_J == pytest.approx(per.mean())
+    d = r.as_dict()
+    assert np.allclose(d["work_per_read_J"], per)
+    assert d["work_all_reads_J"] == d["work_J"] == pytest.approx(per.sum(), rel=1e-12)
+    # the first law over all reads, from the sums written independently: W - Q = dU
+    scale = max(abs(d["work_all_reads_J"]), abs(d["heat_all_reads_J"]))
+    assert d["work_all_reads_J"] - d["heat_all_reads_J"] == pytest.approx(d["delta_U_J"], abs=1e-9 * scale)

@@ -105,7 +105,7 @@ def _show(args: argparse.Namespace, graph: MaxCutGraph, out: dict) -> None:
     law = a.get("second_law") or {}
     fl = a.get("floor") or {}
     target = args.target is not None
-    se = law.get("mean_heat_stderr_J")
+    se = law.get("heat_sem_J")
     rows = [  # quantity, kind, whole run (all reads) [, to target: mean per read]
         ["best cut / mean cut", "measured", f"{out['best_cut']:g} / {out['mean_cut']:.3g}",
          f"{args.target:g} reached by {a['target_reached_reads']}/{args.reads} reads" if target else ""],

@@ -125,7 +125,7 @@ def _gset_row(g: Any, bkc: float | None, cfg: dict, seed: int) -> tuple[dict, di
            "LIM_measured_J": e["lim_measured_J"], "LIM_estimate_J": e.get("lim_estimate_J"),
            "Landauer_J": e["landauer_J"],
            "static_CIM_J": e["static_cim_J"], "accelerator_J": e["accelerator_J"],
-           "heat_per_read_J": law["mean_heat_J"], "heat_per_read_se_J": law["mean_heat_stderr_J"],
+           "heat_per_read_J": law["heat_J"], "heat_per_read_se_J": law["heat_sem_J"],
            "floor_per_read_J": fl["floor_J"], "second_law_floor_per_read_J": law["floor_J"],
            "first_law_residual": a.first_law_residual, "wall_s": a.wall_time_s}
     return row, whole

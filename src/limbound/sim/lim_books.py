@@ -60,24 +60,30 @@ class MemoryBooks:
         return floor_summary(conditional_J=None if self.conditional_kT is None else self.conditional_kT * k,
                              entropy_J=self.bound_J, speed_J=self.speed_lower_kT * k,
                              speed_estimate_J=self.speed_estimate_kT * k, speed_se_J=self.speed_se_kT * k,
-                             mean_J=self.dissipated_J, sem_J=self.dissipated_sem_J, center=self.transport_center)
+                             mean_J=self.heat_J, sem_J=self.heat_sem_J, center=self.transport_center)
 
 
     @property
-    def dissipated_J(self) -> float:
+    def heat_J(self) -> float:
         """Mean heat over reads (J): the measured energy-to-solution of one run."""
         return float(np.mean(self.heat_per_read_J))
 
     @property
-    def dissipated_sem_J(self) -> float:
+    def heat_sem_J(self) -> float:
         """Standard error of the mean heat over reads (J); 0 with a single read."""
         h = self.heat_per_read_J
         return float(np.std(h, ddof=1) / math.sqrt(h.size)) if h.size > 1 else 0.0
 
+    #: their names before 0.2 (deprecated aliases)
+    dissipated_J = deprecated_alias("heat_J", "dissipated_J")
+    dissipated_sem_J = deprecated_alias("heat_sem_J", "dissipated_sem_J")
+
     def as_dict(self) -> dict:
         return {
-            "dissipated_J": self.dissipated_J,
-            "dissipated_sem_J": self.dissipated_sem_J,
+            "heat_J": self.heat_J,
+            "heat_sem_J": self.heat_sem_J,
+            "dissipated_J": self.heat_J,  # deprecated alias of heat_J (JSON before 0.2)
+            "dissipated_sem_J": self.heat_sem_J,  # deprecated alias of heat_sem_J
             "heat_per_read_J": self.heat_per_read_J.tolist(),
             "bound_J": self.bound_J,
             "bound_mm_J": self.bound_mm_J,
@@ -102,7 +108,7 @@ class MemoryBooks:
         from a random start, about ``2**b / 3`` levels) and the excess
         (overshoot and back-and-forth of a coupled, noisy descent).
         """
-        along = self.dissipated_J / kT(self.ledger.temperature_K) / (D_kT * n_params)
+        along = self.heat_J / kT(self.ledger.temperature_K) / (D_kT * n_params)
         net = self.levels_net / n_params
         return {"levels_along_tilt_per_param": along, "levels_net_per_param": net,
                 "levels_excess_per_param": along - net, "levels_predicted_per_param": float(n_predicted)}

@@ -300,8 +300,8 @@ class MaxCutResult(Result):
             "best_cut": self.best_cut, "mean_cut": self.mean_cut, "mean_best_cut": float(self.best_cuts.mean()),
             "target_cut": self.target_cut,
             "heat_J": a["heat_J"], "heat_all_reads_J": a["heat_all_reads_J"],
-            "energy_dissipated_J": a["energy_dissipated_J"],  # deprecated alias of heat_all_reads_J
-            "energy_dissipated_per_read_J": a["energy_dissipated_per_read_J"],  # deprecated alias of heat_J
+            "energy_dissipated_J": a["heat_all_reads_J"],  # deprecated alias of heat_all_reads_J
+            "energy_dissipated_per_read_J": a["heat_J"],  # deprecated alias of heat_J
             "energy_to_target_J": a["energy_to_target_J"],
             "success_probability": a["success_probability"], "energy_to_solution_99_J": a["energy_to_solution_99_J"],
             "spin_updates_per_s": a["spin_updates_per_s"], "first_law_residual": a["first_law_residual"],

@@ -5,8 +5,9 @@ Ocean users call ``sample(bqm)``, ``sample_ising(h, J)`` or
 holds the final state of every read (the memories' content when the anneal
 ends), with per-read data vectors ``heat_J`` (dissipated), ``work_J`` and
 ``num_flips``, and ``info`` carrying the totals over all reads
-(``heat_all_reads_J``, ``work_J``, ``delta_U_J``), the mean heat of one
-read (``heat_J``; before 0.2 ``energy_dissipated_J`` and ``energy_dissipated_per_read_J``, kept as aliases), ``first_law_residual``, the
+(``heat_all_reads_J``, ``work_all_reads_J``, ``delta_U_J``; ``work_J``, the same total, is deprecated), the mean
+heat of one read (``heat_J``; before 0.2 ``energy_dissipated_J`` and ``energy_dissipated_per_read_J``, kept as
+aliases), ``first_law_residual``, the
 schedule and the physical conventions.
 
 dimod is the optional extra ``limbound[ising]``; this is the only module of
@@ -231,7 +232,7 @@ class LIMAnnealingSampler(dimod.Sampler, dimod.Initialized):
                      beta_range=beta_range, per_beta=per_beta, num_sweeps_per_beta=num_sweeps_per_beta)
         out = dimod.SampleSet.from_samples_bqm(
             (samples, labels), bqm, info=info,
-            heat_J=res.heat_per_read_J, work_J=res.work_J, num_flips=res.flips)
+            heat_J=res.heat_per_read_J, work_J=res.work_per_read_J, num_flips=res.flips)
         out.info["timing"] = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1,
                               "postprocessing_ns": time.perf_counter_ns() - t2}
         return out
@@ -295,7 +296,8 @@ def _info(res: AnnealResult, *, acceptance: str, seed: int | None, offset: float
         "heat_J": res.heat_J, "heat_all_reads_J": total_J,
         "energy_dissipated_J": total_J,  # deprecated alias of heat_all_reads_J
         "energy_dissipated_per_read_J": res.heat_J,  # deprecated alias of heat_J
-        "work_J": float(res.work_J.sum()),
+        "work_all_reads_J": float(res.work_per_read_J.sum()),
+        "work_J": float(res.work_per_read_J.sum()),  # its 0.1 meaning (the total) for one release: deprecated
         "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
         "first_law_residual": res.first_law_residual,
         "schedule": dict(res.schedule), "acceptance": acceptance,

@@ -248,7 +248,7 @@ def train_digits(*, model: str = "logreg", bits: int = 8, rule: str = "gradient"
     bd = arr.books_dict(books, rule=rule, engine=engine, n_predicted=n_pred)
     return TrainResult(
         test_accuracy=float(np.mean(acc)), test_accuracy_per_read=acc, train_accuracy=float(np.mean(acc_tr)),
-        float_test_accuracy=f_acc, heat_J=books.dissipated_J, heat_sem_J=books.dissipated_sem_J,
+        float_test_accuracy=f_acc, heat_J=books.heat_J, heat_sem_J=books.heat_sem_J,
         bound_J=books.bound_J, estimate_J=est, updates=updates, predicted_updates=n_pred, n_params=lb.size,
         time_to_solution_s=updates * dt_s, wall_time_s=wall, books=bd,
         inputs={"dataset": "digits", "model": model, "bits": bits, "rule": rule, "reads": reads, "epochs": epochs,

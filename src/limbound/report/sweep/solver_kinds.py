@@ -143,7 +143,7 @@ def task_anneal(inputs: dict, seed: int = 0) -> dict:
     from ...sim.lim_books import floor_columns
 
     fl = a.floor()  # THEORY §8a floor of the mean heat per read, beside the measured heat per read
-    row["heat_per_read_J"], row["heat_per_read_sem_J"] = fl["mean_heat_J"], fl["mean_heat_stderr_J"]
+    row["heat_per_read_J"], row["heat_per_read_sem_J"] = fl["heat_J"], fl["heat_sem_J"]
     row.update(floor_columns(fl))
     return row
 
@@ -173,6 +173,11 @@ def _check_qp(inputs: dict) -> None:
     check_solve_inputs(gen["n"], **kw)
 
 
+#: Row columns read from another JSON key: a qp/train row keeps its 0.1 names (``dissipated_J``: the mean heat of a
+#: read), which the point files of a sweep begun before 0.2 hold (store._SCHEMAS checks them on resume).
+_SOURCE = {"dissipated_J": "heat_J", "dissipated_sem_J": "heat_sem_J"}
+
+
 def task_qp(inputs: dict, seed: int = 0) -> dict:
     """A random convex QP (limbound.solvers.qp.random_qp, seeded by the point) solved on LIM memories."""
     from ...solvers.qp import random_qp, solve_qp
@@ -183,7 +188,7 @@ def task_qp(inputs: dict, seed: int = 0) -> dict:
     d = r.as_dict()
     from ...sim.lim_books import floor_columns
 
-    return {**{k: d[k] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
+    return {**{k: d[_SOURCE.get(k, k)] for k in ("objective", "reference_objective", "rel_gap", "constraint_violation", "dissipated_J",
                                  "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate",
                                  "updates", "predicted_updates", "converged", "time_to_solution_s", "wall_time_s")},
             **floor_columns(d)}
@@ -211,7 +216,7 @@ def task_train(inputs: dict, seed: int = 0) -> dict:
     d = r.as_dict()
     from ...sim.lim_books import floor_columns
 
-    return {**{k: d[k] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J",
+    return {**{k: d[_SOURCE.get(k, k)] for k in ("test_accuracy", "float_test_accuracy", "train_accuracy", "dissipated_J",
                                  "dissipated_sem_J", "bound_J", "estimate_J", "measured_over_estimate", "updates",
                                  "predicted_updates", "n_params", "time_to_solution_s", "wall_time_s")},
             **floor_columns(d)}

@@ -95,8 +95,14 @@ class AnnealResult(ArrayBooks, Result):
         return float(self.heat_kT.mean()) * self.kT_J if self.reads else math.nan
 
     @property
-    def work_J(self) -> np.ndarray:
+    def work_per_read_J(self) -> np.ndarray:
+        """Protocol work done on each read (J)."""
         return self.work_kT * self.kT_J
+
+    @property
+    def work_J(self) -> float:
+        """Protocol work of one read, mean over reads (J), as :attr:`heat_J` (each read's: :attr:`work_per_read_J`)."""
+        return float(self.work_kT.mean()) * self.kT_J if self.reads else math.nan
 
     def energy_to_target_J(self) -> float | None:
         """Mean heat (J) a read dissipated until it first reached the target; ``None`` if no read did."""
@@ -146,7 +152,8 @@ class AnnealResult(ArrayBooks, Result):
         floor_J = second_law_floor_kT(self.samples, z2_symmetric=z2) * self.kT_J
         mean, se = mean_se(self.heat_kT)
         mean_J, se_J = mean * self.kT_J, se * self.kT_J
-        return {"floor_J": floor_J, "mean_heat_J": mean_J, "mean_heat_stderr_J": se_J,
+        return {"floor_J": floor_J, "heat_J": mean_J, "heat_sem_J": se_J,
+                "mean_heat_J": mean_J, "mean_heat_stderr_J": se_J,  # deprecated aliases of heat_J, heat_sem_J
                 "second_law_holds": bool(mean_J + 3.0 * se_J >= floor_J),
                 "z2_symmetric": z2,
                 "note": "kT (N ln2 - sum_i H_i(final)), runs start uniformly random; H_i an upper estimate of spin i's "
@@ -185,7 +192,8 @@ class AnnealResult(ArrayBooks, Result):
         f = ent + spd
         return {"floor_J": f * k, "floor_parts": {"entropy_J": ent * k, "speed_J": spd * k},
                 "tree_entropy_upper_nats": tree_nats,
-                "mean_heat_J": q_mean * k, "mean_heat_stderr_J": q_se * k,
+                "heat_J": q_mean * k, "heat_sem_J": q_se * k,
+                "mean_heat_J": q_mean * k, "mean_heat_stderr_J": q_se * k,  # deprecated aliases of heat_J, heat_sem_J
                 "tightness": q_mean / f if f > 0 else math.inf,
                 "floor_holds": bool(q_mean + 3.0 * q_se >= f),
                 "method": "THEORY §8a: kT [N ln2 - S_tau(upper)] + 2 kT W1^2/A; S_tau by the tree bound on a "
@@ -194,7 +202,7 @@ class AnnealResult(ArrayBooks, Result):
 
     def _records(self) -> list:
         """One row per read (notebooks: ``to_pandas()``, ``_repr_html_``): measured heat and work in J."""
-        heat, work = self.heat_per_read_J, self.work_J
+        heat, work = self.heat_per_read_J, self.work_per_read_J
         return [{"read": r, "energy": float(self.energies[r]), "best_energy": float(self.best_energies[r]),
                  "heat_J (measured)": float(heat[r]), "work_J": float(work[r]), "flips": int(self.flips[r]),
                  **({"reached_target": bool(self.reached[r])} if self.target_energy is not None else {})}
@@ -209,6 +217,7 @@ class AnnealResult(ArrayBooks, Result):
         """JSON-ready summary (no per-spin arrays)."""
         k = self.kT_J
         total_J = float(self.heat_kT.sum()) * k
+        work_total_J = float(self.work_kT.sum()) * k
         return {
             "n_spins": self.n, "sweeps": self.sweeps, "reads": self.reads, "seed": self.seed,
             "acceptance": self.acceptance, "schedule": dict(self.schedule),
@@ -221,7 +230,9 @@ class AnnealResult(ArrayBooks, Result):
             "energy_dissipated_J": total_J,  # deprecated alias of heat_all_reads_J
             "energy_dissipated_per_read_J": self.heat_J,  # deprecated alias of heat_J
             "heat_per_read_J": (self.heat_kT * k).tolist(),
-            "work_J": float(self.work_kT.sum()) * k,
+            "work_J": work_total_J,  # its 0.1 meaning, the total over reads, for one release (deprecated)
+            "work_all_reads_J": work_total_J,
+            "work_per_read_J": (self.work_kT * k).tolist(),
             "delta_U_J": float((self.U_end_kT - self.U_start_kT).sum()) * k,
             "first_law_residual": self.first_law_residual,
             "target_energy": self.target_energy,
@@ -264,6 +275,9 @@ JSON_DEFINITIONS = {
                           "the reads that reached it (J); null if none did",
     "energy_to_solution_99_J": "per solve: mean heat of a whole read times the restarts needed for 99 % success (J)",
     "work_J": "protocol work, summed over all reads (J)",
+    "work_all_reads_J": "protocol work done on the spins, summed over all reads (J); work_J holds the same total "
+                        "until the next release, then the mean per read (as heat_J)",
+    "work_per_read_J": "protocol work done on each read (J)",
     "priced.run_all_reads": "the whole run, all reads, in every paradigm (J)",
     "priced.to_target_mean_per_read": "per read, mean over the reads that reached the target (J)",
 }

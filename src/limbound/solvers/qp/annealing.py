@@ -214,7 +214,7 @@ def _read_out(s: Setup, run: _Reads, wall: float, *, inputs: dict) -> QPResult:
                         status_per_read=np.where(ok, "solved", np.where(run.conv, "inaccurate", "max_iter")).tolist())
     return QPResult(
         **accuracy_fields(p, X, f_reads, s.f_ref, best), reference_status=s.ref_status,
-        heat_J=books.dissipated_J, heat_sem_J=books.dissipated_sem_J, bound_J=books.bound_J,
+        heat_J=books.heat_J, heat_sem_J=books.heat_sem_J, bound_J=books.bound_J,
         estimate_J=s.est, memory_wall_J=float(s.read_energy_J) * upd_mean * p.n,
         updates=int(np.max(run.upd)), predicted_updates=s.n_pred, convergence_class=s.klass, kappa=s.kappa,
         outer_iterations=int(np.max(run.outer_n)), converged=status == "solved", time_to_solution_s=upd_mean * s.dt_s,

@@ -161,7 +161,8 @@ def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, 
                                     for st in stages],
                         primal_residual_per_read=out["prim"].tolist(), dual_residual_per_read=out["dual"].tolist(),
                         duality_gap_per_read=out["gap"].tolist(), updates_per_read=[upd] * s.reads)
-    bd.update(dissipated_J=diss, dissipated_sem_J=sem, bound_J=floor)
+    bd.update(heat_J=diss, heat_sem_J=sem, dissipated_J=diss, dissipated_sem_J=sem,  # dissipated_*: deprecated aliases
+              bound_J=floor)
     # THEORY §8a floor over all stages (each a run from fresh random levels: heats and floors add)
     k = kT(s.temperature_K)
     bd.update(floor_summary(entropy_J=floor, speed_J=float(sum(st["speed_J"] for st in stages)),
