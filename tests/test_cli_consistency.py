@@ -102,6 +102,22 @@ def test_codecarbon_table_and_bad_file(capsys, tmp_path):
     assert ":2: energy_consumed" in capsys.readouterr().err
 
 
+def test_codecarbon_gpu_of_another_form_factor_is_not_priced_as_the_catalog_part(capsys, tmp_path):
+    # an H100 PCIe card (350 W, 756 dense BF16 TFLOP/s) is not the catalog's H100 SXM5 (700 W, 989): the run is
+    # priced on the default accelerator and the note says why, instead of on the look-alike
+    src = (DATA / "codecarbon_emissions.csv").read_text().replace("16 x NVIDIA A100-SXM4-80GB", "8 x NVIDIA H100 PCIe")
+    (f := tmp_path / "emissions.csv").write_text(src)
+    assert main(["gap", "--codecarbon", str(f), "--workload", "bert-large", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["inputs"]["accelerator_from_gpu_model"] is None
+    assert main(["gap", "--codecarbon", str(f), "--workload", "bert-large"]) == 0
+    assert "no catalog accelerator of this family and form factor" in " ".join(capsys.readouterr().out.split())
+    src = src.replace("8 x NVIDIA H100 PCIe", "8 x NVIDIA H100 80GB HBM3")  # no form factor named: family decides
+    f.write_text(src)
+    assert main(["gap", "--codecarbon", str(f), "--workload", "bert-large", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["inputs"]["accelerator_from_gpu_model"] == "h100-sxm"
+
+
 @pytest.mark.parametrize("argv, word", [
     (["anneal", "g.txt", "--dt", "1us"], "--dt does not apply"),
     (["anneal", "g.txt", "--bits", "4"], "--bits does not apply"),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import FormatError
 
@@ -79,18 +80,42 @@ def read_emissions(path: str | Path) -> list[CodeCarbonRun]:
     return runs
 
 
-def match_accelerator(gpu_model: str, keys: Iterable[str]) -> str | None:
-    """The catalog accelerator a CodeCarbon ``gpu_model`` string names (``"4 x NVIDIA A100 80GB PCIe"`` ->
-    ``a100``), or None when none matches.  Longest catalog key first, so ``h100`` is not taken for ``h100-sxm``.
+#: Board form factors a GPU model string may name (NVIDIA's SXM modules, PCIe cards and NVL pairs differ in
+#: board power and clocks: an H100 PCIe is 350 W and 756 dense BF16 TFLOP/s, an H100 SXM5 700 W and 989).
+FORM_FACTORS = ("sxm", "pcie", "nvl")
 
-    >>> match_accelerator("4 x NVIDIA A100 80GB PCIe", ["a100", "h100", "h100-sxm"])
-    'a100'
+
+def _form_factor(text: str) -> str | None:
+    """The form factor a lower-cased model string names (``sxm4`` -> ``sxm``), or None when it names none."""
+    for form in FORM_FACTORS:
+        if re.search(rf"\b{form}\d*\b", text):
+            return form
+    return None
+
+
+def match_accelerator(gpu_model: str, hardware: Mapping[str, Any]) -> str | None:
+    """The hardware-catalog key a CodeCarbon ``gpu_model`` string names (``"4 x NVIDIA A100 80GB PCIe"`` ->
+    ``a100`` when the catalog's A100 is a PCIe card), or None when none matches.  Longest catalog key first, so
+    ``h100`` is not taken for ``h100-sxm``.  A row whose ``name`` gives another form factor than the string does
+    (PCIe against SXM) is not a match: the two differ in power and speed, so the caller prices on its default and
+    says so rather than on a look-alike.
+
+    >>> from types import SimpleNamespace as R
+    >>> hw = {"a100": R(name="NVIDIA A100 SXM4"), "h100-sxm": R(name="NVIDIA H100 SXM5")}
+    >>> match_accelerator("4 x NVIDIA A100-SXM4-80GB", hw), match_accelerator("NVIDIA H100 PCIe", hw)
+    ('a100', None)
+    >>> match_accelerator("NVIDIA H100 80GB HBM3", hw)   # no form factor named: the family decides
+    'h100-sxm'
     """
     text = re.sub(r"[^a-z0-9]+", " ", gpu_model.lower())
     words = set(text.split())
-    for key in sorted(keys, key=len, reverse=True):
+    form = _form_factor(text)
+    for key in sorted(hardware, key=len, reverse=True):
         stem = key.split("-")[0]
         if key.replace("-", " ") in text or stem in words:
+            row_form = _form_factor(re.sub(r"[^a-z0-9]+", " ", str(getattr(hardware[key], "name", key)).lower()))
+            if form is not None and row_form is not None and form != row_form:
+                continue
             return key
     return None
 

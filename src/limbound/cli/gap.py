@@ -134,8 +134,14 @@ def _run_codecarbon(args: argparse.Namespace, kw: dict, time_s: float) -> int:
           footer="measured: CodeCarbon's energy_consumed (CPU + GPU + RAM, kWh); every paradigm column is an "
                  "estimate (the Landauer reference b kT ln 2 per operation too); the floors are in `limbound estimate`.")
     r0 = runs[0]
-    note(f"hardware: {r0.gpu_model or 'no GPU'}; {r0.cpu_model or 'cpu not recorded'}"
-         + (f"; accelerator estimate on {matched} (matched from gpu_model)" if matched else ""))
+    if matched:
+        on = f"; accelerator estimate on {matched} (matched from gpu_model)"
+    elif r0.gpu_model and args.accelerator is None:
+        on = (f"; no catalog accelerator of this family and form factor (`limbound hardware`), so the "
+              f"estimate is on {out[0]['inputs']['accelerator']}: give --accelerator to choose")
+    else:
+        on = ""
+    note(f"hardware: {r0.gpu_model or 'no GPU'}; {r0.cpu_model or 'cpu not recorded'}{on}")
     return 0
 
 
