@@ -34,6 +34,13 @@ def _simulate(**kw):
     return simulate(None, np.zeros(2), **{"gamma": 1.0, "dt": 1e-3, "seed": 0, **kw})
 
 
+def _first_passage(**kw):
+    from limbound.sim.langevin import first_passage
+
+    kw = {"target": 1.0, "gamma": 1.0, "dt": 1e-3, "seed": 0, "max_time": 1.0, **kw}
+    return first_passage(None, np.zeros(2), **kw)  # refused at entry, before the potential is looked at
+
+
 def _gillespie(**kw):
     from limbound.sim.gillespie import gillespie
 
@@ -91,6 +98,24 @@ def _reproduce(**kw):
     return reproduce(None, **kw)  # refused at entry, before the folder is looked at
 
 
+def _workload_ladder(**kw):
+    from limbound.report.ladder import workload_ladder
+
+    return workload_ladder(**{"workload": "gpt-3", **kw})
+
+
+def _ising_ladder(**kw):
+    from limbound.report.ladder import ising_ladder
+
+    return ising_ladder(**{"instance": "G1", **kw})  # refused at entry, before the G-set folder is looked for
+
+
+def _run_sweep(**kw):
+    from limbound.report.sweep import run_sweep
+
+    return run_sweep({}, "never", **kw)  # refused at entry, before the config or the folder is looked at
+
+
 def _sweep_kind(kind, base=None, excluded=("seed",)):
     """The input check of a sweep kind (run for every point before any cluster starts), with ``base`` inputs;
     ``excluded``: declared names a sweep config may not set (the sweep gives each point its seed)."""
@@ -108,6 +133,7 @@ FRONT_DOORS = {
     "estimate": (_estimate, "limbound.bounds:resolve", ["estimate", "--workload", "gpt-3"],
                  _sweep_kind("estimate", {"workload": "gpt-3"}, ())),
     "simulate": (_simulate, "limbound.sim.langevin:simulate", None, None),
+    "first_passage": (_first_passage, "limbound.sim.langevin:first_passage", None, None),
     "gillespie": (_gillespie, "limbound.sim.gillespie:gillespie", None, None),
     "anneal": (_anneal, "limbound.solvers.ising:anneal", ["anneal", "G.txt"],
                _sweep_kind("anneal", _GRAPH, ("seed", "target_energy"))),
@@ -119,6 +145,9 @@ FRONT_DOORS = {
     "train_digits": (_train, "limbound.solvers.train:train_digits", ["train", "digits"], _sweep_kind("train")),
     "validate": (_validate, "limbound.sim.validate:run_all", ["validate", "--quick"], None),
     "reproduce": (_reproduce, "limbound.report.reproduce:reproduce", ["reproduce", "--out", "never"], None),
+    "workload_ladder": (_workload_ladder, "limbound.report.ladder:workload_ladder", ["ladder"], None),
+    "ising_ladder": (_ising_ladder, "limbound.report.ladder:ising_ladder", ["ladder", "--ising", "G1"], None),
+    "run_sweep": (_run_sweep, "limbound.report.sweep:run_sweep", ["sweep", "never.toml"], None),
     **{f"{g}_cases": (_validate_group(g), f"limbound.sim.validate:{g}_cases", None,
                       _sweep_kind("validate", {"group": g})) for g in specs.VALIDATE_CASES},
 }

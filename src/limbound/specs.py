@@ -89,6 +89,15 @@ GILLESPIE = Spec("gillespie", {  # limbound.sim.gillespie.gillespie
     "max_segments": Integer(1, default=10_000_000, help="most segments run"),
 })
 
+FIRST_PASSAGE = Spec("first_passage", {  # limbound.sim.langevin.first_passage (the Langevin settings as simulate's)
+    "target": Real(help="position to reach (every particle starts on the same side of it)"),
+    "gamma": SIMULATE["gamma"],
+    "dt": SIMULATE["dt"],
+    "seed": SIMULATE["seed"],
+    "max_time": Real(0.0, closed="neither", help="longest time a particle runs"),
+    "kT": SIMULATE["kT"],
+})
+
 # ------------------------------------------------------------------ the LIM Ising machine (solvers.ising.anneal)
 #: Annealing schedules in beta = lam/kT (solvers.ising.schedules, THEORY §6).
 SCHEDULES = ("fn", "linear", "geometric")
@@ -279,6 +288,32 @@ REPRODUCE = Spec("reproduce", {  # report.reproduce.reproduce, `limbound reprodu
     "force": Boolean(default=False, help="write into a folder another limbound command wrote"),
 })
 
+#: The ladder's switch for catalog rows whose value was not read in the source's text.
+_UNVERIFIED = Boolean(default=False, help="also use rows not read in their source's text (marked)")
+WORKLOAD_LADDER = Spec("workload_ladder", {  # report.ladder.workload_ladder, `limbound ladder --workload`
+    "workload": Text(help="a catalog workload, e.g. gpt-3"),
+    "include_unverified": _UNVERIFIED,
+})
+ISING_LADDER = Spec("ising_ladder", {  # report.ladder.ising_ladder, `limbound ladder --ising` (--gset-dir: a path)
+    "instance": Text(flag="--ising", metavar="INSTANCE", help="a G-set instance in the G-set folder, e.g. G1"),
+    "sweeps": Integer(1, 10**7, default=1000, help="anneal sweeps per read for --ising (default 1000)"),
+    "reads": Integer(1, 10**6, default=16, help="anneal reads for --ising (default 16)"),
+    "seed": Integer(0, 2**63 - 1, default=0, help="anneal seed for --ising (default 0)"),
+    "target_fraction": Real(0.0, 1.0, closed="right", default=0.99,
+                            help="target cut = this fraction of the best known (default 0.99)"),
+    "include_unverified": _UNVERIFIED,
+})
+
+SWEEP = Spec("run_sweep", {  # report.sweep.run_sweep, `limbound sweep` (the grid itself: report.sweep.config)
+    "scheduler": Text(optional=True, metavar="ADDRESS", help="address of a running Dask scheduler, e.g. "
+                                                             "tcp://host:8786 (default: start a local cluster)"),
+    "n_workers": Integer(1, default=2, flag="--workers", help="workers of the local cluster (default 2)"),
+    "processes": Boolean(default=True, flag=False, help="a local cluster of processes (False: threads; --threads)"),
+    "max_points": Integer(0, optional=True, help="run at most this many pending points, then stop (resume later)"),
+    "progress": Boolean(default=True, flag=False, help="show progress on stderr, on a terminal (--no-progress)"),
+    "force": Boolean(default=False, help="run into a --out that holds another config's (or command's) results"),
+})
+
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
-                              *VALIDATE_CASES.values(), REPRODUCE)}
+SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, FIRST_PASSAGE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
+                              *VALIDATE_CASES.values(), REPRODUCE, WORKLOAD_LADDER, ISING_LADDER, SWEEP)}

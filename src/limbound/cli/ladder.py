@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import ParameterError
+from ..specs import ISING_LADDER, WORKLOAD_LADDER
 from ._common import emit_json, epilog, g3, note, table
 
 
@@ -15,22 +15,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        epilog=epilog("limbound ladder --workload gpt-3", "limbound ladder --ising G1 --sweeps 300 --reads 8",
                                      "limbound ladder --workload llama-65b --include-unverified --json"))
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--workload", help="a catalog workload, e.g. gpt-3")
-    g.add_argument("--ising", metavar="INSTANCE", help="a G-set instance in the G-set folder, e.g. G1")
+    WORKLOAD_LADDER.add_arguments(g, ["workload"])
+    ISING_LADDER.add_arguments(g, ["instance"])
     p.add_argument("--gset-dir", default=None, help="G-set folder (default: $LIMBOUND_GSET_DIR, else the repository's)")
-    p.add_argument("--sweeps", default="1000", help="anneal sweeps per read for --ising (default 1000)")
-    p.add_argument("--reads", default="16", help="anneal reads for --ising (default 16)")
-    p.add_argument("--seed", default="0", help="anneal seed for --ising (default 0)")
-    p.add_argument("--target-fraction", default="0.99", help="target cut = this fraction of the best known (default 0.99)")
-    p.add_argument("--include-unverified", action="store_true", help="also use rows not read in their source's text (marked)")
+    ISING_LADDER.add_arguments(p, ["sweeps", "reads", "seed", "target_fraction", "include_unverified"])
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
-
-
-def _int(text: str, name: str, lo: int, hi: int) -> int:
-    from ..params import Integer
-
-    return Integer(lo, hi).check(name, Integer().from_text(text))  # the integer rule (limbound.params)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,14 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if args.workload:
         rec = workload_ladder(args.workload, include_unverified=args.include_unverified)
         title = f"Ladder of {args.workload}: joules, each rung with its kind and source"
-    else:
-        try:
-            frac = float(args.target_fraction)
-        except ValueError:
-            raise ParameterError(f"--target-fraction={args.target_fraction!r} is not a number; allowed: 0 < f <= 1") from None
-        rec = ising_ladder(args.ising, gset_dir=args.gset_dir, sweeps=_int(args.sweeps, "--sweeps", 1, 10**7),
-                           reads=_int(args.reads, "--reads", 1, 10**6), seed=_int(args.seed, "--seed", 0, 2**63 - 1),
-                           target_fraction=frac, include_unverified=args.include_unverified)
+    else:  # the options are read and checked by their declarations (limbound.specs.ISING_LADDER)
+        rec = ising_ladder(args.ising, gset_dir=args.gset_dir, sweeps=args.sweeps, reads=args.reads,
+                           seed=args.seed, target_fraction=args.target_fraction,
+                           include_unverified=args.include_unverified)
         title = (f"Ladder of MaxCut {rec['instance']} (n = {rec['n']}, target cut {rec['target_cut']:g} = "
                  f"{rec['target_fraction']:g} x best known {rec['best_known_cut']:g}; best cut found {rec['best_cut']:g})")
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..specs import SWEEP
 from ._common import add_progress_arg, emit_json, epilog
 
 
@@ -19,31 +20,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "limbound sweep grid.toml --out out/grid --max-points 10",
                                      "limbound sweep grid.toml --scheduler tcp://host:8786"))
     p.add_argument("config", metavar="CONFIG.toml", help="sweep description (see examples/sweep_brain_scale.toml)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: start a local cluster)")
+    SWEEP.add_arguments(p, ["scheduler"])
     p.add_argument("--out", default=None, metavar="DIR", help="result folder (default: out/sweep_<config name>)")
-    p.add_argument("--workers", default="2", help="workers of the local cluster (default 2)")
+    SWEEP.add_arguments(p, ["n_workers"])
     p.add_argument("--threads", action="store_true", help="local cluster of threads instead of processes")
-    p.add_argument("--max-points", default=None, help="run at most this many pending points, then stop (resume later)")
-    p.add_argument("--force", action="store_true",
-                   help="run into a --out that holds another config's (or command's) results")
+    SWEEP.add_arguments(p, ["max_points", "force"])
     p.add_argument("--max-time", default=None, metavar="TIME",
                    help="refuse sweeps estimated longer than this, e.g. 2h, or 'none' (default 10min)")
     add_progress_arg(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
-
-
-def _count(text: str, name: str, minimum: int) -> int:
-    from ..errors import ParameterError
-
-    try:
-        v = int(text)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={text!r} is not an integer; allowed: an integer >= {minimum}") from None
-    if v < minimum:
-        raise ParameterError(f"{name}={text!r} is out of range; allowed: an integer >= {minimum}")
-    return v
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,8 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..budget import parse_max_time
     from ..report.sweep import load_config, run_sweep
 
-    workers = _count(args.workers, "--workers", 1)
-    max_points = None if args.max_points is None else _count(args.max_points, "--max-points", 0)
+    workers, max_points = args.workers, args.max_points  # read and checked by their declarations (SWEEP)
     max_time = parse_max_time(args.max_time)
     cfg = load_config(args.config)
     out = args.out if args.out is not None else Path("out") / f"sweep_{Path(args.config).stem}"  # "" is refused

@@ -25,6 +25,7 @@ from .. import bounds, catalogs
 from ..counting import restarts_for_99
 from ..errors import ParameterError
 from ..physics.floors import workload_floors
+from ..specs import ISING_LADDER, WORKLOAD_LADDER
 
 
 def _row(rung: str, kind: str, energy_J: float | None, counted: str, source: str, *, status: str = "compared",
@@ -67,6 +68,7 @@ def _chip_rows(x_op: bounds.Inputs, x_upd: bounds.Inputs | None, include_unverif
     return rows
 
 
+@WORKLOAD_LADDER.validates
 def workload_ladder(workload: str, *, include_unverified: bool = False, **kw: object) -> dict:
     """Floor -> estimates -> measured chips -> accelerators -> the run's published energy, for one catalog workload."""
     w = catalogs.workload(workload)
@@ -117,14 +119,13 @@ def tts99_s(t_run_s: float, p_success: float) -> float | None:
     return None if runs is None else float(t_run_s) * runs
 
 
+@ISING_LADDER.validates
 def ising_ladder(instance: str, *, gset_dir: str | Path | None = None, sweeps: int = 1000, reads: int = 16,
                  seed: int = 0, target_fraction: float = 0.99, include_unverified: bool = False) -> dict:
     """The LIM annealer on a G-set instance beside the published Ising machines (only the same instance compared)."""
     from ..solvers.maxcut import read_best_known, read_gset, solve_maxcut
     from .panel_gset import find_gset_dir
 
-    if not (0.0 < target_fraction <= 1.0):
-        raise ParameterError(f"target_fraction={target_fraction!r} is out of range; allowed: 0 < f <= 1")
     choice = find_gset_dir(gset_dir)
     if choice.path is None:
         raise ParameterError("no G-set folder found; give --gset-dir DIR (G<n>.txt files and best_known.csv)")

@@ -30,8 +30,8 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ParameterError, check_finite, check_positive
-from ..specs import SIMULATE
+from ..errors import ParameterError, check_finite
+from ..specs import FIRST_PASSAGE, SIMULATE
 from ._rng import next_normal, stream_states
 from .ledger import ArrayBooks
 from .protocols import Protocol, UserProtocol
@@ -201,17 +201,15 @@ class LangevinResult(ArrayBooks):
         return d
 
 
-def _check_common(x0: ArrayLike, gamma: float, kT: float, dt: float) -> tuple[NDArray[np.float64], float, float, float]:
-    gamma = check_positive("gamma", gamma)
-    kT = check_positive("kT", kT)
-    dt = check_positive("dt", dt)
+def _positions(x0: ArrayLike) -> NDArray[np.float64]:
+    """The starting positions as a fresh contiguous 1-D float array (gamma, kT, dt are checked by the specs)."""
     x = np.array(x0, dtype=float, copy=True)
     if x.ndim != 1:
         raise ParameterError(f"x0 has shape {x.shape}; allowed: a 1-D array of particle positions")
     if x.size == 0:
         raise ParameterError("x0 is empty; allowed: at least one particle")
     check_finite("x0", x)
-    return np.ascontiguousarray(x), gamma, kT, dt
+    return np.ascontiguousarray(x)
 
 
 def _check_stiffness(kappa_max: float, dt: float, gamma: float) -> None:
@@ -281,7 +279,7 @@ def simulate(protocol: Protocol | UserProtocol, x0: ArrayLike, *, gamma: float, 
     -------
     LangevinResult
     """
-    x, gamma, kT, dt = _check_common(x0, gamma, kT, dt)
+    x = _positions(x0)
     duration, n_steps, h = _step_plan(protocol, dt, n_steps)
     times = np.linspace(0.0, duration, min(n_steps + 1, 129))
     _check_stiffness(_max_curvature(protocol, x, times, kT), h, gamma)
@@ -311,6 +309,7 @@ def simulate(protocol: Protocol | UserProtocol, x0: ArrayLike, *, gamma: float, 
                           t_end=duration, record=rec, params=params)
 
 
+@FIRST_PASSAGE.validates
 def first_passage(potential: Protocol, x0: ArrayLike, *, target: float, gamma: float, dt: float, seed: int, max_time: float,
                   kT: float = 1.0) -> LangevinResult:
     """First-passage times of an ensemble in a static potential (its ``t = 0`` landscape).
@@ -320,9 +319,7 @@ def first_passage(potential: Protocol, x0: ArrayLike, *, target: float, gamma: f
     (the first step at which the particle is at or beyond ``target``),
     NaN when not reached.  Heat and energies are booked (no work: the landscape is fixed).
     """
-    x, gamma, kT, dt = _check_common(x0, gamma, kT, dt)
-    target = check_finite("target", target)
-    max_time = check_positive("max_time", max_time)
+    x = _positions(x0)
     if not isinstance(potential, Protocol):
         raise ParameterError(f"potential of type {type(potential).__name__} is not supported; allowed: Protocol")
     side = np.sign(target - x)

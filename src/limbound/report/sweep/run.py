@@ -20,6 +20,7 @@ from typing import Any
 from ... import __version__
 from ...errors import ParameterError
 from ...fileio import StrPath, atomic_write_text, check_out_dir, dumps, make_out_dir
+from ...specs import SWEEP
 from ..progress import progress as progress_display
 from .config import SweepConfig, load_config, parse_config
 from .kinds import available_kinds, run_point
@@ -145,6 +146,7 @@ def estimate_seconds(cfg: SweepConfig, points: list[dict] | None = None) -> tupl
     return total, f"{len(pts)} points of kind {cfg.kind!r}, {total:.3g} CPU-seconds"
 
 
+@SWEEP.validates
 def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, scheduler: str | None = None,
               n_workers: int = 2, processes: bool = True, max_points: int | None = None, progress: bool = True,
               force: bool = False, max_time_s: float | str | None = "default") -> SweepResult:
@@ -179,7 +181,7 @@ def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, schedul
     max_time_s = DEFAULT_MAX_TIME_S if max_time_s == "default" else max_time_s
     cfg = config if isinstance(config, SweepConfig) else (
         parse_config(config) if isinstance(config, dict) else load_config(config))
-    out = _check_run(cfg, out_dir, scheduler, n_workers, max_points)
+    out = _check_run(cfg, out_dir, scheduler, n_workers)
     key = grid_key(cfg)
     check_owner(out, "sweep", key, force=force, describe="config")
     done, _ = scan_points(cfg, out)
@@ -200,16 +202,14 @@ def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, schedul
             raise
 
 
-def _check_run(cfg: SweepConfig, out_dir: StrPath, scheduler: str | None, n_workers: int,
-               max_points: int | None) -> Path:
-    """Refuse a bad worker count or point cap, and an ``out_dir`` this sweep cannot write or another version wrote."""
-    from ...errors import check_integer
+def _check_run(cfg: SweepConfig, out_dir: StrPath, scheduler: str | None, n_workers: int) -> Path:
+    """Refuse more local workers than this machine carries (the declared range is checked by ``SWEEP``), and an
+    ``out_dir`` this sweep cannot write or another version wrote."""
+    if not scheduler:
+        from ...errors import check_integer
 
-    cores = os.cpu_count() or 1
-    check_integer("n_workers", n_workers, minimum=1, maximum=None if scheduler else WORKERS_PER_CORE * cores,
-                  why="" if scheduler else f"{WORKERS_PER_CORE} per CPU core of this machine; more with a scheduler")
-    if max_points is not None:
-        check_integer("max_points", max_points, minimum=0)
+        check_integer("n_workers", n_workers, minimum=1, maximum=WORKERS_PER_CORE * (os.cpu_count() or 1),
+                      why=f"{WORKERS_PER_CORE} per CPU core of this machine; more with a scheduler")
     store_name = "results.parquet" if cfg.store == "parquet" else "results.csv"
     out = check_out_dir(out_dir, files=["manifest.json", store_name, "INCOMPLETE"])
     for sub in ("points", "failed", "rejected"):
