@@ -114,8 +114,8 @@ DT_F_S = 1e-6
 
 def _f_series(label_rows: list[dict], xs: np.ndarray) -> list[Series]:
     """Measured heat, the LIM estimate and the two floors of one panel (f) subplot, against precision ``xs``."""
-    meas = np.array([r["dissipated_J"] for r in label_rows])
-    sem = np.array([r["dissipated_sem_J"] for r in label_rows])
+    meas = np.array([r["heat_J"] for r in label_rows])
+    sem = np.array([r["heat_sem_J"] for r in label_rows])
     bound = np.array([r["bound_J"] for r in label_rows])
     floor = np.array([r["floor_J"] for r in label_rows])
     est = np.array([r["estimate_J"] for r in label_rows])
@@ -132,8 +132,8 @@ def _f_series(label_rows: list[dict], xs: np.ndarray) -> list[Series]:
 
 def _f_row(problem: str, b: int, r: Any, quality: float, quality_metric: str, converged: bool | None) -> dict:
     """One table row of panel (f): a run's heat, floors, estimate and quality."""
-    return {"problem": problem, "bits": b, "dissipated_J": r.heat_J,
-            "dissipated_sem_J": r.heat_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
+    return {"problem": problem, "bits": b, "heat_J": r.heat_J,
+            "heat_sem_J": r.heat_sem_J, "bound_J": r.bound_J, "floor_J": r.floor_J, "estimate_J": r.estimate_J,
             "tightness": r.tightness, "measured_over_estimate": r.measured_over_estimate,
             "quality": quality, "quality_metric": quality_metric, "updates": r.updates, "converged": converged}
 
