@@ -3,7 +3,7 @@ import pytest
 
 from limbound import catalogs
 from limbound.catalogs import _validate
-from limbound.errors import CatalogError
+from limbound.errors import CatalogError, ParameterError
 
 
 def test_coverage():
@@ -56,5 +56,5 @@ def test_validation_refuses_bad_rows():
         _validate("workloads", "x", {"params": 1.0})
     with pytest.raises(CatalogError, match="> 0"):
         _validate("hardware", "x", {"name": "n", "source": "s", "power_W": -5})
-    with pytest.raises(CatalogError):
-        catalogs.load("recipes")
+    with pytest.raises(ParameterError, match="^kind='recipes' is unknown;.* allowed: workloads, hardware, devices"):
+        catalogs.load("recipes")  # the declared catalogs (limbound.specs.CATALOG)

@@ -28,6 +28,12 @@ def _estimate(**kw):
     return bounds.resolve(**{"workload": "gpt-3", **kw})
 
 
+def _gap_orders(**kw):
+    from limbound import bounds
+
+    return bounds.gap_orders(**{"inputs": None, **kw})  # refused at entry, before the estimate
+
+
 def _simulate(**kw):
     from limbound.sim.langevin import simulate
 
@@ -98,6 +104,18 @@ def _reproduce(**kw):
     return reproduce(None, **kw)  # refused at entry, before the folder is looked at
 
 
+def _load(**kw):
+    from limbound import catalogs
+
+    return catalogs.load(**kw)
+
+
+def _citations(**kw):
+    from limbound import catalogs
+
+    return catalogs.citations(**kw)
+
+
 def _workload_ladder(**kw):
     from limbound.report.ladder import workload_ladder
 
@@ -132,6 +150,7 @@ _GRAPH = {"graph": "random:5:0.5"}
 FRONT_DOORS = {
     "estimate": (_estimate, "limbound.bounds:resolve", ["estimate", "--workload", "gpt-3"],
                  _sweep_kind("estimate", {"workload": "gpt-3"}, ())),
+    "gap_orders": (_gap_orders, "limbound.bounds:gap_orders", ["gap", "--workload", "gpt-3"], None),
     "simulate": (_simulate, "limbound.sim.langevin:simulate", None, None),
     "first_passage": (_first_passage, "limbound.sim.langevin:first_passage", None, None),
     "gillespie": (_gillespie, "limbound.sim.gillespie:gillespie", None, None),
@@ -145,6 +164,8 @@ FRONT_DOORS = {
     "train_digits": (_train, "limbound.solvers.train:train_digits", ["train", "digits"], _sweep_kind("train")),
     "validate": (_validate, "limbound.sim.validate:run_all", ["validate", "--quick"], None),
     "reproduce": (_reproduce, "limbound.report.reproduce:reproduce", ["reproduce", "--out", "never"], None),
+    "load": (_load, "limbound.catalogs:load", None, None),
+    "citations": (_citations, "limbound.catalogs:citations", ["sources"], None),
     "workload_ladder": (_workload_ladder, "limbound.report.ladder:workload_ladder", ["ladder"], None),
     "ising_ladder": (_ising_ladder, "limbound.report.ladder:ising_ladder", ["ladder", "--ising", "G1"], None),
     "run_sweep": (_run_sweep, "limbound.report.sweep:run_sweep", ["sweep", "never.toml"], None),

@@ -45,7 +45,7 @@ from . import catalogs
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from .deprecation import renamed_keywords
 from .display import Result
-from .errors import ParameterError, ParameterTypeError, check_positive, check_real
+from .errors import ParameterError, ParameterTypeError
 from .inputs import Inputs, resolve
 from .physics import (
     accelerator_energy_J,
@@ -58,7 +58,7 @@ from .physics import (
 )
 from .physics.cooling import carnot_cooling_work_J
 from .physics.static import write_arrhenius_valid
-from .specs import CONSOLIDATION_POLICIES
+from .specs import CONSOLIDATION_POLICIES, GAP
 
 #: Paradigms whose heat scales with kT and is dissipated at temperature_K: they pay Carnot cooling below the ambient.
 THERMAL = ("landauer", "lim", "static_cim", "volatile_cim")
@@ -261,10 +261,10 @@ class Estimate(dict, Result):
         return "energy-to-solution estimates per paradigm (J)"
 
 
+@GAP.validates
 def gap_orders(measured_J: float, inputs: Inputs) -> dict:
     """Orders of magnitude (log10) a measured energy sits above each paradigm's estimate."""
-    m = check_positive("measured_J", check_real("measured_J", measured_J))
-    return {p: math.log10(m / b.energy_J) for p, b in estimate(inputs).items()}
+    return {p: math.log10(measured_J / b.energy_J) for p, b in estimate(inputs).items()}
 
 
 def floors(inputs: Inputs) -> dict:

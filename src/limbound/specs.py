@@ -71,6 +71,11 @@ ESTIMATE = Spec("estimate", {
                                        "(cell-level write energy)"),
 }, aliases={"time": "time_s", "temperature": "temperature_K", "attempt_frequency": "f0_hz", "retention": "retention_s"})
 
+GAP = Spec("gap_orders", {  # bounds.gap_orders, `limbound gap` (its run: the ESTIMATE options, in gap's words)
+    "measured_J": Quantity("energy", flag="--measured", help="measured energy with its unit, e.g. 1287MWh, 4.6TJ, "
+                                                             "3e9J (with --flops and --params, or a --workload)"),
+})
+
 # ------------------------------------------------------------------ simulators (no CLI of their own)
 SIMULATE = Spec("simulate", {  # limbound.sim.langevin.simulate
     "gamma": Real(0.0, closed="neither", help="friction coefficient"),
@@ -288,6 +293,16 @@ REPRODUCE = Spec("reproduce", {  # report.reproduce.reproduce, `limbound reprodu
     "force": Boolean(default=False, help="write into a folder another limbound command wrote"),
 })
 
+# ------------------------------------------------------------------ the catalogs and what they cite
+#: The shipped catalogs (``catalogs/data/<name>.toml``); ``limbound workloads | hardware | devices`` list three.
+CATALOGS = ("workloads", "hardware", "devices", "chips", "ising_machines")
+CATALOG = Spec("load", {  # catalogs.load; at the CLI the command's name is the catalog
+    "kind": Options(*CATALOGS, flag=False, help="the catalog"),
+})
+SOURCES = Spec("citations", {  # catalogs.citations, `limbound sources ID ...` (a positional list)
+    "ids": ListOf(Text(), empty=True, default=(), flag=False, help="source ids such as S7 or [S7] (default: all)"),
+})
+
 #: The ladder's switch for catalog rows whose value was not read in the source's text.
 _UNVERIFIED = Boolean(default=False, help="also use rows not read in their source's text (marked)")
 WORKLOAD_LADDER = Spec("workload_ladder", {  # report.ladder.workload_ladder, `limbound ladder --workload`
@@ -315,5 +330,5 @@ SWEEP = Spec("run_sweep", {  # report.sweep.run_sweep, `limbound sweep` (the gri
 })
 
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, SIMULATE, FIRST_PASSAGE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
-                              *VALIDATE_CASES.values(), REPRODUCE, WORKLOAD_LADDER, ISING_LADDER, SWEEP)}
+SPECS = {s.name: s for s in (ESTIMATE, GAP, SIMULATE, FIRST_PASSAGE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
+                              *VALIDATE_CASES.values(), REPRODUCE, CATALOG, SOURCES, WORKLOAD_LADDER, ISING_LADDER, SWEEP)}

@@ -12,12 +12,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..errors import CatalogError, did_you_mean
+from ..errors import CatalogError, ParameterError, did_you_mean
 from ..physics.accelerator import energy_per_flop_J
+from ..specs import CATALOG, CATALOGS, SOURCES
 
 MWH_J = 3.6e9  # 1 MWh in joules
 
@@ -191,7 +193,7 @@ def energy_per_count_J(value: float | None, unit: str | None, rate_per_s: float 
 
 #: Any catalog row.
 Record = Workload | Accelerator | Device | Chip | IsingMachine
-_KINDS = {"workloads": Workload, "hardware": Accelerator, "devices": Device, "chips": Chip, "ising_machines": IsingMachine}
+_KINDS = dict(zip(CATALOGS, (Workload, Accelerator, Device, Chip, IsingMachine), strict=True))  # record of each
 
 
 def _validate(kind: str, key: str, row: dict) -> Record:
@@ -218,11 +220,10 @@ def _read_data(name: str) -> dict:
 
 
 @cache
+@CATALOG.validates
 def load(kind: str) -> dict[str, Record]:
     """Load and validate one catalog (``"workloads"``, ``"hardware"``, ``"devices"``, ``"chips"``,
-    ``"ising_machines"``): ``{row key: record}`` in file order."""
-    if kind not in _KINDS:
-        raise CatalogError(f"catalog {kind!r} is unknown; allowed: {', '.join(_KINDS)}")
+    ``"ising_machines"``: :data:`limbound.specs.CATALOGS`): ``{row key: record}`` in file order."""
     return {key: _validate(kind, key, row) for key, row in _read_data(kind).items()}
 
 
@@ -276,6 +277,21 @@ def sources() -> dict[str, str]:
     """The reference list the catalogs cite as ``[S1]`` ... (``data/sources.toml``, copied from the project's
     reference sheet): ``{"S1": "full citation", ...}`` in order."""
     return _read_data("sources")
+
+
+@SOURCES.validates
+def citations(ids: Sequence[str] = ()) -> dict[str, str]:
+    """The full citations of source ids (``S7`` or ``[S7]``, any case) in the order given; every source for none.
+
+    >>> list(citations(["[s2]", "S1"]))
+    ['S2', 'S1']
+    """
+    refs = sources()
+    want = [i.strip("[]").upper() for i in ids] or list(refs)
+    unknown = [i for i in want if i not in refs]
+    if unknown:
+        raise ParameterError(f"unknown source id {unknown[0]!r}; allowed: S1 ... S{len(refs)}")
+    return {i: refs[i] for i in want}
 
 
 def cited(text: str) -> list[str]:

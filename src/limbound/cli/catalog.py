@@ -5,7 +5,6 @@ import argparse
 import dataclasses
 
 from .. import catalogs
-from ..errors import ParameterError
 from ._common import emit_json, epilog, g3, note, table
 
 DAY_S = 86400.0
@@ -74,14 +73,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_sources(args: argparse.Namespace) -> int:
-    refs = catalogs.sources()
-    ids = [i.strip("[]").upper() for i in args.ids] or list(refs)
-    unknown = [i for i in ids if i not in refs]
-    if unknown:
-        raise ParameterError(f"unknown source id {unknown[0]!r}; allowed: S1 ... S{len(refs)}")
+    d = catalogs.citations(args.ids)  # ids read and checked there (limbound.specs.SOURCES)
     if args.json:
-        d = {i: refs[i] for i in ids}  # before 0.2: only these, at the top level
-        return emit_json(args, d, {"ids": ids}, legacy=d)
-    for i in ids:
-        note(refs[i], prefix=f"[{i}] ")
+        return emit_json(args, d, {"ids": list(d)}, legacy=d)  # before 0.2: only these, at the top level
+    for i, text in d.items():
+        note(text, prefix=f"[{i}] ")
     return 0

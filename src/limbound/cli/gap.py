@@ -6,7 +6,8 @@ import sys
 
 from .. import bounds, catalogs
 from ..errors import ParameterError
-from ..units import parse_number, parse_quantity
+from ..specs import ESTIMATE, GAP
+from ..units import parse_number
 from . import _uncertain
 from ._common import add_physics_args, emit_json, epilog, g3, note, physics_kwargs, table
 
@@ -19,6 +20,19 @@ def _header(paradigm: str) -> str:
 _HEADERS = [_header(p) for p in bounds.PARADIGMS]
 
 
+#: gap's wording of the estimate options it takes (the run a measurement is of)
+_HELP = {
+    "workload": "a catalog workload with a published energy, or 'all'; with --codecarbon or --measured: the workload "
+                "the measurement is of (its params and FLOPs)",
+    "flops": "training FLOPs (with --measured or --codecarbon)",
+    "tokens": "training tokens (with --params: FLOPs = 6 N D)",
+    "params": "number of parameters (with --measured or --codecarbon)",
+    "time_s": "time-to-solution (default: published, CodeCarbon's duration, else 30d)",
+    "accelerator": "hardware catalog name (default: the best BF16 part; with --codecarbon the part its gpu_model "
+                   "names, if the catalog has it)",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gap", help="orders of magnitude between a measured training energy and each estimate",
                        description="How many orders of magnitude (log10) a measured training energy sits above each "
@@ -28,20 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "runs of a CodeCarbon emissions.csv.",
                        epilog=epilog("limbound gap --workload all", "limbound gap --measured 1287MWh --flops 3.14e23 --params 1.75e11",
                                      "limbound gap --codecarbon emissions.csv --workload bert-large"))
-    p.add_argument("--workload", help="a catalog workload with a published energy, or 'all'; with --codecarbon or "
-                                      "--measured: the workload the measurement is of (its params and FLOPs)")
-    p.add_argument("--measured", help="measured energy with its unit, e.g. 1287MWh, 4.6TJ, 3e9J (with --flops and "
-                                      "--params, or a --workload)")
+    # the measured run's options are estimate's declarations (limbound.specs.ESTIMATE), worded for gap; kept as
+    # text: they also take ranges and distributions (cli/_uncertain)
+    ESTIMATE.add_arguments(p, ["workload"], typed=False, help=_HELP)
+    GAP.add_arguments(p, ["measured_J"], typed=False)
     p.add_argument("--measured-kwh", help=argparse.SUPPRESS)  # deprecated alias: --measured NkWh
     p.add_argument("--codecarbon", metavar="EMISSIONS.csv",
                    help="a CodeCarbon emissions.csv: each run's energy_consumed (kWh) and duration (time-to-solution "
                         "unless --time); the workload from --workload or --params with --flops/--tokens")
-    p.add_argument("--flops", help="training FLOPs (with --measured or --codecarbon)")
-    p.add_argument("--tokens", help="training tokens (with --params: FLOPs = 6 N D)")
-    p.add_argument("--params", help="number of parameters (with --measured or --codecarbon)")
-    p.add_argument("--time", default=None, help="time-to-solution (default: published, CodeCarbon's duration, else 30d)")
-    p.add_argument("--accelerator", help="hardware catalog name (default: the best BF16 part; with --codecarbon the "
-                                         "part its gpu_model names, if the catalog has it)")
+    ESTIMATE.add_arguments(p, ["flops", "tokens", "params", "time_s", "accelerator"], typed=False, help=_HELP)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_physics_args(p)
     _uncertain.add_args(p)
@@ -102,9 +111,8 @@ def _workload_inputs(args: argparse.Namespace, time_s: float, kw: dict) -> bound
     if args.params is None or (args.flops is None and args.tokens is None):
         raise ParameterError("a measured energy needs the run it is of: --workload NAME, or --params with --flops "
                              "or --tokens")
-    num = {k: parse_number(getattr(args, k), f"--{k}") for k in ("flops", "tokens") if getattr(args, k) is not None}
-    return bounds.resolve(params=parse_number(args.params, "--params"), time_s=time_s, accelerator=args.accelerator,
-                          **num, **kw)
+    run = ESTIMATE.from_args(args, ("params", "flops", "tokens"))  # read and checked by their declarations
+    return bounds.resolve(time_s=time_s, accelerator=args.accelerator, **run, **kw)
 
 
 def _run_codecarbon(args: argparse.Namespace, kw: dict, time_s: float) -> int:
@@ -153,10 +161,8 @@ def run(args: argparse.Namespace) -> int:
     unc = _uncertain.uncertain_inputs(args)
     if unc:
         return _run_uncertain(args, unc)
-    from ..specs import ESTIMATE
-
     kw = {**physics_kwargs(args), **ESTIMATE.from_args(args, ("T_ambient_K",))}
-    time_s = None if args.time is None else parse_quantity(args.time, "time", "--time")
+    time_s = ESTIMATE.from_args(args, ("time_s",)).get("time_s")
     items = []
     extra = [f"--{k}" for k in ("flops", "params", "tokens") if getattr(args, k, None) is not None]
     if args.workload and extra:  # never silently ignored: the workload brings its own params and FLOPs
@@ -166,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_codecarbon(args, kw, time_s)
     measured = None
     if args.measured is not None:
-        measured = parse_quantity(args.measured, "energy", "--measured")
+        measured = GAP.from_args(args, ("measured_J",))["measured_J"]
     elif args.measured_kwh is not None:
         measured = parse_number(args.measured_kwh, "--measured-kwh") * 3.6e6
     if measured is not None:

@@ -190,8 +190,9 @@ class Quantity(Real):
         from ..units import KINDS
 
         si = KINDS[kind][1]
-        super().__init__(lo, hi, closed=closed, what=f"a {kind} in {si} (or text with a unit)", **kw)
-        self.kind = kind
+        self.article = "an" if kind[0] in "aeiou" else "a"
+        super().__init__(lo, hi, closed=closed, what=f"{self.article} {kind} in {si} (or text with a unit)", **kw)
+        self.kind, self.units = kind, ", ".join(sorted(KINDS[kind][0]))
 
     def _check(self, name: str, value: Any) -> Any:
         if isinstance(value, str):
@@ -201,7 +202,8 @@ class Quantity(Real):
                 value = float(value) if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity") \
                     else to_si(value, self.kind, name)
             except ParameterError:
-                raise ParameterError(f"{name}={_show(value)} is not a {self.kind}; allowed: {self.allowed}") from None
+                raise ParameterError(f"{name}={_show(value)} is not {self.article} {self.kind}; allowed: {self.allowed}; "
+                                     f"units: {self.units}") from None
         return super()._check(name, value)
 
     def from_text(self, text: str) -> Any:

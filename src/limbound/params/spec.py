@@ -105,11 +105,13 @@ class Spec:
         return wrapper
 
     def add_arguments(self, parser: argparse.ArgumentParser, names: Iterable[str] | None = None, *,
-                      typed: bool = True) -> None:
+                      typed: bool = True, help: dict | None = None) -> None:
         """Add the CLI options of ``names`` (default: every parameter with a flag) to ``parser``.
 
         ``typed=False`` keeps the option's text as given (the ``estimate`` options also take ranges and
-        distributions, read later); :meth:`from_args` then reads and checks it.
+        distributions, read later); :meth:`from_args` then reads and checks it.  ``help`` rewords the help of
+        some options for a command that uses them in its own sense (``gap``'s ``--params``: the measured run's);
+        the declaration keeps their flag, type, range and default.
         """
         for key in (names if names is not None else self.params):
             p = self.params[key]
@@ -117,6 +119,8 @@ class Spec:
                 continue
             flags = p.flag if isinstance(p.flag, (list, tuple)) else [p.flag or "--" + key.replace("_", "-")]
             kw = p.argparse_kwargs()
+            if help and key in help:
+                kw["help"] = help[key]
             if not typed and not isinstance(p, Options):
                 kw.pop("type", None)
             parser.add_argument(*flags, **kw)
