@@ -85,6 +85,27 @@ def test_annealing_rule_solves_a_small_qp():
     assert r.books["first_law_residual"] < 1e-10
 
 
+def test_inner_tol_ends_the_annealing_rules_inner_solves():
+    # min 1/2 x'Dx + q'x  s.t.  sum(x) = c, inside the box: Lagrange gives x* = -(q + mu) / d with
+    # mu = -(c + sum(q/d)) / sum(1/d); the multiplier is found by the outer (augmented-Lagrangian) loop
+    rng = np.random.default_rng(0)
+    n, c = 12, 0.5
+    d, q = rng.uniform(1.0, 4.0, n), rng.uniform(-1.0, 1.0, n)
+    x_star = -(q - (c + np.sum(q / d)) / np.sum(1 / d)) / d
+    assert np.sum(x_star) == pytest.approx(c) and np.all(np.abs(x_star) < 2)
+    prob = validate_qp(np.diag(d), q, A=np.ones((1, n)), l=[c], u=[c], lb=-2 * np.ones(n), ub=2 * np.ones(n))
+    level = 4.0 / (2**10 - 1)
+    runs = {tol: solve_qp(prob, bits=10, rule="anneal", seed=1, reads=4, reference=None, inner_tol=tol)
+            for tol in (0.25, 0.5, 1.0)}
+    updates = {tol: np.mean(r.books["updates_per_read"]) for tol, r in runs.items()}
+    error = {tol: np.max(np.abs(r.x - x_star)) / level for tol, r in runs.items()}  # in levels
+    assert updates[1.0] < updates[0.5] < updates[0.25]  # looser: the inner solves end sooner
+    assert error[0.5] < 1.0 < error[1.0]                # tighter: the answer within a level of x*
+    assert all(r.inputs["inner_tol"] == tol for tol, r in runs.items())
+    with pytest.raises(ParameterError, match=r"^inner_tol=2\.0 is out of range"):
+        solve_qp(prob, bits=10, rule="anneal", inner_tol=2.0)
+
+
 def test_annealing_rule_reports_the_reference_status_not_its_own():
     # cut the run short: the LIM run stops at max_iter while OSQP solves the same problem
     r = solve_qp(random_qp(30, seed=7, m_ineq=3, m_eq=0), bits=8, rule="anneal", seed=2, max_updates=5)

@@ -171,7 +171,10 @@ QP = Spec("solve_qp", {
     **_LIM,
     "seed": Integer(0, default=0, help="seed of the problem, the initial levels and the hops (default 0)"),
     "max_updates": Integer(1, optional=True, flag=False, help="cap on LIM updates of each read"),
-    "inner_tol": Real(0.0, closed="neither", default=0.5, flag=False, help="inner-solve tolerance in levels"),
+    "inner_tol": Real(0.0, 1.0, closed="right", default=0.5, flag=False,
+                      why="beyond one level an inner solve ends unsettled and the penalty outgrows the update step",
+                      help="annealing rule: an inner solve ends when every memory is within this many levels of "
+                           "its conditional optimum"),
     "max_inner": Integer(1, optional=True, flag=False, help="inner updates per outer step"),
     "max_outer": Integer(1, default=60, flag=False, help="augmented-Lagrangian outer steps"),
     "constraint_tol": Real(0.0, closed="neither", default=1e-4, flag=False, help="constraint tolerance"),

@@ -7,9 +7,10 @@ in the two-sided form used by OSQP):
     L_rho(x, y) = f(x) + rho/2 || Ax + y/rho - Pi(Ax + y/rho) ||^2 ,   Pi = clip to [l, u]
     grad_x L   = Px + q + rho A' (w - Pi(w)),   w = Ax + y/rho
 
-An *inner* solve drives the memories with the annealing rule on ``grad_x L`` until fewer than 1 % of the
-memories hop per update at the largest ``lam`` (below) or ``max_inner`` updates; then the multipliers are
-updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint residual did not fall by 4x.
+An *inner* solve drives the memories with the annealing rule on ``grad_x L`` until, at the largest ``lam``
+(below), every memory is within ``inner_tol`` levels of its conditional optimum (default 0.5: on the nearest
+level), or fewer than 1 % of the memories hop per update over 20 updates, or ``max_inner`` updates; then the
+multipliers are updated, ``y <- rho (w - Pi(w))``, and ``rho`` grows by 5x when the constraint residual did not fall by 4x.
 The outer loop stops when the residual is below ``max(constraint_tol, delta)`` (a grid point cannot meet a
 constraint much better than one level ``delta``) and the next inner solve has nothing left to do; its status is
 ``solved`` then, ``max_iter`` otherwise.
@@ -18,9 +19,7 @@ Schedule: ``lam`` (kT per unit of f) is set so that the typical tilt per
 level is ``D``, ``lam = D / (delta * rms(g))`` (``g`` projected on the box),
 never decreasing, growing by 2 % per update once the memories are within two
 levels of their conditional optima, capped at ``lam_max = 8 D / (delta**2
-median(h))`` (conditional spread well below one level); an inner solve stops
-when ``lam`` is capped and fewer than 1 % of the memories hop per update
-over 20 updates.  This rule moves at most one level per update, so its
+median(h))`` (conditional spread well below one level).  This rule moves at most one level per update, so its
 number of updates grows like ``2**b``.
 
 A solve is :func:`solve_annealing`: set up the per-read state (:class:`_Reads`), then alternate inner updates
@@ -134,8 +133,8 @@ class _Reads:
         self.upd[act] += 1
 
 
-def _drive(run: _Reads, *, max_updates: int, max_inner: int, max_outer: int) -> None:
-    """Inner updates and outer multiplier updates, per read, until every read is done."""
+def _drive(run: _Reads, *, max_updates: int, max_inner: int, max_outer: int, inner_tol: float) -> None:
+    """Inner updates and outer multiplier updates, per read, until every read is done (module notes)."""
     arr = run.arr
     while not np.all(run.done):
         act = ~run.done
@@ -145,7 +144,8 @@ def _drive(run: _Reads, *, max_updates: int, max_inner: int, max_outer: int) -> 
         push_out = ((Xl == arr.top) & (G < 0)) | ((Xl == 0) & (G > 0))
         # projected distance (levels) of each coordinate to its conditional optimum, g_i / (h_i delta_i)
         dist = np.where(push_out, 0.0, np.abs(G) / (np.maximum(H, 1e-300) * arr.delta))
-        end = act & ((run.quiet >= QUIET_UPDATES) | (run.inner_n >= max_inner) | (run.upd >= max_updates))
+        settled = (run.lam >= run.lam_max) & (np.max(dist, axis=1) <= inner_tol)  # the inner solve's tolerance
+        end = act & (settled | (run.quiet >= QUIET_UPDATES) | (run.inner_n >= max_inner) | (run.upd >= max_updates))
         if np.any(end):
             run.outer(np.flatnonzero(end), X, max_updates=max_updates, max_outer=max_outer)
             continue  # the gradients of the reads that changed rho or y are stale: recompute
@@ -176,7 +176,7 @@ def solve_annealing(s: Setup, *, max_updates: int | None, inner_tol: float, max_
     """The annealing rule (module notes): setup, inner/outer loop, read-out.
 
     ``max_updates`` default ``4 * 2**b + 2000`` (at most one level per update); ``max_inner`` default
-    ``max_updates``; ``rho`` default ``lambda_max(P) / ||A||^2``.  ``inner_tol`` is recorded in the inputs.
+    ``max_updates``; ``rho`` default ``lambda_max(P) / ||A||^2``; ``inner_tol`` (levels) ends an inner solve.
     """
     p = s.p
     if max_updates is None:
@@ -190,7 +190,7 @@ def solve_annealing(s: Setup, *, max_updates: int | None, inner_tol: float, max_
     if s.x_ref is not None and np.all(np.isfinite(s.x_ref)):  # THEORY §8a floor: transport towards a point fixed in advance
         arr.set_transport_center(s.x_ref, label="the OSQP reference solution, computed before the run")
     run = _Reads(p, arr, rho=rho, constraint_tol=constraint_tol)
-    _drive(run, max_updates=max_updates, max_inner=max_inner, max_outer=max_outer)
+    _drive(run, max_updates=max_updates, max_inner=max_inner, max_outer=max_outer, inner_tol=inner_tol)
     wall = time.perf_counter() - s.t0
     return _read_out(s, run, wall, inputs={**s.inputs("anneal"), "max_updates": max_updates, "inner_tol": inner_tol,
                                            "max_inner": max_inner, "max_outer": max_outer,

@@ -70,7 +70,10 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
     engine : ``"poisson"`` or ``"sync"`` for the gradient rule (the annealing rule always uses sync)
     max_updates : annealing rule: cap on LIM updates of each read (default ``4 * 2**b + 2000``: it moves at most
         one level per update; a cap above :data:`MAX_ANNEAL_UPDATES` is refused, see :func:`check_solve_inputs`)
-    inner_tol : checked and recorded in the annealing rule's inputs; it steers no part of either rule
+    inner_tol : annealing rule: an inner solve ends when every memory is within this many levels of its
+        conditional optimum at the largest ``lam`` (default 0.5: the nearest level; at most 1); looser ends the
+        inner solves sooner, tighter holds them until the hops die down (module notes of
+        :mod:`limbound.solvers.qp.annealing`)
     max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
     reference : ``"osqp"`` or ``None``; with ``"osqp"`` the reference is solved first and a problem it does
         not solve (status other than solved / solved inaccurate: infeasible, iteration limit, ...) is refused
@@ -83,8 +86,8 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
         tolerance of the status ``solved`` (primal, dual residual and duality gap, relative), iterations per read
         (default 200 for ipm, 4000 for admm),
         the run's wall-clock budget (status ``time_limit`` when it runs out) and memories per variable
-        (precision banks).  ``max_updates``, ``max_inner``, ``max_outer``, ``constraint_tol`` and ``rho`` steer the
-        annealing rule only.
+        (precision banks).  ``max_updates``, ``inner_tol``, ``max_inner``, ``max_outer``, ``constraint_tol`` and
+        ``rho`` steer the annealing rule only.
     """
     p = _as_problem(problem)
     _check_combinations(p.n, bits, rule, reads, max_updates)  # each option was checked at entry (limbound.specs.QP)
