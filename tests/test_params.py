@@ -324,6 +324,7 @@ def _integer_inputs():
     ``(call(value), name, a valid value)``; every call is refused at entry, before any work."""
     from limbound import stats, uncertainty
     from limbound.sim import fokker_planck, kmc, splitting
+    from limbound.sim.lim_array import LIMArray
     from limbound.sim.protocols import double_well
     from limbound.solvers import sampler
 
@@ -338,10 +339,11 @@ def _integer_inputs():
         (lambda v: splitting.mfpt_by_splitting(well, x_start=-1.0, target=1.0, interfaces=[0.0], gamma=1.0, dt=1e-3,
                                                seed=0, basin=-0.5, n_replicas=v), "n_replicas", None),
         (lambda v: uncertainty.monte_carlo(None, samples=v), "samples", None),
+        (lambda v: LIMArray(np.zeros(2), np.ones(2), bits=3, reads=v), "reads", 2),
     ]
 
 
-@pytest.mark.parametrize("i", range(7))
+@pytest.mark.parametrize("i", range(8))
 def test_integer_inputs_outside_specs_follow_the_one_rule(i):
     """A whole float and a boolean are refused as types (ParameterTypeError, 'is a float' / 'is a bool'), a value
     below the range as out of range; the message names the input.  The rule is errors.check_integer's."""

@@ -70,7 +70,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..constants import F0_DEFAULT_HZ, T_DEFAULT_K, kT
 from ..deprecation import renamed_keywords
-from ..errors import ParameterError, check_bits, check_positive
+from ..errors import ParameterError, check_bits, check_integer, check_positive
 from ..physics.lim import lim_per_op_J, lim_tilt_kT
 from ..specs import ENGINES  # declared once, in limbound.specs
 from ..stats import final_entropy_upper, marginal_entropies
@@ -89,7 +89,6 @@ def check_array_size(reads: int, n_memories: int) -> None:
     if int(reads) * int(n_memories) > MAX_MEMORIES:
         raise ParameterError(f"reads={int(reads)} x {int(n_memories)} memories = {int(reads) * int(n_memories)} is "
                              f"out of range; allowed: reads x memories <= {MAX_MEMORIES}")
-
 
 
 # --------------------------------------------------------------------------- the array
@@ -121,8 +120,7 @@ class LIMArray:
             raise ParameterError(f"lb of shape {lb.shape} and ub of shape {ub.shape} must be 1-D of equal length")
         if not (np.all(np.isfinite(lb)) and np.all(np.isfinite(ub))) or np.any(lb >= ub):
             raise ParameterError("lb/ub must be finite with lb < ub for every memory (a memory's range)")
-        if int(reads) != reads or reads < 1:
-            raise ParameterError(f"reads={reads!r} is out of range; allowed: integers >= 1")
+        reads = check_integer("reads", reads, minimum=1)  # the one integer rule (4.0 and True refused)
         check_array_size(reads, lb.size)
         if not (0.0 < init_fraction <= 1.0):
             raise ParameterError(f"init_fraction={init_fraction!r} is out of range; allowed: 0 < init_fraction <= 1")
