@@ -7,8 +7,10 @@ from scipy.linalg import expm
 
 from limbound.constants import kT
 from limbound.errors import ParameterError
+from limbound.sim.kmc import sync_step
 from limbound.sim.lim_array import LIMArray
 from limbound.sim.lim_books import VersusBound, estimate_J, predicted_updates
+from limbound.sim.lim_engines import anneal_barrier
 from limbound.stats import final_entropy_upper, marginal_entropies
 
 
@@ -263,3 +265,24 @@ def test_two_arrays_interleaved_in_one_thread_give_the_results_they_give_alone(e
         np.testing.assert_array_equal(arr.levels, levels)
         np.testing.assert_array_equal(arr.heat_mem, heat)
     assert not np.array_equal(alone[0][0], alone[1][0])  # the seeds do give different runs
+
+
+@pytest.mark.parametrize("tilt", [1e2, 1e5, 3.4e7, 1e9, 1e12])
+def test_annealing_barrier_caps_the_attempts_as_the_kernel_computes_them(tilt):
+    # lim_array notes (THEORY §6): a memory tilted more strongly than D gets the barrier at which it attempts
+    # `att` hops per update and no more -- with the rates r = f0 exp(-(E_b + dU/2)) of THEORY §1 evaluated in
+    # floating point, as the kernel does, not only in exact arithmetic.  Beyond ~3e7 kT the exponent cancels two
+    # numbers of size tilt/2 and rounds by more than a fixed 1e-9 kT margin (the QP annealing rule at its
+    # penalty cap crashed on that: "h_s ... too long for these rates")
+    f0, dt, D = 1e9, 1e-6, 11.783
+    levels = np.full(2, 5, dtype=np.int64)
+    up = np.array([-tilt, tilt])
+    dn = -up
+    for att in (1.0, 0.25):
+        eb = anneal_barrier(levels, 10, up, dn, np.full(2, att), f0 * dt, D)
+        attempts = f0 * dt * (np.exp(-(eb + 0.5 * up)) + np.exp(-(eb + 0.5 * dn)))
+        assert np.all(attempts <= att)
+        assert np.all(attempts >= 0.99 * att)  # the margin costs < 1 % of the attempts even at 1e12 kT
+    # the checked synchronous step accepts the barrier of att = 1: (r_up + r_dn) h <= 1 (kmc module notes)
+    eb = anneal_barrier(levels, 10, up, dn, np.ones(2), f0 * dt, D)
+    sync_step(levels.copy(), 11, up, dn, eb, dt, f0)

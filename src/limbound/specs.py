@@ -172,7 +172,8 @@ QP = Spec("solve_qp", {
     "seed": Integer(0, default=0, help="seed of the problem, the initial levels and the hops (default 0)"),
     "max_updates": Integer(1, optional=True, flag=False, help="cap on LIM updates of each read"),
     "inner_tol": Real(0.0, 1.0, closed="right", default=0.5, flag=False,
-                      why="beyond one level an inner solve ends unsettled and the penalty outgrows the update step",
+                      why="beyond one level an inner solve may end before the memories sit next to their "
+                          "conditional optima",
                       help="annealing rule: an inner solve ends when every memory is within this many levels of "
                            "its conditional optimum"),
     "max_inner": Integer(1, optional=True, flag=False, help="inner updates per outer step"),

@@ -42,9 +42,9 @@ the well bottom, top midway (THEORY §1).  The two update rules of THEORY §6:
   ``k = n - n_now``.  At fixed ``lam`` the memory samples ``exp(-lam f)`` on
   its grid.  Its barrier is ``E_b = max(0, ln(f0 dt max(e^{-dU_up/2} +
   e^{-dU_dn/2}, 2 cosh(D/2)) / a))``: a memory tilted by ``D`` per level
-  attempts ``a <= 1`` hops per update (``a`` chosen by the driver); a memory
-  tilted more strongly gets a higher barrier so that it never attempts more
-  than ``a`` (the validity condition of ``sync_step``).  Near the bottom of
+  attempts ``a <= 1`` hops per update (``a`` chosen by the driver); a memory tilted more strongly gets a
+  higher barrier so that it never attempts more than ``a`` (the validity condition of ``sync_step``; a
+  margin covers the rounding of ``E_b + dU/2`` at any tilt, :func:`.anneal_barrier`).  Near the bottom of
   its well the barrier therefore does not depend on the memory's own level,
   so the driver's feedback does not bias the stationary distribution, and the
   memory holds its best level (it would not if the barrier were lowered to

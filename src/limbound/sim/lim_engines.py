@@ -52,6 +52,11 @@ from .kmc import check_step, sync_step_unchecked
 MAX_SYNC_SUBSTEPS = 200_000
 #: Arrays of at least this many memories take the synchronous step on all threads (below, one thread is faster).
 PARALLEL_MIN = 20_000
+#: Relative margin of the annealing barrier, 64 units in the last place (:func:`anneal_barrier`): a memory
+#: tilted by ``|dU|`` kT gets ``E_b ~ |dU|/2``, and the kernel's exponent ``E_b + dU/2`` (THEORY §1 rates)
+#: cancels the two, off by a few ulp of ``|dU|/2``; beyond ``|dU| ~ 3e7`` kT that exceeds an absolute 1e-9 kT
+#: and ``(r_up + r_dn) h <= att`` would fail by rounding.  Below ``|E_b| = 7e4`` kT the margin is 1e-9 kT.
+BARRIER_MARGIN_REL = 2.0**-46
 
 
 @njit(inline="always", cache=True)
@@ -198,7 +203,8 @@ def anneal_barrier(levels: NDArray[np.int64], top: int, dU_up: NDArray[np.float6
 
     The one that gives a memory tilted by ``D`` per level ``att`` attempts per update, raised where needed so
     that no memory attempts more than ``att`` (the validity condition of ``sync_step``); attempts blocked at
-    an edge are not counted.
+    an edge are not counted.  The margin on top covers the rounding of the kernel's exponent ``E_b + dU/2``
+    (:data:`BARRIER_MARGIN_REL`), so the cap holds as computed for any tilt, not only in exact arithmetic.
     """
     # barrier: at most one attempted hop per update (edges blocked, so not counted)
     e_up = np.where(levels < top, -0.5 * dU_up, -np.inf)
@@ -207,7 +213,8 @@ def anneal_barrier(levels: NDArray[np.int64], top: int, dU_up: NDArray[np.float6
     # barrier: the one that gives a memory tilted by D per level ``att`` attempts per update,
     # raised where needed so that no memory attempts more than ``att`` (sync_step validity)
     floor = math.log(2.0 * math.cosh(0.5 * D))
-    return np.maximum(math.log(f0dt) + np.maximum(lse, floor) - np.log(att), 0.0) + 1e-9
+    eb = math.log(f0dt) + np.maximum(lse, floor) - np.log(att)
+    return np.maximum(eb, 0.0) + np.maximum(1e-9, BARRIER_MARGIN_REL * np.abs(eb))
 
 
 def sync_substep(levels: NDArray[np.int64], M: int, dU_up: NDArray[np.float64], dU_dn: NDArray[np.float64],

@@ -46,6 +46,10 @@ from .setup import Setup
 ANNEAL_EPS = 1e-4
 #: an inner solve ends after this many consecutive updates at the largest ``lam`` with < 1 % of memories hopping
 QUIET_UPDATES = 20
+#: the penalty ``rho`` grows by this factor after an inner solve whose residual did not fall 4-fold (capped at
+#: ``1e6 lambda_max(P) / ||A||^2``); at the cap the tilts reach ~1e8 kT per level, which the barrier of
+#: :func:`~limbound.sim.lim_engines.anneal_barrier` keeps within the update step (THEORY §6)
+RHO_GROWTH = 5.0
 
 
 class _Reads:
@@ -92,7 +96,7 @@ class _Reads:
 
     def outer(self, idx: np.ndarray, X: np.ndarray, *, max_updates: int, max_outer: int) -> None:
         """End the inner solves of reads ``idx``: update their multipliers ``y <- rho (w - Pi(w))``, stop the reads
-        that converged or ran out, grow ``rho`` 5-fold where the residual did not fall 4-fold."""
+        that converged or ran out, grow ``rho`` by :data:`RHO_GROWTH` where the residual did not fall 4-fold."""
         p = self.p
         self.outer_n[idx] += 1
         if p.m == 0:
@@ -108,7 +112,7 @@ class _Reads:
             stop_r = ok | (self.upd[idx] >= max_updates) | (self.outer_n[idx] >= max_outer)
             self.done[idx[stop_r]] = True
             grow = ~stop_r & (res > 0.25 * self.prev_res[idx]) & (res > self.tol_eff)
-            self.rho_r[idx[grow]] = np.minimum(self.rho_r[idx[grow]] * 5.0, self.rho_max)  # multipliers kept
+            self.rho_r[idx[grow]] = np.minimum(self.rho_r[idx[grow]] * RHO_GROWTH, self.rho_max)  # multipliers kept
             self.prev_res[idx] = res
         self.inner_n[idx] = 0
         self.quiet[idx] = 0
