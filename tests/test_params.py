@@ -128,6 +128,12 @@ def _ising_ladder(**kw):
     return ising_ladder(**{"instance": "G1", **kw})  # refused at entry, before the G-set folder is looked for
 
 
+def _check_budget(**kw):
+    from limbound.budget import check_budget
+
+    return check_budget("a run of 1 s", 1.0, **kw)
+
+
 def _run_sweep(**kw):
     from limbound.report.sweep import run_sweep
 
@@ -145,9 +151,12 @@ def _sweep_kind(kind, base=None, excluded=("seed",)):
     return check
 
 
-#: spec name -> (function, the function object carrying the spec, CLI argv prefix or None, sweep check or None)
+#: spec name -> (function, the function object carrying the spec, CLI argv prefix (or a list of them: every
+#: command whose option it declares) or None, sweep check or None)
 _GRAPH = {"graph": "random:5:0.5"}
 FRONT_DOORS = {
+    "check_budget": (_check_budget, "limbound.budget:check_budget",
+                     [["anneal", "G.txt"], ["qp", "--random", "5"], ["train", "digits"]], None),
     "estimate": (_estimate, "limbound.bounds:resolve", ["estimate", "--workload", "gpt-3"],
                  _sweep_kind("estimate", {"workload": "gpt-3"}, ())),
     "gap_orders": (_gap_orders, "limbound.bounds:gap_orders", ["gap", "--workload", "gpt-3"], None),
@@ -249,9 +258,9 @@ def test_bad_value_refused_alike(sname, key, bad, capsys):
 
     flag = spec.cli_flag(key)
     typed = None if flag is None else _cli_args(param, flag, bad)
-    if cli is not None and typed is not None:
-        code, err = _run_cli([*cli, *typed], capsys)
-        assert code == 2, (code, err)
+    for argv in ([] if cli is None or typed is None else [cli] if isinstance(cli[0], str) else cli):
+        code, err = _run_cli([*argv, *typed], capsys)
+        assert code == 2, (argv, code, err)
         assert err.count("\n") == 1 and "Traceback" not in err, err
         assert err.startswith("limbound: error: ") and msg in err, (msg, err)
 
@@ -288,6 +297,30 @@ def test_integer_rule():
         with pytest.raises(ParameterError):
             p.check("seed", bad)
     assert p.from_text("3") == 3 and p.from_text("3.0") == 3.0 and math.isnan(p.from_text("nan"))
+
+
+def test_max_time_spellings():
+    """--max-time keeps the spellings budget.parse_max_time read before it was declared (specs.MAX_TIME): a time
+    with a unit or a bare number of seconds, no limit as none/inf/unlimited/off in any case, default 10 minutes;
+    alike in every command that has it and in check_budget (2 h = 7200 s: refused just above, allowed at it)."""
+    from limbound.budget import check_budget
+    from limbound.cli import build_parser
+
+    cases = {"2h": 7200.0, "90s": 90.0, "600": 600.0, "1.5min": 90.0, "none": None, " OFF ": None, "Inf": None,
+             "unlimited": None}
+    parser = build_parser()
+    for argv in (["anneal", "G.txt"], ["qp", "--random", "5"], ["train", "digits"], ["sweep", "grid.toml"]):
+        assert parser.parse_args(argv).max_time == 600.0
+        for text, seconds in cases.items():
+            assert parser.parse_args([*argv, "--max-time", text]).max_time == seconds, (argv, text)
+    for text, seconds in cases.items():
+        assert specs.MAX_TIME.check("max_time_s", text) == seconds
+    assert specs.MAX_TIME.check("max_time_s", math.inf) is None and specs.MAX_TIME.check("max_time_s", None) is None
+    assert check_budget("w", 7200.0, "2h") == 7200.0 and check_budget("w", 1e300, "none") == 1e300
+    with pytest.raises(ParameterError, match=r"allowed: up to 2 h "):
+        check_budget("w", 7201.0, "2h")
+    with pytest.raises(ParameterError, match=r"up to 10 min"):
+        check_budget("w", 601.0)
 
 
 def test_choice_lists_are_declared_once():

@@ -15,9 +15,7 @@ from __future__ import annotations
 import math
 
 from .errors import ParameterError
-
-#: Default budget of one command (s): about 10 minutes on the 2-core reference machine.
-DEFAULT_MAX_TIME_S = 600.0
+from .specs import BUDGET, DEFAULT_MAX_TIME_S
 
 # Rates of the reference machine (2 cores, numba 2 threads), rounded so that an estimate from them errs on the
 # fast side; benchmarks/bench_budget.py measures each one on the same counts and prints it beside the constant.
@@ -33,21 +31,6 @@ QP_LIM_S_PER_N2_UPDATE = 1.0e-8
 TRAIN_UPDATES_PER_S = 1.0e5
 #: sweep grid: points at most (the grid is counted before any list is built).
 MAX_GRID_POINTS = 100_000
-
-
-def parse_max_time(text: str | float | None, name: str = "--max-time") -> float | None:
-    """``--max-time`` in seconds (``"2h"``, ``"90s"``, ``600``); ``"none"``/``"inf"`` -> None (no limit).
-
-    >>> parse_max_time("2h"), parse_max_time("none"), parse_max_time(None)
-    (7200.0, None, 600.0)
-    """
-    if text is None:
-        return DEFAULT_MAX_TIME_S
-    if isinstance(text, str) and text.strip().lower() in ("none", "inf", "unlimited", "off"):
-        return None
-    from .units import parse_quantity
-
-    return parse_quantity(text, "time", name)
 
 
 def fmt_seconds(s: float) -> str:
@@ -76,12 +59,14 @@ def _flag_value(s: float) -> str:
     return f"{math.ceil(s / 3600) + 1}h"
 
 
-def check_budget(what: str, seconds: float, max_time_s: float | None = DEFAULT_MAX_TIME_S, *,
+@BUDGET.validates
+def check_budget(what: str, seconds: float, max_time_s: float | str | None = DEFAULT_MAX_TIME_S, *,
                  flag: str = "--max-time") -> float:
     """Refuse (one line) a run estimated above ``max_time_s``; return the estimate.
 
     ``what`` describes the work and its rate, e.g. ``"8e12 spin updates at 1.5e8/s"``.
-    ``max_time_s=None`` means no limit.
+    ``max_time_s`` (declared by :data:`limbound.specs.MAX_TIME`): seconds, or text with a unit (``"2h"``);
+    ``None`` (or ``"none"``) means no limit.
 
     >>> check_budget("8e12 spin updates at 1.5e8/s", 8e12 / 1.5e8)
     Traceback (most recent call last):

@@ -12,7 +12,7 @@ without importing numba or the solvers.
 from __future__ import annotations
 
 from .constants import F0_DEFAULT_HZ, T_DEFAULT_K
-from .params import AnyOf, Boolean, Integer, ListOf, Options, Quantity, Real, Spec, Text
+from .params import AnyOf, Boolean, Integer, Limit, ListOf, Options, Quantity, Real, Spec, Text
 from .physics.static import D_RET_DEFAULT, D_W_DEFAULT, RETENTION_DEFAULT_S
 
 # ------------------------------------------------------------------ shared declarations
@@ -26,6 +26,14 @@ F0 = Quantity("frequency", default=F0_DEFAULT_HZ, cli_default="1e9/s", flag=["--
 PROBABILITY = dict(lo=0.0, hi=1.0, closed="neither")
 #: The physics options of every command that simulates memories (``anneal``, ``qp``, ``train``).
 THERMAL = Spec("thermal", {"temperature_K": TEMPERATURE, "f0_hz": F0})
+
+#: Default work budget of one command (s): about 10 minutes on the 2-core reference machine (limbound.budget).
+DEFAULT_MAX_TIME_S = 600.0
+#: The work budget of a command that can run long (``anneal``, ``qp``, ``train``, ``sweep``): a run estimated
+#: above it is refused before any work (limbound.budget.check_budget); ``--max-time none`` lifts it.
+MAX_TIME = Limit("time", default=DEFAULT_MAX_TIME_S, flag="--max-time", metavar="TIME",
+                 help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+BUDGET = Spec("check_budget", {"max_time_s": MAX_TIME})  # limbound.budget.check_budget
 
 #: Counting conventions of OPS (limbound.counting, THEORY §4).
 COUNTINGS = ("per-operation", "per-update")
@@ -331,8 +339,9 @@ SWEEP = Spec("run_sweep", {  # report.sweep.run_sweep, `limbound sweep` (the gri
     "max_points": Integer(0, optional=True, help="run at most this many pending points, then stop (resume later)"),
     "progress": Boolean(default=True, flag=False, help="show progress on stderr, on a terminal (--no-progress)"),
     "force": Boolean(default=False, help="run into a --out that holds another config's (or command's) results"),
+    "max_time_s": MAX_TIME,
 })
 
 #: Every spec, by front door (tests/test_params.py walks them).
-SPECS = {s.name: s for s in (ESTIMATE, GAP, SIMULATE, FIRST_PASSAGE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
+SPECS = {s.name: s for s in (BUDGET, ESTIMATE, GAP, SIMULATE, FIRST_PASSAGE, GILLESPIE, ANNEAL, MAXCUT, QP, RANDOM_QP, TRAIN, VALIDATE,
                               *VALIDATE_CASES.values(), REPRODUCE, CATALOG, SOURCES, WORKLOAD_LADDER, ISING_LADDER, SWEEP)}

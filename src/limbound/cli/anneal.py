@@ -21,7 +21,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..specs import ANNEAL, MAXCUT
+from ..specs import ANNEAL, BUDGET, MAXCUT
 from ._common import (
     add_progress_arg,
     add_thermal_args,
@@ -56,8 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ANNEAL.add_arguments(p, ["barrier_kT"])
     p.add_argument("--merge-duplicates", action="store_true",
                    help="sum the weights of an edge listed twice (default: refuse the file, naming both lines)")
-    p.add_argument("--max-time", default=None, metavar="TIME",
-                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    BUDGET.add_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     add_thermal_args(p)
     add_progress_arg(p)
@@ -67,11 +66,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..budget import anneal_seconds, check_budget, parse_max_time
+    from ..budget import anneal_seconds, check_budget
     from ..solvers.ising import check_memory, check_time_scale
     from ..solvers.maxcut import read_gset, solve_maxcut
 
-    max_time = parse_max_time(args.max_time)
     # every option was read and checked by its declaration (limbound.specs.ANNEAL); --beta-range and --readout here
     args.beta_range = ANNEAL.from_args(args, ("beta_range",)).get("beta_range")
     ANNEAL.check({"readout_fraction": args.readout[0], "readout_factor": args.readout[1]})
@@ -80,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     check_time_scale(f0, args.barrier, temperature_K, names=("--attempt-frequency", "--barrier", "--temperature"))  # before any work
     graph = read_gset(args.graph, merge_duplicates=args.merge_duplicates)
     check_memory(graph.n, args.sweeps, args.reads)
-    check_budget(*anneal_seconds(graph.n, args.sweeps, args.reads)[::-1], max_time)  # before any work
+    check_budget(*anneal_seconds(graph.n, args.sweeps, args.reads)[::-1], args.max_time)  # before any work
     with progress(args, f"anneal {graph.name}: {args.reads} reads x {args.sweeps} sweeps"):
         res = solve_maxcut(graph, target_cut=args.target, sweeps=args.sweeps, reads=args.reads,
                            schedule=args.schedule, beta_range=args.beta_range, seed=args.seed,

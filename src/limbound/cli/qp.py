@@ -5,7 +5,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
-from ..specs import QP, RANDOM_QP
+from ..specs import BUDGET, QP, RANDOM_QP
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
@@ -27,8 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
-    p.add_argument("--max-time", default=None, metavar="TIME",
-                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    BUDGET.add_arguments(p)
     refuse_args(p, {"--sweep": SWEEP_GONE.format(kind="qp", example="sweep_qp_precision")})
     p.set_defaults(func=run)
 
@@ -42,10 +41,9 @@ def run(args: argparse.Namespace) -> int:
     th = thermal_kwargs(args)
     # the generator's and the solver's own checks, before building or reading the problem (a random P is
     # dense: n^2 floats)
-    from ..budget import check_budget, parse_max_time, qp_seconds, qp_updates
+    from ..budget import check_budget, qp_seconds, qp_updates
     from ..fileio import check_input_file
 
-    max_time = parse_max_time(args.max_time)
     if args.file is not None:
         from ..solvers.qp.problem import _FORMATS
         check_input_file(args.file, name="FILE", what=_FORMATS)
@@ -54,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     check_solve_inputs(args.random, rule=args.rule, reads=args.reads, seed=args.seed, bits=args.bits, dt_s=dt, **th)
     if args.random is not None:  # the work budget of a dense random QP, before building it (front door)
         check_budget(*qp_seconds(args.random, reads=args.reads, reference=not args.no_reference, solves=1,
-                                 updates=qp_updates(args.rule, args.bits, args.kappa))[::-1], max_time)
+                                 updates=qp_updates(args.rule, args.bits, args.kappa))[::-1], args.max_time)
     problem = load_qp(args.file) if args.file is not None else random_qp(args.random, seed=args.seed, kappa=args.kappa)
     inputs = dict(file=args.file, sha256=problem.sha256, random=args.random,
                   kappa=args.kappa if args.random is not None else None,

@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     SWEEP.add_arguments(p, ["n_workers"])
     p.add_argument("--threads", action="store_true", help="local cluster of threads instead of processes")
     SWEEP.add_arguments(p, ["max_points", "force"])
-    p.add_argument("--max-time", default=None, metavar="TIME",
-                   help="refuse sweeps estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    SWEEP.add_arguments(p, ["max_time_s"], help={"max_time_s": "refuse sweeps estimated longer than this, e.g. 2h, "
+                                                                "or 'none' (default 10min)"})
     add_progress_arg(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(func=run)
@@ -35,16 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..budget import parse_max_time
     from ..report.sweep import load_config, run_sweep
 
     workers, max_points = args.workers, args.max_points  # read and checked by their declarations (SWEEP)
-    max_time = parse_max_time(args.max_time)
     cfg = load_config(args.config)
     out = args.out if args.out is not None else Path("out") / f"sweep_{Path(args.config).stem}"  # "" is refused
     res = run_sweep(cfg, out, scheduler=args.scheduler, n_workers=workers, processes=not args.threads,
                     max_points=max_points, progress=not args.no_progress, force=args.force,
-                    max_time_s=max_time)
+                    max_time_s=args.max_time)
     for pid, err in list(res.failed.items())[:5]:
         sys.stderr.write(f"limbound: point {pid} failed: {err}\n")
     if len(res.failed) > 5:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..specs import TRAIN
+from ..specs import BUDGET, TRAIN
 from ._common import add_progress_arg, add_thermal_args, epilog, g3, progress, refuse_args, table, thermal_kwargs
 from ._solver import SWEEP_GONE, bound_rows, emit_result
 
@@ -19,17 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_thermal_args(p)
     add_progress_arg(p)
-    p.add_argument("--max-time", default=None, metavar="TIME",
-                   help="refuse runs estimated longer than this, e.g. 2h, or 'none' (default 10min)")
+    BUDGET.add_arguments(p)
     refuse_args(p, {"--sweep": SWEEP_GONE.format(kind="train", example="sweep_train_precision")})
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..budget import check_budget, parse_max_time, train_seconds
+    from ..budget import check_budget, train_seconds
     from ..solvers.train import check_train_inputs, train_digits
 
-    max_time = parse_max_time(args.max_time)
     dt = args.dt  # every option was read and checked by its declaration (limbound.specs.TRAIN)
     inputs = dict(dataset=args.dataset, model=args.model, rule=args.rule, reads=args.reads)
     th = thermal_kwargs(args)
@@ -37,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     w = check_train_inputs(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                            dt_s=dt, seed=args.seed, **th)  # before any work (train_digits checks again)
     s, what = train_seconds(w["work"])
-    check_budget(what, s, max_time)
+    check_budget(what, s, args.max_time)
     with progress(args, f"train: {args.model}, {args.epochs} epochs, {args.reads} reads"):
         r = train_digits(model=args.model, bits=args.bits, rule=args.rule, reads=args.reads, epochs=args.epochs,
                          dt_s=dt, seed=args.seed, **th)

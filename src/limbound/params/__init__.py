@@ -21,7 +21,7 @@ is refused with the same message).
 """
 from __future__ import annotations
 
-from .kinds import NO_DEFAULT, AnyOf, Boolean, Integer, ListOf, Options, Param, Quantity, Real, Text
+from .kinds import NO_DEFAULT, AnyOf, Boolean, Integer, Limit, ListOf, Options, Param, Quantity, Real, Text
 from .spec import Spec
 
-__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "Spec", "NO_DEFAULT"]
+__all__ = ["Param", "Integer", "Real", "Quantity", "Limit", "Options", "Text", "Boolean", "AnyOf", "ListOf", "Spec", "NO_DEFAULT"]

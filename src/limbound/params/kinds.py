@@ -1,7 +1,7 @@
 """The kinds of declared parameter (:mod:`limbound.params`): what each accepts, its CLI reading, its bad values.
 
 Integers (by the one integer rule, :func:`limbound.errors.check_integer`), real intervals, physical quantities
-with units (:mod:`limbound.units`), choices, names, switches, unions and lists.
+with units (:mod:`limbound.units`), limits (a quantity or none), choices, names, switches, unions and lists.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import ParameterError, ParameterTypeError, check_integer, did_you_mean, integers_allowed
 from ..errors import _short as _show
 
-__all__ = ["Param", "Integer", "Real", "Quantity", "Options", "Text", "Boolean", "AnyOf", "ListOf", "NO_DEFAULT"]
+__all__ = ["Param", "Integer", "Real", "Quantity", "Limit", "Options", "Text", "Boolean", "AnyOf", "ListOf", "NO_DEFAULT"]
 
 
 class _NoDefault:
@@ -211,6 +211,25 @@ class Quantity(Real):
 
     def bad_values(self) -> list:
         return [*super().bad_values(), "12 parsecs"]
+
+
+class Limit(Quantity):
+    """A limit in ``kind`` (a work budget: ``Limit("time")``), a quantity > 0; no limit is ``None``, ``inf`` or
+    the text none, inf, unlimited, off (any case), each read as ``None``."""
+
+    NO_LIMIT = ("none", "inf", "unlimited", "off")
+
+    def __init__(self, kind: str, **kw: Any) -> None:
+        super().__init__(kind, optional=True, **kw)
+        self.allowed += ", or none (no limit)"
+
+    def _check(self, name: str, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in self.NO_LIMIT or _is_real(value) and value == math.inf:
+            return None
+        return super()._check(name, value)
+
+    def bad_values(self) -> list:
+        return [v for v in super().bad_values() if not (isinstance(v, float) and v == math.inf)]
 
 
 class Options(Param):

@@ -20,7 +20,7 @@ from typing import Any
 from ... import __version__
 from ...errors import ParameterError
 from ...fileio import StrPath, atomic_write_text, check_out_dir, dumps, make_out_dir
-from ...specs import SWEEP
+from ...specs import DEFAULT_MAX_TIME_S, SWEEP
 from ..progress import progress as progress_display
 from .config import SweepConfig, load_config, parse_config
 from .kinds import available_kinds, run_point
@@ -149,7 +149,7 @@ def estimate_seconds(cfg: SweepConfig, points: list[dict] | None = None) -> tupl
 @SWEEP.validates
 def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, scheduler: str | None = None,
               n_workers: int = 2, processes: bool = True, max_points: int | None = None, progress: bool = True,
-              force: bool = False, max_time_s: float | str | None = "default") -> SweepResult:
+              force: bool = False, max_time_s: float | str | None = DEFAULT_MAX_TIME_S) -> SweepResult:
     """Run (or resume) a sweep.
 
     Parameters
@@ -162,8 +162,8 @@ def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, schedul
     max_points : run at most this many pending points, then stop (a bounded run; the rest stay pending)
     progress : show progress on stderr (only when it is a terminal; :mod:`limbound.report.progress`)
     force : run into a folder that holds another config's (or command's) results
-    max_time_s : work budget in seconds (default :data:`limbound.budget.DEFAULT_MAX_TIME_S`; None: no limit);
-        the pending points' estimated CPU time divided by the workers must fit
+    max_time_s : work budget in seconds or text with a unit (:data:`limbound.specs.MAX_TIME`, default 10 min;
+        None or ``"none"``: no limit); the pending points' estimated CPU time divided by the workers must fit
 
     The folder: ``DIR/.lock`` (pid, host) while a run works in it -- a second run is refused, a lock left by a
     killed run on this host is taken over; ``DIR/INCOMPLETE`` until every point has a result; the manifest is
@@ -174,11 +174,10 @@ def run_sweep(config: SweepConfig | dict | StrPath, out_dir: StrPath, *, schedul
     -------
     SweepResult; ``complete`` is True when every point of the grid has a result.
     """
-    from ...budget import DEFAULT_MAX_TIME_S, check_budget
+    from ...budget import check_budget
     from ...fileio import check_owner
 
     t0 = time.perf_counter()
-    max_time_s = DEFAULT_MAX_TIME_S if max_time_s == "default" else max_time_s
     cfg = config if isinstance(config, SweepConfig) else (
         parse_config(config) if isinstance(config, dict) else load_config(config))
     out = _check_run(cfg, out_dir, scheduler, n_workers)
@@ -248,7 +247,7 @@ def _prepare_folder(cfg: SweepConfig, out: Path, key: str, bad: dict) -> None:
 
 
 def _run_locked(cfg: SweepConfig, out: Path, key: str, pending: list[dict], scheduler: str | None, n_workers: int,
-                processes: bool, progress: bool, max_time_s: float | str | None, t0: float) -> SweepResult:
+                processes: bool, progress: bool, max_time_s: float | None, t0: float) -> SweepResult:
     from ...budget import check_budget
     from ...fileio import mark_incomplete
 
