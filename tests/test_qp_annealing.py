@@ -1,11 +1,15 @@
 """The QP annealing rule at its penalty cap: it runs to a status, never fails mid-run (THEORY §6)."""
+import importlib
 import itertools
 
+import numpy as np
 import pytest
 
 from limbound.errors import ParameterError
 from limbound.sim import lim_engines
 from limbound.solvers.qp import annealing, random_qp, solve_qp
+
+qp_solve = importlib.import_module("limbound.solvers.qp.solve")
 
 STATUSES = {"solved", "inaccurate", "max_iter"}
 
@@ -38,3 +42,18 @@ def test_annealing_rule_never_fails_mid_run(monkeypatch, max_inner, bits, growth
     monkeypatch.setattr(annealing, "RHO_GROWTH", growth)
     for prob in (random_qp(5, seed=7, m_ineq=3, m_eq=0), random_qp(8, seed=3, m_ineq=2, m_eq=1)):
         _books_close(solve_qp(prob, bits=bits, rule="anneal", seed=1, max_inner=max_inner))
+
+
+def test_a_penalty_outside_its_range_is_refused_before_any_work(monkeypatch):
+    prob = random_qp(5, seed=7, m_ineq=3, m_eq=0)
+    # rho = 0 divides the multipliers (w = Ax + y/rho): refused by its declaration
+    with pytest.raises(ParameterError, match=r"^rho=0\.0 is out of range; allowed: a finite number > 0 "):
+        solve_qp(prob, rule="anneal", rho=0.0)
+    # the driver caps rho at 1e6 lambda_max(P)/||A||_2^2; far above it the penalty terms overflowed mid-run
+    cap = 1e6 * np.max(np.linalg.eigvalsh(prob.P)) / np.linalg.norm(prob.A, 2) ** 2
+    monkeypatch.setattr(qp_solve, "setup", lambda *a, **k: pytest.fail("work started"))
+    with pytest.raises(ParameterError, match=r"^rho=1e\+160 is out of range; allowed: .* <= [0-9.e+]+ for this problem"):
+        solve_qp(prob, bits=8, rule="anneal", rho=1e160)
+    monkeypatch.undo()
+    r = solve_qp(prob, bits=8, rule="anneal", seed=1, rho=cap * (1 - 1e-9))  # at the cap: runs to a status
+    _books_close(r)

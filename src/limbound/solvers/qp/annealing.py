@@ -34,6 +34,7 @@ import time
 
 import numpy as np
 
+from ...errors import ParameterError
 from ...physics.lim import annealing_lam
 from ...sim.lim_array import LIMArray
 from .admm import residuals, stack_constraints
@@ -50,6 +51,27 @@ QUIET_UPDATES = 20
 #: ``1e6 lambda_max(P) / ||A||^2``); at the cap the tilts reach ~1e8 kT per level, which the barrier of
 #: :func:`~limbound.sim.lim_engines.anneal_barrier` keeps within the update step (THEORY §6)
 RHO_GROWTH = 5.0
+#: the penalty's cap as a multiple of its default ``lambda_max(P) / ||A||^2`` (:func:`penalty_range`)
+RHO_CAP = 1e6
+
+
+def penalty_range(p: QPProblem) -> tuple[float, float, float]:
+    """``(||A||_2^2, default rho, largest rho)``: the default penalty balances the constraints' curvature with
+    the objective's (``rho ||A||^2 = lambda_max(P)``); the driver caps ``rho`` at :data:`RHO_CAP` times that."""
+    normA2 = float(np.linalg.norm(p.A, 2)) ** 2 if p.m else 0.0
+    return normA2, p.eig_max / max(normA2, 1e-300), RHO_CAP * p.eig_max / max(normA2, 1e-300)
+
+
+def check_rho(p: QPProblem, rho: float | None) -> None:
+    """Refuse (one line, before any work) a given ``rho`` above the driver's cap: the driver would cut it to the cap
+    at its first growth, and far above it the penalty terms overflow mid-run (``rho > 0`` is declared in
+    :data:`limbound.specs.QP`)."""
+    if rho is None or p.m == 0:
+        return
+    cap = penalty_range(p)[2]
+    if not rho <= cap:
+        raise ParameterError(f"rho={rho!r} is out of range; allowed: a finite number > 0 and <= {cap:.6g} for this "
+                             f"problem ({RHO_CAP:g} lambda_max(P)/||A||^2, the penalty's cap)")
 
 
 class _Reads:
@@ -58,11 +80,10 @@ class _Reads:
     def __init__(self, p: QPProblem, arr: LIMArray, *, rho: float | None, constraint_tol: float) -> None:
         self.p, self.arr = p, arr
         R, m = arr.R, p.m
-        self.normA2 = float(np.linalg.norm(p.A, 2)) ** 2 if m else 0.0
+        self.normA2, rho_default, self.rho_max = penalty_range(p)
         if rho is None:
-            rho = p.eig_max / self.normA2 if m else 0.0
+            rho = rho_default if m else 0.0
         self.rho_initial = float(rho)
-        self.rho_max = 1e6 * p.eig_max / max(self.normA2, 1e-300)
         self.rho_r = np.full(R, float(rho))
         self.Y = np.zeros((R, m))
         self.Pdiag = np.diag(p.P).copy()

@@ -9,7 +9,7 @@ from ...deprecation import renamed_keywords
 from ...errors import ParameterError
 from ...sim.lim_array import check_array_size
 from ...specs import QP
-from .annealing import solve_annealing
+from .annealing import check_rho, solve_annealing
 from .gradient import DRIVERS, solve_gradient
 from .problem import QPProblem, validate_qp
 from .result import QPResult
@@ -74,7 +74,8 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
         conditional optimum at the largest ``lam`` (default 0.5: the nearest level; at most 1); looser ends the
         inner solves sooner, tighter holds them until the hops die down (module notes of
         :mod:`limbound.solvers.qp.annealing`)
-    max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` default ``lambda_max(P)/||A||^2``)
+    max_outer, constraint_tol, rho : augmented-Lagrangian controls (``rho`` > 0, default ``lambda_max(P)/||A||^2``,
+        at most ``1e6`` times that: the driver's cap on the penalty, see :func:`~.annealing.check_rho`)
     reference : ``"osqp"`` or ``None``; with ``"osqp"`` the reference is solved first and a problem it does
         not solve (status other than solved / solved inaccurate: infeasible, iteration limit, ...) is refused
         before the LIM solve; with ``None`` infeasible linear constraints are not detected
@@ -91,6 +92,8 @@ def solve_qp(problem: QPProblem | dict, *, bits: int = 16, rule: str = "gradient
     """
     p = _as_problem(problem)
     _check_combinations(p.n, bits, rule, reads, max_updates)  # each option was checked at entry (limbound.specs.QP)
+    if rule == "anneal":
+        check_rho(p, rho)  # the penalty's cap depends on the problem
     s = setup(p, bits=bits, reads=reads, dt_s=dt_s, f0_hz=f0_hz, temperature_K=temperature_K, seed=seed, engine=engine,
               read_energy_J=read_energy_J, reference=reference, C=C)
     if rule == "gradient":
