@@ -323,6 +323,33 @@ def test_max_time_spellings():
         check_budget("w", 601.0)
 
 
+def test_positional_declarations(capsys):
+    """``positional=True``: a CLI positional argument named by its key, required without a default and optional
+    with one, read and checked by the declaration (same message, exit 2); it has no option flag.
+    ``limbound sources ID ...`` is SOURCES' ids."""
+    import argparse
+
+    from limbound.cli import build_parser
+    from limbound.params import Integer, Real, Spec
+
+    spec = Spec("t", {"n": Integer(1, positional=True, help="n"), "x": Real(0.0, default=1.5, positional=True)})
+    parser = argparse.ArgumentParser(prog="t")
+    spec.add_arguments(parser)
+    a = parser.parse_args(["3"])
+    assert (a.n, a.x) == (3, 1.5) and parser.parse_args(["3", "2.5"]).x == 2.5
+    assert spec.cli_flag("n") is None and spec.dest("n") == "n"
+    for argv, err in ((["3.0"], "n=3.0 is a float; allowed: integers >= 1"), ([], "required: n"),
+                      (["3", "-1"], "x=-1.0 is out of range; allowed: a finite number >= 0")):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        assert exc.value.code == 2 and err in capsys.readouterr().err
+    xs = Spec("u", {"xs": ListOf(Real(0.0), empty=True, default=(), positional=True, metavar="X")})
+    with pytest.raises(ParameterError, match=r"^argument X: xs\[0\]=-1.0 is out of range"):
+        xs.from_args(argparse.Namespace(xs=["-1"]), ["xs"])
+    cli = build_parser()
+    assert cli.parse_args(["sources", "S1", "[s2]"]).ids == ["S1", "[s2]"] and cli.parse_args(["sources"]).ids == ()
+
+
 def test_choice_lists_are_declared_once():
     """The modules that dispatch on a choice use the declared tuple itself (no retyped copy)."""
     from limbound import bounds, counting

@@ -313,7 +313,8 @@ CATALOG = Spec("load", {  # catalogs.load; at the CLI the command's name is the 
     "kind": Options(*CATALOGS, flag=False, help="the catalog"),
 })
 SOURCES = Spec("citations", {  # catalogs.citations, `limbound sources ID ...` (a positional list)
-    "ids": ListOf(Text(), empty=True, default=(), flag=False, help="source ids such as S7 or [S7] (default: all)"),
+    "ids": ListOf(Text(), empty=True, default=(), positional=True, metavar="ID",
+                  help="source ids such as S7 or [S7] (default: all)"),
 })
 
 #: The ladder's switch for catalog rows whose value was not read in the source's text.

@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 
 from .. import catalogs
+from ..specs import SOURCES
 from ._common import emit_json, epilog, g3, note, table
 
 DAY_S = 86400.0
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sources", help="print the full citation of catalog sources, e.g. S7",
                        description="The reference list the catalogs cite as [S1] ... (shipped with the package).",
                        epilog=epilog("limbound sources S7", "limbound sources S1 S2", "limbound sources"))
-    p.add_argument("ids", nargs="*", metavar="ID", help="source ids such as S7 or [S7] (default: all)")
+    SOURCES.add_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_sources)
 

@@ -39,19 +39,20 @@ class Param:
     """One parameter: what it accepts (:meth:`check`), its default, help and CLI option.
 
     ``optional=True`` accepts ``None`` (the function then derives the value); ``flag`` is the CLI option
-    (default ``--name-with-dashes``; ``False``: not on the CLI); ``cli_default`` the CLI's default when it
-    differs in spelling from the function's (``"1us"`` for ``1e-6``).
+    (default ``--name-with-dashes``; ``False``: not on the CLI); ``positional=True`` makes it a CLI positional
+    argument instead (``limbound sources ID ...``; one that has a default may be left out); ``cli_default``
+    the CLI's default when it differs in spelling from the function's (``"1us"`` for ``1e-6``).
     """
 
     allowed = "a value"
 
     def __init__(self, *, default: Any = NO_DEFAULT, help: str = "", optional: bool = False, flag: str | None = None,
-                 metavar: str | None = None, cli_default: Any = NO_DEFAULT) -> None:
+                 positional: bool = False, metavar: str | None = None, cli_default: Any = NO_DEFAULT) -> None:
         self.name = ""
         if optional and default is NO_DEFAULT:
             default = None
         self.default, self.help, self.optional = default, help, optional
-        self.flag, self.metavar, self.cli_default = flag, metavar, cli_default
+        self.flag, self.positional, self.metavar, self.cli_default = flag, positional, metavar, cli_default
 
     # -- checking
     def check(self, name: str, value: Any) -> Any:

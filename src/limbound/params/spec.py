@@ -117,24 +117,29 @@ class Spec:
             p = self.params[key]
             if p.flag is False:
                 continue
-            flags = p.flag if isinstance(p.flag, (list, tuple)) else [p.flag or "--" + key.replace("_", "-")]
             kw = p.argparse_kwargs()
             if help and key in help:
                 kw["help"] = help[key]
             if not typed and not isinstance(p, Options):
                 kw.pop("type", None)
+            if p.positional:  # argparse names a positional by its dest; one with a default may be left out
+                flags = [key]
+                if "nargs" not in kw and p.default is not NO_DEFAULT:
+                    kw["nargs"] = "?"
+            else:
+                flags = p.flag if isinstance(p.flag, (list, tuple)) else [p.flag or "--" + key.replace("_", "-")]
             parser.add_argument(*flags, **kw)
 
     def cli_flag(self, key: str) -> str | None:
-        """The CLI option of ``key`` (``None`` when it has none)."""
+        """The CLI option of ``key`` (``None`` when it has none: not on the CLI, or a positional argument)."""
         p = self.params[key]
-        if p.flag is False:
+        if p.flag is False or p.positional:
             return None
         return (p.flag[0] if isinstance(p.flag, (list, tuple)) else p.flag) or "--" + key.replace("_", "-")
 
     def dest(self, key: str) -> str:
-        """The argparse attribute of ``key``'s option."""
-        return self.cli_flag(key).lstrip("-").replace("-", "_")
+        """The argparse attribute of ``key``'s option (a positional's is ``key``)."""
+        return key if self.params[key].positional else self.cli_flag(key).lstrip("-").replace("-", "_")
 
     def from_args(self, args: argparse.Namespace, names: Iterable[str]) -> dict:
         """``{name: checked value}`` of the options of ``names`` that were given (text read by the declaration).
@@ -149,5 +154,5 @@ class Spec:
                 try:
                     out[key] = p.check(key, p.from_text(v) if isinstance(v, (str, list)) else v)
                 except ParameterError as exc:
-                    raise type(exc)(f"argument {self.cli_flag(key)}: {exc}") from None
+                    raise type(exc)(f"argument {self.cli_flag(key) or p.metavar or key}: {exc}") from None
         return out
