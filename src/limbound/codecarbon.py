@@ -81,7 +81,9 @@ def read_emissions(path: str | Path) -> list[CodeCarbonRun]:
 
 
 #: Board form factors a GPU model string may name (NVIDIA's SXM modules, PCIe cards and NVL pairs differ in
-#: board power and clocks: an H100 PCIe is 350 W and 756 dense BF16 TFLOP/s, an H100 SXM5 700 W and 989).
+#: board power and clocks: an H100 PCIe is 350 W maximum TDP (NVIDIA product brief PB-11133-001, 2022) and
+#: 756 dense BF16 TFLOP/s (NVIDIA H100 datasheet: 1,513 with sparsity), an H100 SXM5 700 W and 989.4
+#: (FACTS.md Table B, [S13])).
 FORM_FACTORS = ("sxm", "pcie", "nvl")
 
 
