@@ -20,6 +20,12 @@ from .ledger import Ledger
 from .lim_floor import floor_summary
 
 
+def heat_entries(heat_J: float, heat_sem_J: float) -> dict:
+    """The measured heat's JSON entries: ``heat_J``, ``heat_sem_J`` and their names before 0.2, ``dissipated_J`` and
+    ``dissipated_sem_J`` (deprecated aliases, printed beside them for one release)."""
+    return {"heat_J": heat_J, "heat_sem_J": heat_sem_J, "dissipated_J": heat_J, "dissipated_sem_J": heat_sem_J}
+
+
 @dataclass
 class MemoryBooks:
     """Energy books of an :class:`LIMArray` run (per read and over reads)."""
@@ -80,10 +86,7 @@ class MemoryBooks:
 
     def as_dict(self) -> dict:
         return {
-            "heat_J": self.heat_J,
-            "heat_sem_J": self.heat_sem_J,
-            "dissipated_J": self.heat_J,  # deprecated alias of heat_J (JSON before 0.2)
-            "dissipated_sem_J": self.heat_sem_J,  # deprecated alias of heat_sem_J
+            **heat_entries(self.heat_J, self.heat_sem_J),
             "heat_per_read_J": self.heat_per_read_J.tolist(),
             "bound_J": self.bound_J,
             "bound_mm_J": self.bound_mm_J,
@@ -158,10 +161,7 @@ class VersusBound(Result):
     def bound_dict(self) -> dict:
         """The measured-against-bound entries of ``as_dict``."""
         return {
-            "heat_J": self.heat_J,
-            "heat_sem_J": self.heat_sem_J,
-            "dissipated_J": self.heat_J,  # deprecated alias of heat_J (JSON before 0.2)
-            "dissipated_sem_J": self.heat_sem_J,  # deprecated alias of heat_sem_J
+            **heat_entries(self.heat_J, self.heat_sem_J),
             "floor_J": self.floor_J,
             "floor_parts": self._books().get("floor_parts"),
             "floor_holds": self._books().get("floor_holds"),
