@@ -87,8 +87,13 @@ def read_emissions(path: str | Path) -> list[CodeCarbonRun]:
 FORM_FACTORS = ("sxm", "pcie", "nvl")
 
 
+def _words(model: str) -> str:
+    """A model string lower-cased, every run of other characters one space (``"A100-SXM4-80GB"`` -> ``"a100 sxm4 80gb"``)."""
+    return re.sub(r"[^a-z0-9]+", " ", model.lower())
+
+
 def _form_factor(text: str) -> str | None:
-    """The form factor a lower-cased model string names (``sxm4`` -> ``sxm``), or None when it names none."""
+    """The form factor a :func:`_words` string names (``sxm4`` -> ``sxm``), or None when it names none."""
     for form in FORM_FACTORS:
         if re.search(rf"\b{form}\d*\b", text):
             return form
@@ -109,13 +114,13 @@ def match_accelerator(gpu_model: str, hardware: Mapping[str, Any]) -> str | None
     >>> match_accelerator("NVIDIA H100 80GB HBM3", hw)   # no form factor named: the family decides
     'h100-sxm'
     """
-    text = re.sub(r"[^a-z0-9]+", " ", gpu_model.lower())
+    text = _words(gpu_model)
     words = set(text.split())
     form = _form_factor(text)
     for key in sorted(hardware, key=len, reverse=True):
         stem = key.split("-")[0]
         if key.replace("-", " ") in text or stem in words:
-            row_form = _form_factor(re.sub(r"[^a-z0-9]+", " ", str(getattr(hardware[key], "name", key)).lower()))
+            row_form = _form_factor(_words(str(getattr(hardware[key], "name", key))))
             if form is not None and row_form is not None and form != row_form:
                 continue
             return key

@@ -292,12 +292,13 @@ def _info(res: AnnealResult, *, acceptance: str, seed: int | None, offset: float
     """The SampleSet's ``info``: totals over reads, the schedule, the conventions and the floor (class notes)."""
     used = res.betas
     total_J = float(res.heat_per_read_J.sum())
+    work_total_J = float(res.work_per_read_J.sum())
     info = {
         "heat_J": res.heat_J, "heat_all_reads_J": total_J,
         "energy_dissipated_J": total_J,  # deprecated alias of heat_all_reads_J
         "energy_dissipated_per_read_J": res.heat_J,  # deprecated alias of heat_J
-        "work_all_reads_J": float(res.work_per_read_J.sum()),
-        "work_J": float(res.work_per_read_J.sum()),  # its 0.1 meaning (the total) for one release: deprecated
+        "work_all_reads_J": work_total_J,
+        "work_J": work_total_J,  # its 0.1 meaning (the total) for one release: deprecated
         "delta_U_J": float((res.U_end_kT - res.U_start_kT).sum()) * res.kT_J,
         "first_law_residual": res.first_law_residual,
         "schedule": dict(res.schedule), "acceptance": acceptance,

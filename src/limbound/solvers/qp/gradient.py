@@ -22,6 +22,7 @@ import numpy as np
 from ...constants import kT
 from ...physics.floors import jump_floor_J
 from ...sim.lim_array import LIMArray
+from ...sim.lim_books import heat_entries
 from ...sim.lim_floor import floor_summary
 from ...stats import final_entropy_upper, mean_se
 from . import admm, ipm
@@ -161,8 +162,7 @@ def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, 
                                     for st in stages],
                         primal_residual_per_read=out["prim"].tolist(), dual_residual_per_read=out["dual"].tolist(),
                         duality_gap_per_read=out["gap"].tolist(), updates_per_read=[upd] * s.reads)
-    bd.update(heat_J=diss, heat_sem_J=sem, dissipated_J=diss, dissipated_sem_J=sem,  # dissipated_*: deprecated aliases
-              bound_J=floor)
+    bd.update(**heat_entries(diss, sem), bound_J=floor)
     # THEORY §8a floor over all stages (each a run from fresh random levels: heats and floors add)
     k = kT(s.temperature_K)
     bd.update(floor_summary(entropy_J=floor, speed_J=float(sum(st["speed_J"] for st in stages)),
@@ -173,7 +173,7 @@ def _books(s: Setup, stages: list[dict], last: _Stage, status_r: np.ndarray, *, 
                             else float(sum(st["books"].conditional_kT for st in stages)) * k))
     # per variable (the estimate counts one memory per variable), all stages' heat
     bd["walk"] = books.walk_breakdown(p.n, arr.D, s.n_pred)
-    along = diss / kT(s.temperature_K) / (arr.D * p.n)
+    along = diss / k / (arr.D * p.n)
     bd["walk"].update(levels_along_tilt_per_param=along,
                       levels_excess_per_param=along - bd["walk"]["levels_net_per_param"])
     return bd
